@@ -1,0 +1,1 @@
+"""Shared fixtures: see tests/fixtures/ for the plugins."""
