@@ -1,0 +1,39 @@
+"""The partition key: a keyed hash of every parameter but the routing ones.
+
+Pools are partitioned by what a session *is* (where it connects, as whom, in
+which mode), not by how the string was spelled. The values fed in are already
+canonical (names, types, defaults filled in), so equivalent strings hash the
+same. The key is a per-process random secret: the fingerprint can be logged
+or used as a dict key without revealing anything about the password, not even
+to someone who could guess it offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from typing import Final
+
+from ._keywords import KEYWORDS, Value
+
+__all__ = ["fingerprint"]
+
+_SECRET: Final = os.urandom(32)
+_ROUTING: Final = frozenset(k.name for k in KEYWORDS if k.routing)
+
+
+def fingerprint(values: Mapping[str, Value]) -> str:
+    """Return the hex partition key of canonical parameter values.
+
+    Args:
+        values: canonical name -> typed value, as ConnectionParameters holds.
+
+    Returns:
+        64 hex digits; equal exactly when the non-routing values are equal.
+    """
+    # JSON keeps types and string boundaries apart, so no two sets collide.
+    payload = json.dumps(sorted((k, v) for k, v in values.items() if k not in _ROUTING))
+    # BLAKE2 has a keyed mode of its own: a MAC in one pass, unlike HMAC's two.
+    return hashlib.blake2b(payload.encode(), key=_SECRET, digest_size=32).hexdigest()
