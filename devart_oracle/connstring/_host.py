@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._grammar import BLANKS
 from ._keywords import BadValue, to_port
 
 __all__ = ["HostError", "HostParts", "split_host"]
@@ -113,7 +114,7 @@ def _database(m: re.Match[str], offset: int) -> tuple[str | None, str | None]:
         is_service, db = prefix[1].lower() == "sn", db[prefix.end() :]
     elif not is_service and "=" in db:
         raise HostError("unknown prefix before '=' (use 'sn=' or 'sid=')", offset + m.start("db"))
-    if not db.strip():
+    if not db.strip(BLANKS):
         what = "service name" if is_service else "SID"
         raise HostError(f"missing {what} after {sep!r}", offset + m.end())
     return (db, None) if is_service else (None, db)

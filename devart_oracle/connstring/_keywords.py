@@ -79,8 +79,12 @@ def to_port(value: object) -> int:
 
 
 def to_pool_id(value: object) -> int:
-    """Accept any integer."""
-    return _integer(value, "an integer")
+    """Accept an integer of at most 18 digits, as a string can write it."""
+    allowed = "an integer of at most 18 digits"
+    pool_id = _integer(value, allowed)
+    if abs(pool_id) >= 10**18:
+        raise BadValue(allowed)
+    return pool_id
 
 
 def to_seconds(value: object) -> float:

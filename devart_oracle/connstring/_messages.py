@@ -150,11 +150,13 @@ def _syntax_problem(text: str, pos: int) -> str:
     if before == "=":
         return "unterminated quoted value"
     if before in QUOTES:
-        return "unexpected text after a quoted value (a value ends at ';')"
+        return "unexpected text after the closing quote (quote the whole value)"
     if here in QUOTES:
         return "parameter names cannot contain quotes"
-    name = text[: pos].rsplit(";", 1)[-1].strip(BLANKS)
-    return f"missing '=' after {name!r} (a value that contains ';' must be double-quoted)"
+    head, _, name = text[:pos].rpartition(";")
+    # After another segment, the likeliest cause is an unquoted ';' in a value.
+    hint = " (a value that contains ';' must be double-quoted)" if head.strip(BLANKS) else ""
+    return f"missing '=' after {name.strip(BLANKS)!r}{hint}"
 
 
 def syntax_error(text: str, exc: pp.ParseBaseException) -> ConnectionStringError:
