@@ -1,0 +1,300 @@
+"""The value encodings of the TTC wire, in both directions.
+
+TTC messages are built from a handful of primitive encodings:
+
+* fixed-width integers (``u8``, ``u16be``, ``u16le``, ``u32be``);
+* *universal* integers: a length byte (0-8) followed by that many big-endian
+  bytes; zero is the single byte ``00``. Signed ones set 0x80 in the length
+  byte when negative and carry the magnitude;
+* ``B`` byte strings: a length byte then the bytes. 0 and 255 mean NULL, 254
+  opens the long form (``ub4`` chunk lengths, each followed by its bytes,
+  closed by a zero length). The short form carries at most 252 bytes;
+* ``S`` byte strings: a ``ub4`` length, then (when non-zero) a ``B``.
+
+Column and bind values travel as ``B`` strings holding Oracle's own formats:
+
+* NUMBER is a base-100 floating point value. Byte 0 holds the sign (bit 7 set
+  for positive values) and the exponent, biased by 192 and counted in pairs
+  of decimal digits; positive mantissa bytes are ``pair + 1``. Negative
+  numbers invert the exponent byte, store ``101 - pair`` and, when the
+  mantissa is shorter than 20 bytes, end with a 102 sentinel. Zero is ``80``.
+  The mantissa holds at most 20 bytes (40 digits, 39 when the first pair has
+  a single digit), so wider values are rounded half away from zero.
+* DATE is seven bytes: ``century+100``, ``year%100+100``, month, day and
+  hour, minute, second each plus one. TIMESTAMP appends the nanoseconds as a
+  ``u32be``; TIMESTAMP WITH TIME ZONE appends two more offset bytes.
+* BINARY_DOUBLE / BINARY_FLOAT are IEEE big-endian with the sign bit flipped
+  for positive values and every bit inverted for negative ones, so that the
+  bytes sort like the numbers.
+
+``Writer`` builds outgoing messages in one ``bytearray``; the incoming side
+is in ``_reader``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import struct
+from decimal import Decimal
+from typing import Union
+
+__all__ = [
+    "Number",
+    "Writer",
+    "decode_binary_double",
+    "decode_binary_float",
+    "decode_date",
+    "decode_number",
+    "encode_date",
+    "encode_number",
+    "encode_timestamp",
+]
+
+Number = Union[int, float, Decimal]
+
+_MAX_SHORT = 252
+_LONG_FORM = 254
+_CHUNK = 32767
+_MAX_PAIRS = 20
+_ZERO = b"\x80"
+
+
+class Writer:
+    """An append-only buffer with the TTC primitive encodings."""
+
+    __slots__ = ("buf",)
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+
+    def u8(self, value: int) -> None:
+        """Append one byte."""
+        self.buf.append(value)
+
+    def u16be(self, value: int) -> None:
+        """Append a big-endian 16-bit integer."""
+        self.buf += value.to_bytes(2, "big")
+
+    def u16le(self, value: int) -> None:
+        """Append a little-endian 16-bit integer."""
+        self.buf += value.to_bytes(2, "little")
+
+    def u32be(self, value: int) -> None:
+        """Append a big-endian 32-bit integer."""
+        self.buf += value.to_bytes(4, "big")
+
+    def ub(self, value: int) -> None:
+        """Append an unsigned universal integer (ub1/ub2/ub4/ub8)."""
+        if value == 0:
+            self.buf.append(0)
+            return
+        size = (value.bit_length() + 7) >> 3
+        self.buf.append(size)
+        self.buf += value.to_bytes(size, "big")
+
+    def sb(self, value: int) -> None:
+        """Append a signed universal integer (sb2/sb4)."""
+        if value >= 0:
+            self.ub(value)
+            return
+        magnitude = -value
+        size = (magnitude.bit_length() + 7) >> 3
+        self.buf.append(size | 0x80)
+        self.buf += magnitude.to_bytes(size, "big")
+
+    def raw(self, data: bytes | bytearray) -> None:
+        """Append bytes as they are."""
+        self.buf += data
+
+    def b(self, data: bytes | None) -> None:
+        """Append a ``B`` string (``None`` and empty are both written as NULL)."""
+        if not data:
+            self.buf.append(0)
+            return
+        size = len(data)
+        if size <= _MAX_SHORT:
+            self.buf.append(size)
+            self.buf += data
+            return
+        self.buf.append(_LONG_FORM)
+        for start in range(0, size, _CHUNK):
+            chunk = data[start:start + _CHUNK]
+            self.ub(len(chunk))
+            self.buf += chunk
+        self.buf.append(0)
+
+    def s(self, data: bytes | None) -> None:
+        """Append an ``S`` string: a ``ub4`` length, then a ``B`` if non-empty."""
+        if not data:
+            self.buf.append(0)
+            return
+        self.ub(len(data))
+        self.b(data)
+
+    def text(self, value: str | None) -> None:
+        """Append a string as an ``S`` string of UTF-8 bytes."""
+        self.s(None if value is None else value.encode())
+
+
+# --------------------------------------------------------------------- NUMBER
+
+def _decimal_parts(value: Number) -> tuple[bool, str, int]:
+    """Split a number into (negative, significant digits, point position).
+
+    The value equals ``0.<digits> * 10**point``; digits carry no leading or
+    trailing zeros, and are empty for zero.
+    """
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int):
+        digits = str(abs(value))
+        negative, exponent = value < 0, 0
+    else:
+        if isinstance(value, float):
+            value = Decimal(repr(value))
+        if not value.is_finite():
+            raise ValueError(f"{value} cannot be represented as an Oracle NUMBER")
+        sign, digit_tuple, exp = value.as_tuple()
+        assert isinstance(exp, int)
+        digits = "".join(map(str, digit_tuple))
+        negative, exponent = bool(sign), exp
+    stripped = digits.lstrip("0")
+    if not stripped:
+        return False, "", 0
+    point = len(stripped) + exponent
+    return negative, stripped.rstrip("0"), point
+
+
+def _round_digits(digits: str, point: int) -> tuple[str, int]:
+    """Round to what 20 base-100 mantissa bytes hold (half away from zero)."""
+    keep = 2 * _MAX_PAIRS - (point & 1)
+    if len(digits) <= keep:
+        return digits, point
+    rounded = str(int(digits[:keep]) + (digits[keep] >= "5"))
+    if len(rounded) > keep:
+        point += 1
+    return rounded.rstrip("0"), point
+
+
+def encode_number(value: Number) -> bytes:
+    """Encode an int, float or Decimal in Oracle NUMBER format.
+
+    Raises:
+        ValueError: the value is NaN, infinite, or at least 1e126 in magnitude.
+    """
+    negative, digits, point = _decimal_parts(value)
+    if not digits:
+        return _ZERO
+    digits, point = _round_digits(digits, point)
+    if point > 126:
+        raise ValueError(f"{value} is too large for an Oracle NUMBER")
+    if point < -129:
+        return _ZERO
+    if point & 1:
+        digits = "0" + digits
+        point += 1
+    if len(digits) & 1:
+        digits += "0"
+    pairs = [int(digits[i:i + 2]) for i in range(0, len(digits), 2)]
+    exponent = point // 2 + 192
+    if not negative:
+        return bytes([exponent, *(pair + 1 for pair in pairs)])
+    encoded = bytes([~exponent & 0xFF, *(101 - pair for pair in pairs)])
+    return encoded + b"\x66" if len(pairs) < _MAX_PAIRS else encoded
+
+
+def decode_number(data: bytes) -> int | Decimal:
+    """Decode Oracle NUMBER bytes: an int when integral, else a Decimal.
+
+    Raises:
+        ValueError: the bytes are not a NUMBER.
+    """
+    if not data or len(data) > 1 + _MAX_PAIRS + 1:
+        raise ValueError(f"{len(data)} bytes cannot hold an Oracle NUMBER")
+    head = data[0]
+    if len(data) == 1:
+        if head & 0x80:
+            return 0
+        return -10 ** 126
+    if head & 0x80:
+        negative, exponent = False, head - 192
+        pairs = [byte - 1 for byte in data[1:]]
+    else:
+        negative, exponent = True, (~head & 0xFF) - 192
+        body = data[1:-1] if data[-1] == 102 else data[1:]
+        pairs = [101 - byte for byte in body]
+    if any(not 0 <= pair <= 99 for pair in pairs):
+        raise ValueError("NUMBER mantissa byte out of range")
+    return _from_pairs(negative, pairs, exponent)
+
+
+def _from_pairs(negative: bool, pairs: list[int], exponent: int) -> int | Decimal:
+    """Build the value ``0.<pairs> * 100**exponent`` with a sign."""
+    digits = "".join(f"{pair:02d}" for pair in pairs)
+    scale = 2 * (exponent - len(pairs))
+    if scale >= 0:
+        magnitude = int(digits) * 10 ** scale
+        return -magnitude if negative else magnitude
+    stripped = digits.rstrip("0")
+    scale += len(digits) - len(stripped)
+    if scale >= 0:
+        magnitude = int(stripped) * 10 ** scale
+        return -magnitude if negative else magnitude
+    digit_tuple = tuple(int(char) for char in stripped.lstrip("0"))
+    return Decimal((int(negative), digit_tuple, scale))
+
+
+# ----------------------------------------------------------- DATE, TIMESTAMP
+
+def encode_date(value: datetime.date) -> bytes:
+    """Encode a date or datetime as an Oracle DATE (seven bytes, no fraction)."""
+    year = value.year
+    if isinstance(value, datetime.datetime):
+        clock = (value.hour + 1, value.minute + 1, value.second + 1)
+    else:
+        clock = (1, 1, 1)
+    return bytes((year // 100 + 100, year % 100 + 100, value.month, value.day, *clock))
+
+
+def encode_timestamp(value: datetime.date) -> bytes:
+    """Encode a date or datetime as an Oracle TIMESTAMP (eleven bytes)."""
+    micros = value.microsecond if isinstance(value, datetime.datetime) else 0
+    return encode_date(value) + (micros * 1000).to_bytes(4, "big")
+
+
+def decode_date(data: bytes) -> datetime.datetime:
+    """Decode DATE, TIMESTAMP or TIMESTAMP WITH TIME ZONE bytes (offset dropped).
+
+    Raises:
+        ValueError: the bytes are not a date Python can represent.
+    """
+    if len(data) not in (7, 11, 13):
+        raise ValueError(f"{len(data)} bytes cannot hold an Oracle DATE")
+    year = (data[0] - 100) * 100 + data[1] - 100
+    micros = int.from_bytes(data[7:11], "big") // 1000 if len(data) >= 11 else 0
+    return datetime.datetime(
+        year, data[2], data[3], data[4] - 1, data[5] - 1, data[6] - 1, micros
+    )
+
+
+# ----------------------------------------------------- BINARY_DOUBLE / FLOAT
+
+def _unflip(data: bytes) -> bytes:
+    """Undo the sortable-bytes transform of BINARY_DOUBLE/BINARY_FLOAT."""
+    if data[0] & 0x80:
+        return bytes([data[0] & 0x7F]) + data[1:]
+    return bytes(~byte & 0xFF for byte in data)
+
+
+def decode_binary_double(data: bytes) -> float:
+    """Decode BINARY_DOUBLE bytes."""
+    if len(data) != 8:
+        raise ValueError(f"{len(data)} bytes cannot hold a BINARY_DOUBLE")
+    return float(struct.unpack(">d", _unflip(data))[0])
+
+
+def decode_binary_float(data: bytes) -> float:
+    """Decode BINARY_FLOAT bytes."""
+    if len(data) != 4:
+        raise ValueError(f"{len(data)} bytes cannot hold a BINARY_FLOAT")
+    return float(struct.unpack(">f", _unflip(data))[0])
