@@ -1,0 +1,130 @@
+"""O5LOGON with the 12c password verifier, server side.
+
+Oracle stores a 12c verifier rather than the password: a random salt and
+``password_key = PBKDF2-SHA512(password, salt + "AUTH_PBKDF2_SPEEDY_KEY",
+4096 rounds, 64 bytes)``, from which ``password_hash = SHA512(password_key
++ salt)[:32]`` keys AES-256. ``Verifier`` computes both once per user, so a
+logon costs the server only the three-round "combo key" derivation.
+
+Phase one: the server encrypts 32 random bytes (its half of the session
+key) under ``password_hash`` with AES-CBC and a zero IV, unpadded, and sends
+it with the salt and the PBKDF2 parameters. The verifier type, 0x4815, rides
+in the flags of ``AUTH_VFR_DATA``. A padded (48-byte) key would send the
+client down its 11g path.
+
+Phase two: the client returns its half, encrypted the same way (it always
+pads, and sends the first 32 bytes), and the password encrypted under the
+combo key ``PBKDF2-SHA512(HEX(client half + server half), csk_salt, 3
+rounds, 32 bytes)`` behind 16 random bytes. The server decrypts and checks
+the password, then proves it knows the verifier by sending ``AUTH_SVR_
+RESPONSE``: 16 random bytes + ``SERVER_TO_CLIENT`` under the combo key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+__all__ = ["VERIFIER_TYPE_12C", "Logon", "Verifier"]
+
+VERIFIER_TYPE_12C = 0x4815
+_VGEN_COUNT = 4096
+_SDER_COUNT = 3
+_ZERO_IV = bytes(16)
+_SPEEDY = b"AUTH_PBKDF2_SPEEDY_KEY"
+_SERVER_TO_CLIENT = b"SERVER_TO_CLIENT"
+
+
+def _pbkdf2(secret: bytes, salt: bytes, length: int, rounds: int) -> bytes:
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA512(), length=length, salt=salt, iterations=rounds)
+    return kdf.derive(secret)
+
+
+def _encrypt(key: bytes, data: bytes) -> bytes:
+    """AES-CBC with a zero IV and no padding (``data`` is block-aligned)."""
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(_ZERO_IV)).encryptor()
+    return encryptor.update(data) + encryptor.finalize()
+
+
+def _decrypt(key: bytes, data: bytes) -> bytes:
+    """AES-CBC with a zero IV; padding, if any, is left to the caller."""
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(_ZERO_IV)).decryptor()
+    return decryptor.update(data) + decryptor.finalize()
+
+
+@dataclass(frozen=True, repr=False)
+class Verifier:
+    """A user's stored 12c verifier (and the password, to check logons)."""
+
+    salt: bytes
+    password_key: bytes
+    password_hash: bytes
+    password: bytes
+
+    def __repr__(self) -> str:
+        return "Verifier(...)"
+
+    @classmethod
+    def create(cls, password: str, salt: bytes | None = None) -> Verifier:
+        """Derive the verifier for ``password`` (4096 PBKDF2 rounds)."""
+        salt = os.urandom(16) if salt is None else salt
+        secret = password.encode()
+        password_key = _pbkdf2(secret, salt + _SPEEDY, 64, _VGEN_COUNT)
+        password_hash = hashlib.sha512(password_key + salt).digest()[:32]
+        return cls(salt, password_key, password_hash, secret)
+
+    @classmethod
+    def decoy(cls) -> Verifier:
+        """A verifier no password matches, for unknown users."""
+        return cls(os.urandom(16), os.urandom(64), os.urandom(32), os.urandom(33))
+
+
+class Logon:
+    """One O5LOGON exchange against a verifier."""
+
+    __slots__ = ("_verifier", "_server_key", "_csk_salt", "_combo_key")
+
+    def __init__(self, verifier: Verifier) -> None:
+        self._verifier = verifier
+        self._server_key = os.urandom(32)
+        self._csk_salt = os.urandom(16)
+        self._combo_key = b""
+
+    def challenge(self) -> list[tuple[str, str, int]]:
+        """The phase-one parameters: (key, value, flags) triples."""
+        session_key = _encrypt(self._verifier.password_hash, self._server_key)
+        return [
+            ("AUTH_SESSKEY", session_key.hex().upper(), 1),
+            ("AUTH_VFR_DATA", self._verifier.salt.hex().upper(), VERIFIER_TYPE_12C),
+            ("AUTH_PBKDF2_CSK_SALT", self._csk_salt.hex().upper(), 0),
+            ("AUTH_PBKDF2_VGEN_COUNT", str(_VGEN_COUNT), 0),
+            ("AUTH_PBKDF2_SDER_COUNT", str(_SDER_COUNT), 0),
+        ]
+
+    def verify(self, client_session_key: str, encrypted_password: str) -> bool:
+        """Check the phase-two answer; True when the password is right."""
+        try:
+            client_key = _decrypt(self._verifier.password_hash, bytes.fromhex(client_session_key))
+            sealed = bytes.fromhex(encrypted_password)
+        except ValueError:
+            return False
+        if len(client_key) < 32 or not sealed or len(sealed) % 16:
+            return False
+        mixed = (client_key[:32] + self._server_key).hex().upper().encode()
+        self._combo_key = _pbkdf2(mixed, self._csk_salt, 32, _SDER_COUNT)
+        padded = _decrypt(self._combo_key, sealed)[16:]
+        pad = padded[-1] if padded else 0
+        if not 1 <= pad <= 16 or pad > len(padded):
+            return False
+        return hmac.compare_digest(padded[:-pad], self._verifier.password)
+
+    def server_response(self) -> str:
+        """``AUTH_SVR_RESPONSE``: proof that the server holds the verifier."""
+        plain = os.urandom(16) + _SERVER_TO_CLIENT + bytes([16]) * 16
+        return _encrypt(self._combo_key, plain).hex().upper()

@@ -1,0 +1,169 @@
+"""The SQL calls: EXECUTE, RE-EXECUTE (and fetch), FETCH.
+
+A query's response is DESCRIBE_INFO (on a full execute, or whenever the
+columns changed), a ROW_HEADER and ROW_DATA per row for the rows the client
+asked to prefetch, then the end-of-call ERROR message with the cursor id,
+the rows sent so far and 0 ("more to come") or 1403 ("no more rows"). DML
+and DDL answer with the end-of-call message alone, carrying the row count;
+``executemany`` sends all its rows in one call, and with
+``arraydmlrowcounts`` a PARAMETER message with the count per row precedes it.
+
+Only the statements the client itself classified as queries get rows:
+the client decodes row data differently for other statements, so a backend
+result with columns for a non-query is closed instead of sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from ._codec import Writer
+from ._cursor import Cursor, CursorTable, ResultLike
+from ._oraerror import WireError
+from ._requests import (
+    EXEC_COMMIT,
+    EXEC_DESCRIBE,
+    EXEC_EXECUTE,
+    EXEC_FETCH,
+    EXEC_FLAGS_DML_ROWCOUNTS,
+    REEXEC_COMMIT,
+    read_bind_rows,
+    read_execute,
+    read_fetch,
+    read_reexecute,
+)
+from ._responses import dml_row_counts, end_of_call
+
+if TYPE_CHECKING:
+    from ._session import Session
+
+__all__ = ["CallRunner"]
+
+log = logging.getLogger("devart_oracle.testing")
+
+_EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
+_CANCELLED = 1013
+
+
+class CallRunner:
+    """Runs a session's SQL calls against its backend session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cursors = CursorTable()
+
+    def run(self, function: int, w: Writer) -> bool:
+        """Handle one call; False when the call was cancelled (no reply yet).
+
+        Raises:
+            WireError: ORA-03115 for a function the server does not offer.
+        """
+        if function == _EXECUTE:
+            return self._execute(w)
+        if function in (_REEXECUTE, _REEXECUTE_FETCH):
+            return self._reexecute(w, function)
+        if function == _FETCH:
+            return self._fetch(w)
+        raise WireError(3115, f"function {function}")
+
+    def _execute(self, w: Writer) -> bool:
+        call = read_execute(self.session.reader)
+        cursor = self.cursors.parse(call.cursor_id, call.sql)
+        cursor.binds = call.binds
+        cursor.plsql = call.is_plsql
+        cursor.query = call.is_query
+        options = call.options
+        if not options & EXEC_EXECUTE:
+            return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options))
+        fetch = call.prefetch if options & EXEC_FETCH else 0
+        row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
+        return self._respond(w, cursor, lambda body: self._run(
+            body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
+            row_counts=row_counts, describe=True))
+
+    def _reexecute(self, w: Writer, function: int) -> bool:
+        call = read_reexecute(self.session.reader)
+        cursor = self.cursors.get(call.cursor_id)
+        count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
+        rows = read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds else []
+        fetch = call.iterations if function == _REEXECUTE_FETCH else 0
+        commit = bool(call.options2 & REEXEC_COMMIT)
+        return self._respond(w, cursor, lambda body: self._run(
+            body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
+
+    def _fetch(self, w: Writer) -> bool:
+        call = read_fetch(self.session.reader)
+        cursor = self.cursors.get(call.cursor_id)
+        return self._respond(w, cursor, lambda body: (cursor.fetch(body, call.rows), cursor.rows_sent))
+
+    def _respond(self, w: Writer, cursor: Cursor, work: Callable[[Writer], tuple[int, int]]) -> bool:
+        """Run ``work(body) -> (error, rowcount)`` as a busy call and reply."""
+        session = self.session
+        body = Writer()
+        try:
+            error, rowcount = session.busy(lambda: work(body))
+        except Exception as exc:
+            code, text = _ora_error(exc)
+            if code == _CANCELLED and session.interrupted:
+                return False
+            end_of_call(w, session.call_status(), cursor_id=cursor.id, error=code, text=text)
+            return True
+        w.raw(body.buf)
+        end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=rowcount, error=error)
+        return True
+
+    def _run(self, body: Writer, cursor: Cursor, rows: list[list[object]], *, fetch: int,
+             commit: bool, row_counts: bool, describe: bool) -> tuple[int, int]:
+        sql = self.session.sql
+        assert sql is not None
+        params = cursor.params(rows)
+        if len(params) > 1:
+            result: ResultLike = sql.executemany(cursor.sql, params)
+        else:
+            result = sql.execute(cursor.sql, params[0] if params else ())
+        outcome = self._outcome(body, cursor, result, fetch, row_counts, describe)
+        if commit:
+            sql.commit()
+        return outcome
+
+    def _outcome(self, body: Writer, cursor: Cursor, result: ResultLike, fetch: int,
+                 row_counts: bool, describe: bool) -> tuple[int, int]:
+        if result.columns is None or not cursor.query:
+            cursor.result = None
+            if row_counts:
+                dml_row_counts(body, _counts(result))
+            return 0, result.rowcount if result.columns is None else 0
+        if cursor.open_result(result) or describe:
+            cursor.describe(body)
+        error = cursor.fetch(body, fetch) if fetch else 0
+        return error, cursor.rows_sent
+
+    def _describe_only(self, body: Writer, cursor: Cursor, options: int) -> tuple[int, int]:
+        """A parse without execute: describe a query's columns, keep no rows."""
+        sql = self.session.sql
+        if options & EXEC_DESCRIBE and cursor.query and sql is not None:
+            cursor.open_result(sql.execute(cursor.sql, [None] * len(cursor.binds)))
+            cursor.describe(body)
+            cursor.result = None
+        return 0, 0
+
+
+def _counts(result: ResultLike) -> Sequence[int]:
+    counts = result.row_counts
+    return counts if counts else [result.rowcount]
+
+
+def _ora_error(exc: Exception) -> tuple[int, str]:
+    """The ORA number and text of a backend or wire error.
+
+    Anything else is a bug in the backend: it is logged and reported to the
+    client as ORA-00600 so that the session survives it.
+    """
+    code, text = getattr(exc, "code", None), getattr(exc, "text", None)
+    if isinstance(code, int) and isinstance(text, str):
+        return code, text
+    log.exception("backend call failed")
+    error = WireError(600, f"[{type(exc).__name__}]")
+    return error.code, error.text

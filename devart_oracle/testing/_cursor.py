@@ -1,0 +1,173 @@
+"""Server-side cursors: what a cursor id stands for between calls.
+
+The client parses a statement once and then refers to it by cursor id:
+re-executes send neither the SQL nor the bind metadata, fetches send only the
+id, and the statement cache keeps ids open across Python cursor objects
+until a close-cursors piggyback releases them. So each id keeps its SQL, its
+bind metadata, whether it is PL/SQL, and the open result of its last execute
+with the column encoders for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from ._codec import Writer
+from ._oraerror import WireError
+from ._requests import BindSpec
+from ._responses import ColumnMeta, describe_info, row_header
+from ._types import ColumnLike, Encoder, column_format, decode_bind
+
+__all__ = ["Cursor", "CursorTable", "ResultLike"]
+
+_ROW_DATA = 7
+_NO_DATA_FOUND = 1403
+_MAX_CURSORS = 0xFFFF
+
+
+class ResultLike(Protocol):
+    """What the backend's ``Result`` provides."""
+
+    @property
+    def columns(self) -> Sequence[ColumnLike] | None: ...
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def row_counts(self) -> Sequence[int]: ...
+
+    @property
+    def exhausted(self) -> bool: ...
+
+    def fetch(self, n: int) -> Sequence[Sequence[Any]]: ...
+
+
+class Cursor:
+    """One open cursor id."""
+
+    __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders", "rows_sent")
+
+    def __init__(self, cursor_id: int, sql: str) -> None:
+        self.id = cursor_id
+        self.sql = sql
+        self.binds: list[BindSpec] = []
+        self.plsql = False
+        self.query = False
+        self.result: ResultLike | None = None
+        self._metas: list[ColumnMeta] = []
+        self._encoders: list[Encoder] = []
+        self.rows_sent = 0
+
+    def params(self, rows: list[list[object]]) -> list[list[object]]:
+        """Decode raw bind rows with this cursor's bind metadata."""
+        return [[_decode(spec, value) for spec, value in zip(self.binds, row)] for row in rows]
+
+    def open_result(self, result: ResultLike) -> bool:
+        """Hold a query's result and prepare its encoders; True if the columns changed."""
+        formats = [column_format(column) for column in result.columns or ()]
+        metas = [meta for meta, _ in formats]
+        changed = metas != self._metas
+        self._metas = metas
+        self._encoders = [encoder for _, encoder in formats]
+        self.result = result
+        self.rows_sent = 0
+        return changed
+
+    def describe(self, w: Writer) -> None:
+        """Write the describe info of the open result."""
+        describe_info(w, self._metas)
+
+    def fetch(self, w: Writer, count: int) -> int:
+        """Write up to ``count`` rows; returns 1403 once the rows run out.
+
+        Raises:
+            WireError: ORA-01002 without an open result, or a value the
+                column type cannot encode.
+        """
+        result = self.result
+        if result is None:
+            raise WireError(1002)
+        rows = result.fetch(count) if count > 0 else []
+        if rows:
+            row_header(w)
+            for row in rows:
+                self._write_row(w, row)
+        self.rows_sent += len(rows)
+        if len(rows) < count or result.exhausted:
+            self.result = None
+            return _NO_DATA_FOUND
+        return 0
+
+    def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
+        w.u8(_ROW_DATA)
+        for value, encoder in zip(row, self._encoders):
+            w.b(None if value is None else encoder(value))
+
+
+def _decode(spec: BindSpec, value: object) -> object:
+    if isinstance(value, list):
+        return [decode_bind(spec.ora_type, spec.csfrm, item) for item in value]
+    assert value is None or isinstance(value, bytes)
+    return decode_bind(spec.ora_type, spec.csfrm, value)
+
+
+class CursorTable:
+    """The open cursors of one session, by id (ids are reused once closed)."""
+
+    __slots__ = ("_cursors", "_next_id", "_free")
+
+    def __init__(self) -> None:
+        self._cursors: dict[int, Cursor] = {}
+        self._next_id = 1
+        self._free: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self._cursors)
+
+    def __iter__(self) -> Iterator[Cursor]:
+        return iter(list(self._cursors.values()))
+
+    def parse(self, cursor_id: int, sql: str | None) -> Cursor:
+        """The cursor for an EXECUTE: an open one (re-parsed if SQL is sent) or a new one.
+
+        Raises:
+            WireError: ORA-01001 for an unknown id without SQL; ORA-01000
+                when every id is in use.
+        """
+        cursor = self._cursors.get(cursor_id) if cursor_id else None
+        if cursor is not None:
+            if sql is not None:
+                cursor.sql = sql
+            return cursor
+        if sql is None:
+            raise WireError(1001)
+        cursor = Cursor(self._allocate(), sql)
+        self._cursors[cursor.id] = cursor
+        return cursor
+
+    def get(self, cursor_id: int) -> Cursor:
+        """The open cursor with this id.
+
+        Raises:
+            WireError: ORA-01001 when no such cursor is open.
+        """
+        cursor = self._cursors.get(cursor_id)
+        if cursor is None:
+            raise WireError(1001)
+        return cursor
+
+    def close(self, cursor_ids: Sequence[int]) -> None:
+        """Close cursors by id; unknown ids are ignored."""
+        for cursor_id in cursor_ids:
+            if self._cursors.pop(cursor_id, None) is not None:
+                self._free.append(cursor_id)
+
+    def _allocate(self) -> int:
+        if self._free:
+            return self._free.pop()
+        if self._next_id > _MAX_CURSORS:
+            raise WireError(1000)
+        self._next_id += 1
+        return self._next_id - 1

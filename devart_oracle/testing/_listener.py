@@ -1,0 +1,136 @@
+"""The listener's half of a connection: CONNECT in, ACCEPT or REFUSE out.
+
+The CONNECT packet carries the client's protocol versions and SDU at fixed
+offsets (counted from the start of the packet, header included), then the
+connect descriptor. A descriptor longer than 230 bytes does not fit: the
+CONNECT then ends after its fixed part and the descriptor follows in DATA
+packets, still framed with 16-bit lengths since nothing has been accepted.
+
+The server presents itself as 19c: protocol version 317 with no service
+options, so the client neither expects out-of-band breaks nor an
+END_OF_RESPONSE flag, and neither Native Network Encryption nor fast
+authentication is offered.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+
+from ._reader import ProtocolError
+
+__all__ = [
+    "ConnectRequest",
+    "Descriptor",
+    "accept_payload",
+    "parse_connect",
+    "parse_descriptor",
+    "refuse_payload",
+]
+
+PROTOCOL_VERSION = 317
+_MIN_CLIENT_VERSION = 315
+_CONNECT_FIXED = struct.Struct(">HHHHHHHHHH")
+_ACCEPT = struct.Struct(">HHHHHHHBB8xIIxI")
+_MIN_SDU = 512
+_MAX_SDU = 2 * 1024 * 1024
+_HEADER_SIZE = 8
+
+
+@dataclass
+class ConnectRequest:
+    """The fixed part of a CONNECT packet."""
+
+    version: int
+    sdu: int
+    data_length: int
+    data: bytes
+
+
+def parse_connect(payload: bytes) -> ConnectRequest:
+    """Parse a CONNECT packet's payload (the bytes after its header).
+
+    Raises:
+        ProtocolError: the packet is too short or the client too old.
+    """
+    if len(payload) < _CONNECT_FIXED.size:
+        raise ProtocolError(f"CONNECT packet of {len(payload)} bytes is too short")
+    fields = _CONNECT_FIXED.unpack_from(payload)
+    version, sdu16, data_length, data_offset = fields[0], fields[3], fields[8], fields[9]
+    if version < _MIN_CLIENT_VERSION:
+        raise ProtocolError(f"client protocol version {version} is older than 315")
+    sdu = sdu16
+    if len(payload) >= 54:
+        sdu = max(sdu, int.from_bytes(payload[50:54], "big"))
+    start = data_offset - _HEADER_SIZE
+    data = payload[start:start + data_length] if start >= 0 else b""
+    return ConnectRequest(version, min(max(sdu, _MIN_SDU), _MAX_SDU), data_length, data)
+
+
+@dataclass
+class Descriptor:
+    """The parts of a connect descriptor that the server uses."""
+
+    service_name: str | None = None
+    sid: str | None = None
+    program: str = ""
+    machine: str = ""
+    osuser: str = ""
+
+
+_TOKEN = re.compile(r"\(|\)|=|[^()=]+")
+
+
+def parse_descriptor(text: str) -> Descriptor:
+    """Pull the service, SID and client identity out of a connect descriptor.
+
+    Unparseable text yields an empty descriptor, which the caller refuses.
+    """
+    pairs: dict[str, str] = {}
+    path: list[str] = []
+    key = previous = ""
+    for token in (t.strip() for t in _TOKEN.findall(text)):
+        if not token:
+            continue
+        if token == "=":
+            path.append(key.upper())
+        elif token == ")":
+            del path[-1:]
+        elif previous == "(":
+            key = token
+        elif previous == "=" and token != "(":
+            pairs.setdefault(".".join(path), token)
+        previous = token
+    return Descriptor(
+        service_name=_find(pairs, "CONNECT_DATA.SERVICE_NAME"),
+        sid=_find(pairs, "CONNECT_DATA.SID"),
+        program=_find(pairs, "CID.PROGRAM") or "",
+        machine=_find(pairs, "CID.HOST") or "",
+        osuser=_find(pairs, "CID.USER") or "",
+    )
+
+
+def _find(pairs: dict[str, str], suffix: str) -> str | None:
+    """The value of the first key path ending in ``suffix``."""
+    for path, value in pairs.items():
+        if path == suffix or path.endswith("." + suffix):
+            return value
+    return None
+
+
+def accept_payload(sdu: int) -> bytes:
+    """Return the ACCEPT payload agreeing to ``sdu`` (45 bytes with the header)."""
+    sdu16 = min(sdu, 0xFFFF)
+    return _ACCEPT.pack(
+        PROTOCOL_VERSION, 0, sdu16, sdu16, 0x0100, 0, 45, 0x04, 0x04, sdu, sdu, 0
+    )
+
+
+def refuse_payload(error: int, message: str) -> bytes:
+    """Return a REFUSE payload carrying ``ORA-<error>`` as the listener does."""
+    text = (
+        f"(DESCRIPTION=(TMP=)(VSNNUM=0)(ERR={error})"
+        f"(ERROR_STACK=(ERROR=(CODE={error})(EMFI=4)(ARGS='({message})'))))"
+    ).encode()
+    return struct.pack(">BBH", 34, 0, len(text)) + text

@@ -1,0 +1,335 @@
+"""Parsers for the TTC requests the client sends, at TTC field version 12.
+
+A request is ``[piggyback]* function``: piggybacks (message type 17) carry
+state changes (cursors to close, end-to-end attributes, ...) ahead of the
+function call (message type 3) they ride on. Neither is length-framed, so
+each parser consumes exactly the fields the client writes; one field too many
+or too few and the rest of the stream is garbage. The layouts follow
+python-oracledb's thin client for a server that advertised field version 12
+(so: no token numbers after function codes, ``oaccolid`` present).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._reader import MessageReader, ProtocolError
+
+__all__ = [
+    "AuthCall",
+    "BindSpec",
+    "CloseCursors",
+    "EndToEnd",
+    "ExecuteCall",
+    "FetchCall",
+    "Piggyback",
+    "ReexecuteCall",
+    "read_auth",
+    "read_bind_rows",
+    "read_data_types",
+    "read_execute",
+    "read_fetch",
+    "read_piggyback",
+    "read_protocol",
+    "read_reexecute",
+]
+
+EXEC_PARSE = 0x01
+EXEC_BIND = 0x08
+EXEC_EXECUTE = 0x20
+EXEC_FETCH = 0x40
+EXEC_COMMIT = 0x100
+EXEC_NOT_PLSQL = 0x8000
+EXEC_DESCRIBE = 0x20000
+EXEC_FLAGS_DML_ROWCOUNTS = 0x4000
+REEXEC_COMMIT = 0x01
+
+_ROW_DATA = 7
+_BIND_ARRAY = 0x40
+_BOOLEAN = 252
+_BOOLEAN_NULL = 253
+_MAX_STRING_SIZE = 4000
+
+
+@dataclass(frozen=True)
+class BindSpec:
+    """The metadata the client sends for one bind position."""
+
+    ora_type: int
+    flags: int
+    buffer_size: int
+    csfrm: int
+
+    @property
+    def is_array(self) -> bool:
+        return bool(self.flags & _BIND_ARRAY)
+
+
+@dataclass
+class ExecuteCall:
+    """EXECUTE (function 94): parse, bind, execute and maybe fetch."""
+
+    options: int
+    cursor_id: int
+    sql: str | None
+    prefetch: int
+    al8i4: list[int]
+    binds: list[BindSpec] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)
+
+    @property
+    def is_query(self) -> bool:
+        return len(self.al8i4) > 7 and self.al8i4[7] != 0
+
+    @property
+    def is_plsql(self) -> bool:
+        return not self.options & EXEC_NOT_PLSQL and self.options & EXEC_EXECUTE != 0
+
+    @property
+    def executions(self) -> int:
+        return 1 if self.is_query else max(1, self.al8i4[1] if len(self.al8i4) > 1 else 1)
+
+    @property
+    def exec_flags(self) -> int:
+        return self.al8i4[9] if len(self.al8i4) > 9 else 0
+
+
+@dataclass
+class ReexecuteCall:
+    """RE-EXECUTE (4) or RE-EXECUTE AND FETCH (78) of an open cursor."""
+
+    cursor_id: int
+    iterations: int
+    options1: int
+    options2: int
+    rows: list[list[object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FetchCall:
+    """FETCH (5): the next batch of an open query."""
+
+    cursor_id: int
+    rows: int
+
+
+@dataclass
+class AuthCall:
+    """AUTH phase one (118) or two (115)."""
+
+    user: str | None
+    mode: int
+    pairs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CloseCursors:
+    cursor_ids: list[int]
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """End-to-end attributes; only the keys present were changed."""
+
+    changes: dict[str, str | None]
+
+
+Piggyback = CloseCursors | EndToEnd | None
+
+
+def read_protocol(r: MessageReader) -> bytes:
+    """Consume protocol negotiation (after its type byte); returns the driver."""
+    r.u8()  # protocol version
+    r.u8()  # array terminator
+    return r.cstring()
+
+
+def read_data_types(r: MessageReader) -> None:
+    """Consume data-types negotiation (after its type byte)."""
+    r.raw(5)  # charset, ncharset, encoding flags
+    r.b()  # compile caps
+    r.b()  # runtime caps
+    while r.u16be():
+        r.raw(6)  # conversion type, representation, zero
+
+
+def read_auth(r: MessageReader) -> AuthCall:
+    """Read an AUTH call's body."""
+    has_user = r.u8()
+    r.ub(4)  # user length
+    mode = r.ub(4)
+    r.u8()
+    count = r.ub(4)
+    r.raw(2)
+    user = None
+    if has_user:
+        raw = r.b()
+        user = raw.decode("utf-8", "replace") if raw else None
+    pairs: dict[str, str] = {}
+    for _ in range(count):
+        key = r.text() or ""
+        pairs[key] = r.text() or ""
+        r.ub(4)
+    return AuthCall(user, mode, pairs)
+
+
+def read_piggyback(r: MessageReader, function: int) -> Piggyback:
+    """Read a piggyback's body; returns what the session must act on.
+
+    Raises:
+        ProtocolError: a piggyback this server cannot parse.
+    """
+    if function == 105:
+        r.u8()
+        return CloseCursors([r.ub(4) for _ in range(r.ub(4))])
+    if function == 135:
+        return _read_end_to_end(r)
+    if function == 176:  # session state
+        r.ub(8)
+        return None
+    if function == 152:  # current schema
+        r.u8()
+        r.s()
+        return None
+    if function == 154:  # application context / key-value
+        _read_key_values(r)
+        return None
+    raise ProtocolError(f"unsupported piggyback function {function}")
+
+
+_E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10))
+
+
+def _read_end_to_end(r: MessageReader) -> EndToEnd:
+    r.raw(2)
+    flags = r.ub(4)
+    lengths = []
+    for _ in range(9):  # client id, module, action, ecid, (cct, ecs), info, kstk, ktgt, dbop
+        r.u8()
+        lengths.append(r.ub(4))
+    strings = [lengths[0], lengths[1], lengths[2], lengths[5], lengths[8]]
+    names = ["client_identifier", "module", "action", "client_info", "dbop"]
+    values = {name: (r.b() if size else None) for name, size in zip(names, strings)}
+    changes: dict[str, str | None] = {}
+    for name, flag in _E2E_ITEMS:
+        if flags & flag:
+            raw = values[name]
+            changes[name] = raw.decode("utf-8", "replace") if raw else None
+    return EndToEnd(changes)
+
+
+def _read_key_values(r: MessageReader) -> None:
+    r.u8()
+    r.ub(4)  # namespace length
+    r.u8()
+    count = r.ub(4)
+    r.ub(2)  # flags
+    r.u8()
+    r.b()  # namespace
+    for _ in range(count):
+        r.s()
+        r.s()
+        r.ub(4)
+
+
+def read_execute(r: MessageReader) -> ExecuteCall:
+    """Read an EXECUTE call's body, binds included."""
+    options, cursor_id, has_sql = r.ub(4), r.ub(4), r.u8()
+    r.ub(4)  # SQL length
+    r.u8()
+    al8i4_size = r.ub(4)
+    r.raw(2)
+    r.ub(4)  # prefetch buffer size
+    prefetch = r.ub(4)
+    r.ub(4)  # max long size
+    r.u8()
+    num_binds = r.ub(4)
+    r.raw(5)
+    r.u8()
+    num_defines = r.ub(4)
+    _skip_fields(r, "u", "b", "b", "b", "u", "b", "u", "u", "b", "u", "b")
+    _skip_fields(r, "b", "u", "b", "u", "b", "b", "u")  # SQL signature, id, chunk ids
+    sql = None
+    if has_sql:
+        raw = r.b()
+        sql = raw.decode("utf-8", "replace") if raw else ""
+    al8i4 = [r.ub(4) for _ in range(al8i4_size)]
+    call = ExecuteCall(options, cursor_id, sql, prefetch, al8i4)
+    if num_defines:
+        for _ in range(num_defines):
+            read_bind_spec(r)
+    elif num_binds:
+        call.binds = [read_bind_spec(r) for _ in range(num_binds)]
+        call.rows = read_bind_rows(r, call.binds, call.executions, call.is_plsql)
+    return call
+
+
+def _skip_fields(r: MessageReader, *kinds: str) -> None:
+    """Skip single-byte pointers ("b") and universal integers ("u")."""
+    for kind in kinds:
+        if kind == "b":
+            r.u8()
+        else:
+            r.ub()
+
+
+def read_bind_spec(r: MessageReader) -> BindSpec:
+    """Read one bind (or define) metadata entry."""
+    ora_type, flags = r.u8(), r.u8()
+    r.raw(2)  # precision, scale
+    buffer_size = r.ub(4)
+    r.ub(4)  # max array elements
+    r.ub(8)  # continuation flags
+    if r.ub(4):  # object type OID
+        r.b()
+    r.ub(4)  # type version
+    r.ub(2)  # character set
+    csfrm = r.u8()
+    r.ub(4)  # LOB prefetch length
+    r.ub(4)  # oaccolid
+    return BindSpec(ora_type, flags, buffer_size, csfrm)
+
+
+def read_bind_rows(
+    r: MessageReader, binds: list[BindSpec], count: int, plsql: bool
+) -> list[list[object]]:
+    """Read ``count`` rows of raw bind values, in bind order.
+
+    Outside PL/SQL the client sends values with a buffer over 4000 bytes after
+    all the others; this puts them back in place. Array binds yield lists.
+    """
+    late = [] if plsql else [i for i, b in enumerate(binds) if b.buffer_size > _MAX_STRING_SIZE]
+    early = [i for i in range(len(binds)) if i not in late]
+    rows = []
+    for _ in range(count):
+        marker = r.u8()
+        if marker != _ROW_DATA:
+            raise ProtocolError(f"expected bind row, found message type {marker}")
+        row: list[object] = [None] * len(binds)
+        for index in early + late:
+            row[index] = _read_bind(r, binds[index])
+        rows.append(row)
+    return rows
+
+
+def _read_bind(r: MessageReader, spec: BindSpec) -> object:
+    if spec.is_array:
+        return [_read_value(r, spec) for _ in range(r.ub(4))]
+    return _read_value(r, spec)
+
+
+def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
+    if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
+        r.raw(2)
+        return None
+    return r.b()
+
+
+def read_reexecute(r: MessageReader) -> ReexecuteCall:
+    """Read a RE-EXECUTE header (the bind rows depend on the cursor)."""
+    return ReexecuteCall(r.ub(4), r.ub(4), r.ub(4), r.ub(4))
+
+
+def read_fetch(r: MessageReader) -> FetchCall:
+    """Read a FETCH call's body."""
+    return FetchCall(r.ub(4), r.ub(4))

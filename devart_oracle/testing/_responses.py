@@ -1,0 +1,187 @@
+"""TTC response messages, as the 19c server (TTC field version 12) sends them.
+
+Without END_OF_RESPONSE (protocol 319) the client reads messages until a
+STATUS or an ERROR, so every function response ends with exactly one of
+them; the negotiation replies are the exception, ending implicitly. ERROR
+doubles as "end of call": it carries the cursor id and row count of a
+successful execute, and error 1403 at the end of a fetch means "no more
+rows" rather than a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ._codec import Writer
+
+__all__ = [
+    "CALL_TXN_IN_PROGRESS",
+    "ColumnMeta",
+    "data_types_reply",
+    "describe_info",
+    "dml_row_counts",
+    "end_of_call",
+    "parameters",
+    "protocol_reply",
+    "row_header",
+    "status",
+]
+
+MSG_PROTOCOL = 1
+MSG_DATA_TYPES = 2
+MSG_FUNCTION = 3
+MSG_ERROR = 4
+MSG_ROW_HEADER = 6
+MSG_ROW_DATA = 7
+MSG_PARAMETER = 8
+MSG_STATUS = 9
+MSG_DESCRIBE_INFO = 16
+MSG_PIGGYBACK = 17
+
+CALL_TXN_IN_PROGRESS = 0x2
+CHARSET_AL32UTF8 = 873
+FIELD_VERSION = 12
+
+_BANNER = b"x86_64/Linux 2.4.xx\x00"
+# national character set lookup: ix = 6 + fdo[5] + fdo[6]; ncharset at ix+3
+_FDO = bytes(9) + (2000).to_bytes(2, "big")
+
+
+def _compile_caps() -> bytes:
+    caps = bytearray(55)
+    caps[4] = 0x08 | 0x02 | 0x20 | 0x40 | 0x80  # O5LOGON and friends
+    caps[7] = FIELD_VERSION
+    caps[15] = 0x01 | 0x08 | 0x20  # end-of-call status, indicators, bit vectors
+    return bytes(caps)
+
+
+_COMPILE_CAPS = _compile_caps()
+_RUNTIME_CAPS = bytes((2, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0))  # no 32K strings
+
+
+def protocol_reply(w: Writer) -> None:
+    """The reply to protocol negotiation (message type 1)."""
+    w.u8(MSG_PROTOCOL)
+    w.u8(6)
+    w.u8(0)
+    w.raw(_BANNER)
+    w.u16le(CHARSET_AL32UTF8)
+    w.u8(0)
+    w.u16le(0)
+    w.u16be(len(_FDO))
+    w.raw(_FDO)
+    w.b(_COMPILE_CAPS)
+    w.b(_RUNTIME_CAPS)
+
+
+def data_types_reply(w: Writer) -> None:
+    """The reply to data-types negotiation: no conversions (type 0 ends it)."""
+    w.u8(MSG_DATA_TYPES)
+    w.u16be(0)
+
+
+def status(w: Writer, call_status: int) -> None:
+    """STATUS: ends ping, commit, rollback, logoff and both auth phases."""
+    w.u8(MSG_STATUS)
+    w.ub(call_status)
+    w.ub(0)
+
+
+def end_of_call(
+    w: Writer,
+    call_status: int,
+    *,
+    cursor_id: int = 0,
+    rowcount: int = 0,
+    error: int = 0,
+    text: str = "",
+) -> None:
+    """ERROR: the end of an execute or fetch, successful or not."""
+    w.u8(MSG_ERROR)
+    w.ub(call_status)
+    w.raw(b"\x00\x00")  # end-to-end seq#, current row
+    w.ub(error if error < 0x10000 else 0)
+    w.raw(b"\x00\x00")  # array element errors
+    w.ub(cursor_id)
+    w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
+    w.raw(b"\x00" * 5)  # rowid: rba, partition, byte, block, slot
+    w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
+    w.raw(b"\x00" * 5)  # success iters, logical rowid, batch codes/offsets/messages
+    w.ub(error)
+    w.ub(rowcount)
+    if error:
+        w.b((text.rstrip("\n") + "\n").encode())
+
+
+def parameters(w: Writer, pairs: Iterable[tuple[str, str, int]]) -> None:
+    """PARAMETER as the auth phases send it: (key, value, flags) triples."""
+    items = list(pairs)
+    w.u8(MSG_PARAMETER)
+    w.ub(len(items))
+    for key, value, flags in items:
+        w.text(key)
+        w.text(value)
+        w.ub(flags)
+
+
+def dml_row_counts(w: Writer, counts: Sequence[int]) -> None:
+    """PARAMETER after an array DML with ``arraydmlrowcounts`` requested."""
+    w.u8(MSG_PARAMETER)
+    w.raw(b"\x00\x00\x00\x00")  # al8o4l, al8txl, key/value pairs, registration
+    w.ub(len(counts))
+    for count in counts:
+        w.ub(count)
+
+
+@dataclass(frozen=True)
+class ColumnMeta:
+    """One select-list item as the describe info presents it."""
+
+    name: str
+    ora_type: int
+    buffer_size: int
+    max_size: int = 0
+    precision: int = 0
+    scale: int = 0
+    csfrm: int = 0
+    nullable: bool = True
+
+
+def describe_info(w: Writer, columns: Sequence[ColumnMeta]) -> None:
+    """DESCRIBE_INFO: the select list of a query, sent with its first execute."""
+    w.u8(MSG_DESCRIBE_INFO)
+    w.u8(0)
+    w.ub(sum(column.buffer_size for column in columns))
+    w.ub(len(columns))
+    if columns:
+        w.u8(0)
+    for position, column in enumerate(columns, 1):
+        _column(w, column, position)
+    w.raw(b"\x00" * 6)  # current date, flags, counters, query key
+
+
+def _column(w: Writer, column: ColumnMeta, position: int) -> None:
+    name = column.name.encode()
+    w.u8(column.ora_type)
+    w.u8(0)
+    w.u8(column.precision & 0xFF)
+    w.u8(column.scale & 0xFF)
+    w.ub(column.buffer_size)
+    w.raw(b"\x00\x00\x00\x00")  # max array elements, cont flags, OID, version
+    w.ub(CHARSET_AL32UTF8 if column.csfrm else 0)
+    w.u8(column.csfrm)
+    w.ub(column.max_size)
+    w.u8(0)  # oaccolid
+    w.u8(1 if column.nullable else 0)
+    w.u8(min(len(name), 255))
+    w.s(name)
+    w.raw(b"\x00\x00")  # schema, type name
+    w.ub(position)
+    w.u8(0)  # uds flags
+
+
+def row_header(w: Writer) -> None:
+    """ROW_HEADER before a batch of ROW_DATA messages (no bit vector)."""
+    w.u8(MSG_ROW_HEADER)
+    w.raw(b"\x00" * 7)  # flags, requests, iteration, iters, buffer, bit vector, rxhrid

@@ -1,0 +1,313 @@
+"""``OracleTestServer``: the listener, its sessions and their lifecycle.
+
+The server binds (127.0.0.1, port 0 unless told otherwise) and listens in
+``start()``, before it returns, so a client may connect at once; an accept
+thread hands each connection to a session thread. ``stop()`` is an outage:
+the listener closes and every client socket is dropped, while the SQLite
+database survives for ``start()`` to serve again on the same port.
+``close()`` ends it all and joins every thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import selectors
+import socket
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from ._auth import Verifier
+from ._listener import Descriptor
+from ._registry import SessionRegistry
+from ._session import Session
+from ._watcher import CancelWatcher
+
+if TYPE_CHECKING:
+    from ._sql import SessionInfo, SqlSession
+
+__all__ = ["OracleTestServer"]
+
+log = logging.getLogger("devart_oracle.testing")
+
+_BACKLOG = 512
+_JOIN_TIMEOUT = 10.0
+_VERSION_19_3 = str((19 << 24) | (3 << 16))
+_NO_SERVICE = (12504, "TNS:listener was not given the SERVICE_NAME in CONNECT_DATA")
+_UNKNOWN_SERVICE = "TNS:listener does not currently know of service requested in connect descriptor"
+_UNKNOWN_SID = "TNS:listener does not currently know of SID given in connect descriptor"
+
+
+class OracleTestServer:
+    """An embedded server speaking Oracle's wire protocol, backed by SQLite.
+
+    Args:
+        users: user name to password; names are matched case-insensitively.
+        service_name: the service that CONNECT_DATA=(SERVICE_NAME=..) names.
+        host: the address to bind.
+        port: the port to bind; 0 picks a free one (kept across restarts).
+        database: path of the SQLite file; None uses a temporary file.
+        sid: an instance SID accepted in CONNECT_DATA=(SID=..).
+        logon_delay: seconds added to each logon, to mimic a remote database.
+    """
+
+    def __init__(
+        self,
+        users: Mapping[str, str],
+        service_name: str = "FREEPDB1",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        database: str | None = None,
+        sid: str | None = None,
+        logon_delay: float = 0.0,
+    ) -> None:
+        from ._sql import Database
+
+        self.host = host
+        self.service_name = service_name
+        self.sid = sid
+        self.logon_delay = logon_delay
+        self._port = port
+        self._users = dict(users)
+        self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
+        self._registry = SessionRegistry()
+        self._watcher = CancelWatcher(self._registry)
+        self._database = Database(database, sessions=self._registry.sessions, kill=self._kill)
+        self._lock = threading.Lock()
+        self._threads: set[threading.Thread] = set()
+        self._listener: socket.socket | None = None
+        self._wakeup: tuple[socket.socket, socket.socket] | None = None
+        self._acceptor: threading.Thread | None = None
+        self._closed = False
+        self._host = _Host(self)
+        self.start()
+
+    # ------------------------------------------------------------- public
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (fixed once first bound)."""
+        return self._port
+
+    @property
+    def dsn(self) -> str:
+        """An Easy Connect string for python-oracledb: ``host:port/service``."""
+        return f"{self.host}:{self._port}/{self.service_name}"
+
+    @property
+    def sessions(self) -> list[SessionInfo]:
+        """The logged-on sessions, by sid."""
+        return self._registry.sessions()
+
+    @property
+    def logons(self) -> int:
+        """Successful logons since the server was created."""
+        return self._registry.logons
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is listening."""
+        return self._listener is not None
+
+    def connection_string(self, user: str) -> str:
+        """A Devart connection string that logs on as ``user``.
+
+        Raises:
+            KeyError: ``user`` is not one of the server's users.
+        """
+        name, password = self._user(user)
+        parts = [("Direct", "True"), ("Host", self.host), ("Port", str(self._port)),
+                 ("ServiceName", self.service_name), ("UserName", name), ("Password", password)]
+        return ";".join(f"{key}={_quote(value)}" for key, value in parts)
+
+    def kill_session(self, sid: int) -> bool:
+        """Drop the session with this sid, as ALTER SYSTEM KILL SESSION does."""
+        return self._kill(sid, None)
+
+    def disconnect_all(self) -> None:
+        """Drop every client connection abruptly, as a network failure would."""
+        for member in self._registry:
+            member.kill()
+
+    def start(self) -> None:
+        """Listen (again), on the same port; returns once connections are accepted.
+
+        Raises:
+            RuntimeError: the server was closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the server is closed; create a new one")
+            if self._listener is not None:
+                return
+            listener = socket.create_server((self.host, self._port), backlog=_BACKLOG, reuse_port=False)
+            self._port = listener.getsockname()[1]
+            self._listener = listener
+            self._wakeup = socket.socketpair()
+            self._acceptor = threading.Thread(
+                target=self._accept_loop, args=(listener, self._wakeup[0]),
+                name=f"oracle-listener-{self._port}", daemon=True)
+            self._acceptor.start()
+            self._watcher.start()
+        log.info("oracle test server listening on %s:%d/%s", self.host, self._port, self.service_name)
+
+    def stop(self) -> None:
+        """Stop listening and drop every session (an outage); ``start`` recovers."""
+        with self._lock:
+            listener, wakeup, acceptor = self._listener, self._wakeup, self._acceptor
+            self._listener = self._wakeup = self._acceptor = None
+        if listener is None or wakeup is None or acceptor is None:
+            return
+        wakeup[1].send(b"x")
+        acceptor.join()
+        listener.close()
+        for end in wakeup:
+            end.close()
+        self.disconnect_all()
+        self._join_sessions()
+        log.info("oracle test server on port %d stopped", self._port)
+
+    def close(self) -> None:
+        """Stop for good: drop sessions, join every thread, close the database."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._watcher.stop()
+        self._database.close()
+
+    def __enter__(self) -> OracleTestServer:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "running" if self.running else "stopped"
+        return (f"<OracleTestServer {self.dsn} {state} sessions={len(self._registry)} "
+                f"logons={self.logons}>")
+
+    # ------------------------------------------------------------ private
+
+    def _user(self, user: str) -> tuple[str, str]:
+        for name, password in self._users.items():
+            if name.upper() == user.upper():
+                return name, password
+        raise KeyError(f"no user {user!r} on this server")
+
+    def _kill(self, sid: int, serial: int | None) -> bool:
+        member = self._registry.find(sid, serial)
+        if member is None:
+            return False
+        member.kill()
+        return True
+
+    def _accept_loop(self, listener: socket.socket, wakeup: socket.socket) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(listener, selectors.EVENT_READ)
+            selector.register(wakeup, selectors.EVENT_READ)
+            while True:
+                for key, _ in selector.select():
+                    if key.fileobj is wakeup:
+                        return
+                    self._accept(listener)
+
+    def _accept(self, listener: socket.socket) -> None:
+        try:
+            sock, address = listener.accept()
+        except OSError as exc:
+            log.warning("accept failed: %s", exc)
+            return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        session = Session(self._host, sock, f"{address[0]}:{address[1]}")
+        self._registry.join(session)
+        thread = threading.Thread(target=self._session_main, args=(session,),
+                                  name=f"oracle-session-{address[1]}", daemon=True)
+        with self._lock:
+            self._threads.add(thread)
+        thread.start()
+
+    def _session_main(self, session: Session) -> None:
+        try:
+            session.run()
+        finally:
+            with self._lock:
+                self._threads.discard(threading.current_thread())
+
+    def _join_sessions(self) -> None:
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(_JOIN_TIMEOUT)
+            if thread.is_alive():
+                log.warning("session thread %s did not end within %.0f s", thread.name, _JOIN_TIMEOUT)
+
+
+class _Host:
+    """What sessions need from the server, kept off its public surface."""
+
+    def __init__(self, server: OracleTestServer) -> None:
+        self._server = server
+
+    @property
+    def logon_delay(self) -> float:
+        return self._server.logon_delay
+
+    def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
+        server = self._server
+        if descriptor.service_name is not None:
+            if descriptor.service_name.upper() != server.service_name.upper():
+                return 12514, _UNKNOWN_SERVICE
+            return None
+        if descriptor.sid is not None:
+            if server.sid is None or descriptor.sid.upper() != server.sid.upper():
+                return 12505, _UNKNOWN_SID
+            return None
+        return _NO_SERVICE
+
+    def verifier(self, username: str) -> Verifier | None:
+        return self._server._verifiers.get(username)
+
+    def logon(self, session: Session, fields: dict[str, object]) -> tuple[SessionInfo, SqlSession]:
+        from ._sql import SessionInfo
+
+        server = self._server
+        sid, serial = server._registry.assign(session)
+        if not fields.get("service_name"):
+            fields["service_name"] = server.service_name
+        info = SessionInfo(sid=sid, serial=serial, **fields)  # type: ignore[arg-type]
+        session.info = info
+        try:
+            return info, server._database.open_session(info)
+        except BaseException:
+            server._registry.leave(session)
+            raise
+
+    def release(self, session: Session) -> None:
+        self._server._registry.leave(session)
+
+    def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]:
+        server = self._server
+        instance = server.sid or "FREE"
+        return [
+            ("AUTH_VERSION_NO", _VERSION_19_3, 0),
+            ("AUTH_SESSION_ID", str(info.sid), 0),
+            ("AUTH_SERIAL_NUM", str(info.serial), 0),
+            ("AUTH_SC_SERVICE_NAME", server.service_name, 0),
+            ("AUTH_INSTANCENAME", instance, 0),
+            ("AUTH_SC_DBUNIQUE_NAME", instance, 0),
+            ("AUTH_SC_REAL_DBUNIQUE_NAME", instance, 0),
+            ("AUTH_MAX_OPEN_CURSORS", "65535", 0),
+            ("AUTH_MAX_IDEN_LENGTH", "128", 0),
+        ]
+
+
+def _quote(value: str) -> str:
+    """Quote a connection-string value that holds separators or quotes."""
+    if value and not any(char in value for char in ';="\'') and value == value.strip():
+        return value
+    return '"' + value.replace('"', '""') + '"'

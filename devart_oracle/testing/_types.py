@@ -1,0 +1,187 @@
+"""Wire data types: bind values in, column descriptions and values out.
+
+python-oracledb binds int, float and Decimal as NUMBER (2), str as VARCHAR
+(1), bytes as RAW (23), date and datetime as DATE (12, seconds only), None as
+a NULL VARCHAR, and bool as BINARY_INTEGER (3) against servers older than
+23ai; ``setinputsizes`` can ask for CHAR (96), TIMESTAMP (180), LONG (8),
+BINARY_DOUBLE (101) and friends. Binds are decoded to the Python values the
+backend takes: None, int, Decimal (non-integral numbers), float (binary
+floating point), str, bytes, datetime and bool.
+
+Result columns go the other way: the backend names one of six column types
+and this module gives its describe-info metadata and its value encoder. The
+encoders accept the loosely typed values SQLite hands back (a number stored
+in a text column, a date stored as ISO text) and apply Oracle's implicit
+conversions, failing with the ORA error Oracle would raise.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Protocol
+
+from ._codec import (
+    decode_binary_double,
+    decode_binary_float,
+    decode_date,
+    decode_number,
+    encode_date,
+    encode_number,
+    encode_timestamp,
+)
+from ._oraerror import WireError
+from ._responses import ColumnMeta
+
+__all__ = ["ColumnLike", "Encoder", "column_format", "decode_bind"]
+
+VARCHAR = 1
+NUMBER = 2
+BINARY_INTEGER = 3
+LONG = 8
+DATE = 12
+RAW = 23
+LONG_RAW = 24
+CHAR = 96
+BINARY_FLOAT = 100
+BINARY_DOUBLE = 101
+TIMESTAMP = 180
+TIMESTAMP_TZ = 181
+TIMESTAMP_LTZ = 231
+BOOLEAN = 252
+
+_NCHAR_FORM = 2
+_NUMBER_SIZE = 22
+
+Encoder = Callable[[object], bytes]
+
+
+def _decode_text(data: bytes, csfrm: int) -> str:
+    return data.decode("utf-16-be" if csfrm == _NCHAR_FORM else "utf-8", "replace")
+
+
+_DECODERS: dict[int, Callable[[bytes, int], object]] = {
+    VARCHAR: _decode_text,
+    CHAR: _decode_text,
+    LONG: _decode_text,
+    NUMBER: lambda data, _: decode_number(data),
+    BINARY_INTEGER: lambda data, _: decode_number(data),
+    DATE: lambda data, _: decode_date(data),
+    TIMESTAMP: lambda data, _: decode_date(data),
+    TIMESTAMP_TZ: lambda data, _: decode_date(data),
+    TIMESTAMP_LTZ: lambda data, _: decode_date(data),
+    RAW: lambda data, _: bytes(data),
+    LONG_RAW: lambda data, _: bytes(data),
+    BINARY_DOUBLE: lambda data, _: decode_binary_double(data),
+    BINARY_FLOAT: lambda data, _: decode_binary_float(data),
+    BOOLEAN: lambda data, _: data[0] == 1,
+}
+
+
+def decode_bind(ora_type: int, csfrm: int, data: bytes | None) -> object:
+    """Decode one bind value of wire type ``ora_type``.
+
+    Raises:
+        WireError: ORA-03115 for a type the server does not take, or for
+            bytes that do not hold a value of the type.
+    """
+    if data is None:
+        return None
+    decoder = _DECODERS.get(ora_type)
+    if decoder is None:
+        raise WireError(3115, f"bind type {ora_type}")
+    try:
+        return decoder(data, csfrm)
+    except (ValueError, IndexError) as exc:
+        raise WireError(3115, str(exc)) from exc
+
+
+class ColumnLike(Protocol):
+    """What the backend's ``Column`` provides."""
+
+    name: str
+    type: str
+    size: int
+    precision: int
+    scale: int
+    nullable: bool
+
+
+def _number(value: object) -> bytes:
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise WireError(1722) from exc
+    if not isinstance(value, (int, float, Decimal)):
+        raise WireError(1722)
+    try:
+        return encode_number(value)
+    except ValueError as exc:
+        raise WireError(1426) from exc
+
+
+def _text(value: object) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex().upper().encode()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)).encode()
+    return str(value).encode()
+
+
+def _as_datetime(value: object) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise WireError(1861) from exc
+    raise WireError(1861)
+
+
+def _date(value: object) -> bytes:
+    return encode_date(_as_datetime(value))
+
+
+def _timestamp(value: object) -> bytes:
+    return encode_timestamp(_as_datetime(value))
+
+
+def _raw(value: object) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        try:
+            return bytes.fromhex(value)
+        except ValueError as exc:
+            raise WireError(1465) from exc
+    raise WireError(1465)
+
+
+def column_format(column: ColumnLike) -> tuple[ColumnMeta, Encoder]:
+    """The describe metadata and value encoder for a backend column.
+
+    Raises:
+        WireError: ORA-03115 for a column type the server cannot send.
+    """
+    kind = column.type.upper()
+    size = max(column.size, 1)
+    if kind == "NUMBER":
+        meta = ColumnMeta(column.name, NUMBER, _NUMBER_SIZE, 0, column.precision,
+                          column.scale, 0, column.nullable)
+        return meta, _number
+    if kind in ("VARCHAR2", "CHAR"):
+        ora_type = VARCHAR if kind == "VARCHAR2" else CHAR
+        return ColumnMeta(column.name, ora_type, size, size, 0, 0, 1, column.nullable), _text
+    if kind == "DATE":
+        return ColumnMeta(column.name, DATE, 7, 0, 0, 0, 0, column.nullable), _date
+    if kind == "TIMESTAMP":
+        scale = column.scale if 0 <= column.scale <= 9 else 6
+        return ColumnMeta(column.name, TIMESTAMP, 11, 0, 0, scale, 0, column.nullable), _timestamp
+    if kind == "RAW":
+        return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
+    raise WireError(3115, f"column type {column.type!r}")
