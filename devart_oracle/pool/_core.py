@@ -1,0 +1,624 @@
+"""The pool's decisions: a pure state machine with no locks, no I/O, no clock.
+
+Every pool in devart_oracle (a partition of the global ``connection_pool``, an
+explicit ``ConnectionPool`` or ``AsyncConnectionPool``) keeps its bookkeeping
+in one :class:`PoolCore`. The thread and asyncio layers take their lock, call
+one core method with the current time, release the lock, and only then carry
+out the :class:`Actions` it returned: log sessions off, open new ones in the
+background, wake waiters. The core never blocks and never talks to a database,
+so the stateful hypothesis tests can drive thousands of schedules through it
+with a fake clock and no threads.
+
+The states of a session (an :class:`Entry`)::
+
+    opening --> idle <--> busy --> closed
+                 |  ^
+                 v  |
+               checking (the validator pings it outside the lock)
+
+Waiters are served strictly first come, first served. A session is handed to
+a waiter *by the core*, under the caller's lock: the core stores it in
+``waiter.entry`` and asks the layer to wake exactly that waiter. A waiter that
+gives up (timeout, cancellation) calls :meth:`PoolCore.abandon`; if a session
+had already been granted to it, the session goes back through
+:meth:`PoolCore.checkin`, so nothing is ever lost to a cancellation and a
+waiter that gave up never keeps a session.
+
+Sessions are grouped by *key* (the user of a heterogeneous pool; ``None`` in a
+homogeneous one) and may carry a *tag*. Idle sessions are a stack per key:
+the most recently returned session is handed out first, so sessions stay warm
+and the surplus ages out at the bottom.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Actions",
+    "Entry",
+    "GetMode",
+    "PoolCore",
+    "PoolSettings",
+    "Reason",
+    "Refusal",
+    "Waiter",
+]
+
+Key = Hashable
+
+
+class GetMode(enum.IntEnum):
+    """What ``acquire`` does when every session is busy (python-oracledb's values)."""
+
+    WAIT = 0
+    NOWAIT = 1
+    FORCEGET = 2
+    TIMEDWAIT = 3
+
+
+class Reason(str, enum.Enum):
+    """Why a session was logged off."""
+
+    LIFETIME = "lifetime"
+    IDLE = "idle"
+    INVALID = "invalid"
+    OVERFLOW = "overflow"
+    CLEARED = "cleared"
+    DROPPED = "dropped"
+    CLOSED = "closed"
+
+
+class Refusal(str, enum.Enum):
+    """Why a checkout was refused at once."""
+
+    EXHAUSTED = "exhausted"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """The knobs of one pool; times are in seconds.
+
+    Attributes:
+        min: sessions kept open (the validator restores them).
+        max: cap on open sessions; None means no cap and no waiting: the
+            caller opens a session itself (Devart's ``connect()``).
+        max_idle: cap on idle sessions kept; a surplus is logged off on release.
+        increment: sessions opened at a time when the pool grows.
+        lifetime: a session older than this is logged off (0 = forever).
+        idle_timeout: an idle session above ``min`` is logged off after this
+            long (0 = never).
+        ping_interval: a session idle this long is pinged before it is handed
+            out (0 = always, negative = never).
+        getmode: what to do when ``max`` sessions are busy.
+    """
+
+    min: int = 0
+    max: int | None = None
+    max_idle: int | None = None
+    increment: int = 1
+    lifetime: float = 0.0
+    idle_timeout: float = 0.0
+    ping_interval: float = -1.0
+    getmode: GetMode = GetMode.WAIT
+
+
+class Entry:
+    """One physical session as the core sees it; ``conn`` is the layer's object."""
+
+    __slots__ = ("conn", "key", "created", "idle_since", "checked_at", "tag", "suspect")
+
+    def __init__(self, conn: Any, key: Key, now: float) -> None:
+        self.conn = conn
+        self.key = key
+        self.created = now
+        self.idle_since = now
+        self.checked_at = now
+        self.tag: str | None = None
+        self.suspect = False
+
+    def __repr__(self) -> str:
+        return f"<Entry key={self.key!r} tag={self.tag!r} suspect={self.suspect}>"
+
+
+class Waiter:
+    """A caller queued for a session; the layer stores its wake-up in ``token``."""
+
+    __slots__ = ("key", "tag", "matchany", "since", "entry", "error", "token")
+
+    def __init__(self, key: Key, tag: str | None, matchany: bool, now: float) -> None:
+        self.key = key
+        self.tag = tag
+        self.matchany = matchany
+        self.since = now
+        self.entry: Entry | None = None
+        self.error: BaseException | Refusal | None = None
+        self.token: Any = None
+
+    @property
+    def done(self) -> bool:
+        """True once the waiter was granted a session or failed."""
+        return self.entry is not None or self.error is not None
+
+
+class Actions:
+    """What the layer must do, outside its lock, after a core call.
+
+    Attributes:
+        lease: the session to hand to the caller.
+        ping: ping ``lease`` first and report with :meth:`PoolCore.ping_failed`
+            if it is dead.
+        open_now: the caller opens a session itself, then reports with
+            :meth:`PoolCore.admit` (``for_caller=True``).
+        wait: the caller must wait on this waiter.
+        refuse: the checkout is refused at once.
+        spawn: open one session in the background per key listed.
+        close: log these sessions off.
+        check: ping these idle sessions (validator), then report with
+            :meth:`PoolCore.checked`.
+        wake: wake these waiters (each has ``entry`` or ``error`` set).
+        retry_after: background opens failed; call :meth:`PoolCore.retry`
+            after this many seconds (the layer adds jitter).
+        check_soon: the pool turned suspect; run the validator promptly.
+    """
+
+    # A plain slotted class with shared empty tuples: this is allocated on
+    # every checkout and checkin, so it must cost next to nothing.
+    __slots__ = (
+        "lease", "ping", "open_now", "wait", "refuse", "spawn",
+        "close", "check", "wake", "retry_after", "check_soon",
+    )
+
+    def __init__(
+        self,
+        lease: Entry | None = None,
+        ping: bool = False,
+        open_now: bool = False,
+        wait: Waiter | None = None,
+        refuse: Refusal | None = None,
+        spawn: Sequence[Key] = (),
+        close: Sequence[tuple[Entry, Reason]] = (),
+        check: Sequence[Entry] = (),
+        wake: Sequence[Waiter] = (),
+        retry_after: float | None = None,
+        check_soon: bool = False,
+    ) -> None:
+        self.lease = lease
+        self.ping = ping
+        self.open_now = open_now
+        self.wait = wait
+        self.refuse = refuse
+        self.spawn = spawn
+        self.close = close
+        self.check = check
+        self.wake = wake
+        self.retry_after = retry_after
+        self.check_soon = check_soon
+
+    @property
+    def background(self) -> bool:
+        """True when there is work beyond handing out ``lease``."""
+        return bool(self.spawn or self.close or self.check or self.wake or self.check_soon or self.retry_after is not None)
+
+    def merge(self, other: Actions) -> Actions:
+        """Add another call's side effects to these (lease/wait stay ours)."""
+        if other.spawn:
+            self.spawn = [*self.spawn, *other.spawn]
+        if other.close:
+            self.close = [*self.close, *other.close]
+        if other.check:
+            self.check = [*self.check, *other.check]
+        if other.wake:
+            self.wake = [*self.wake, *other.wake]
+        self.check_soon = self.check_soon or other.check_soon
+        if other.retry_after is not None:
+            self.retry_after = other.retry_after
+        return self
+
+    def __repr__(self) -> str:
+        fields = (f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Actions({', '.join(fields)})"
+
+
+#: Exponential backoff of background opens after failures: base, cap (seconds).
+BACKOFF_BASE = 0.05
+BACKOFF_CAP = 10.0
+
+
+def backoff(failures: int) -> float:
+    """Seconds to wait before retrying after ``failures`` failed opens in a row."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(failures - 1, 16))
+
+
+class PoolCore:
+    """The bookkeeping of one pool; see the module docstring for the contract."""
+
+    def __init__(self, settings: PoolSettings) -> None:
+        self.settings = settings
+        self.closed = False
+        self._idle: dict[Key, list[Entry]] = {}
+        self._idle_n = 0
+        self._busy: set[Entry] = set()
+        self._checking: set[Entry] = set()
+        self._opening = 0
+        self._caller_opening = 0
+        self._waiters: deque[Waiter] = deque()
+        self._failures = 0
+        self._backing_off = False
+        self.created = 0
+        self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
+
+    # -- counts ----------------------------------------------------------
+
+    @property
+    def idle(self) -> int:
+        """Sessions waiting in the pool."""
+        return self._idle_n
+
+    @property
+    def busy(self) -> int:
+        """Sessions lent out."""
+        return len(self._busy)
+
+    @property
+    def opened(self) -> int:
+        """Sessions open now: idle, busy and being validated."""
+        return self._idle_n + len(self._busy) + len(self._checking)
+
+    @property
+    def waiting(self) -> int:
+        """Callers waiting for a session."""
+        return len(self._waiters)
+
+    @property
+    def pending(self) -> int:
+        """Sessions being opened, in the background or by callers."""
+        return self._opening + self._caller_opening
+
+    def _total(self) -> int:
+        return self.opened + self._opening + self._caller_opening
+
+    def idle_entries(self) -> Iterator[Entry]:
+        """Every idle session, least recently returned first within a key."""
+        for stack in self._idle.values():
+            yield from stack
+
+    def __repr__(self) -> str:
+        return (
+            f"<PoolCore opened={self.opened} idle={self.idle} busy={self.busy}"
+            f" pending={self.pending} waiting={self.waiting}>"
+        )
+
+    # -- checkout --------------------------------------------------------
+
+    def checkout(
+        self, now: float, key: Key = None, tag: str | None = None, matchany: bool = False
+    ) -> Actions:
+        """Decide how a caller gets a session: lease, open, wait or refuse."""
+        if self.closed:
+            return Actions(refuse=Refusal.CLOSED)
+        entry = self._take_idle(key, tag, matchany)
+        if entry is not None:
+            self._busy.add(entry)
+            return Actions(lease=entry, ping=self._needs_ping(entry, now))
+        return self._no_idle(now, key, tag, matchany)
+
+    def _take_idle(self, key: Key, tag: str | None, matchany: bool) -> Entry | None:
+        stack = self._idle.get(key)
+        if not stack:
+            return None
+        index = -1 if stack[-1].tag == tag else _pick(stack, tag, matchany)
+        self._idle_n -= 1
+        return stack.pop(index)
+
+    def _needs_ping(self, entry: Entry, now: float) -> bool:
+        interval = self.settings.ping_interval
+        if entry.suspect:
+            return True
+        return interval >= 0 and now - entry.idle_since >= interval
+
+    def _no_idle(self, now: float, key: Key, tag: str | None, matchany: bool) -> Actions:
+        limit = self.settings.max
+        if limit is None:
+            self._caller_opening += 1
+            return Actions(open_now=True)
+        if self._total() >= limit:
+            mode = self.settings.getmode
+            if mode == GetMode.FORCEGET:
+                self._caller_opening += 1
+                return Actions(open_now=True)
+            if mode == GetMode.NOWAIT:
+                return Actions(refuse=Refusal.EXHAUSTED)
+        waiter = Waiter(key, tag, matchany, now)
+        self._waiters.append(waiter)
+        return Actions(wait=waiter).merge(self._grow())
+
+    def _grow(self) -> Actions:
+        """Open sessions for waiters: ``increment`` at a time, never past ``max``.
+
+        Only one batch is in flight at a time. Under a burst, sessions being
+        released usually serve the queue long before a logon completes, so
+        opening one session per waiter would flood the database for nothing.
+        """
+        actions = Actions()
+        limit = self.settings.max
+        if not self._waiters or self._opening or limit is None or self._backing_off:
+            return actions
+        room = limit - self._total()
+        if room <= 0:
+            return self._make_room(actions)
+        count = min(self.settings.increment, room)
+        self._opening += count
+        actions.spawn = [self._waiters[0].key] * count
+        return actions
+
+    def _make_room(self, actions: Actions) -> Actions:
+        """At ``max``, close an idle session of another key for the first waiter."""
+        key = self._waiters[0].key
+        if self._idle.get(key):
+            return actions
+        for other, stack in self._idle.items():
+            if other != key and stack:
+                self._idle_n -= 1
+                self._opening += 1
+                victim = self._count_destroyed(stack.pop(0), Reason.OVERFLOW)
+                return Actions(close=[victim], spawn=[key])
+        return actions
+
+    # -- results of the layer's I/O ---------------------------------------
+
+    def admit(self, conn: Any, now: float, key: Key = None, for_caller: bool = False) -> tuple[Entry, Actions]:
+        """Record a newly opened session; a caller's session is leased to it."""
+        entry = Entry(conn, key, now)
+        self.created += 1
+        if for_caller:
+            self._caller_opening -= 1
+            if self.closed:
+                return entry, Actions(refuse=Refusal.CLOSED, close=[self._count_destroyed(entry, Reason.CLOSED)])
+            self._busy.add(entry)
+            return entry, Actions(lease=entry)
+        self._opening -= 1
+        self._failures = 0
+        actions = self._return(entry, now)
+        return entry, actions.merge(self._grow()).merge(self.replenish())
+
+    def open_failed(self, error: BaseException | None = None, for_caller: bool = False) -> Actions:
+        """Record a failed open; a background failure reaches waiting callers.
+
+        When nothing else can serve the queue (no session busy, none being
+        opened) every waiter of that key gets the error at once; otherwise
+        only the oldest one does, and the rest keep waiting for a release.
+        """
+        if for_caller:
+            self._caller_opening -= 1
+            return Actions()
+        self._opening -= 1
+        self._failures += 1
+        self._backing_off = True
+        failed = self._failing_waiters()
+        for waiter in failed:
+            waiter.error = error
+        return Actions(retry_after=backoff(self._failures), wake=failed)
+
+    def _failing_waiters(self) -> list[Waiter]:
+        if not self._waiters:
+            return []
+        if self._busy or self._opening:
+            return [self._waiters.popleft()]
+        failed = list(self._waiters)
+        self._waiters.clear()
+        return failed
+
+    def ping_failed(self, entry: Entry, now: float) -> Actions:
+        """A leased session failed its ping: log it off; the caller checks out again."""
+        self._busy.discard(entry)
+        self._mark_suspect()
+        actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
+        return actions.merge(self._grow())
+
+    def checkin(self, entry: Entry, now: float, healthy: bool = True, tag: str | None = None) -> Actions:
+        """Take a session back from its borrower (or from a waiter that gave up)."""
+        self._busy.discard(entry)
+        if not healthy:
+            self._mark_suspect()
+            actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
+            return actions.merge(self._grow()).merge(self.replenish())
+        entry.tag = tag
+        return self._return(entry, now)
+
+    def discard(self, entry: Entry, reason: Reason = Reason.DROPPED) -> Actions:
+        """Log off a busy session for good (``pool.drop()``) and free its slot."""
+        self._busy.discard(entry)
+        actions = Actions(close=[self._count_destroyed(entry, reason)])
+        return actions.merge(self._grow()).merge(self.replenish())
+
+    def _return(self, entry: Entry, now: float, idle_since: float | None = None) -> Actions:
+        """Route a live session: log it off, grant it to a waiter, or keep it idle."""
+        reason = self._retire_reason(entry, now)
+        if reason is not None:
+            actions = Actions(close=[self._count_destroyed(entry, reason)])
+            return actions.merge(self._grow()).merge(self.replenish())
+        waiter = self._first_waiter(entry.key)
+        if waiter is not None:
+            self._grant(waiter, entry)
+            return Actions(wake=[waiter])
+        limit = self.settings.max_idle
+        if limit is not None and self._idle_n >= limit:
+            return Actions(close=[self._count_destroyed(entry, Reason.OVERFLOW)])
+        entry.idle_since = now if idle_since is None else idle_since
+        self._idle.setdefault(entry.key, []).append(entry)
+        self._idle_n += 1
+        return Actions()
+
+    def _retire_reason(self, entry: Entry, now: float) -> Reason | None:
+        if self.closed:
+            return Reason.CLOSED
+        lifetime = self.settings.lifetime
+        if lifetime and now - entry.created >= lifetime:
+            return Reason.LIFETIME
+        limit = self.settings.max
+        if limit is not None and self._total() >= limit:
+            return Reason.OVERFLOW
+        return None
+
+    def _first_waiter(self, key: Key) -> Waiter | None:
+        for waiter in self._waiters:
+            if waiter.key == key:
+                return waiter
+        return None
+
+    def _grant(self, waiter: Waiter, entry: Entry) -> None:
+        self._waiters.remove(waiter)
+        self._busy.add(entry)
+        waiter.entry = entry
+
+    def abandon(self, waiter: Waiter, now: float) -> Actions:
+        """A waiter gave up; a session already granted to it goes back."""
+        if waiter.entry is None:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            return Actions()
+        entry, waiter.entry = waiter.entry, None
+        return self.checkin(entry, now, tag=entry.tag)
+
+    # -- upkeep ----------------------------------------------------------
+
+    def _mark_suspect(self) -> None:
+        for entry in self.idle_entries():
+            entry.suspect = True
+
+    def mark_suspect(self) -> Actions:
+        """A fatal error was seen: validate every idle session before reuse."""
+        self._mark_suspect()
+        return Actions(check_soon=bool(self._idle_n))
+
+    def replenish(self) -> Actions:
+        """Open sessions in the background until ``min`` are open or opening."""
+        deficit = self.settings.min - self._total()
+        if self.closed or deficit <= 0 or self._backing_off:
+            return Actions()
+        self._opening += deficit
+        return Actions(spawn=[None] * deficit)
+
+    def retry(self) -> Actions:
+        """After a backoff: open again what waiters and ``min`` still need."""
+        self._backing_off = False
+        return self._grow().merge(self.replenish())
+
+    def tick(self, now: float, check_after: float) -> Actions:
+        """The validator's pass at time ``now``.
+
+        Logs off idle sessions past their lifetime, and those idle longer than
+        ``idle_timeout`` while more than ``min`` are open (coldest first); takes
+        out for a ping the suspect ones and those idle at least
+        ``check_after`` seconds; and opens sessions to restore ``min``.
+        """
+        close: list[tuple[Entry, Reason]] = []
+        check: list[Entry] = []
+        spare = self._total() - self.settings.min
+        for key, stack in self._idle.items():
+            keep = []
+            for entry in stack:
+                reason = self._expiry(entry, now, spare > 0)
+                if reason is not None:
+                    spare -= 1
+                    close.append(self._count_destroyed(entry, reason))
+                elif entry.suspect or now - max(entry.idle_since, entry.checked_at) >= check_after:
+                    check.append(entry)
+                else:
+                    keep.append(entry)
+            self._idle[key] = keep
+        self._idle_n = sum(map(len, self._idle.values()))
+        self._checking.update(check)
+        return Actions(close=close, check=check).merge(self.replenish())
+
+    def _expiry(self, entry: Entry, now: float, may_shrink: bool) -> Reason | None:
+        s = self.settings
+        if s.lifetime and now - entry.created >= s.lifetime:
+            return Reason.LIFETIME
+        if may_shrink and s.idle_timeout and now - entry.idle_since >= s.idle_timeout:
+            return Reason.IDLE
+        return None
+
+    def checked(self, entry: Entry, now: float, alive: bool) -> Actions:
+        """Report a validator ping; a live session goes back (or to a waiter)."""
+        self._checking.discard(entry)
+        if not alive:
+            self._mark_suspect()
+            actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)])
+            return actions.merge(self._grow()).merge(self.replenish())
+        entry.suspect = False
+        entry.checked_at = now
+        return self._return(entry, now, idle_since=entry.idle_since)
+
+    def clear(self) -> Actions:
+        """Log off every idle session."""
+        return Actions(close=self._drain(Reason.CLEARED))
+
+    def _drain(self, reason: Reason) -> list[tuple[Entry, Reason]]:
+        closing = [self._count_destroyed(e, reason) for e in self.idle_entries()]
+        self._idle.clear()
+        self._idle_n = 0
+        return closing
+
+    def close(self) -> Actions:
+        """Close the pool: idle sessions go now, busy ones when released."""
+        self.closed = True
+        failed = list(self._waiters)
+        self._waiters.clear()
+        for waiter in failed:
+            waiter.error = Refusal.CLOSED
+        return Actions(close=self._drain(Reason.CLOSED), wake=failed)
+
+    def forget(self) -> list[Entry]:
+        """Drop every session without logging off (the process forked)."""
+        entries = [*self.idle_entries(), *self._busy, *self._checking]
+        self._idle.clear()
+        self._idle_n = 0
+        self._busy.clear()
+        self._checking.clear()
+        return entries
+
+    def configure(self, settings: PoolSettings) -> Actions:
+        """Apply new settings; idle surplus is logged off at once."""
+        self.settings = settings
+        close = []
+        while self._idle_n and self._idle_over(settings):
+            victim = max(self._idle.values(), key=len).pop(0)
+            self._idle_n -= 1
+            close.append(self._count_destroyed(victim, Reason.OVERFLOW))
+        return Actions(close=close).merge(self._grow()).merge(self.replenish())
+
+    def _idle_over(self, s: PoolSettings) -> bool:
+        over_idle = s.max_idle is not None and self._idle_n > s.max_idle
+        return over_idle or (s.max is not None and self._total() > s.max)
+
+    def _count_destroyed(self, entry: Entry, reason: Reason) -> tuple[Entry, Reason]:
+        self.destroyed[reason] += 1
+        return entry, reason
+
+
+def _pick(stack: list[Entry], tag: str | None, matchany: bool) -> int:
+    """Index of the best idle session for ``tag``, most recent first.
+
+    The exact tag wins; then, with ``matchany``, any tagged session; then an
+    untagged one; then whatever was returned last (the session callback will
+    reset its state).
+    """
+    tagged = untagged = -1
+    for index in range(len(stack) - 1, -1, -1):
+        candidate = stack[index].tag
+        if candidate == tag:
+            return index
+        if candidate is None:
+            untagged = index if untagged == -1 else untagged
+        elif tagged == -1:
+            tagged = index
+    if matchany and tag is not None and tagged != -1:
+        return tagged
+    return untagged
