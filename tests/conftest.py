@@ -1,1 +1,5 @@
-"""Shared fixtures: see tests/fixtures/ for the plugins."""
+"""Shared fixtures, loaded as plugins."""
+
+pytest_plugins = ["devart_oracle.testing.pytest_plugin", "tests.fixtures.pooling"]
+
+pytest_plugins = ["devart_oracle.testing.pytest_plugin"]
