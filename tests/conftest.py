@@ -1,5 +1,3 @@
-"""Shared fixtures, loaded as plugins."""
-
-pytest_plugins = ["devart_oracle.testing.pytest_plugin", "tests.fixtures.pooling"]
+"""Shared fixtures: see tests/fixtures/ for the plugins."""
 
 pytest_plugins = ["devart_oracle.testing.pytest_plugin"]
