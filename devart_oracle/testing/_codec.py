@@ -230,18 +230,15 @@ def decode_number(data: bytes) -> int | Decimal:
 
 def _from_pairs(negative: bool, pairs: list[int], exponent: int) -> int | Decimal:
     """Build the value ``0.<pairs> * 100**exponent`` with a sign."""
-    digits = "".join(f"{pair:02d}" for pair in pairs)
-    scale = 2 * (exponent - len(pairs))
+    padded = "".join(f"{pair:02d}" for pair in pairs)
+    digits = padded.rstrip("0").lstrip("0")
+    if not digits:
+        return 0
+    scale = 2 * (exponent - len(pairs)) + len(padded) - len(padded.rstrip("0"))
     if scale >= 0:
-        magnitude = int(digits) * 10 ** scale
+        magnitude = int(digits + "0" * scale)
         return -magnitude if negative else magnitude
-    stripped = digits.rstrip("0")
-    scale += len(digits) - len(stripped)
-    if scale >= 0:
-        magnitude = int(stripped) * 10 ** scale
-        return -magnitude if negative else magnitude
-    digit_tuple = tuple(int(char) for char in stripped.lstrip("0"))
-    return Decimal((int(negative), digit_tuple, scale))
+    return Decimal((int(negative), tuple(int(char) for char in digits), scale))
 
 
 # ----------------------------------------------------------- DATE, TIMESTAMP

@@ -106,7 +106,7 @@ class MessageReader:
             return None
         if size != _LONG_FORM:
             return self.raw(size)
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             chunk_size = self.ub(4)
             if chunk_size == 0:
@@ -126,7 +126,7 @@ class MessageReader:
 
     def cstring(self) -> bytes:
         """Read bytes up to and excluding a NUL terminator."""
-        chunks = []
+        chunks: list[int] = []
         while True:
             byte = self.u8()
             if byte == 0:

@@ -279,7 +279,7 @@ class _Host:
         sid, serial = server._registry.assign(session)
         if not fields.get("service_name"):
             fields["service_name"] = server.service_name
-        info = SessionInfo(sid=sid, serial=serial, **fields)  # type: ignore[arg-type]
+        info = SessionInfo(sid=sid, serial=serial, **fields)
         session.info = info
         try:
             return info, server._database.open_session(info)

@@ -77,7 +77,8 @@ class BreakReceived(Exception):
 class SessionHost(Protocol):
     """What a session needs from its server."""
 
-    logon_delay: float
+    @property
+    def logon_delay(self) -> float: ...
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None: ...
 

@@ -1,0 +1,73 @@
+"""``python -m devart_oracle.testing serve``: run the test server until Ctrl-C.
+
+Example::
+
+    python -m devart_oracle.testing serve --port 1521 --user scott/tiger
+
+prints the address and a ready-to-paste connection string per user, then
+serves until SIGINT or SIGTERM and exits cleanly (status 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _user(text: str) -> tuple[str, str]:
+    name, slash, password = text.partition("/")
+    if not slash or not name or not password:
+        raise argparse.ArgumentTypeError(f"expected USER/PASSWORD, got {name or text!r}/...")
+    return name, password
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m devart_oracle.testing",
+                                     description="Oracle wire-protocol test server backed by SQLite.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="listen for python-oracledb thin clients")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=1521, help="port to bind; 0 picks a free one")
+    serve.add_argument("--user", type=_user, action="append", required=True, metavar="USER/PASSWORD",
+                       help="a user that may log on (repeatable)")
+    serve.add_argument("--service", default="FREEPDB1", help="service name (default FREEPDB1)")
+    serve.add_argument("--sid", default=None, help="instance SID also accepted")
+    serve.add_argument("--database", default=None, metavar="PATH",
+                       help="SQLite file to keep data in (default: a temporary file)")
+    serve.add_argument("--logon-delay", type=float, default=0.0, metavar="SECONDS",
+                       help="seconds added to each logon")
+    serve.add_argument("-v", "--verbose", action="store_true", help="log sessions and faults")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from ._server import OracleTestServer
+
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    users = dict(args.user)
+    with OracleTestServer(users, args.service, host=args.host, port=args.port,
+                          database=args.database, sid=args.sid, logon_delay=args.logon_delay) as server:
+        print(f"listening on {server.dsn}", flush=True)
+        for name in users:
+            print(f"  python-oracledb: user={name!r} dsn={server.dsn!r}")
+            print(f"  Devart:          {server.connection_string(name)}", flush=True)
+        while not done.wait(0.5):
+            pass
+    print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
