@@ -25,6 +25,10 @@ from ._errors import (
     Warning,
 )
 
+from ._connect import connect, connection_pool
+from ._connection import AsyncConnection, Connection
+from .pool._stats import PartitionStats
+
 apilevel = "2.0"
 threadsafety = 2
 paramstyle = "named"
@@ -32,6 +36,11 @@ paramstyle = "named"
 __version__ = "0.1.0"
 
 __all__ = [
+    "connect",
+    "connection_pool",
+    "Connection",
+    "AsyncConnection",
+    "PartitionStats",
     "apilevel",
     "threadsafety",
     "paramstyle",

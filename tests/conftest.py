@@ -1,3 +1,3 @@
-"""Shared fixtures: see tests/fixtures/ for the plugins."""
+"""Shared fixtures, loaded as plugins."""
 
-pytest_plugins = ["devart_oracle.testing.pytest_plugin"]
+pytest_plugins = ["devart_oracle.testing.pytest_plugin", "tests.fixtures.pooling"]

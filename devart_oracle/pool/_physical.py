@@ -1,0 +1,119 @@
+"""Physical sessions: opened, pinged and logged off through python-oracledb.
+
+Direct=True is python-oracledb's thin mode (no Oracle Client); Direct=False
+is its thick mode, which loads the Oracle Client libraries once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from typing import Any
+
+import oracledb
+
+from .._errors import InterfaceError
+from ..connstring import ConnectionParameters
+
+__all__ = ["ParamsConnector", "apply_session_params", "is_fatal", "open_connection"]
+
+logger = logging.getLogger("devart_oracle.pool")
+
+#: Errors after which a session is unusable: killed, lost or closed.
+FATAL_CODES = frozenset(
+    {
+        "ORA-00028", "ORA-00031", "ORA-01012", "ORA-01041", "ORA-02396",
+        "ORA-03113", "ORA-03114", "ORA-03135", "ORA-12537", "ORA-12547",
+        "ORA-12570", "ORA-12571", "DPI-1010", "DPI-1080",
+        "DPY-1001", "DPY-4011", "DPY-4024",
+    }
+)
+
+#: Milliseconds a validation ping may take before the session counts as dead.
+PING_TIMEOUT_MS = 5000
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """True when a driver error means the session is gone."""
+    error = exc.args[0] if exc.args else None
+    if getattr(error, "is_session_dead", False):
+        return True
+    return getattr(error, "full_code", None) in FATAL_CODES
+
+
+def open_connection(params: ConnectionParameters) -> oracledb.Connection:
+    """Log a new session on, in thin or thick mode as ``Direct`` says."""
+    if not params.direct:
+        _enable_thick_mode(params.home_name)
+    conn = oracledb.connect(**params.driver_args())
+    apply_session_params(conn, params)
+    return conn
+
+
+def apply_session_params(conn: Any, params: ConnectionParameters) -> None:
+    """Set what the connection string asks of a fresh session."""
+    if params.schema:
+        conn.current_schema = params.schema
+    if params.autocommit:
+        conn.autocommit = True
+
+
+def _enable_thick_mode(home_name: str | None) -> None:
+    """Load the Oracle Client once; explain what to do when it is missing."""
+    if not oracledb.is_thin_mode():
+        return
+    try:
+        oracledb.init_oracle_client(lib_dir=home_name)
+    except oracledb.Error as exc:
+        where = f" in {home_name!r}" if home_name else ""
+        raise InterfaceError(
+            f"direct=false needs the oracle client libraries, which could not be"
+            f" loaded{where} ({_first_line(exc)}); set Direct=True to connect"
+            f" over tcp without an oracle client"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def close_quietly(conn: Any) -> None:
+    """Log a session off; a session that is already dead is just dropped."""
+    try:
+        conn.close()
+    except Exception as exc:  # the session may be dead: nothing to log off
+        logger.debug("logoff failed: %s", _first_line(exc))
+
+
+def ping(conn: Any) -> bool:
+    """Round-trip with a bounded wait; False when the session is dead."""
+    saved = conn.call_timeout
+    try:
+        conn.call_timeout = PING_TIMEOUT_MS
+        conn.ping()
+        conn.call_timeout = saved
+        return True
+    except Exception as exc:
+        logger.info("validation ping failed: %s", _first_line(exc))
+        return False
+
+
+class ParamsConnector:
+    """Opens every session of a partition from the same parameters."""
+
+    __slots__ = ("params",)
+
+    def __init__(self, params: ConnectionParameters) -> None:
+        self.params = params
+
+    def open(self, key: Hashable) -> oracledb.Connection:
+        """Log a session on."""
+        return open_connection(self.params)
+
+    def close(self, conn: Any) -> None:
+        """Log a session off."""
+        close_quietly(conn)
+
+    def ping(self, conn: Any) -> bool:
+        """Check a session with a round trip."""
+        return ping(conn)

@@ -1,0 +1,306 @@
+"""``connection_pool``: Devart's module-level pooling, partitioned by parameters.
+
+Connections are pooled per partition, a (PoolId, parameter fingerprint) pair:
+identical parameters share sessions, any other difference gets a partition of
+its own, and every partition takes its settings from its PoolId. Settings
+change at run time: each change is pushed to the partitions of that PoolId.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar, overload
+
+from .._connection import Connection
+from .._errors import PoolError, ProgrammingError
+from ..connstring import ConnectionParameters
+from ._core import PoolSettings, Refusal
+from ._physical import ParamsConnector, open_connection
+from ._stats import PartitionStats
+from ._sync import SyncPool
+from ._validator import Validator
+
+__all__ = ["GlobalPool", "PoolView"]
+
+INT_MAX = 2**31 - 1
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """Devart's per-pool settings, in Devart's units."""
+
+    min_size: int = 0
+    max_size: int = 100
+    lifetime: int = 0  # milliseconds, 0 = unlimited
+    validate: bool = False
+    idle_timeout: float = 240.0  # seconds
+
+    def core_settings(self) -> PoolSettings:
+        """The pool core's view: no cap on open sessions, ``max_size`` kept idle."""
+        return PoolSettings(
+            min=self.min_size,
+            max=None,
+            max_idle=self.max_size,
+            lifetime=self.lifetime / 1000,
+            idle_timeout=self.idle_timeout,
+            ping_interval=0.0 if self.validate else -1.0,
+        )
+
+
+class _Setting(Generic[T]):
+    """A validated pool attribute: type and range checked, pushed to partitions."""
+
+    def __init__(self, kind: type, low: float, high: float, what: str) -> None:
+        self.kind = kind
+        self.low = low
+        self.high = high
+        self.what = what
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, view: None, owner: type) -> _Setting[T]: ...
+    @overload
+    def __get__(self, view: PoolView, owner: type) -> T: ...
+    def __get__(self, view: PoolView | None, owner: type) -> Any:
+        if view is None:
+            return self
+        return getattr(view._registry.config(view.pool_id), self.name)
+
+    def __set__(self, view: PoolView, value: Any) -> None:
+        label = view.label(self.name)
+        view._registry.configure(view.pool_id, label, **{self.name: self.check(label, value)})
+
+    def check(self, label: str, value: Any) -> Any:
+        """Return ``value`` if it is valid, else raise ProgrammingError naming it."""
+        ok_type = isinstance(value, self.kind) and (self.kind is bool or not isinstance(value, bool))
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            ok_type = True
+        if not ok_type or not self.low <= value <= self.high:
+            raise ProgrammingError(f"invalid value {value!r} for {label}: expected {self.what}")
+        return value
+
+
+class _GlobalSetting(_Setting[T]):
+    """A validated setting of the whole process rather than of one PoolId."""
+
+    def __get__(self, view: PoolView | None, owner: type) -> Any:
+        if view is None:
+            return self
+        return getattr(view._registry, self.name)
+
+
+class PoolView:
+    """The settings of one PoolId: ``connection_pool[n]``."""
+
+    __slots__ = ("_registry", "pool_id")
+
+    min_size = _Setting[int](int, 0, INT_MAX, f"an integer from 0 to {INT_MAX}, at most max_size")
+    max_size = _Setting[int](int, 1, INT_MAX, f"an integer from 1 to {INT_MAX}, at least min_size")
+    lifetime = _Setting[int](int, 0, INT_MAX, "milliseconds as an integer from 0 (unlimited)")
+    validate = _Setting[bool](bool, False, True, "True or False")
+    idle_timeout = _Setting[float](float, 0, 10**9, "seconds as a number from 0 (never)")
+
+    def __init__(self, registry: _Registry, pool_id: int) -> None:
+        self._registry = registry
+        self.pool_id = pool_id
+
+    def label(self, name: str) -> str:
+        """How errors name an attribute of this view."""
+        return f"connection_pool[{self.pool_id}].{name}"
+
+    def __repr__(self) -> str:
+        c = self._registry.config(self.pool_id)
+        return (
+            f"<pool {self.pool_id}: min_size={c.min_size} max_size={c.max_size}"
+            f" lifetime={c.lifetime} validate={c.validate} idle_timeout={c.idle_timeout}>"
+        )
+
+    def clear(self) -> None:
+        """Log off every idle session of this PoolId."""
+        self._registry.clear(self.pool_id)
+
+    def stats(self) -> list[PartitionStats]:
+        """A snapshot of each partition of this PoolId."""
+        return self._registry.stats(self.pool_id)
+
+
+class GlobalPool(PoolView):
+    """Devart's ``connection_pool``: global switches, and the settings of pool 0."""
+
+    __slots__ = ()
+
+    validation_interval = _GlobalSetting[float](float, 0.01, 10**6, "seconds as a number from 0.01")
+
+    def __init__(self, registry: _Registry | None = None) -> None:
+        super().__init__(registry or _Registry(), 0)
+
+    def label(self, name: str) -> str:
+        """How errors name an attribute of the module-level object."""
+        return f"connection_pool.{name}"
+
+    @property
+    def enabled(self) -> bool:
+        """Whether new connections are pooled (unless DisablePooling=True)."""
+        return self._registry.enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise ProgrammingError(f"invalid value {value!r} for connection_pool.enabled: expected True or False")
+        self._registry.enabled = value
+
+    def __getitem__(self, pool_id: int) -> PoolView:
+        if not isinstance(pool_id, int) or isinstance(pool_id, bool):
+            raise TypeError(f"pool ids are integers, not {type(pool_id).__name__}")
+        return self if pool_id == 0 else _View(self._registry, pool_id)
+
+    def clear(self) -> None:
+        """Log off every idle session of every pool."""
+        self._registry.clear(None)
+
+    def stats(self) -> list[PartitionStats]:
+        """A snapshot of every partition of every pool."""
+        return self._registry.stats(None)
+
+    def connect(self, params: ConnectionParameters) -> Connection:
+        """Hand out a pooled or standalone connection for parsed parameters."""
+        if self._registry.enabled and not params.pooling_disabled:
+            return self._registry.checkout(params)
+        return Connection(open_connection(params), params.masked())
+
+
+class _View(PoolView):
+    """``connection_pool[n]`` for n != 0: no global attributes."""
+
+    __slots__ = ()
+
+
+class _Partition(SyncPool):
+    """The sessions of one (PoolId, fingerprint) pair."""
+
+    def __init__(self, params: ConnectionParameters, config: PoolConfig, validator: Validator, clock: Callable[[], float]) -> None:
+        super().__init__(
+            config.core_settings(), ParamsConnector(params), _unavailable, clock=clock, on_suspect=validator.wake
+        )
+        self.params = params
+        self.masked = params.masked()
+
+    def stats(self) -> PartitionStats:
+        """Snapshot this partition."""
+        p = self.params
+        with self._lock:
+            return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
+
+
+def _unavailable(reason: Refusal | BaseException, waited: float) -> BaseException:
+    # The global pool never waits and never refuses; only a closed pool could.
+    return PoolError(f"the pool cannot hand out a connection ({reason})")
+
+
+class _Registry:
+    """Partitions, per-PoolId settings and the validator behind ``connection_pool``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.enabled = False
+        self.validation_interval = 30.0
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._configs: dict[int, PoolConfig] = {}
+        self._partitions: dict[tuple[int, str], _Partition] = {}
+        self.validator = Validator(lambda: self.validation_interval)
+
+    def config(self, pool_id: int) -> PoolConfig:
+        """The settings of a PoolId (defaults until changed)."""
+        return self._configs.get(pool_id) or PoolConfig()
+
+    def configure(self, pool_id: int, label: str, **changes: Any) -> None:
+        """Change settings of a PoolId (or the global interval) and apply them now."""
+        if "validation_interval" in changes:
+            self.validation_interval = float(changes.pop("validation_interval"))
+            self.validator.wake()
+            return
+        with self._lock:
+            config = replace(self.config(pool_id), **changes)
+            _check_sizes(label, config)
+            self._configs[pool_id] = config
+            partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
+        for partition in partitions:
+            partition.call(partition.core.configure, config.core_settings())
+        self.validator.wake()
+
+    def checkout(self, params: ConnectionParameters) -> Connection:
+        """Lend a session of the partition for ``params``."""
+        partition = self._partitions.get((params.pool_id, params.fingerprint))
+        if partition is None:
+            partition = self._partition(params)
+        entry, _ = partition.acquire()
+        return Connection(entry.conn, partition.masked, partition, entry)
+
+    def _partition(self, params: ConnectionParameters) -> _Partition:
+        key = (params.pool_id, params.fingerprint)
+        with self._lock:
+            partition = self._partitions.get(key)
+            if partition is None:
+                partition = _Partition(params, self.config(params.pool_id), self.validator, self.clock)
+                self._partitions[key] = partition
+        self.validator.add(partition)
+        if partition.core.settings.min:
+            partition.call(partition.core.replenish)
+        return partition
+
+    def _selected(self, pool_id: int | None) -> list[_Partition]:
+        with self._lock:
+            return [p for (pid, _), p in self._partitions.items() if pool_id is None or pid == pool_id]
+
+    def clear(self, pool_id: int | None) -> None:
+        """Log off idle sessions of one PoolId, or of all."""
+        for partition in self._selected(pool_id):
+            partition.call(partition.core.clear)
+
+    def stats(self, pool_id: int | None) -> list[PartitionStats]:
+        """Snapshots of the partitions of one PoolId, or of all."""
+        return [partition.stats() for partition in self._selected(pool_id)]
+
+    def shutdown(self) -> None:
+        """At exit: stop the validator and log off idle sessions."""
+        self.validator.stop()
+        self.clear(None)
+
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the parent's sessions without logging off.
+
+        Only this thread exists in the child, and a lock some parent thread
+        held at fork time would stay locked for good: so no locks are taken.
+        """
+        self._lock = threading.Lock()
+        for partition in self._partitions.values():
+            _INHERITED.extend(entry.conn for entry in partition.core.forget())
+        self._partitions = {}
+        self.validator.reset_after_fork()
+
+
+#: Sessions inherited from a parent process. Kept referenced for good: letting
+#: python-oracledb collect them would log the parent's sessions off.
+_INHERITED: list[Any] = []
+
+
+def _check_sizes(label: str, config: PoolConfig) -> None:
+    if config.min_size > config.max_size:
+        raise ProgrammingError(
+            f"invalid value for {label}: min_size ({config.min_size}) would exceed max_size ({config.max_size})"
+        )
+
+
+def install(registry: _Registry) -> None:
+    """Register the process hooks: log off at exit, forget after fork."""
+    atexit.register(registry.shutdown)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=registry.forget_after_fork)

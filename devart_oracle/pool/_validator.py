@@ -1,0 +1,101 @@
+"""The background validator: one daemon thread per process for every sync pool.
+
+Every ``interval`` seconds (sooner when a pool's idle timeout or lifetime asks
+for finer steps, or at once when a pool turns suspect) it gives each pool a
+:meth:`~devart_oracle.pool._sync.SyncPool.tick`: expired sessions are logged
+off, idle ones pinged outside the pool's lock, and ``min`` restored. It holds
+pools through weak references, so it never keeps one alive; an exception in a
+pass is logged and the thread carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+
+from ._core import PoolSettings
+from ._sync import SyncPool
+
+__all__ = ["Validator", "tick_period"]
+
+logger = logging.getLogger("devart_oracle.pool")
+
+#: The finest step the validator takes, in seconds.
+MIN_PERIOD = 0.05
+
+
+def tick_period(settings: PoolSettings, interval: float) -> float:
+    """How often a pool needs a pass so that timeouts fire roughly on time."""
+    limits = [t / 4 for t in (settings.idle_timeout, settings.lifetime) if t > 0]
+    return max(MIN_PERIOD, min([interval, *limits]))
+
+
+class Validator:
+    """Runs pool upkeep in one background thread, started on first use."""
+
+    def __init__(self, interval: Callable[[], float]) -> None:
+        self._interval = interval
+        self._pools: weakref.WeakSet[SyncPool] = weakref.WeakSet()
+        self._wakeup = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    def __repr__(self) -> str:
+        state = "running" if self._thread is not None else "idle"
+        return f"<Validator {state} pools={len(self._pools)}>"
+
+    def add(self, pool: SyncPool) -> None:
+        """Watch a pool (weakly) and make sure the thread runs."""
+        with self._lock:
+            self._pools.add(pool)
+            if self._thread is None and not self._stopping:
+                self._thread = threading.Thread(target=self._run, name="devart_oracle validator", daemon=True)
+                self._thread.start()
+
+    def wake(self) -> None:
+        """Run a pass now (a pool turned suspect, or settings changed)."""
+        self._wakeup.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread and wait for it."""
+        with self._lock:
+            self._stopping = True
+            thread = self._thread
+        self._wakeup.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def reset_after_fork(self) -> None:
+        """In a forked child: no thread runs, no pool is watched yet."""
+        self._pools = weakref.WeakSet()
+        self._wakeup = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = None
+
+    def pools(self) -> list[SyncPool]:
+        """The pools watched now."""
+        return list(self._pools)
+
+    def _period(self) -> float:
+        interval = self._interval()
+        periods = [tick_period(p.core.settings, interval) for p in self.pools()]
+        return min([interval, *periods])
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wakeup.wait(self._period())
+            self._wakeup.clear()
+            if not self._stopping:
+                self.run_once()
+
+    def run_once(self) -> None:
+        """One pass over every pool; errors are logged, never raised."""
+        interval = self._interval()
+        for pool in self.pools():
+            try:
+                pool.tick(check_after=interval)
+            except Exception:
+                logger.exception("pool validation pass failed")
