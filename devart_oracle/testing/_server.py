@@ -150,7 +150,7 @@ class OracleTestServer:
                 target=self._accept_loop, args=(listener, self._wakeup[0]),
                 name=f"oracle-listener-{self._port}", daemon=True)
             self._acceptor.start()
-            self._watcher.start()
+            self._watcher.start(f"oracle-cancel-watcher-{self._port}")
         log.info("oracle test server listening on %s:%d/%s", self.host, self._port, self.service_name)
 
     def stop(self) -> None:
@@ -226,7 +226,7 @@ class OracleTestServer:
         session = Session(self._host, sock, f"{address[0]}:{address[1]}")
         self._registry.join(session)
         thread = threading.Thread(target=self._session_main, args=(session,),
-                                  name=f"oracle-session-{address[1]}", daemon=True)
+                                  name=f"oracle-session-{self._port}-{address[1]}", daemon=True)
         with self._lock:
             self._threads.add(thread)
         thread.start()

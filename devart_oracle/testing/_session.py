@@ -146,10 +146,10 @@ class Session:
     def kill(self) -> None:
         """Drop the connection at once, from any thread."""
         self._killed = True
+        self._close_socket()
         sql = self.sql
         if self.busy_since and sql is not None:
             sql.cancel()
-        self._close_socket()
 
     def _close_socket(self) -> None:
         with self._kill_lock:

@@ -30,10 +30,10 @@ class CancelWatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
+    def start(self, name: str) -> None:
         """Start the watcher thread (once)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="oracle-cancel-watcher", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=name, daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
