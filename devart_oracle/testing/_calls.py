@@ -15,13 +15,12 @@ result with columns for a non-query is closed instead of sent.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ._codec import Writer
 from ._cursor import Cursor, CursorTable, ResultLike
-from ._oraerror import WireError
+from ._oraerror import WireError, ora_error
 from ._requests import (
     EXEC_COMMIT,
     EXEC_DESCRIBE,
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
     from ._session import Session
 
 __all__ = ["CallRunner"]
-
-log = logging.getLogger("devart_oracle.testing")
 
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
 _CANCELLED = 1013
@@ -105,7 +102,7 @@ class CallRunner:
         try:
             error, rowcount = session.busy(lambda: work(body))
         except Exception as exc:
-            code, text = _ora_error(exc)
+            code, text = ora_error(exc)
             if code == _CANCELLED and session.interrupted:
                 return False
             end_of_call(w, session.call_status(), cursor_id=cursor.id, error=code, text=text)
@@ -154,16 +151,3 @@ def _counts(result: ResultLike) -> Sequence[int]:
     counts = result.row_counts
     return counts if counts else [result.rowcount]
 
-
-def _ora_error(exc: Exception) -> tuple[int, str]:
-    """The ORA number and text of a backend or wire error.
-
-    Anything else is a bug in the backend: it is logged and reported to the
-    client as ORA-00600 so that the session survives it.
-    """
-    code, text = getattr(exc, "code", None), getattr(exc, "text", None)
-    if isinstance(code, int) and isinstance(text, str):
-        return code, text
-    log.exception("backend call failed")
-    error = WireError(600, f"[{type(exc).__name__}]")
-    return error.code, error.text

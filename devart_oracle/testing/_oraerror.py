@@ -7,7 +7,11 @@ does not implement, conversions of values it cannot encode.
 
 from __future__ import annotations
 
-__all__ = ["WireError"]
+import logging
+
+__all__ = ["WireError", "ora_error"]
+
+log = logging.getLogger("devart_oracle.testing")
 
 _TEXTS = {
     600: "internal error code, arguments",
@@ -41,3 +45,17 @@ class WireError(Exception):
             message = f"{message}: {detail}"
         self.text = f"ORA-{code:05d}: {message}"
         super().__init__(self.text)
+
+
+def ora_error(exc: Exception) -> tuple[int, str]:
+    """The ORA number and text of a backend or wire error.
+
+    Anything else is a bug (in the backend, most likely): it is logged and
+    reported to the client as ORA-00600, so that the session survives it.
+    """
+    code, text = getattr(exc, "code", None), getattr(exc, "text", None)
+    if isinstance(code, int) and isinstance(text, str):
+        return code, text
+    log.exception("call failed with an unexpected %s", type(exc).__name__)
+    error = WireError(600, f"[{type(exc).__name__}]")
+    return error.code, error.text

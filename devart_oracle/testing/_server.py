@@ -14,6 +14,7 @@ import logging
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -221,6 +222,7 @@ class OracleTestServer:
             sock, address = listener.accept()
         except OSError as exc:
             log.warning("accept failed: %s", exc)
+            time.sleep(0.05)  # e.g. out of file descriptors: do not spin
             return
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         session = Session(self._host, sock, f"{address[0]}:{address[1]}")

@@ -29,7 +29,7 @@ from ._auth import Logon, Verifier
 from ._calls import CallRunner
 from ._codec import Writer
 from ._listener import Descriptor, accept_payload, parse_connect, parse_descriptor, refuse_payload
-from ._oraerror import WireError
+from ._oraerror import WireError, ora_error
 from ._packet import (
     ACCEPT,
     CONNECT,
@@ -67,6 +67,7 @@ __all__ = ["Session", "SessionHost"]
 log = logging.getLogger("devart_oracle.testing")
 
 _AUTH_ONE, _AUTH_TWO, _LOGOFF, _PING, _COMMIT, _ROLLBACK = 118, 115, 9, 147, 14, 15
+_CANCELLED = 1013
 T = TypeVar("T")
 
 
@@ -256,9 +257,14 @@ class Session:
         except BreakReceived:
             self._break()
             return
-        except WireError as exc:
+        except (ProtocolError, ConnectionClosed):
+            raise
+        except Exception as exc:
+            code, text = ora_error(exc)
+            if code == _CANCELLED and self.interrupted:
+                return
             w = Writer()
-            end_of_call(w, self.call_status(), error=exc.code, text=exc.text)
+            end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
             self.stream.send_data(w.buf)
