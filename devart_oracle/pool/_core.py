@@ -111,7 +111,7 @@ class PoolSettings:
 class Entry:
     """One physical session as the core sees it; ``conn`` is the layer's object."""
 
-    __slots__ = ("conn", "key", "created", "idle_since", "checked_at", "tag", "suspect")
+    __slots__ = ("conn", "key", "created", "idle_since", "checked_at", "tag", "suspect", "leases")
 
     def __init__(self, conn: Any, key: Key, now: float) -> None:
         self.conn = conn
@@ -121,6 +121,7 @@ class Entry:
         self.checked_at = now
         self.tag: str | None = None
         self.suspect = False
+        self.leases = 0  # times lent out: 1 on a session's first use
 
     def __repr__(self) -> str:
         return f"<Entry key={self.key!r} tag={self.tag!r} suspect={self.suspect}>"
@@ -304,6 +305,7 @@ class PoolCore:
             return Actions(refuse=Refusal.CLOSED)
         entry = self._take_idle(key, tag, matchany)
         if entry is not None:
+            entry.leases += 1
             self._busy.add(entry)
             return Actions(lease=entry, ping=self._needs_ping(entry, now))
         return self._no_idle(now, key, tag, matchany)
@@ -381,6 +383,7 @@ class PoolCore:
             if self.closed:
                 return entry, Actions(refuse=Refusal.CLOSED, close=[self._count_destroyed(entry, Reason.CLOSED)])
             self._busy.add(entry)
+            entry.leases = 1
             return entry, Actions(lease=entry)
         self._opening -= 1
         self._failures = 0
@@ -475,6 +478,7 @@ class PoolCore:
     def _grant(self, waiter: Waiter, entry: Entry) -> None:
         self._waiters.remove(waiter)
         self._busy.add(entry)
+        entry.leases += 1
         waiter.entry = entry
 
     def abandon(self, waiter: Waiter, now: float) -> Actions:

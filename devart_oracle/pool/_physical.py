@@ -6,6 +6,7 @@ is its thick mode, which loads the Oracle Client libraries once per process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Hashable
 from typing import Any
@@ -15,7 +16,14 @@ import oracledb
 from .._errors import InterfaceError
 from ..connstring import ConnectionParameters
 
-__all__ = ["ParamsConnector", "apply_session_params", "is_fatal", "open_connection"]
+__all__ = [
+    "AsyncDriverConnector",
+    "DriverConnector",
+    "ParamsConnector",
+    "apply_session_params",
+    "is_fatal",
+    "open_connection",
+]
 
 logger = logging.getLogger("devart_oracle.pool")
 
@@ -117,3 +125,58 @@ class ParamsConnector:
     def ping(self, conn: Any) -> bool:
         """Check a session with a round trip."""
         return ping(conn)
+
+
+def _with_key(args: dict[str, Any], key: Hashable) -> dict[str, Any]:
+    """Connect arguments for a session key (a user, a DRCP class): see SessionKey."""
+    return args if key is None else {**args, **key.as_args()}  # type: ignore[attr-defined]
+
+
+class DriverConnector:
+    """Opens sessions from python-oracledb connect arguments (explicit pools)."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, args: dict[str, Any]) -> None:
+        self.args = args
+
+    def open(self, key: Hashable) -> oracledb.Connection:
+        """Log a session on, as the key's user when it has one."""
+        return oracledb.connect(**_with_key(self.args, key))
+
+    def close(self, conn: Any) -> None:
+        """Log a session off."""
+        close_quietly(conn)
+
+    def ping(self, conn: Any) -> bool:
+        """Check a session with a round trip."""
+        return ping(conn)
+
+
+class AsyncDriverConnector:
+    """The asyncio twin of :class:`DriverConnector`, over ``connect_async``."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, args: dict[str, Any]) -> None:
+        self.args = args
+
+    async def open(self, key: Hashable) -> Any:
+        """Log a session on."""
+        return await oracledb.connect_async(**_with_key(self.args, key))
+
+    async def close(self, conn: Any) -> None:
+        """Log a session off; a dead session is just dropped."""
+        try:
+            await conn.close()
+        except Exception as exc:
+            logger.debug("logoff failed: %s", _first_line(exc))
+
+    async def ping(self, conn: Any) -> bool:
+        """Round-trip with a bounded wait; False when the session is dead."""
+        try:
+            await asyncio.wait_for(conn.ping(), PING_TIMEOUT_MS / 1000)
+            return True
+        except Exception as exc:
+            logger.info("validation ping failed: %s", _first_line(exc))
+            return False

@@ -196,7 +196,7 @@ class _Partition(SyncPool):
     def stats(self) -> PartitionStats:
         """Snapshot this partition."""
         p = self.params
-        with self._lock:
+        with self.lock:
             return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
 
 
@@ -282,7 +282,7 @@ class _Registry:
         """
         self._lock = threading.Lock()
         for partition in self._partitions.values():
-            _INHERITED.extend(entry.conn for entry in partition.core.forget())
+            _INHERITED.extend(partition.reset_after_fork())
         self._partitions = {}
         self.validator.reset_after_fork()
 

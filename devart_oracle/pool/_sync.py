@@ -1,10 +1,8 @@
-"""The thread layer over :class:`~devart_oracle.pool._core.PoolCore`.
+"""The thread layer: performs the engine's steps by blocking.
 
-Each call takes the lock, asks the core, releases the lock, then carries out
-the returned :class:`Actions`: network I/O (logon, logoff, ping) never happens
-under the lock. Background opens run in short-lived daemon threads; waiters
-block on a private :class:`threading.Event` that only the core's grant sets,
-so a release wakes exactly one waiter.
+Background opens run in short-lived daemon threads that hold the pool only
+while they open; waiters block on a private :class:`threading.Event` that
+only the core's grant sets, so a release wakes exactly one waiter.
 """
 
 from __future__ import annotations
@@ -12,12 +10,12 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
-from ._core import Actions, Entry, PoolCore, PoolSettings, Refusal, Waiter
+from ._core import Actions, Entry
+from ._engine import Open, Ping, PoolEngine, Step, Steps
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -37,144 +35,58 @@ class Connector(Protocol):
         """Round-trip to the database; False when the session is dead."""
 
 
-#: Builds the exception for a refused or failed acquire: (refusal or driver
-#: error, seconds waited) -> exception to raise.
-ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
+class SyncPool(PoolEngine):
+    """A thread-safe pool over one connector."""
 
-
-class SyncPool:
-    """A thread-safe pool: a lock, a core, a connector and a clock."""
-
-    def __init__(
-        self,
-        settings: PoolSettings,
-        connector: Connector,
-        error: ErrorFactory,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        on_suspect: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.core = PoolCore(settings)
+    def __init__(self, settings: Any, connector: Connector, error: Any, **kwargs: Any) -> None:
+        super().__init__(settings, error, **kwargs)
         self.connector = connector
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._error = error
-        self._on_suspect = on_suspect
-
-    def __repr__(self) -> str:
-        return f"<SyncPool {self.core!r}>"
-
-    # -- borrowing -------------------------------------------------------
 
     def acquire(
-        self,
-        key: Hashable = None,
-        tag: str | None = None,
-        matchany: bool = False,
-        timeout: float | None = None,
+        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call.
 
         Args:
             timeout: seconds to wait when the pool is at ``max`` (None: forever).
-
-        Raises:
-            the exception built by the pool's error factory.
         """
         started = self.clock()
         while True:
-            with self._lock:
-                actions = self.core.checkout(self.clock(), key, tag, matchany)
-            entry = actions.lease
-            if entry is not None and not actions.ping:
-                return entry, False
-            got = self._follow(actions, key, started, timeout)
+            actions = self.checkout(key, tag, matchany)
+            if actions.lease is not None and not actions.ping:
+                return actions.lease, False
+            got = self.drive(self.follow(actions, key, started, timeout))
             if got is not None:
-                return got
+                return got  # type: ignore[no-any-return]
 
-    def _follow(
-        self, actions: Actions, key: Hashable, started: float, timeout: float | None
-    ) -> tuple[Entry, bool] | None:
-        """Carry out a checkout that did not hand over an idle session at once."""
-        self.run(actions)
-        if actions.refuse is not None:
-            raise self._error(actions.refuse, self.clock() - started)
-        if actions.lease is not None:
-            return self._validated(actions.lease)
-        if actions.open_now:
-            return self._open_for_caller(key), True
-        assert actions.wait is not None
-        return self._wait(actions.wait, started, timeout)
+    def drive(self, steps: Steps) -> Any:
+        """Run an engine generator to its end, performing each step by blocking."""
+        reply: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                step = steps.throw(error) if error is not None else steps.send(reply)
+            except StopIteration as stop:
+                return stop.value
+            error = None
+            try:
+                reply = self._perform(step)
+            except BaseException as exc:
+                error = exc
 
-    def _validated(self, entry: Entry) -> tuple[Entry, bool] | None:
-        """Ping a leased session; a dead one is logged off and None returned."""
-        if self.connector.ping(entry.conn):
-            entry.suspect = False
-            return entry, False
-        with self._lock:
-            actions = self.core.ping_failed(entry, self.clock())
-        self.run(actions)
+    def _perform(self, step: Step) -> Any:
+        if isinstance(step, Ping):
+            return self.connector.ping(step.entry.conn)
+        if isinstance(step, Open):
+            return self.connector.open(step.key)
+        event = threading.Event()
+        if self.wait_token(step.waiter, event):
+            event.wait(step.timeout)
         return None
 
-    def _open_for_caller(self, key: Hashable) -> Entry:
-        try:
-            conn = self.connector.open(key)
-        except BaseException:
-            with self._lock:
-                self.core.open_failed(for_caller=True)
-            raise
-        with self._lock:
-            entry, actions = self.core.admit(conn, self.clock(), key, for_caller=True)
-        self.run(actions)
-        if actions.refuse is not None:
-            raise self._error(actions.refuse, 0.0)
-        return entry
-
-    def _wait(self, waiter: Waiter, started: float, timeout: float | None) -> tuple[Entry, bool]:
-        event = threading.Event()
-        with self._lock:
-            waiter.token = event
-        remaining = None if timeout is None else max(0.0, started + timeout - self.clock())
-        event.wait(remaining)
-        with self._lock:
-            entry, error = waiter.entry, waiter.error
-            actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
-        self.run(actions)
-        if entry is not None:
-            return entry, False
-        raise self._error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
-
-    def release(self, entry: Entry, healthy: bool = True, tag: str | None = None) -> None:
-        """Give a borrowed session back (healthy=False logs it off)."""
-        with self._lock:
-            actions = self.core.checkin(entry, self.clock(), healthy, tag)
-        if actions.background:
-            self.run(actions)
-
-    def drop(self, entry: Entry) -> None:
-        """Log a borrowed session off for good and free its slot."""
-        with self._lock:
-            actions = self.core.discard(entry)
-        self.run(actions)
-
-    # -- upkeep ----------------------------------------------------------
-
-    def call(self, method: Callable[..., Actions], *args: Any) -> None:
-        """Run one core method under the lock, then its actions outside it."""
-        with self._lock:
-            actions = method(*args)
-        self.run(actions)
-
-    def tick(self, check_after: float) -> None:
-        """One validator pass: expire, ping idle sessions outside the lock, refill."""
-        with self._lock:
-            actions = self.core.tick(self.clock(), check_after)
-        self.run(actions)
-        for entry in actions.check:
-            alive = self.connector.ping(entry.conn)
-            with self._lock:
-                result = self.core.checked(entry, self.clock(), alive)
-            self.run(result)
+    def validate(self, check_after: float) -> None:
+        """One validator pass (called by the validator thread)."""
+        self.drive(self.tick(check_after))
 
     def run(self, actions: Actions) -> None:
         """Carry out a core decision; the lock must not be held."""
@@ -187,12 +99,20 @@ class SyncPool:
             if waiter.token is not None:
                 waiter.token.set()
         if actions.retry_after is not None:
-            delay = actions.retry_after * random.uniform(0.5, 1.5)
-            timer = threading.Timer(delay, _retry, (weakref.ref(self),))
+            timer = threading.Timer(_jitter(actions.retry_after), _retry, (weakref.ref(self),))
             timer.daemon = True
             timer.start()
         if actions.check_soon:
-            self._on_suspect()
+            self.on_suspect()
+
+    def reset_after_fork(self) -> list[Any]:
+        """In a forked child: forget every session (never log off the parent's)."""
+        self.lock = threading.Lock()
+        return [entry.conn for entry in self.core.forget()]
+
+
+def _jitter(delay: float) -> float:
+    return delay * random.uniform(0.5, 1.5)
 
 
 def _start(target: Callable[..., None], *args: Any) -> None:
@@ -200,17 +120,9 @@ def _start(target: Callable[..., None], *args: Any) -> None:
 
 
 def _open_in_background(ref: weakref.ref[SyncPool], key: Hashable) -> None:
-    """Open one session for a pool; the thread holds the pool only while opening."""
     pool = ref()
-    if pool is None:
-        return
-    try:
-        conn = pool.connector.open(key)
-    except Exception as exc:
-        logger.warning("background logon failed: %s", exc)
-        pool.call(pool.core.open_failed, exc)
-        return
-    pool.call(lambda: pool.core.admit(conn, pool.clock(), key)[1])
+    if pool is not None:
+        pool.drive(pool.open_in_background(key))
 
 
 def _retry(ref: weakref.ref[SyncPool]) -> None:

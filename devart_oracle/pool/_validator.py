@@ -2,7 +2,7 @@
 
 Every ``interval`` seconds (sooner when a pool's idle timeout or lifetime asks
 for finer steps, or at once when a pool turns suspect) it gives each pool a
-:meth:`~devart_oracle.pool._sync.SyncPool.tick`: expired sessions are logged
+:meth:`~devart_oracle.pool._sync.SyncPool.validate` pass: expired sessions are logged
 off, idle ones pinged outside the pool's lock, and ``min`` restored. It holds
 pools through weak references, so it never keeps one alive; an exception in a
 pass is logged and the thread carries on.
@@ -96,6 +96,6 @@ class Validator:
         interval = self._interval()
         for pool in self.pools():
             try:
-                pool.tick(check_after=interval)
+                pool.validate(interval)
             except Exception:
                 logger.exception("pool validation pass failed")

@@ -1,0 +1,120 @@
+"""The asyncio layer: performs the engine's steps by awaiting.
+
+Background opens, logoffs and validator passes are tasks on the pool's event
+loop (kept referenced until they finish); a waiter awaits a private future
+that only the core's grant resolves. A cancelled waiter goes back through the
+core, so a session granted to it in the meantime is handed on, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Coroutine, Hashable
+from typing import Any, Protocol
+
+from ._core import Actions, Entry
+from ._engine import Open, Ping, PoolEngine, Step, Steps
+
+__all__ = ["AsyncConnector", "AsyncPool"]
+
+logger = logging.getLogger("devart_oracle.pool")
+
+
+class AsyncConnector(Protocol):
+    """How an asyncio pool reaches the database."""
+
+    async def open(self, key: Hashable) -> Any:
+        """Open a session for ``key`` (raises the driver's error on failure)."""
+
+    async def close(self, conn: Any) -> None:
+        """Log a session off; never raises."""
+
+    async def ping(self, conn: Any) -> bool:
+        """Round-trip to the database; False when the session is dead."""
+
+
+class AsyncPool(PoolEngine):
+    """An asyncio pool over one connector, bound to the loop it first runs on."""
+
+    def __init__(self, settings: Any, connector: AsyncConnector, error: Any, **kwargs: Any) -> None:
+        super().__init__(settings, error, **kwargs)
+        self.connector = connector
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def acquire(
+        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
+    ) -> tuple[Entry, bool]:
+        """Borrow a session; returns it and whether it was opened for this call."""
+        started = self.clock()
+        while True:
+            actions = self.checkout(key, tag, matchany)
+            if actions.lease is not None and not actions.ping:
+                return actions.lease, False
+            got = await self.drive(self.follow(actions, key, started, timeout))
+            if got is not None:
+                return got  # type: ignore[no-any-return]
+
+    async def drive(self, steps: Steps) -> Any:
+        """Run an engine generator to its end, performing each step by awaiting."""
+        reply: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                step = steps.throw(error) if error is not None else steps.send(reply)
+            except StopIteration as stop:
+                return stop.value
+            error = None
+            try:
+                reply = await self._perform(step)
+            except BaseException as exc:
+                error = exc
+
+    async def _perform(self, step: Step) -> Any:
+        if isinstance(step, Ping):
+            return await self.connector.ping(step.entry.conn)
+        if isinstance(step, Open):
+            return await self.connector.open(step.key)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self.wait_token(step.waiter, future):
+            try:
+                await asyncio.wait_for(future, step.timeout)
+            except asyncio.TimeoutError:
+                pass
+        return None
+
+    async def validate(self, check_after: float) -> None:
+        """One validator pass."""
+        await self.drive(self.tick(check_after))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine as a task of the pool, kept until it finishes."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def run(self, actions: Actions) -> None:
+        """Carry out a core decision: I/O becomes tasks, waiters are resolved."""
+        for entry, reason in actions.close:
+            logger.debug("logging off a session (%s)", reason.value)
+            self.spawn(self.connector.close(entry.conn))
+        for key in actions.spawn:
+            self.spawn(self.drive(self.open_in_background(key)))
+        for waiter in actions.wake:
+            future = waiter.token
+            if future is not None and not future.done():
+                future.set_result(None)
+        if actions.retry_after is not None:
+            self.spawn(self._retry(actions.retry_after * random.uniform(0.5, 1.5)))
+        if actions.check_soon:
+            self.on_suspect()
+
+    async def _retry(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.call(self.core.retry)
+
+    async def settle(self) -> None:
+        """Wait for the pool's pending tasks (logoffs, opens) to finish."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)

@@ -1,0 +1,189 @@
+"""The control flow shared by the thread and asyncio layers, written once.
+
+A pool operation that needs I/O (validate a leased session, open one for the
+caller, wait for a release, a background open, a validator pass) is written
+here as a generator that *yields* the I/O it needs as a step (:class:`Ping`,
+:class:`Open`, :class:`Wait`) and receives the result. The thread layer
+(:mod:`._sync`) performs each step by blocking; the asyncio layer
+(:mod:`._async`) performs it by awaiting. So the two layers cannot drift:
+their only differences are how a step is performed and how side effects
+(log off, spawn, wake) are carried out.
+
+Core calls take a :class:`threading.Lock` in both layers: it is never held
+across I/O, so holding it inside a coroutine never blocks the event loop for
+longer than a core call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Generator, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from ._core import Actions, Entry, PoolCore, PoolSettings, Refusal, Waiter
+
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """Round-trip on ``entry``'s session; reply True when it is alive."""
+
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Open:
+    """Log a session on for ``key``; reply with it (or raise the driver's error)."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Wait until ``waiter`` is granted or failed, at most ``timeout`` seconds."""
+
+    waiter: Waiter
+    timeout: float | None
+
+
+Step = Ping | Open | Wait
+Steps = Generator[Step, Any, Any]
+
+#: Builds the exception for a refused or failed acquire from the refusal (or
+#: the driver's error) and the seconds waited.
+ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
+
+
+class PoolEngine:
+    """A lock, a core, a clock and the shared control flow; layers add the I/O."""
+
+    def __init__(
+        self,
+        settings: PoolSettings,
+        error: ErrorFactory,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_suspect: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.core = PoolCore(settings)
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.error = error
+        self.on_suspect = on_suspect
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.core!r}>"
+
+    def run(self, actions: Actions) -> None:
+        """Carry out a core decision (the layer's job); the lock is not held."""
+        raise NotImplementedError
+
+    def call(self, method: Callable[..., Actions], *args: Any) -> Actions:
+        """Run one core method under the lock, then its actions outside it."""
+        with self.lock:
+            actions = method(*args)
+        self.run(actions)
+        return actions
+
+    def checkout(self, key: Hashable, tag: str | None, matchany: bool) -> Actions:
+        """Ask the core for a session (the fast path: no generator, no I/O)."""
+        with self.lock:
+            return self.core.checkout(self.clock(), key, tag, matchany)
+
+    def release(self, entry: Entry, healthy: bool = True, tag: str | None = None) -> None:
+        """Give a borrowed session back (healthy=False logs it off)."""
+        with self.lock:
+            actions = self.core.checkin(entry, self.clock(), healthy, tag)
+        if actions.background:
+            self.run(actions)
+
+    def drop(self, entry: Entry) -> None:
+        """Log a borrowed session off for good and free its slot."""
+        self.call(self.core.discard, entry)
+
+    # -- the shared control flow -----------------------------------------
+
+    def follow(self, actions: Actions, key: Hashable, started: float, timeout: float | None) -> Steps:
+        """Finish a checkout that did not hand over an idle session at once.
+
+        Returns (entry, opened_for_this_call), or None to check out again
+        (the leased session failed its ping).
+        """
+        self.run(actions)
+        if actions.refuse is not None:
+            raise self.error(actions.refuse, self.clock() - started)
+        if actions.lease is not None:
+            return (yield from self._validated(actions.lease))
+        if actions.open_now:
+            return (yield from self._open_for_caller(key)), True
+        assert actions.wait is not None
+        return (yield from self._wait(actions.wait, started, timeout))
+
+    def _validated(self, entry: Entry) -> Steps:
+        if (yield Ping(entry)):
+            entry.suspect = False
+            return entry, False
+        self.call(self.core.ping_failed, entry, self.clock())
+        return None
+
+    def _open_for_caller(self, key: Hashable) -> Steps:
+        try:
+            conn = yield Open(key)
+        except BaseException:
+            self.call(self.core.open_failed, None, True)
+            raise
+        with self.lock:
+            entry, actions = self.core.admit(conn, self.clock(), key, for_caller=True)
+        self.run(actions)
+        if actions.refuse is not None:
+            raise self.error(actions.refuse, 0.0)
+        return entry
+
+    def _wait(self, waiter: Waiter, started: float, timeout: float | None) -> Steps:
+        remaining = None if timeout is None else max(0.0, started + timeout - self.clock())
+        try:
+            yield Wait(waiter, remaining)
+        except BaseException:
+            # Cancelled (or interrupted): a session granted meanwhile goes back.
+            self.call(self.core.abandon, waiter, self.clock())
+            raise
+        with self.lock:
+            entry, error = waiter.entry, waiter.error
+            actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
+        self.run(actions)
+        if entry is not None:
+            return entry, False
+        raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
+
+    def open_in_background(self, key: Hashable) -> Steps:
+        """Open one session for the pool; a failure reaches waiting callers."""
+        try:
+            conn = yield Open(key)
+        except Exception as exc:
+            self.call(self.core.open_failed, exc)
+            return None
+        with self.lock:
+            _, actions = self.core.admit(conn, self.clock(), key)
+        self.run(actions)
+        return None
+
+    def tick(self, check_after: float) -> Steps:
+        """One validator pass: expire, ping idle sessions outside the lock, refill."""
+        with self.lock:
+            actions = self.core.tick(self.clock(), check_after)
+        self.run(actions)
+        for entry in actions.check:
+            alive = yield Ping(entry)
+            with self.lock:
+                result = self.core.checked(entry, self.clock(), alive)
+            self.run(result)
+        return None
+
+    def wait_token(self, waiter: Waiter, token: Any) -> bool:
+        """Attach the layer's wake-up to a waiter; False if it is already settled."""
+        with self.lock:
+            waiter.token = token
+            return not waiter.done
