@@ -27,7 +27,20 @@ from ._errors import (
 
 from ._connect import connect, connection_pool
 from ._connection import AsyncConnection, Connection
+from .pool._explicit import AsyncConnectionPool, ConnectionPool, create_pool, create_pool_async
+from .pool._face import get_pool
 from .pool._stats import PartitionStats
+
+from oracledb import (  # python-oracledb's own: the same objects, so code can switch imports
+    POOL_GETMODE_FORCEGET,
+    POOL_GETMODE_NOWAIT,
+    POOL_GETMODE_TIMEDWAIT,
+    POOL_GETMODE_WAIT,
+    PURITY_DEFAULT,
+    PURITY_NEW,
+    PURITY_SELF,
+    PoolParams,
+)
 
 apilevel = "2.0"
 threadsafety = 2
@@ -41,6 +54,19 @@ __all__ = [
     "Connection",
     "AsyncConnection",
     "PartitionStats",
+    "create_pool",
+    "create_pool_async",
+    "get_pool",
+    "ConnectionPool",
+    "AsyncConnectionPool",
+    "PoolParams",
+    "POOL_GETMODE_WAIT",
+    "POOL_GETMODE_NOWAIT",
+    "POOL_GETMODE_FORCEGET",
+    "POOL_GETMODE_TIMEDWAIT",
+    "PURITY_DEFAULT",
+    "PURITY_NEW",
+    "PURITY_SELF",
     "apilevel",
     "threadsafety",
     "paramstyle",

@@ -1,0 +1,62 @@
+"""Benchmark plumbing: the embedded server in a separate process, and timers."""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+USER, PASSWORD = "scott", "tiger"
+
+
+@contextlib.contextmanager
+def server_process(logon_delay: float = 0.0) -> Iterator[str]:
+    """Run ``python -m devart_oracle.testing serve`` on a free port; yields its dsn."""
+    command = [
+        sys.executable, "-m", "devart_oracle.testing", "serve", "--port", "0",
+        "--user", f"{USER}/{PASSWORD}", "--logon-delay", str(logon_delay),
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"server did not start: {line!r}")
+        yield line.split()[-1]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def devart_string(dsn: str) -> str:
+    """The Devart connection string for a ``host:port/service`` dsn."""
+    address, service = dsn.split("/")
+    host, port = address.split(":")
+    return f"Direct=True;Host={host};Port={port};ServiceName={service};UserName={USER};Password={PASSWORD}"
+
+
+def per_call_us(cycle: Callable[[], None], seconds: float = 1.0, repeat: int = 5) -> float:
+    """Best-of-``repeat`` microseconds per call, each run lasting about ``seconds``."""
+    cycle()
+    runs = []
+    for _ in range(repeat):
+        count, started = 0, time.perf_counter()
+        while (elapsed := time.perf_counter() - started) < seconds / repeat:
+            for _ in range(100):
+                cycle()
+            count += 100
+        runs.append(elapsed / count * 1e6)
+    return min(runs)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,51 @@
+"""connect() pooling against python-oracledb, one server in a separate process.
+
+Compares the microseconds of one cycle of:
+  * devart_oracle: pooled ``connect(string)`` + ``close()``;
+  * python-oracledb: its own pool's ``acquire()`` + ``release()``;
+  * python-oracledb: unpooled ``oracledb.connect()`` + ``close()``.
+Targets: ours >= 3x faster than python-oracledb's pool cycle, >= 500x faster
+than an unpooled connect.
+
+    python bench/bench_connect.py
+"""
+
+from __future__ import annotations
+
+import oracledb
+from _harness import PASSWORD, USER, devart_string, per_call_us, server_process
+
+import devart_oracle
+
+
+def main() -> None:
+    with server_process() as dsn:
+        text = devart_string(dsn)
+        devart_oracle.connection_pool.enabled = True
+
+        def ours() -> None:
+            devart_oracle.connect(text).close()
+
+        oracle_pool = oracledb.create_pool(user=USER, password=PASSWORD, dsn=dsn, min=1, max=1)
+
+        def theirs() -> None:
+            oracle_pool.release(oracle_pool.acquire())
+
+        def unpooled() -> None:
+            oracledb.connect(user=USER, password=PASSWORD, dsn=dsn).close()
+
+        results = {
+            "devart_oracle pooled connect()+close()": per_call_us(ours, 2.0),
+            "python-oracledb pool acquire()+release()": per_call_us(theirs, 2.0),
+            "python-oracledb unpooled connect()+close()": per_call_us(unpooled, 3.0, repeat=3),
+        }
+        oracle_pool.close()
+    for name, us in results.items():
+        print(f"{name:45s} {us:12.2f} us/cycle")
+    ours_us, pool_us, raw_us = results.values()
+    print(f"{'python-oracledb pool / ours':45s} {pool_us / ours_us:12.1f}x  (target >= 3x)")
+    print(f"{'unpooled / ours':45s} {raw_us / ours_us:12.0f}x  (target >= 500x)")
+
+
+if __name__ == "__main__":
+    main()

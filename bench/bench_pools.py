@@ -1,0 +1,133 @@
+"""Explicit pools: devart_oracle against python-oracledb, in one run.
+
+1. acquire()+release() microseconds: our sync and asyncio pools and
+   python-oracledb's (target: our sync cycle >= 3x faster than theirs).
+2. 8 threads sharing 4 sessions, each holding a session 1 ms: throughput and
+   p99 wait (target: our p99 <= half of theirs).
+3. The HikariCP-style spike: logon_delay = 0.15 s, min=5, max=50, 50 requests
+   at once each holding 2 ms: sessions opened, median and worst wait
+   (target: at most 8 sessions and a median wait under 30 ms).
+
+    python bench/bench_pools.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import oracledb
+from _harness import PASSWORD, USER, median, per_call_us, percentile, server_process
+
+import devart_oracle
+
+
+def sync_cycle_us(create: Callable[..., Any], dsn: str) -> float:
+    pool = create(user=USER, password=PASSWORD, dsn=dsn, min=1, max=1)
+    us = per_call_us(lambda: pool.release(pool.acquire()), 2.0)
+    pool.close()
+    return us
+
+
+def async_cycle_us(create: Callable[..., Any], dsn: str) -> float:
+    async def run() -> float:
+        pool = create(user=USER, password=PASSWORD, dsn=dsn, min=1, max=1)
+        await pool.release(await pool.acquire())
+        best = float("inf")
+        for _ in range(5):
+            started, count = time.perf_counter(), 4000
+            for _ in range(count):
+                await pool.release(await pool.acquire())
+            best = min(best, (time.perf_counter() - started) / count * 1e6)
+        await pool.close()
+        return best
+
+    return asyncio.run(run())
+
+
+def contention(create: Callable[..., Any], dsn: str, threads: int = 8, sessions: int = 4, seconds: float = 2.0) -> tuple[float, float]:
+    """Throughput (cycles/s) and p99 wait (ms) of threads sharing fewer sessions."""
+    pool = create(user=USER, password=PASSWORD, dsn=dsn, min=sessions, max=sessions)
+    while pool.opened < sessions:
+        time.sleep(0.01)
+    waits: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        mine = []
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            conn = pool.acquire()
+            mine.append(time.perf_counter() - started)
+            time.sleep(0.001)
+            pool.release(conn)
+        waits.extend(mine)
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    pool.close()
+    return len(waits) / seconds, percentile(waits, 99) * 1000
+
+
+def spike(create: Callable[..., Any], dsn: str, requests: int = 50) -> tuple[int, float, float]:
+    """Sessions opened, median and worst wait (ms) when ``requests`` arrive at once."""
+    pool = create(user=USER, password=PASSWORD, dsn=dsn, min=5, max=50, increment=1)
+    while pool.opened < 5:
+        time.sleep(0.01)
+    barrier = threading.Barrier(requests)
+    waits: list[float] = []
+
+    def request() -> None:
+        barrier.wait()
+        started = time.perf_counter()
+        conn = pool.acquire()
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.002)
+        pool.release(conn)
+
+    workers = [threading.Thread(target=request) for _ in range(requests)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    time.sleep(0.5)  # let opens already under way land, so they are counted
+    opened = pool.opened
+    pool.close()
+    return opened, median(waits) * 1000, max(waits) * 1000
+
+
+PEERS = {"devart_oracle": (devart_oracle.create_pool, devart_oracle.create_pool_async),
+         "python-oracledb": (oracledb.create_pool, oracledb.create_pool_async)}
+
+
+def main() -> None:
+    with server_process() as dsn:
+        print("acquire()+release(), us per cycle")
+        cycles = {}
+        for name, (create, create_async) in PEERS.items():
+            cycles[name] = (sync_cycle_us(create, dsn), async_cycle_us(create_async, dsn))
+            print(f"  {name:16s} sync {cycles[name][0]:8.2f}   asyncio {cycles[name][1]:8.2f}")
+        ours, theirs = cycles["devart_oracle"], cycles["python-oracledb"]
+        print(f"  ratio theirs/ours: sync {theirs[0] / ours[0]:.1f}x (target >= 3x), asyncio {theirs[1] / ours[1]:.1f}x")
+        print("8 threads sharing 4 sessions, 1 ms hold")
+        p99 = {}
+        for name, (create, _) in PEERS.items():
+            rate, p99[name] = contention(create, dsn)
+            print(f"  {name:16s} {rate:8.0f} cycles/s   p99 wait {p99[name]:7.2f} ms")
+        print(f"  p99 ours/theirs: {p99['devart_oracle'] / p99['python-oracledb']:.2f} (target <= 0.5)")
+    with server_process(logon_delay=0.15) as dsn:
+        print("spike: logon 150 ms, min=5 max=50, 50 requests at once holding 2 ms")
+        for name, (create, _) in PEERS.items():
+            opened, mid, worst = spike(create, dsn)
+            print(f"  {name:16s} sessions {opened:3d}   median wait {mid:7.1f} ms   worst {worst:7.1f} ms")
+        print("  targets: at most 8 sessions, median wait under 30 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""``python -m devart_oracle``: the demo and the connection-string inspector.
+
+    python -m devart_oracle demo            # pooled workload on the embedded server
+    python -m devart_oracle parse "Direct=True;Host=db:1521/orcl;User ID=scott;Password=tiger"
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from . import ConnectionStringError, connect, connection_pool
+from .connstring import parse
+
+__all__ = ["main"]
+
+
+def _parse_command(text: str) -> int:
+    try:
+        params = parse(text)
+    except ConnectionStringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    width = max(map(len, params))
+    for name, value in params.items():
+        shown = "***" if name == "Password" else value
+        print(f"  {name:<{width}}  {shown!r}")
+    print(f"pool id:      {params.pool_id}")
+    print(f"fingerprint:  {params.fingerprint}")
+    return 0
+
+
+def _progress(done: int, total: int, width: int = 40) -> None:
+    filled = width * done // total
+    sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} requests")
+    sys.stdout.flush()
+
+
+def _workload(text: str, threads: int, requests: int) -> float:
+    """Threads that connect, query and close; returns the seconds it took."""
+    done = [0]
+    lock = threading.Lock()
+
+    def worker(pool_id: int) -> None:
+        for _ in range(requests):
+            with connect(text, PoolId=pool_id) as conn:
+                cursor = conn.cursor()
+                cursor.execute("select sys_context('USERENV', 'SID'), sysdate from dual")
+                cursor.fetchone()
+            with lock:
+                done[0] += 1
+
+    workers = [threading.Thread(target=worker, args=(n % 2 + 1,)) for n in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    total = threads * requests
+    while any(w.is_alive() for w in workers):
+        _progress(done[0], total)
+        time.sleep(0.05)
+    _progress(done[0], total)
+    print()
+    return time.perf_counter() - started
+
+
+def _cycle_us(text: str, count: int, **params: object) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        connect(text, **params).close()
+    return (time.perf_counter() - started) / count * 1e6
+
+
+def _print_stats() -> None:
+    print(f"  {'pool':>4} {'user':<8} {'host':<10} {'opened':>6} {'idle':>5} {'busy':>5} {'created':>7} {'overflow':>8}  fingerprint")
+    for s in connection_pool.stats():
+        print(
+            f"  {s.pool_id:>4} {s.user or '':<8} {s.host:<10} {s.opened:>6} {s.idle:>5} {s.busy:>5}"
+            f" {s.created:>7} {s.destroyed['overflow']:>8}  {s.fingerprint[:16]}"
+        )
+
+
+def _demo(threads: int, requests: int, logon_delay: float) -> int:
+    from .testing import OracleTestServer
+
+    with OracleTestServer(users={"scott": "tiger"}, service_name="FREEPDB1", logon_delay=logon_delay) as server:
+        text = server.connection_string("scott")
+        print(f"embedded server on {server.dsn} (logon delay {logon_delay * 1000:.0f} ms, like a remote database)")
+        connection_pool.enabled = True
+        connection_pool[1].max_size = 4
+        print(f"{threads} threads x {requests} requests: connect, query, close (pools 1 and 2)")
+        seconds = _workload(text, threads, requests)
+        print(f"  {threads * requests / seconds:.0f} requests/s; the server saw {server.logons} logons")
+        _print_stats()
+        pooled = _cycle_us(text, 2000, PoolId=3)
+        unpooled = _cycle_us(text, 10, DisablePooling=True)
+        print(f"pooled connect()+close():   {pooled:10.1f} us")
+        print(f"unpooled connect()+close(): {unpooled:10.1f} us")
+        print(f"speed-up: {unpooled / pooled:.0f}x")
+        connection_pool.clear()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m devart_oracle")
+    commands = parser.add_subparsers(dest="command", required=True)
+    show = commands.add_parser("parse", help="show how a connection string is understood")
+    show.add_argument("text", help="a Devart connection string")
+    demo = commands.add_parser("demo", help="a pooled workload on the embedded server")
+    demo.add_argument("--threads", type=int, default=8)
+    demo.add_argument("--requests", type=int, default=100, help="requests per thread")
+    demo.add_argument("--logon-delay", type=float, default=0.02, help="seconds added to each logon")
+    args = parser.parse_args(argv)
+    if args.command == "parse":
+        return _parse_command(args.text)
+    return _demo(args.threads, args.requests, args.logon_delay)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
