@@ -38,6 +38,10 @@ _SHORTCUT = re.compile(
 )
 _DB_PREFIX = re.compile(r"(sn|sid)=", re.I)
 _DESCRIPTOR = re.compile(r"\(\s*DESCRIPTION(_LIST)?\s*=", re.I)
+_MALFORMED = (
+    "malformed host (expected host[:port][/service], host:port:sid or (DESCRIPTION=...);"
+    " an IPv6 address goes in brackets)"
+)
 
 
 class HostError(ValueError):
@@ -120,6 +124,22 @@ def _database(m: re.Match[str], offset: int) -> tuple[str | None, str | None]:
     return (db, None) if is_service else (None, db)
 
 
+def _shortcut(rest: str, prefix: str, skip: int) -> HostParts:
+    """Split what follows the scheme: host, then ':port', then '/svc' or ':sid'."""
+    if rest.startswith("("):
+        raise HostError("'tcps://' cannot prefix a connect descriptor; use (PROTOCOL=TCPS)")
+    if rest.startswith("//"):
+        raise HostError("'//' before the host name is not supported (write host:port/service)", skip)
+    m = _SHORTCUT.match(rest)
+    if m is None:
+        raise HostError(_MALFORMED, skip)
+    if not m["host"]:
+        raise HostError("missing host name", skip)
+    port = _port(m["port"], skip + m.start("port"))
+    service_name, sid = _database(m, skip)
+    return HostParts(prefix + m["host"], port, service_name, sid)
+
+
 def split_host(value: str) -> HostParts:
     """Split a Host value into host, port, service name and SID.
 
@@ -130,26 +150,10 @@ def split_host(value: str) -> HostParts:
         The parts; those the value does not name are None.
 
     Raises:
-        HostError: the value is malformed.
+        HostError: the value is malformed; ``offset`` says where in it.
     """
     if value.startswith("("):
         _check_descriptor(value)
         return HostParts(value)
     prefix, skip = _scheme(value)
-    rest = value[skip:]
-    if rest.startswith("("):
-        raise HostError("'tcps://' cannot prefix a connect descriptor; use (PROTOCOL=TCPS)")
-    if rest.startswith("//"):
-        raise HostError("'//' before the host name is not supported (write host:port/service)", skip)
-    m = _SHORTCUT.match(rest)
-    if m is None:
-        raise HostError(
-            "malformed host (expected host[:port][/service], host:port:sid or (DESCRIPTION=...);"
-            " an IPv6 address goes in brackets)",
-            skip,
-        )
-    if not m["host"].strip():
-        raise HostError("missing host name", skip)
-    port = _port(m["port"], skip + m.start("port"))
-    service_name, sid = _database(m, skip)
-    return HostParts(prefix + m["host"], port, service_name, sid)
+    return _shortcut(value[skip:], prefix, skip)

@@ -61,10 +61,11 @@ class Masked:
             delta += end - start - len(MASK)
         return pos - delta
 
-    def in_tail(self, pos: int) -> bool:
-        """Tell whether an offset lies in what may be the rest of a password."""
+    def tail_start(self, pos: int) -> int | None:
+        """Return where the masked password tail around ``pos`` starts, if any."""
         # The end counts: "missing '='" points just after the segment's text.
-        return any(start <= pos <= end for start, end, tail in self.spans if tail)
+        starts = [start for start, end, tail in self.spans if tail and start <= pos <= end]
+        return starts[0] if starts else None
 
 
 def _is_secret(name: str) -> bool:
@@ -123,9 +124,13 @@ def error(text: str, problem: str, pos: int | None) -> ConnectionStringError:
     if pos is None:
         return ConnectionStringError(problem, None)
     masked = mask(text)
-    if masked.in_tail(pos):
-        problem = PASSWORD_TAIL
-    return ConnectionStringError(problem + _caret_block(masked.text, masked.offset(pos)), pos)
+    tail = masked.tail_start(pos)
+    if tail is not None:
+        # Whatever the problem, its text may be part of the password.
+        problem, caret = PASSWORD_TAIL, masked.offset(tail)
+    else:
+        caret = masked.offset(pos)
+    return ConnectionStringError(problem + _caret_block(masked.text, caret), pos)
 
 
 def _skip_blanks(text: str, pos: int) -> int:

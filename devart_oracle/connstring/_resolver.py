@@ -42,8 +42,11 @@ class _Given:
 
 
 def _short(value: object) -> str:
+    """Return a repr cut to a length a message can carry."""
     text = repr(value)
-    return text if len(text) <= 40 else text[:36] + "...'"
+    if len(text) <= 40:
+        return text
+    return text[:36] + "..." + (text[-1] if isinstance(value, str) else "")
 
 
 def _later(first: _Given, second: _Given) -> int | None:
@@ -72,7 +75,7 @@ class _Resolver:
         return keyword
 
     def convert(self, keyword: Keyword, value: object, pos: int | None) -> Value | None:
-        if value == "":
+        if isinstance(value, str) and not value:
             return None
         try:
             return keyword.convert(value)
@@ -81,18 +84,17 @@ class _Resolver:
             problem = f"invalid value {shown} for {keyword.name!r} (expected {exc.allowed})"
             raise self.fail(problem, pos) from None
 
-    def add(self, given: _Given) -> None:
-        name = given.keyword.name
-        first = self.given.get(name)
+    def claim(self, keyword: Keyword, where: str, pos: int | None) -> None:
+        """Reject a parameter given before, in whatever spelling."""
+        first = self.given.get(keyword.name)
         if first is not None:
-            how = "" if first.where == given.where else f" ({first.where} and {given.where})"
-            raise self.fail(f"connection parameter {name!r} given twice{how}", given.name_pos)
-        self.given[name] = given
+            how = "" if first.where == where else f" ({first.where} and {where})"
+            raise self.fail(f"connection parameter {keyword.name!r} given twice{how}", pos)
 
     def add_pair(self, pair: RawPair) -> None:
         keyword = self.keyword(pair.name, pair.name_pos)
         where = f"as {pair.name!r}"
-        self.add(_Given(keyword, None, where, pair.name_pos))
+        self.claim(keyword, where, pair.name_pos)
         value = self.convert(keyword, pair.value, pair.value_pos)
         self.given[keyword.name] = _Given(
             keyword, value, where, pair.name_pos, pair.value_pos, not pair.quoted
@@ -100,7 +102,9 @@ class _Resolver:
 
     def add_keyword(self, name: str, value: object) -> None:
         keyword = self.keyword(name, None)
-        self.add(_Given(keyword, self.convert(keyword, value, None), f"as keyword {name!r}"))
+        where = f"as keyword {name!r}"
+        self.claim(keyword, where, None)
+        self.given[keyword.name] = _Given(keyword, self.convert(keyword, value, None), where)
 
     def is_set(self, name: str) -> bool:
         given = self.given.get(name)

@@ -143,3 +143,10 @@ def test_no_keyword_password_ever_leaks(password: str, others: list[str]) -> Non
         assert not _leaks(_shown(exc))
     else:
         assert not _leaks(repr(p) + p.masked() + p.fingerprint)
+
+
+def test_caret_for_a_password_tail_points_at_its_mask() -> None:
+    with pytest.raises(ConnectionStringError) as info:
+        parse(f"Password=ab;{SECRET};Host=db")
+    assert info.value.position == 22
+    assert str(info.value).endswith("\n    Password=***;***;Host=db\n                 ^")
