@@ -70,21 +70,24 @@ def _pair(loc: int, toks: pp.ParseResults) -> list[RawPair]:
 
 EQ = pp.Suppress("=").set_name("'='")
 SEMI = pp.Suppress(";").set_name("';'")
+END = pp.StringEnd().set_name("end of text")
+SEMI_OR_END = (SEMI | END).set_name("';' or end of text")
 NAME = pp.Regex(r"""[^=;"' \t\r\n](?:[^=;"']*[^=;"' \t\r\n])?""").set_name("parameter name")
 DQ_VALUE = pp.Regex(r'"(?:[^"]|"")*"').set_name("double-quoted value")
 SQ_VALUE = pp.Regex(r"'(?:[^']|'')*'").set_name("single-quoted value")
 PLAIN_VALUE = pp.Regex(r"""(?!["'])[^; \t\r\n](?:[^;]*[^; \t\r\n])?""").set_name("plain value")
 NO_VALUE = pp.Empty().set_name("empty value")
 VALUE = (DQ_VALUE | SQ_VALUE | PLAIN_VALUE | NO_VALUE).set_name("value")
-SEGMENT_END = pp.FollowedBy(SEMI | pp.StringEnd()).set_name("';' or end of text")
+SEGMENT_END = pp.FollowedBy(SEMI_OR_END).set_name("end of segment")
 # The name commits: once a name is read, '=' and a clean end must follow, so
 # errors point at the real spot instead of backtracking to "end of text".
 PAIR = (NAME - EQ - VALUE - SEGMENT_END).set_name("name=value")
-BLANK_SEGMENT = pp.FollowedBy(SEMI | pp.StringEnd()).set_name("blank segment")
+BLANK_SEGMENT = pp.FollowedBy(SEMI_OR_END).set_name("blank segment")
 SEGMENT = (PAIR | BLANK_SEGMENT).set_name("segment")
-CONNECTION_STRING = (SEGMENT + pp.ZeroOrMore(SEMI - SEGMENT) + pp.StringEnd()).set_name(
-    "connection string"
-)
+NEXT_SEGMENT = (SEMI - SEGMENT).set_name("';' segment")
+# Every segment, blank or not, is followed by ';' or the end, so the loop only
+# stops at the end of the text and END can never be what fails.
+CONNECTION_STRING = (SEGMENT + pp.ZeroOrMore(NEXT_SEGMENT) + END).set_name("connection string")
 
 DQ_VALUE.set_parse_action(_unquote('"'))
 SQ_VALUE.set_parse_action(_unquote("'"))

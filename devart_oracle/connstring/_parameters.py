@@ -56,6 +56,7 @@ class ConnectionParameters(Mapping[str, Value]):
     the password; ``repr()`` and ``masked()`` show ``***`` instead.
     """
 
+    __module__ = "devart_oracle.connstring"
     __slots__ = ("_values", "_text", "_masked", "_fingerprint")
 
     _values: dict[str, Value]
@@ -227,3 +228,7 @@ def parse(text: str = "", **params: object) -> ConnectionParameters:
             raise
     # An unhashable keyword value (a list, say) cannot be a cache key.
     return _parse(text, params)
+
+
+# Shown (and pickled) under the public namespace, like the exceptions.
+parse.__module__ = "devart_oracle.connstring"

@@ -18,9 +18,10 @@ TEXT = "Host=db:1522/svc;User Id=scott;Password=tiger;Schema=hr;PoolId=7"
 
 def test_exports() -> None:
     assert connstring.__all__ == ["ConnectionParameters", "ConnectionStringError", "parse"]
-    for name in connstring.__all__:
-        assert getattr(connstring, name).__module__.startswith("devart_oracle")
+    assert ConnectionParameters.__module__ == parse.__module__ == "devart_oracle.connstring"
     assert ConnectionStringError.__module__ == "devart_oracle"
+    public = {n for n in dir(connstring) if not n.startswith("_")}
+    assert public - {"annotations"} == set(connstring.__all__)
 
 
 def test_is_a_mapping_of_canonical_names_in_table_order() -> None:
