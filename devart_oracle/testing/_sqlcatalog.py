@@ -1,0 +1,138 @@
+"""The backend's own objects: metadata tables, sequences, DUAL and V$SESSION.
+
+Two tables in the database file hold what SQLite does not: the names of
+PRIMARY KEY and UNIQUE constraints (ORA-00001 names the constraint, SQLite
+names the columns) and the sequences. Sequence values live in memory, behind
+a lock, because Oracle's NEXTVAL is not transactional and must not wait for
+another session's write lock; ``Database.close()`` saves them.
+
+Each connection also gets temporary objects of its own: ``DUAL``, a
+``V$SESSION`` table refreshed from the server's sessions whenever a
+statement reads it, and the ``USER_TABLES`` and ``USER_SEQUENCES`` views.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ._sqlddl import CONSTRAINTS, SEQUENCES, SequenceOp
+from ._sqlerrors import OracleError
+
+if TYPE_CHECKING:
+    from ._sql import SessionInfo
+
+__all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "Sequences", "create_schema", "v_session_rows"]
+
+_SCHEMA = f"""
+PRAGMA journal_mode = WAL;
+CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TEXT);
+CREATE TABLE IF NOT EXISTS {SEQUENCES} (
+    NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
+"""
+
+_V_SESSION = [
+    ("SID", "NUMBER"), ('"SERIAL#"', "NUMBER"), ("AUDSID", "NUMBER"),
+    ("USERNAME", "VARCHAR2(128)"), ("SCHEMANAME", "VARCHAR2(128)"), ("STATUS", "VARCHAR2(8)"),
+    ("PROGRAM", "VARCHAR2(84)"), ("MODULE", "VARCHAR2(64)"), ("ACTION", "VARCHAR2(64)"),
+    ("CLIENT_IDENTIFIER", "VARCHAR2(64)"), ("MACHINE", "VARCHAR2(64)"),
+    ("SERVICE_NAME", "VARCHAR2(64)"), ("TYPE", "VARCHAR2(10)"),
+]
+
+SESSION_SETUP = f"""
+CREATE TEMP TABLE DUAL (DUMMY VARCHAR2(1));
+INSERT INTO temp.DUAL VALUES ('X');
+CREATE TEMP TABLE "V$SESSION" ({", ".join(f"{n} {t}" for n, t in _V_SESSION)});
+CREATE TEMP VIEW USER_TABLES AS
+    SELECT name AS TABLE_NAME FROM main.sqlite_master
+    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%';
+CREATE TEMP VIEW USER_SEQUENCES AS
+    SELECT NAME AS SEQUENCE_NAME, INCREMENT AS INCREMENT_BY, NEXT_VALUE AS LAST_NUMBER
+    FROM main.{SEQUENCES};
+"""
+
+V_SESSION_INSERT = f'INSERT INTO temp."V$SESSION" VALUES ({", ".join("?" * len(_V_SESSION))})'
+
+
+def v_session_rows(sessions: Iterable[SessionInfo]) -> list[tuple[object, ...]]:
+    """The V$SESSION rows for the server's sessions."""
+    return [
+        (i.sid, i.serial, i.sid, i.username, i.current_schema or i.username, i.status,
+         i.program or None, i.module, i.action, i.client_identifier, i.machine or None,
+         i.service_name or None, "USER")
+        for i in sessions
+    ]
+
+
+def create_schema(conn: sqlite3.Connection) -> dict[str, list[int]]:
+    """Create the metadata tables if needed; give the saved sequences."""
+    conn.executescript(_SCHEMA)
+    rows = conn.execute(f"SELECT NAME, NEXT_VALUE, INCREMENT FROM {SEQUENCES}")
+    return {name: [value, increment] for name, value, increment in rows}
+
+
+class Sequences:
+    """The sequences: name -> [next value, increment], shared by all sessions."""
+
+    def __init__(self, saved: dict[str, list[int]]) -> None:
+        self._lock = threading.Lock()
+        self._values = saved
+
+    def next(self, name: str) -> int:
+        """Take the next value.
+
+        Raises:
+            OracleError: ORA-02289 when there is no such sequence.
+        """
+        with self._lock:
+            state = self._values.get(name)
+            if state is None:
+                raise OracleError(2289)
+            value = state[0]
+            state[0] += state[1]
+            return value
+
+    def exists(self, name: str) -> bool:
+        """True if the sequence exists."""
+        with self._lock:
+            return name in self._values
+
+    def persist(self, conn: sqlite3.Connection, op: SequenceOp) -> None:
+        """Record a created or dropped sequence in the file (inside the DDL's transaction).
+
+        Raises:
+            OracleError: ORA-00955 if it exists, ORA-02289 if it does not.
+            sqlite3.Error: when SQLite fails.
+        """
+        if op.action == "CREATE":
+            try:
+                conn.execute(f"INSERT INTO {SEQUENCES} VALUES (?, ?, ?)",
+                             (op.name, op.start, op.increment))
+            except sqlite3.IntegrityError:
+                raise OracleError(955) from None
+        elif op.action == "DROP":
+            if not conn.execute(f"DELETE FROM {SEQUENCES} WHERE NAME = ?", (op.name,)).rowcount:
+                raise OracleError(2289)
+        else:
+            conn.execute(f"DELETE FROM {SEQUENCES} WHERE substr(NAME, 1, ?) = ?",
+                         (len(op.name), op.name))
+
+    def apply(self, ops: Iterable[SequenceOp]) -> None:
+        """Apply committed sequence DDL to the values in memory."""
+        with self._lock:
+            for op in ops:
+                if op.action == "CREATE":
+                    self._values[op.name] = [op.start, op.increment]
+                elif op.action == "DROP":
+                    self._values.pop(op.name, None)
+                else:
+                    for name in [n for n in self._values if n.startswith(op.name)]:
+                        del self._values[name]
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        """Write the next values back to the file."""
+        with self._lock:
+            rows = [(state[0], name) for name, state in self._values.items()]
+        conn.executemany(f"UPDATE {SEQUENCES} SET NEXT_VALUE = ? WHERE NAME = ?", rows)

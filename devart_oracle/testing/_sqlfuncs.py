@@ -1,0 +1,255 @@
+"""The Oracle functions a session registers on its SQLite connection.
+
+The rewrite turns ``SYSDATE``, ``USER`` and ``seq.NEXTVAL`` into calls of
+``ORA_SYSDATE()`` and friends; functions SQLite lacks or gets wrong for
+Oracle code (NVL, DECODE, TO_CHAR, TO_DATE, TRUNC, LPAD, SUBSTR with 0 ...)
+are registered under their Oracle names. Values arrive in their stored form
+(see ``_sqlvalues``) and leave in it.
+
+SQLite reduces an exception raised by a function to "user-defined function
+raised exception"; the ORA error is therefore parked in ``Context.pending``
+first, and the session raises it in place of SQLite's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import sqlite3
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ._sqlerrors import OracleError
+from ._sqlformat import (
+    DATE_FORMAT,
+    TIMESTAMP_FORMAT,
+    format_datetime,
+    format_number,
+    parse_datetime,
+    truncate_datetime,
+)
+from ._sqlvalues import decode, declared_column, encode, encode_datetime
+
+if TYPE_CHECKING:
+    from ._sql import SessionInfo
+
+__all__ = ["Context", "register"]
+
+
+class Context(Protocol):
+    """What the session-bound functions need from the session."""
+
+    info: SessionInfo
+    pending: OracleError | None
+
+    def next_value(self, name: str) -> int: ...
+
+    def current_value(self, name: str) -> int: ...
+
+
+def register(conn: sqlite3.Connection, ctx: Context) -> None:
+    """Register every function on ``conn``, bound to the session ``ctx``."""
+    for name, (narg, function, deterministic) in {**_PURE, **_session(ctx)}.items():
+        conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
+
+
+def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:
+    def call(*args: object) -> Any:
+        try:
+            return function(*args)
+        except OracleError as exc:
+            ctx.pending = exc
+            raise
+    return call
+
+
+# --------------------------------------------------------- session-bound
+
+_USERENV: dict[str, Callable[[SessionInfo], object]] = {
+    "SID": lambda i: i.sid,
+    "SESSIONID": lambda i: i.sid,
+    "SESSION_USER": lambda i: i.username,
+    "CURRENT_USER": lambda i: i.username,
+    "CURRENT_SCHEMA": lambda i: i.current_schema or i.username,
+    "SERVICE_NAME": lambda i: i.service_name,
+    "MODULE": lambda i: i.module,
+    "ACTION": lambda i: i.action,
+    "CLIENT_IDENTIFIER": lambda i: i.client_identifier,
+    "CLIENT_PROGRAM_NAME": lambda i: i.program,
+    "HOST": lambda i: i.machine,
+    "SESSION_TIMEZONE": lambda i: i.time_zone,
+}
+
+
+def _sys_context(ctx: Context) -> Callable[..., object]:
+    def sys_context(namespace: object, parameter: object, _length: object = None) -> object:
+        if str(namespace).upper() != "USERENV":
+            return None
+        getter = _USERENV.get(str(parameter).upper())
+        if getter is None:
+            raise OracleError(2003)
+        return encode(getter(ctx.info))
+    return sys_context
+
+
+def _fits(ctx: Context) -> Callable[..., object]:
+    def fits(value: object, declared: str, table: str, column: str) -> int:
+        described = declared_column(column, declared)
+        if value is None or described is None:
+            return 1
+        target = f'"{ctx.info.current_schema or ctx.info.username}"."{table}"."{column}"'
+        _check_fits(decode(value), described.type, described.size, described.precision,
+                    described.scale, target)
+        return 1
+    return fits
+
+
+def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
+                target: str) -> None:
+    if kind == "NUMBER" and isinstance(value, (int, Decimal)):
+        digits = Decimal(value).quantize(Decimal(1)).adjusted() + 1
+        if value and digits > precision - max(scale, 0):
+            raise OracleError(1438)
+        return
+    length = len(value) if isinstance(value, bytes) else len(str(value).encode())
+    if kind in ("VARCHAR2", "CHAR", "RAW") and length > size:
+        raise OracleError(12899, f"{target} (actual: {length}, maximum: {size})")
+
+
+def _session(ctx: Context) -> dict[str, tuple[int, Callable[..., object], bool]]:
+    return {
+        "ORA_USER": (0, lambda: ctx.info.username, False),
+        "ORA_NEXTVAL": (1, ctx.next_value, False),
+        "ORA_CURRVAL": (1, ctx.current_value, False),
+        "SYS_CONTEXT": (-1, _sys_context(ctx), False),
+        "ORA_FITS": (4, _fits(ctx), True),
+    }
+
+
+# ------------------------------------------------------------------- pure
+
+def _now(timestamp: bool) -> Callable[[], str]:
+    def now() -> str:
+        value = datetime.datetime.now()
+        return encode_datetime(value if timestamp else value.replace(microsecond=0))
+    return now
+
+
+def _number(value: object) -> Decimal:
+    decoded = decode(value)
+    if isinstance(decoded, (int, Decimal)):
+        return Decimal(decoded)
+    try:
+        return Decimal(str(decoded).strip())
+    except InvalidOperation:
+        raise OracleError(1722) from None
+
+
+def _to_char(value: object, model: object = None) -> object:
+    decoded = decode(value)
+    if decoded is None or isinstance(decoded, str):
+        return decoded
+    if isinstance(decoded, datetime.datetime):
+        default = TIMESTAMP_FORMAT if decoded.microsecond else DATE_FORMAT
+        return format_datetime(decoded, str(model or default))
+    return format_number(_number(decoded), None if model is None else str(model))
+
+
+def _to_datetime(timestamp: bool) -> Callable[..., object]:
+    def to_datetime(text: object, model: object = None) -> object:
+        if text is None or isinstance(decode(text), datetime.datetime):
+            return text
+        if model is None:
+            try:
+                return encode_datetime(datetime.datetime.fromisoformat(str(text).strip()))
+            except ValueError:
+                model = TIMESTAMP_FORMAT if timestamp else DATE_FORMAT
+        return encode_datetime(parse_datetime(str(text), str(model)))
+    return to_datetime
+
+
+def _to_number(text: object, _model: object = None) -> object:
+    return None if text is None else encode(_number(text))
+
+
+def _trunc(value: object, model: object = None) -> object:
+    decoded = decode(value)
+    if decoded is None:
+        return None
+    if isinstance(decoded, datetime.datetime):
+        return encode_datetime(truncate_datetime(decoded, str(model or "DD")))
+    places = int(_number(model or 0))
+    number = _number(decoded)
+    step = Decimal(1).scaleb(-places)
+    return encode((number / step).to_integral_value(rounding="ROUND_DOWN") * step)
+
+
+def _decode(*args: object) -> object:
+    expression, pairs = args[0], args[1:]
+    for i in range(0, len(pairs) - 1, 2):
+        if pairs[i] == expression:
+            return pairs[i + 1]
+    return pairs[-1] if len(pairs) % 2 else None
+
+
+def _pad(left: bool) -> Callable[..., object]:
+    def pad(text: object, width: object, fill: object = " ") -> object:
+        if text is None or width is None:
+            return None
+        text, width, fill = str(decode(text)), int(_number(width)), str(fill or " ")
+        padding = (fill * width)[:max(width - len(text), 0)]
+        return ((padding + text) if left else (text + padding))[:width] or None
+    return pad
+
+
+def _substr(text: object, start: object, length: object = None) -> object:
+    if text is None or start is None:
+        return None
+    value, first = str(decode(text)), int(_number(start))
+    begin = first - 1 if first > 0 else max(len(value) + first, 0) if first < 0 else 0
+    end = None if length is None else begin + int(_number(length))
+    return value[begin:end] or None
+
+
+def _extreme(pick: Callable[..., Any]) -> Callable[..., object]:
+    def extreme(*args: object) -> object:
+        return None if any(a is None for a in args) else pick(args)
+    return extreme
+
+
+def _mod(a: object, b: object) -> object:
+    if a is None or b is None:
+        return None
+    x, y = _number(a), _number(b)
+    return encode(x if y == 0 else x - y * (x / y).to_integral_value(rounding="ROUND_DOWN"))
+
+
+def _rounding(function: Callable[[float], int]) -> Callable[[object], object]:
+    return lambda value: None if value is None else function(float(_number(value)))
+
+
+_PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
+    "ORA_SYSDATE": (0, _now(False), False),
+    "ORA_SYSTIMESTAMP": (0, _now(True), False),
+    "NVL": (2, lambda a, b: b if a is None else a, True),
+    "NVL2": (3, lambda a, b, c: c if a is None else b, True),
+    "DECODE": (-1, _decode, True),
+    "TO_CHAR": (-1, _to_char, True),
+    "TO_DATE": (-1, _to_datetime(False), True),
+    "TO_TIMESTAMP": (-1, _to_datetime(True), True),
+    "TO_NUMBER": (-1, _to_number, True),
+    "TRUNC": (-1, _trunc, True),
+    "LPAD": (-1, _pad(True), True),
+    "RPAD": (-1, _pad(False), True),
+    "SUBSTR": (-1, _substr, True),
+    "INITCAP": (1, lambda s: None if s is None else str(s).title(), True),
+    "CONCAT": (2, lambda a, b: (str(a or "") + str(b or "")) or None, True),
+    "GREATEST": (-1, _extreme(max), True),
+    "LEAST": (-1, _extreme(min), True),
+    "MOD": (2, _mod, True),
+    "CEIL": (1, _rounding(math.ceil), True),
+    "FLOOR": (1, _rounding(math.floor), True),
+    "SYS_GUID": (0, lambda: os.urandom(16), False),
+}

@@ -1,0 +1,92 @@
+"""A statement's result: its columns, counts and (for a query) its rows.
+
+Rows stream from the SQLite cursor through ``pull``; one row more than asked
+for is read ahead, so that ``exhausted`` is exact the moment the last row is
+handed out (the wire layer then says "no more rows" in the same reply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._sqlrewrite import Plan, column_name
+from ._sqlvalues import Column, coercer, declared_column, decode, inferred_column
+
+__all__ = ["Result", "describe_columns"]
+
+Row = tuple[object, ...]
+_BATCH = 64
+
+
+class Result:
+    """What ``execute`` returns.
+
+    Attributes:
+        columns: the query's columns; None when the statement is not a query.
+        rowcount: rows affected (DML) or fetched so far (query).
+        row_counts: for ``executemany``, the rows affected per iteration.
+    """
+
+    def __init__(self, columns: list[Column] | None, rowcount: int = 0,
+                 row_counts: list[int] | None = None, *, rows: Sequence[Row] = (),
+                 pull: Callable[[int], list[Row]] | None = None) -> None:
+        self.columns = columns
+        self.rowcount = rowcount
+        self.row_counts = row_counts if row_counts is not None else []
+        self._buffer = list(rows)
+        self._pull = pull
+        self._convert = coercer(columns or [])
+
+    def __repr__(self) -> str:
+        names = None if self.columns is None else [c.name for c in self.columns]
+        return f"<Result columns={names} rowcount={self.rowcount} exhausted={self.exhausted}>"
+
+    @property
+    def exhausted(self) -> bool:
+        """True when every row has been fetched (always, for a non-query)."""
+        return not self._buffer and self._pull is None
+
+    def fetch(self, n: int) -> list[Row]:
+        """The next ``n`` rows (fewer at the end).
+
+        Raises:
+            OracleError: when reading or converting a row fails, or the
+                fetch is cancelled (ORA-01013).
+        """
+        self._fill(n + 1)
+        taken, self._buffer = self._buffer[:n], self._buffer[n:]
+        rows = [self._convert(row) for row in taken]
+        self.rowcount += len(rows)
+        return rows
+
+    def drain(self) -> None:
+        """Read every remaining row into memory and let the cursor go."""
+        self._fill(None)
+
+    def close(self) -> None:
+        """Drop the remaining rows and the cursor."""
+        self._buffer, self._pull = [], None
+
+    def _fill(self, wanted: int | None) -> None:
+        while self._pull is not None and (wanted is None or len(self._buffer) < wanted):
+            count = _BATCH if wanted is None else max(wanted - len(self._buffer), _BATCH)
+            rows = self._pull(count)
+            if len(rows) < count:
+                self._pull = None
+            self._buffer.extend(rows)
+
+
+def describe_columns(description: Any, declared: list[str] | None, rows: Sequence[Row],
+                     plan: Plan) -> list[Column]:
+    """The columns of a query, from SQLite's description, declared types and first rows."""
+    columns = []
+    usable = declared if declared is not None and len(declared) == len(description) else None
+    for index, entry in enumerate(description):
+        name = column_name(entry[0], plan)
+        column = declared_column(name, usable[index]) if usable else None
+        if column is None:
+            values = [decode(row[index]) for row in rows]
+            column = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
+        columns.append(column)
+    return columns

@@ -1,0 +1,292 @@
+"""Oracle SQL to SQLite SQL: statement kinds and the rewrite of queries and DML.
+
+The rewrite works token by token (see ``_sqllex``), so literals, quoted
+identifiers and comments are never touched:
+
+- unquoted words are folded to upper case, as Oracle does, so that result
+  column names come out as Oracle reports them; a word with ``$`` or ``#``
+  (``V$SESSION``, ``SERIAL#``) is quoted, since SQLite would not read it;
+- binds become numbered ``?NNN`` placeholders, one per occurrence;
+- ``SYSDATE``, ``SYSTIMESTAMP``, ``USER`` and friends become calls of
+  functions the session registers; ``seq.NEXTVAL`` becomes one too;
+- ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
+  ``q'[...]'`` becomes a plain literal and ``''`` becomes NULL (Oracle's
+  empty string is NULL);
+- ``MINUS`` becomes ``EXCEPT``; ``/`` divides exactly (SQLite would divide
+  integers as integers);
+- ``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` becomes ``LIMIT m OFFSET n``;
+  a trailing ``FOR UPDATE ...`` is dropped and reported, the caller takes the
+  write lock instead;
+- a schema prefix naming the session's own schema (or SYS, PUBLIC) is
+  dropped: SQLite has one namespace for all users.
+
+Each change that shows in an expression's column name is recorded, so that
+``SELECT SYSDATE FROM DUAL`` still names its column ``SYSDATE``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ._sqlerrors import OracleError
+from ._sqllex import Token, significant, tokenize
+from ._sqlvalues import encode_datetime
+
+__all__ = ["Plan", "classify", "plan", "column_name", "quote_literal", "literal_body",
+           "describe_sql"]
+
+_KINDS = {
+    "SELECT": "query", "WITH": "query",
+    "INSERT": "dml", "UPDATE": "dml", "DELETE": "dml", "MERGE": "dml",
+    "CREATE": "ddl", "DROP": "ddl", "TRUNCATE": "ddl", "RENAME": "ddl",
+    "COMMENT": "ddl", "GRANT": "ddl", "REVOKE": "ddl", "ALTER": "ddl",
+    "COMMIT": "commit", "ROLLBACK": "rollback", "SAVEPOINT": "savepoint",
+    "BEGIN": "plsql", "DECLARE": "plsql", "CALL": "plsql",
+    "LOCK": "lock", "SET": "set",
+}
+_ALTER = {"SESSION": "session", "SYSTEM": "system"}
+_FUNCTIONS = {
+    "SYSDATE": "(ORA_SYSDATE())", "CURRENT_DATE": "(ORA_SYSDATE())",
+    "SYSTIMESTAMP": "(ORA_SYSTIMESTAMP())", "CURRENT_TIMESTAMP": "(ORA_SYSTIMESTAMP())",
+    "LOCALTIMESTAMP": "(ORA_SYSTIMESTAMP())", "USER": "(ORA_USER())", "MINUS": "EXCEPT",
+}
+_QUALIFIERS = frozenset({"SYS", "PUBLIC"})
+
+
+def classify(tokens: tuple[Token, ...]) -> tuple[str, str]:
+    """The statement's kind (``"query"``, ``"dml"``, ``"ddl"`` ...) and first keyword.
+
+    Raises:
+        OracleError: ORA-00900 when no statement starts that way.
+    """
+    words = [t for t in significant(tokens) if t.text != "("]
+    verb = words[0].text.upper() if words and words[0].kind == "word" else ""
+    kind = _KINDS.get(verb)
+    if kind is None:
+        raise OracleError(900)
+    if verb == "ALTER" and len(words) > 1:
+        kind = _ALTER.get(words[1].text.upper(), kind)
+    return kind, verb
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query or DML statement rewritten for SQLite.
+
+    Attributes:
+        sql: the SQLite text.
+        binds: how many values it takes.
+        names: (SQLite text, Oracle text) pairs, to give columns Oracle's names.
+        quoted: the quoted identifiers in the statement (their case is kept).
+        objects: special objects it mentions (``"V$SESSION"``).
+        for_update: it ended with ``FOR UPDATE``.
+    """
+
+    sql: str
+    binds: int
+    names: tuple[tuple[str, str], ...] = ()
+    quoted: frozenset[str] = frozenset()
+    objects: frozenset[str] = frozenset()
+    for_update: bool = False
+
+
+@functools.lru_cache(maxsize=1024)
+def plan(sql: str, schemas: frozenset[str]) -> Plan:
+    """Rewrite a query or DML statement; ``schemas`` are prefixes to drop.
+
+    Raises:
+        OracleError: ORA-00911 for a ``;``, ORA-01861 for a bad datetime
+            literal, or a tokenizer error.
+    """
+    return _Rewriter(tokenize(sql), schemas | _QUALIFIERS).run()
+
+
+def quote_literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def literal_body(token: Token) -> str:
+    """The text a string or q-string literal stands for."""
+    text = token.text
+    if token.kind == "qstring":
+        start = text.index("'")
+        return text[start + 2:-2]
+    return text[text.index("'") + 1:-1].replace("''", "'")
+
+
+def _datetime_literal(kind: str, token: Token) -> str:
+    text = literal_body(token)
+    try:
+        if kind == "DATE":
+            value = datetime.datetime.strptime(text.strip(), "%Y-%m-%d")
+        else:
+            value = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise OracleError(1861) from None
+    return quote_literal(encode_datetime(value))
+
+
+@dataclass
+class _Rewriter:
+    tokens: tuple[Token, ...]
+    schemas: frozenset[str]
+    out: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    quoted: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)
+    binds: int = 0
+    depth: int = 0
+    for_update: bool = False
+    limit: str | None = None
+    offset: str | None = None
+
+    def run(self) -> Plan:
+        i = 0
+        while i < len(self.tokens):
+            i = self._step(i)
+        if self.limit is not None or self.offset is not None:
+            self.out.append(f" LIMIT {self.limit or -1}")
+            if self.offset is not None:
+                self.out.append(f" OFFSET {self.offset}")
+        return Plan("".join(self.out), self.binds, tuple(self.names.items()),
+                    frozenset(self.quoted), frozenset(self.objects), self.for_update)
+
+    def _next(self, i: int) -> int:
+        """The index of the next significant token after ``i``."""
+        i += 1
+        while i < len(self.tokens) and self.tokens[i].kind in ("ws", "comment"):
+            i += 1
+        return i
+
+    def _at(self, i: int) -> Token | None:
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def _emit(self, text: str, original: str | None = None) -> None:
+        self.out.append(text)
+        if original is not None and text != original:
+            self.names[text] = original
+
+    def _step(self, i: int) -> int:
+        token = self.tokens[i]
+        if token.kind == "word":
+            return self._word(i)
+        if token.kind == "bind":
+            self.binds += 1
+            self._emit(f"?{self.binds}", token.text.upper())
+        elif token.kind in ("string", "qstring"):
+            body = literal_body(token)
+            self.out.append(quote_literal(body) if body else "NULL")
+            if body and quote_literal(body) != token.text:
+                self.names[quote_literal(body)] = token.text
+        elif token.kind == "ident":
+            self.quoted.add(token.text[1:-1])
+            self.out.append(token.text)
+        elif token.kind == "comment":
+            self.out.append(" ")
+        else:
+            self._operator(token)
+        return i + 1
+
+    def _operator(self, token: Token) -> None:
+        text = token.text
+        if text == ";":
+            raise OracleError(911)
+        self.depth += {"(": 1, ")": -1}.get(text, 0)
+        self._emit("* 1.0 /" if text == "/" else text, text)
+
+    def _word(self, i: int) -> int:
+        token, j = self.tokens[i], self._next(i)
+        upper, after = token.text.upper(), self._at(j)
+        if after is not None and after.text == "." and self._at(self._next(j)) is not None:
+            return self._dotted(i, upper, self._next(j))
+        if upper in ("DATE", "TIMESTAMP") and after is not None and "string" in after.kind:
+            self._emit(_datetime_literal(upper, after), f"{upper} {after.text}")
+            return j + 1
+        if self.depth == 0 and upper in ("FOR", "OFFSET", "FETCH"):
+            return self._tail(i, upper)
+        if upper in _FUNCTIONS:
+            self._emit(_FUNCTIONS[upper], upper)
+        else:
+            self._name(upper)
+        return i + 1
+
+    def _name(self, upper: str) -> None:
+        if "$" in upper or "#" in upper:
+            self.objects.add(upper)
+            upper = f'"{upper}"'
+        self.out.append(upper)
+
+    def _dotted(self, i: int, upper: str, k: int) -> int:
+        """``word.next``: a schema prefix, a sequence, or a plain qualified name."""
+        member = self.tokens[k]
+        if upper in self.schemas and member.kind in ("word", "ident"):
+            return k
+        if member.is_word("NEXTVAL", "CURRVAL"):
+            function = f"(ORA_{member.text.upper()}({quote_literal(upper)}))"
+            self._emit(function, f"{upper}.{member.text.upper()}")
+            return k + 1
+        self._name(upper)
+        return i + 1
+
+    def _tail(self, i: int, upper: str) -> int:
+        """The clauses that end a query: FOR UPDATE, OFFSET, FETCH FIRST."""
+        words = [t for t in significant(self.tokens[i:])]
+        texts = [t.text.upper() for t in words]
+        if upper == "FOR" and texts[1:2] == ["UPDATE"]:
+            self.for_update = True
+            return len(self.tokens)
+        if upper == "OFFSET" and len(texts) >= 3 and texts[2] in ("ROW", "ROWS"):
+            self.offset = self._count(words[1])
+            return self._skip(i, 3)
+        if upper == "FETCH" and texts[1:2] in (["FIRST"], ["NEXT"]) and texts[4:5] == ["ONLY"]:
+            self.limit = self._count(words[2])
+            return self._skip(i, 5)
+        self.out.append(upper)
+        return i + 1
+
+    def _count(self, token: Token) -> str:
+        if token.kind == "number":
+            return token.text
+        if token.kind == "bind":
+            self.binds += 1
+            return f"?{self.binds}"
+        raise OracleError(933)
+
+    def _skip(self, i: int, count: int) -> int:
+        """The index after ``count`` significant tokens from ``i``."""
+        for _ in range(count - 1):
+            i = self._next(i)
+        return i + 1
+
+
+_SPACE_OUTSIDE_QUOTES = re.compile(r"('(?:[^']|'')*')|\s+")
+
+
+def column_name(name: str, plan: Plan) -> str:
+    """Oracle's name for a result column SQLite named ``name``.
+
+    An alias or a column keeps its name; an expression is named by its text
+    in upper case without blanks, as Oracle does (``COUNT(*)``, ``1+1``).
+    """
+    if name in plan.quoted or re.fullmatch(r"[\w$#]+", name):
+        return name
+    for rewritten, original in sorted(plan.names, key=lambda pair: -len(pair[0])):
+        name = name.replace(rewritten, original)
+    return _SPACE_OUTSIDE_QUOTES.sub(lambda m: m.group(1) or "", name).upper()
+
+
+@functools.lru_cache(maxsize=1024)
+def describe_sql(sql: str) -> str:
+    """A rewritten query with NULL for every bind, as a view can hold it."""
+    tokens = tokenize(sql)
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "number" and i and tokens[i - 1].text == "?":
+            out[-1] = "NULL"
+        else:
+            out.append(token.text)
+    return "".join(out)
