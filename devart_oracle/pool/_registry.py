@@ -239,9 +239,17 @@ class _Registry:
     def checkout(self, params: ConnectionParameters) -> Connection:
         """Lend a session of the partition for ``params``."""
         partition = self._partitions.get((params.pool_id, params.fingerprint))
-        if partition is None:
-            partition = self._partition(params)
-        entry, _ = partition.acquire()
+        if partition is not None:
+            entry, _ = partition.acquire()
+            return Connection(entry.conn, partition.masked, partition, entry)
+        partition = self._partition(params)
+        try:
+            entry, _ = partition.acquire()
+        finally:
+            # The caller's session counts towards min_size: replenish after
+            # it, and only then let the validator see the partition.
+            partition.call(partition.core.replenish)
+            self.validator.add(partition)
         return Connection(entry.conn, partition.masked, partition, entry)
 
     def _partition(self, params: ConnectionParameters) -> _Partition:
@@ -251,9 +259,6 @@ class _Registry:
             if partition is None:
                 partition = _Partition(params, self.config(params.pool_id), self.validator, self.clock)
                 self._partitions[key] = partition
-        self.validator.add(partition)
-        if partition.core.settings.min:
-            partition.call(partition.core.replenish)
         return partition
 
     def _selected(self, pool_id: int | None) -> list[_Partition]:
