@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ._codec import Writer
-from ._cursor import Cursor, CursorTable, ResultLike
+from ._cursor import Cursor, CursorTable
 from ._oraerror import WireError, ora_error
 from ._requests import (
     EXEC_COMMIT,
@@ -37,6 +37,7 @@ from ._responses import dml_row_counts, end_of_call
 
 if TYPE_CHECKING:
     from ._session import Session
+    from ._sql import Result
 
 __all__ = ["CallRunner"]
 
@@ -117,7 +118,7 @@ class CallRunner:
         assert sql is not None
         params = cursor.params(rows)
         if len(params) > 1:
-            result: ResultLike = sql.executemany(cursor.sql, params)
+            result: Result = sql.executemany(cursor.sql, params)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         outcome = self._outcome(body, cursor, result, fetch, row_counts, describe)
@@ -125,7 +126,7 @@ class CallRunner:
             sql.commit()
         return outcome
 
-    def _outcome(self, body: Writer, cursor: Cursor, result: ResultLike, fetch: int,
+    def _outcome(self, body: Writer, cursor: Cursor, result: Result, fetch: int,
                  row_counts: bool, describe: bool) -> tuple[int, int]:
         if result.columns is None or not cursor.query:
             cursor.result = None
@@ -147,7 +148,7 @@ class CallRunner:
         return 0, 0
 
 
-def _counts(result: ResultLike) -> Sequence[int]:
+def _counts(result: Result) -> Sequence[int]:
     counts = result.row_counts
     return counts if counts else [result.rowcount]
 

@@ -11,37 +11,22 @@ with the column encoders for it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ._codec import Writer
 from ._oraerror import WireError
 from ._requests import BindSpec
 from ._responses import ColumnMeta, describe_info, row_header
-from ._types import ColumnLike, Encoder, column_format, decode_bind
+from ._types import Encoder, column_format, decode_bind
 
-__all__ = ["Cursor", "CursorTable", "ResultLike"]
+if TYPE_CHECKING:
+    from ._sql import Result
+
+__all__ = ["Cursor", "CursorTable"]
 
 _ROW_DATA = 7
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
-
-
-class ResultLike(Protocol):
-    """What the backend's ``Result`` provides."""
-
-    @property
-    def columns(self) -> Sequence[ColumnLike] | None: ...
-
-    @property
-    def rowcount(self) -> int: ...
-
-    @property
-    def row_counts(self) -> Sequence[int]: ...
-
-    @property
-    def exhausted(self) -> bool: ...
-
-    def fetch(self, n: int) -> Sequence[Sequence[Any]]: ...
 
 
 class Cursor:
@@ -55,7 +40,7 @@ class Cursor:
         self.binds: list[BindSpec] = []
         self.plsql = False
         self.query = False
-        self.result: ResultLike | None = None
+        self.result: Result | None = None
         self._metas: list[ColumnMeta] = []
         self._encoders: list[Encoder] = []
         self.rows_sent = 0
@@ -64,7 +49,7 @@ class Cursor:
         """Decode raw bind rows with this cursor's bind metadata."""
         return [[_decode(spec, value) for spec, value in zip(self.binds, row)] for row in rows]
 
-    def open_result(self, result: ResultLike) -> bool:
+    def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""
         formats = [column_format(column) for column in result.columns or ()]
         metas = [meta for meta, _ in formats]

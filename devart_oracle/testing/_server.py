@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from ._auth import Verifier
 from ._listener import Descriptor
-from ._registry import SessionRegistry
-from ._session import Session
+from ._registry import Member, SessionRegistry
+from ._session import Identity, Session
 from ._watcher import CancelWatcher
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class OracleTestServer:
     def disconnect_all(self) -> None:
         """Drop every client connection abruptly, as a network failure would."""
         for member in self._registry:
-            member.kill()
+            self._drop(member)
 
     def start(self) -> None:
         """Listen (again), on the same port; returns once connections are accepted.
@@ -204,8 +204,13 @@ class OracleTestServer:
         member = self._registry.find(sid, serial)
         if member is None:
             return False
-        member.kill()
+        self._drop(member)
         return True
+
+    def _drop(self, member: Member) -> None:
+        """Kill a connection; it leaves ``sessions`` at once, its thread cleans up."""
+        member.kill()
+        self._registry.leave(member)
 
     def _accept_loop(self, listener: socket.socket, wakeup: socket.socket) -> None:
         with selectors.DefaultSelector() as selector:
@@ -274,14 +279,14 @@ class _Host:
     def verifier(self, username: str) -> Verifier | None:
         return self._server._verifiers.get(username)
 
-    def logon(self, session: Session, fields: dict[str, object]) -> tuple[SessionInfo, SqlSession]:
+    def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
         from ._sql import SessionInfo
 
         server = self._server
         sid, serial = server._registry.assign(session)
-        if not fields.get("service_name"):
-            fields["service_name"] = server.service_name
-        info = SessionInfo(sid=sid, serial=serial, **fields)
+        info = SessionInfo(sid, serial, identity.username, program=identity.program,
+                           machine=identity.machine, time_zone=identity.time_zone,
+                           service_name=identity.service_name or server.service_name)
         session.info = info
         try:
             return info, server._database.open_session(info)

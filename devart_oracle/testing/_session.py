@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._auth import Logon, Verifier
@@ -62,7 +63,7 @@ from ._responses import (
 if TYPE_CHECKING:
     from ._sql import SessionInfo, SqlSession
 
-__all__ = ["Session", "SessionHost"]
+__all__ = ["Identity", "Session", "SessionHost"]
 
 log = logging.getLogger("devart_oracle.testing")
 
@@ -85,7 +86,7 @@ class SessionHost(Protocol):
 
     def verifier(self, username: str) -> Verifier | None: ...
 
-    def logon(self, session: Session, info: dict[str, object]) -> tuple[SessionInfo, SqlSession]: ...
+    def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]: ...
 
     def release(self, session: Session) -> None: ...
 
@@ -368,22 +369,32 @@ class Session:
         if not logon.verify(pairs.get("AUTH_SESSKEY", ""), pairs.get("AUTH_PASSWORD", "")):
             log.info("session %r: logon of %s denied", self, self._user)
             raise WireError(1017)
-        self.info, self.sql = self.host.logon(self, self._session_fields(pairs))
+        self.info, self.sql = self.host.logon(self, self._identity(pairs))
         params = [("AUTH_SVR_RESPONSE", logon.server_response(), 0)]
         params += self.host.auth_parameters(self.info)
         parameters(w, params)
         status(w, 0)
 
-    def _session_fields(self, pairs: dict[str, str]) -> dict[str, object]:
+    def _identity(self, pairs: dict[str, str]) -> Identity:
         one = self._phase_one
-        return {
-            "username": self._user,
-            "program": one.get("AUTH_PROGRAM_NM") or self._descriptor.program,
-            "machine": one.get("AUTH_MACHINE") or self._descriptor.machine,
-            "service_name": self._descriptor.service_name or "",
-            "current_schema": self._user,
-            "time_zone": _time_zone(pairs.get("AUTH_ALTER_SESSION", "")),
-        }
+        return Identity(
+            username=self._user,
+            program=one.get("AUTH_PROGRAM_NM") or self._descriptor.program,
+            machine=one.get("AUTH_MACHINE") or self._descriptor.machine,
+            service_name=self._descriptor.service_name or "",
+            time_zone=_time_zone(pairs.get("AUTH_ALTER_SESSION", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who logged on, from the descriptor and the AUTH key/value pairs."""
+
+    username: str
+    program: str
+    machine: str
+    service_name: str
+    time_zone: str | None
 
 
 def _time_zone(statement: str) -> str | None:

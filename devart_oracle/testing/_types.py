@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from ._codec import (
     decode_binary_double,
@@ -34,7 +34,10 @@ from ._codec import (
 from ._oraerror import WireError
 from ._responses import ColumnMeta
 
-__all__ = ["ColumnLike", "Encoder", "column_format", "decode_bind"]
+if TYPE_CHECKING:
+    from ._sql import Column
+
+__all__ = ["Encoder", "column_format", "decode_bind"]
 
 VARCHAR = 1
 NUMBER = 2
@@ -97,17 +100,6 @@ def decode_bind(ora_type: int, csfrm: int, data: bytes | None) -> object:
         raise WireError(3115, str(exc)) from exc
 
 
-class ColumnLike(Protocol):
-    """What the backend's ``Column`` provides."""
-
-    name: str
-    type: str
-    size: int
-    precision: int
-    scale: int
-    nullable: bool
-
-
 def _number(value: object) -> bytes:
     if isinstance(value, str):
         try:
@@ -162,7 +154,7 @@ def _raw(value: object) -> bytes:
     raise WireError(1465)
 
 
-def column_format(column: ColumnLike) -> tuple[ColumnMeta, Encoder]:
+def column_format(column: Column) -> tuple[ColumnMeta, Encoder]:
     """The describe metadata and value encoder for a backend column.
 
     Raises:
