@@ -329,7 +329,8 @@ class PoolCore:
         if limit is None:
             self._caller_opening += 1
             return Actions(open_now=True)
-        if self._total() >= limit:
+        if self._total() >= limit and len(self._waiters) >= self._opening:
+            # At max, and no session under way is left for this caller.
             mode = self.settings.getmode
             if mode == GetMode.FORCEGET:
                 self._caller_opening += 1

@@ -1,0 +1,391 @@
+"""Explicit pools, sync and asyncio, against the embedded server: one module.
+
+Each test is written once as a coroutine. The ``face`` fixture runs it
+against ``ConnectionPool`` (every call made in a worker thread, so the thread
+layer really blocks) and against ``AsyncConnectionPool`` (awaited directly).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+import devart_oracle as do
+from devart_oracle import DatabaseUnavailableError, InterfaceError, PoolClosedError, PoolExhaustedError, ProgrammingError
+from devart_oracle.testing import FaultProxy
+from tests.fixtures.pooling import FakeClock
+
+
+class SyncFace:
+    """Drives a ConnectionPool from coroutines, each call in a thread."""
+
+    name = "sync"
+
+    def create(self, **kwargs: Any) -> Any:
+        return do.create_pool(**kwargs)
+
+    async def acquire(self, pool: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(pool.acquire, **kwargs)
+
+    async def release(self, pool: Any, conn: Any, **kwargs: Any) -> None:
+        await asyncio.to_thread(pool.release, conn, **kwargs)
+
+    async def drop(self, pool: Any, conn: Any) -> None:
+        await asyncio.to_thread(pool.drop, conn)
+
+    async def close(self, pool: Any, force: bool = False) -> None:
+        await asyncio.to_thread(pool.close, force)
+
+    async def query(self, conn: Any, sql: str) -> list:
+        def run() -> list:
+            cursor = conn.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+        return await asyncio.to_thread(run)
+
+    async def validate(self, pool: Any) -> None:
+        await asyncio.to_thread(pool._engine.validate, 0.0)
+
+
+class AsyncFace:
+    """Drives an AsyncConnectionPool."""
+
+    name = "async"
+
+    def create(self, **kwargs: Any) -> Any:
+        return do.create_pool_async(**kwargs)
+
+    async def acquire(self, pool: Any, **kwargs: Any) -> Any:
+        return await pool.acquire(**kwargs)
+
+    async def release(self, pool: Any, conn: Any, **kwargs: Any) -> None:
+        await pool.release(conn, **kwargs)
+
+    async def drop(self, pool: Any, conn: Any) -> None:
+        await pool.drop(conn)
+
+    async def close(self, pool: Any, force: bool = False) -> None:
+        await pool.close(force)
+
+    async def query(self, conn: Any, sql: str) -> list:
+        cursor = conn.cursor()
+        await cursor.execute(sql)
+        return await cursor.fetchall()
+
+    async def validate(self, pool: Any) -> None:
+        await pool._engine.validate(0.0)
+
+
+@pytest.fixture(params=[SyncFace(), AsyncFace()], ids=lambda f: f.name)
+def face(request: pytest.FixtureRequest) -> Any:
+    return request.param
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(coro, 60))
+
+
+async def eventually(predicate: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
+SID = "select sys_context('USERENV', 'SID') from dual"
+
+
+async def sid(face: Any, conn: Any) -> int:
+    return int((await face.query(conn, SID))[0][0])
+
+
+def make(face: Any, server: Any, **kwargs: Any) -> Any:
+    return face.create(user="scott", password="tiger", dsn=server.dsn, **kwargs)
+
+
+def test_min_sessions_open_in_the_background(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=3, max=5)
+        await eventually(lambda: pool.opened == 3)
+        assert len(private_server.sessions) == 3
+        await face.close(pool)
+
+    run(body())
+
+
+def test_release_reuses_the_session_and_kills_the_handle(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1)
+        conn = await face.acquire(pool)
+        first = await sid(face, conn)
+        cursor = conn.cursor()
+        await face.release(pool, conn)
+        with pytest.raises(InterfaceError):
+            conn.cursor()
+        with pytest.raises(InterfaceError):
+            await face.query(conn, SID)
+        assert cursor is not None
+        again = await face.acquire(pool)
+        assert await sid(face, again) == first
+        assert pool.busy == 1 and pool.opened == 1
+        await face.release(pool, again)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_nowait_raises_exhausted_with_the_numbers(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_NOWAIT)
+        held = await face.acquire(pool)
+        with pytest.raises(PoolExhaustedError, match=r"has no free connection \(max=1, busy=1\)"):
+            await face.acquire(pool)
+        await face.release(pool, held)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_timedwait_gives_up_after_wait_timeout(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=100)
+        held = await face.acquire(pool)
+        started = time.monotonic()
+        with pytest.raises(PoolExhaustedError, match=r"after waiting 0\.\d\d s \(max=1, busy=1\)"):
+            await face.acquire(pool)
+        assert 0.09 <= time.monotonic() - started < 2
+        assert pool._engine.core.waiting == 0
+        await face.release(pool, held)
+        assert pool.busy == 0 and pool.opened == 1  # nothing lost to the timeout
+        await face.close(pool)
+
+    run(body())
+
+
+def test_wait_blocks_until_a_release_and_serves_in_order(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1)
+        held = await face.acquire(pool)
+        order: list[int] = []
+
+        async def waiter(n: int) -> None:
+            conn = await face.acquire(pool)
+            order.append(n)
+            await face.release(pool, conn)
+
+        tasks = []
+        for n in range(4):
+            tasks.append(asyncio.ensure_future(waiter(n)))
+            await eventually(lambda: pool._engine.core.waiting == n + 1)
+        await face.release(pool, held)
+        await asyncio.gather(*tasks)
+        assert order == [0, 1, 2, 3] and pool.opened == 1
+        await face.close(pool)
+
+    run(body())
+
+
+def test_forceget_opens_beyond_max_and_drops_the_surplus(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_FORCEGET)
+        a = await face.acquire(pool)
+        b = await face.acquire(pool)
+        assert pool.opened == 2
+        await face.release(pool, b)
+        await face.release(pool, a)
+        await eventually(lambda: pool.opened == 1 and len(private_server.sessions) == 1)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_database_unavailable_is_not_pool_exhausted(face, private_server):
+    async def body() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            dsn = f"{proxy.host}:{proxy.port}/{private_server.service_name}"
+            pool = face.create(user="scott", password="tiger", dsn=dsn, min=0, max=2)
+            proxy.stop()
+            with pytest.raises(DatabaseUnavailableError, match=r"could not open a session after waiting .* \(max=2, busy=0\)"):
+                await face.acquire(pool)
+            proxy.start()
+            await asyncio.sleep(0.6)  # past the first backoff
+            conn = await face.acquire(pool)
+            assert await sid(face, conn) > 0
+            await face.release(pool, conn)
+            await face.close(pool)
+
+    run(body())
+
+
+def test_dead_idle_sessions_are_replaced_on_acquire(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=2, max=2, ping_interval=0)
+        await eventually(lambda: pool.opened == 2)
+        private_server.disconnect_all()
+        conn = await face.acquire(pool)
+        assert await sid(face, conn) > 0
+        await face.release(pool, conn)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_validator_finds_dead_sessions_before_anyone_asks(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=2, ping_interval=-1)
+        conn = await face.acquire(pool)
+        await face.release(pool, conn)
+        private_server.disconnect_all()
+        await face.validate(pool)
+        await eventually(lambda: pool.opened == 0)
+        assert pool._engine.core.destroyed[do.pool._core.Reason.INVALID] == 1
+        await face.close(pool)
+
+    run(body())
+
+
+def test_idle_timeout_and_lifetime_with_a_fake_clock(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=3, timeout=10, max_lifetime_session=100)
+        clock = FakeClock()
+        pool._engine.clock = clock
+        conns = [await face.acquire(pool) for _ in range(3)]
+        for conn in conns:
+            await face.release(pool, conn)
+        clock.advance(11)
+        await face.validate(pool)
+        await eventually(lambda: pool.opened == 1)
+        conn = await face.acquire(pool)
+        clock.advance(100)
+        await face.release(pool, conn)  # too old: logged off on release
+        await eventually(lambda: pool.opened == 1)  # and min is restored
+        await face.close(pool)
+
+    run(body())
+
+
+def test_session_callback_and_tags(face, private_server):
+    async def body() -> None:
+        calls: list[tuple[str | None, str | None]] = []
+
+        def callback(conn: Any, requested: str | None) -> None:
+            calls.append((conn.tag, requested))
+
+        pool = make(face, private_server, min=0, max=2, session_callback=callback)
+        conn = await face.acquire(pool, tag="nls=fr")
+        assert calls == [("nls=fr", "nls=fr")]  # a new session
+        await face.release(pool, conn)
+        conn = await face.acquire(pool, tag="nls=fr")
+        assert len(calls) == 1  # exact tag: no callback
+        await face.release(pool, conn, tag="nls=de")
+        conn = await face.acquire(pool, tag="x", matchanytag=True)
+        assert calls[-1] == ("x", "x") and conn._entry.tag == "nls=de"
+        await face.release(pool, conn)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_heterogeneous_pool_keeps_sessions_per_user(face, private_server):
+    async def body() -> None:
+        pool = face.create(dsn=private_server.dsn, min=0, max=2, homogeneous=False)
+        scott = await face.acquire(pool, user="scott", password="tiger")
+        adams = await face.acquire(pool, user="adams", password="wood")
+        users = [(await face.query(c, "select user from dual"))[0][0] for c in (scott, adams)]
+        assert users == ["SCOTT", "ADAMS"]
+        await face.release(pool, scott)
+        await face.release(pool, adams)
+        await face.close(pool)
+        homogeneous = make(face, private_server, min=0)
+        with pytest.raises(ProgrammingError, match="not possible with homogeneous pools"):
+            await face.acquire(homogeneous, user="adams", password="wood")
+        await face.close(homogeneous)
+
+    run(body())
+
+
+def test_reconfigure_grows_and_shrinks_at_run_time(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=2)
+        await eventually(lambda: pool.opened == 1)
+        pool.reconfigure(min=4, max=6)
+        await eventually(lambda: pool.opened == 4)
+        held = [await face.acquire(pool) for _ in range(4)]
+        pool.reconfigure(min=1, max=2)
+        for conn in held:
+            await face.release(pool, conn)
+        await eventually(lambda: pool.opened == 2 and len(private_server.sessions) == 2)
+        assert (pool.min, pool.max) == (1, 2)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_drop_frees_the_slot_and_close_refuses_while_busy(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=1)
+        conn = await face.acquire(pool)
+        with pytest.raises(do.PoolError, match="1 connection\\(s\\) busy"):
+            await face.close(pool)
+        await face.drop(pool, conn)
+        await eventually(lambda: pool.opened == 0 and not private_server.sessions)
+        again = await face.acquire(pool)
+        await face.close(pool, force=True)
+        with pytest.raises(PoolClosedError, match="is closed"):
+            await face.acquire(pool)
+        assert again is not None
+
+    run(body())
+
+
+def test_devart_dsn_and_alias(face, private_server):
+    async def body() -> None:
+        dsn = private_server.connection_string("scott")
+        pool = face.create(dsn=dsn, min=0, max=1, pool_alias=f"alias-{face.name}")
+        assert do.get_pool(f"alias-{face.name}") is pool
+        assert "tiger" not in pool.dsn and "tiger" not in repr(pool)
+        with pytest.raises(ProgrammingError, match="already exists"):
+            face.create(dsn=dsn, pool_alias=f"alias-{face.name}")
+        conn = await face.acquire(pool)
+        assert await sid(face, conn) > 0
+        await face.release(pool, conn)
+        await face.close(pool)
+        assert do.get_pool(f"alias-{face.name}") is None
+
+    run(body())
+
+
+def test_cancelled_waiter_never_loses_a_connection(private_server):
+    async def body() -> None:
+        pool = do.create_pool_async(user="scott", password="tiger", dsn=private_server.dsn, min=1, max=1)
+        held = await pool.acquire()
+        waiter = asyncio.ensure_future(pool.acquire())
+        await eventually(lambda: pool._engine.core.waiting == 1)
+        await pool.release(held)  # granted to the waiter...
+        waiter.cancel()  # ...which is cancelled before it runs
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert pool.busy == 0 and pool.opened == 1
+        async with pool.acquire() as conn:
+            assert await sid(AsyncFace(), conn) > 0
+        await pool.close()
+
+    run(body())
+
+
+def test_pool_params_and_constants():
+    params = do.PoolParams(min=2, max=7)
+    assert do.PoolParams is __import__("oracledb").PoolParams
+    assert (params.copy().min, params.max) == (2, 7)
+    assert [int(m) for m in (do.POOL_GETMODE_WAIT, do.POOL_GETMODE_NOWAIT, do.POOL_GETMODE_FORCEGET, do.POOL_GETMODE_TIMEDWAIT)] == [0, 1, 2, 3]
+    assert [int(p) for p in (do.PURITY_DEFAULT, do.PURITY_NEW, do.PURITY_SELF)] == [0, 1, 2]
+
+
+def test_params_supply_defaults(private_server):
+    pool = do.create_pool(user="scott", password="tiger", dsn=private_server.dsn, params=do.PoolParams(min=0, max=5), increment=2)
+    assert (pool.min, pool.max, pool.increment) == (0, 5, 2)
+    pool.close()
