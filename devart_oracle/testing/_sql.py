@@ -314,7 +314,7 @@ class SqlSession:
         self._refresh(plan)
         began = self._begin()
         try:
-            cursor = self._sqlite(lambda: self._conn.execute(plan.sql, binds), verb)
+            cursor = self._sqlite(lambda: self._conn.execute(plan.sql, binds), verb, plan.target)
         except OracleError:
             if began:
                 self._conn.execute("ROLLBACK")
@@ -407,21 +407,21 @@ class SqlSession:
 
     # ---------------------------------------------------- SQLite plumbing
 
-    def _sqlite(self, work: Callable[[], _T], verb: str = "SELECT") -> _T:
+    def _sqlite(self, work: Callable[[], _T], verb: str = "SELECT", table: str = "") -> _T:
         """Run ``work`` against SQLite, turning its failures into ORA errors."""
         try:
             return work()
         except (sqlite3.Error, OverflowError, ValueError) as exc:
-            raise self._translate(exc, verb) from None
+            raise self._translate(exc, verb, table) from None
 
-    def _translate(self, exc: BaseException, verb: str) -> OracleError:
+    def _translate(self, exc: BaseException, verb: str, table: str = "") -> OracleError:
         error, self.pending = self.pending, None
         if error is not None:
             return error
         if self._cancel.is_set():
             return OracleError(1013)
         context = ErrorContext(self.info.current_schema or self.info.username, verb,
-                               self._constraint_name)
+                               self._constraint_name, table)
         return translate(exc, context)
 
     def _constraint_name(self, table: str, columns: tuple[str, ...]) -> str:

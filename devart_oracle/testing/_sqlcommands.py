@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from ._sqlerrors import OracleError
-from ._sqllex import Token, bind_name, bind_names, significant
+from ._sqllex import Token, bind_name, bind_names, name_of, significant
 from ._sqlrewrite import literal_body
 
 if TYPE_CHECKING:
@@ -34,10 +34,6 @@ class Host(Protocol):
     def sleep(self, seconds: float) -> None: ...
 
     def kill(self, sid: int, serial: int) -> bool: ...
-
-
-def _name(token: Token) -> str:
-    return token.text[1:-1] if token.kind == "ident" else token.text.upper()
 
 
 # ----------------------------------------------------------- ALTER SESSION
@@ -60,7 +56,7 @@ def alter_session(tokens: tuple[Token, ...], info: SessionInfo) -> None:
 
 def _setting(name: str, value: Token, info: SessionInfo) -> None:
     if name == "CURRENT_SCHEMA":
-        info.current_schema = _name(value)
+        info.current_schema = name_of(value)
     elif name == "TIME_ZONE":
         info.time_zone = literal_body(value) if "string" in value.kind else value.text.upper()
 
@@ -146,6 +142,13 @@ def _procedures(host: Host) -> dict[str, tuple[int, int, Callable[..., None]]]:
     }
 
 
+_KEYWORDS = (
+    "IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
+    "INSERT", "UPDATE", "DELETE", "SELECT", "MERGE", "COMMIT", "ROLLBACK", "SAVEPOINT", "OPEN",
+    "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL", "CONTINUE",
+)
+
+
 class _Block:
     """A PL/SQL block being run: its tokens, its binds, the host."""
 
@@ -191,8 +194,12 @@ class _Block:
             self.expect(";")
 
     def statement(self) -> None:
-        if self.peek().is_word("NULL"):
+        token = self.peek()
+        if token.is_word("NULL"):
             self.i += 1
+        elif token.is_word(*_KEYWORDS):
+            raise _pls(self.sql, token, "PLS-00999: implementation restriction (may be temporary) "
+                       f"{token.text.upper()} statements are not run by the test server")
         else:
             self.call()
         self.expect(";")
@@ -212,7 +219,7 @@ class _Block:
             raise _pls(self.sql, token, "PLS-00999: implementation restriction (may be "
                        "temporary) only NULL and procedure calls are run by the test server")
         self.i += 1
-        return _name(token)
+        return name_of(token)
 
     def arguments(self) -> list[object]:
         if self.i >= len(self.words) or self.words[self.i].text != "(":

@@ -118,11 +118,13 @@ class ErrorContext:
         schema: the session's current schema, to qualify names.
         verb: the statement's first keyword (``"INSERT"``, ``"UPDATE"`` ...).
         constraint: gives a constraint's name from its table and columns.
+        table: the table a DML statement changes.
     """
 
     schema: str
     verb: str
     constraint: Callable[[str, tuple[str, ...]], str]
+    table: str = ""
 
 
 Rule = Callable[[re.Match[str], ErrorContext], OracleError]
@@ -155,8 +157,9 @@ def _check(match: re.Match[str], ctx: ErrorContext) -> OracleError:
 
 
 def _foreign_key(_: re.Match[str], ctx: ErrorContext) -> OracleError:
-    code = 2292 if ctx.verb == "DELETE" else 2291
-    return OracleError(code, f"({ctx.schema}.{ctx.constraint('', ())})")
+    parent = ctx.verb == "DELETE"
+    name = ctx.constraint(ctx.table, ("FK_PARENT" if parent else "FK",))
+    return OracleError(2292 if parent else 2291, f"({ctx.schema}.{name})")
 
 
 def _identifier(match: re.Match[str], _: ErrorContext) -> OracleError:

@@ -232,7 +232,10 @@ def _rounding(function: Callable[[float], int]) -> Callable[[object], object]:
 
 _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "ORA_SYSDATE": (0, _now(False), False),
+    "ORA_CURRENT_DATE": (0, _now(False), False),
     "ORA_SYSTIMESTAMP": (0, _now(True), False),
+    "ORA_CURRENT_TIMESTAMP": (0, _now(True), False),
+    "ORA_LOCALTIMESTAMP": (0, _now(True), False),
     "NVL": (2, lambda a, b: b if a is None else a, True),
     "NVL2": (3, lambda a, b, c: c if a is None else b, True),
     "DECODE": (-1, _decode, True),

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 from ._sqlerrors import OracleError
 
-__all__ = ["Token", "tokenize", "significant", "bind_names"]
+__all__ = ["Token", "Words", "tokenize", "significant", "bind_names", "name_of", "joined",
+           "split_commas"]
 
 
 class Token(NamedTuple):
@@ -85,3 +86,92 @@ def bind_names(tokens: tuple[Token, ...], plsql: bool) -> list[str]:
     """The names the client sends values for, in the order it sends them."""
     names = [bind_name(t) for t in tokens if t.kind == "bind"]
     return list(dict.fromkeys(names)) if plsql else names
+
+
+def name_of(token: Token) -> str:
+    """An identifier as Oracle stores it: upper case unless quoted."""
+    return token.text[1:-1] if token.kind == "ident" else token.text.upper()
+
+
+def joined(tokens: list[Token]) -> str:
+    """Tokens back to SQL, one blank between each."""
+    return " ".join(t.text for t in tokens)
+
+
+def split_commas(tokens: list[Token]) -> list[list[Token]]:
+    """Split at the commas outside parentheses."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += {"(": 1, ")": -1}.get(token.text, 0)
+        if token.text == "," and depth == 0:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [part for part in parts if part]
+
+
+class Words:
+    """A cursor over significant tokens, for the small parsers of DDL and PL/SQL."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self, ahead: int = 0) -> str:
+        """The upper-cased text ``ahead`` tokens on; "" past the end."""
+        i = self.i + ahead
+        return self.tokens[i].text.upper() if i < len(self.tokens) else ""
+
+    def take(self) -> Token:
+        """The next token.
+
+        Raises:
+            OracleError: ORA-00921 past the end.
+        """
+        if self.i >= len(self.tokens):
+            raise OracleError(921)
+        self.i += 1
+        return self.tokens[self.i - 1]
+
+    def take_upper(self) -> str:
+        """The next token's text, upper-cased."""
+        return self.take().text.upper()
+
+    def accept(self, *words: str) -> bool:
+        """Step over the next token if it is one of ``words``."""
+        found = self.peek() in words
+        self.i += found
+        return found
+
+    def skip(self, words: set[str]) -> None:
+        """Step over any of ``words``."""
+        while self.peek() in words:
+            self.i += 1
+
+    def name(self) -> tuple[str, str]:
+        """An object name, maybe schema-qualified: (its text, its name)."""
+        token = self.take()
+        if self.peek() == ".":
+            self.i += 1
+            token = self.take()
+        return token.text, name_of(token)
+
+    def group(self) -> list[Token]:
+        """The tokens inside the parentheses that start here.
+
+        Raises:
+            OracleError: ORA-00906 if no parenthesis starts here.
+        """
+        if self.peek() != "(":
+            raise OracleError(906)
+        depth, start = 0, self.i + 1
+        while True:
+            depth += {"(": 1, ")": -1}.get(self.take().text, 0)
+            if depth == 0:
+                return self.tokens[start:self.i - 1]
+
+    def rest(self) -> list[Token]:
+        """The tokens left."""
+        rest, self.i = self.tokens[self.i:], len(self.tokens)
+        return rest

@@ -26,13 +26,14 @@ Each change that shows in an expression's column name is recorded, so that
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import re
 from dataclasses import dataclass, field
 
 from ._sqlerrors import OracleError
-from ._sqllex import Token, significant, tokenize
+from ._sqllex import Token, name_of, significant, tokenize
 from ._sqlvalues import encode_datetime
 
 __all__ = ["Plan", "classify", "plan", "column_name", "quote_literal", "literal_body",
@@ -49,10 +50,10 @@ _KINDS = {
 }
 _ALTER = {"SESSION": "session", "SYSTEM": "system"}
 _FUNCTIONS = {
-    "SYSDATE": "(ORA_SYSDATE())", "CURRENT_DATE": "(ORA_SYSDATE())",
-    "SYSTIMESTAMP": "(ORA_SYSTIMESTAMP())", "CURRENT_TIMESTAMP": "(ORA_SYSTIMESTAMP())",
-    "LOCALTIMESTAMP": "(ORA_SYSTIMESTAMP())", "USER": "(ORA_USER())", "MINUS": "EXCEPT",
+    word: f"(ORA_{word}())" for word in
+    ("SYSDATE", "CURRENT_DATE", "SYSTIMESTAMP", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "USER")
 }
+_FUNCTIONS["MINUS"] = "EXCEPT"
 _QUALIFIERS = frozenset({"SYS", "PUBLIC"})
 
 
@@ -83,6 +84,7 @@ class Plan:
         quoted: the quoted identifiers in the statement (their case is kept).
         objects: special objects it mentions (``"V$SESSION"``).
         for_update: it ended with ``FOR UPDATE``.
+        target: the table a DML statement changes, for error messages.
     """
 
     sql: str
@@ -91,6 +93,7 @@ class Plan:
     quoted: frozenset[str] = frozenset()
     objects: frozenset[str] = frozenset()
     for_update: bool = False
+    target: str = ""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,7 +104,20 @@ def plan(sql: str, schemas: frozenset[str]) -> Plan:
         OracleError: ORA-00911 for a ``;``, ORA-01861 for a bad datetime
             literal, or a tokenizer error.
     """
-    return _Rewriter(tokenize(sql), schemas | _QUALIFIERS).run()
+    tokens = tokenize(sql)
+    rewritten = _Rewriter(tokens, schemas | _QUALIFIERS).run()
+    return dataclasses.replace(rewritten, target=_target(significant(tokens)))
+
+
+def _target(words: list[Token]) -> str:
+    """The table after INSERT INTO, UPDATE, DELETE [FROM] or MERGE INTO."""
+    texts = [t.text.upper() for t in words]
+    start = 2 if texts[:2] in (["INSERT", "INTO"], ["MERGE", "INTO"], ["DELETE", "FROM"]) else 1
+    if texts[:1] not in (["INSERT"], ["UPDATE"], ["DELETE"], ["MERGE"]) or len(words) <= start:
+        return ""
+    if len(words) > start + 2 and texts[start + 1] == ".":
+        start += 2
+    return name_of(words[start])
 
 
 def quote_literal(text: str) -> str:
