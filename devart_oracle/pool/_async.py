@@ -77,12 +77,13 @@ class AsyncPool(PoolEngine):
         if isinstance(step, Open):
             return await self.connector.open(step.key)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if self.wait_token(step.waiter, future):
-            try:
-                await asyncio.wait_for(future, step.timeout)
-            except asyncio.TimeoutError:
-                pass
-        return None
+        if not self.wait_token(step.waiter, future):
+            return True
+        try:
+            await asyncio.wait_for(future, step.timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     async def validate(self, check_after: float) -> None:
         """One validator pass."""

@@ -43,7 +43,8 @@ class Open:
 
 @dataclass(frozen=True, slots=True)
 class Wait:
-    """Wait until ``waiter`` is granted or failed, at most ``timeout`` seconds."""
+    """Wait until ``waiter`` is granted or failed, at most ``timeout`` seconds;
+    reply True when it was settled, False when the wait timed out."""
 
     waiter: Waiter
     timeout: float | None
@@ -145,15 +146,19 @@ class PoolEngine:
     def _wait(self, waiter: Waiter, started: float, timeout: float | None) -> Steps:
         remaining = None if timeout is None else max(0.0, started + timeout - self.clock())
         try:
-            yield Wait(waiter, remaining)
+            woken = yield Wait(waiter, remaining)
         except BaseException:
             # Cancelled (or interrupted): a session granted meanwhile goes back.
             self.call(self.core.abandon, waiter, self.clock())
             raise
-        with self.lock:
+        if woken:
+            # Settled before the wake-up was sent: no lock needed to read it.
             entry, error = waiter.entry, waiter.error
-            actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
-        self.run(actions)
+        else:
+            with self.lock:  # timed out: a grant may be racing with us
+                entry, error = waiter.entry, waiter.error
+                actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
+            self.run(actions)
         if entry is not None:
             return entry, False
         raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
