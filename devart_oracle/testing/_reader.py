@@ -124,6 +124,25 @@ class MessageReader:
         data = self.s()
         return None if data is None else data.decode("utf-8", "replace")
 
+    def skip_records(self, size: int) -> None:
+        """Skip ``size``-byte records up to one that starts with two zero bytes.
+
+        Data-types negotiation sends some 330 eight-byte records; scanning the
+        buffer here costs a fraction of reading them field by field.
+        """
+        while True:
+            self._fill(2)
+            data, pos = self._data, self._pos
+            limit = len(data) - 1
+            while pos < limit and (data[pos] or data[pos + 1]):
+                pos += size
+            if pos < limit:
+                self._pos = pos + 2
+                return
+            self._pos = min(pos, len(data))
+            if pos > len(data):
+                self.raw(pos - len(data))
+
     def cstring(self) -> bytes:
         """Read bytes up to and excluding a NUL terminator."""
         chunks: list[int] = []

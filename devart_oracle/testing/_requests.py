@@ -19,6 +19,7 @@ __all__ = [
     "AuthCall",
     "BindSpec",
     "CloseCursors",
+    "CurrentSchema",
     "EndToEnd",
     "ExecuteCall",
     "FetchCall",
@@ -134,7 +135,14 @@ class EndToEnd:
     changes: dict[str, str | None]
 
 
-Piggyback = CloseCursors | EndToEnd | None
+@dataclass(frozen=True)
+class CurrentSchema:
+    """``connection.current_schema = ...``, applied before the call."""
+
+    schema: str
+
+
+Piggyback = CloseCursors | CurrentSchema | EndToEnd | None
 
 
 def read_protocol(r: MessageReader) -> bytes:
@@ -149,8 +157,7 @@ def read_data_types(r: MessageReader) -> None:
     r.raw(5)  # charset, ncharset, encoding flags
     r.b()  # compile caps
     r.b()  # runtime caps
-    while r.u16be():
-        r.raw(6)  # conversion type, representation, zero
+    r.skip_records(8)  # (type, conversion type, representation, 0) until type 0
 
 
 def read_auth(r: MessageReader) -> AuthCall:
@@ -187,10 +194,10 @@ def read_piggyback(r: MessageReader, function: int) -> Piggyback:
     if function == 176:  # session state
         r.ub(8)
         return None
-    if function == 152:  # current schema
+    if function == 152:
         r.u8()
-        r.s()
-        return None
+        schema = r.s()
+        return CurrentSchema(schema.decode("utf-8", "replace") if schema else "")
     if function == 154:  # application context / key-value
         _read_key_values(r)
         return None

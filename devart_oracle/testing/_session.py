@@ -46,7 +46,7 @@ from ._packet import (
     PacketStream,
 )
 from ._reader import MessageReader, ProtocolError
-from ._requests import CloseCursors, EndToEnd, read_auth, read_data_types, read_piggyback, read_protocol
+from ._requests import CloseCursors, CurrentSchema, EndToEnd, read_auth, read_data_types, read_piggyback, read_protocol
 from ._responses import (
     CALL_TXN_IN_PROGRESS,
     MSG_DATA_TYPES,
@@ -300,6 +300,8 @@ class Session:
         elif isinstance(piggyback, EndToEnd) and self.info is not None:
             for name, value in piggyback.changes.items():
                 setattr(self.info, name, value)
+        elif isinstance(piggyback, CurrentSchema) and self.info is not None:
+            self.info.current_schema = piggyback.schema.upper() or self.info.username
 
     def _function(self, function: int, w: Writer) -> bool:
         if function == _AUTH_ONE:

@@ -220,6 +220,14 @@ def test_reader_pulls_packets_at_any_split() -> None:
         assert (r.ub(), r.b(), r.text()) == (70000, b"x" * 300, "héllo")
 
 
+def test_reader_skips_records_across_any_split() -> None:
+    records = b"".join(bytes((0, n % 7 + 1, 0, 2, 0, 1, 0, 0)) for n in range(40)) + b"\x00\x00\x2a"
+    for split in range(1, len(records)):
+        r = _reader(records[:split], records[split:])
+        r.skip_records(8)
+        assert r.u8() == 42 and r.at_end()
+
+
 def test_reader_rejects_oversized_integers() -> None:
     with pytest.raises(ProtocolError):
         _reader(b"\x05\x01\x02\x03\x04\x05").ub(4)

@@ -124,6 +124,15 @@ def test_session_info_tracks_identity_and_end_to_end_attributes(wire_server: Ora
         assert (info.module, info.action) == ("billing", "close")
 
 
+def test_current_schema_piggyback(wire_server: OracleTestServer) -> None:
+    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as conn:
+        conn.current_schema = "alice"
+        cursor = conn.cursor()
+        cursor.execute("select sys_context('USERENV', 'CURRENT_SCHEMA') from dual")
+        assert cursor.fetchone() == ("ALICE",)
+        assert _session(wire_server).current_schema == "ALICE"
+
+
 def test_sessions_get_distinct_sids_and_serials(wire_server: OracleTestServer) -> None:
     conns = [oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) for _ in range(3)]
     try:
