@@ -31,21 +31,19 @@ import os
 import sqlite3
 import tempfile
 import threading
-import time
 import weakref
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
+from ._sqlcatalog import SESSION_SETUP, Sequences, create_schema, v_session_rows
 from ._sqlcommands import alter_session, alter_system, run_plsql
-from ._sqlcatalog import SESSION_SETUP, V_SESSION_INSERT, Sequences, create_schema, v_session_rows
-from ._sqlddl import CONSTRAINTS, Ddl, ddl
-from ._sqlerrors import ErrorContext, OracleError, translate
+from ._sqlconn import SqliteConnection
+from ._sqlddl import ddl
+from ._sqlerrors import OracleError
 from ._sqlfuncs import register
 from ._sqllex import Token, tokenize
 from ._sqlresult import Result, describe_columns
-from ._sqlrewrite import Plan, classify, describe_sql, plan
+from ._sqlrewrite import Plan, classify, plan
 from ._sqlvalues import Column, encode
 
 __all__ = ["SessionInfo", "OracleError", "Column", "Result", "Database", "SqlSession"]
@@ -53,7 +51,6 @@ __all__ = ["SessionInfo", "OracleError", "Column", "Result", "Database", "SqlSes
 DEFAULT_LOCK_TIMEOUT = 5.0
 _BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; _begin() loops around it
 _PEEK = 64
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -154,24 +151,21 @@ class Database:
 
 
 class SqlSession:
-    """One session's SQLite connection, transaction state and Oracle functions."""
+    """One session: its SQLite connection, transaction state and Oracle functions."""
 
     def __init__(self, database: Database, info: SessionInfo) -> None:
         self.info = info
-        self.pending: OracleError | None = None  # an error a SQL function raised
         self._db = database
-        self._conn = database.connect()
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
-        self._cancel = threading.Event()
         self._running = 0
         self._dirty = False
         self._closed = False
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
-        self._described: dict[str, tuple[int, list[str] | None]] = {}
-        register(self._conn, self)
-        self._conn.executescript(SESSION_SETUP)
+        register(self._link.conn, self)
+        self._link.conn.executescript(SESSION_SETUP)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -181,6 +175,15 @@ class SqlSession:
     def in_transaction(self) -> bool:
         """True while the session has an uncommitted change."""
         return self._dirty
+
+    @property
+    def pending(self) -> OracleError | None:
+        """An ORA error a SQL function raised, until the statement reports it."""
+        return self._link.pending
+
+    @pending.setter
+    def pending(self, error: OracleError | None) -> None:
+        self._link.pending = error
 
     # ------------------------------------------------------------- calls
 
@@ -192,33 +195,28 @@ class SqlSession:
                 raise OracleError(1012)
             with self._state:
                 if not self._running:
-                    self._cancel.clear()
+                    self._link.cancelled.clear()
                 self._running += 1
             try:
                 yield
             finally:
                 with self._state:
                     self._running -= 1
+                self._dirty = self._dirty and self._link.in_transaction
 
     def cancel(self) -> None:
         """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
         with self._state:
             if self._running:
-                self._cancel.set()
-                self._conn.interrupt()
+                self._link.interrupt()
 
     def close(self) -> None:
         """Roll back and close the connection; idempotent, callable from any thread."""
         self.cancel()
         with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            with contextlib.suppress(sqlite3.Error):
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-            self._dirty = False
-            self._conn.close()
+            if not self._closed:
+                self._closed, self._dirty = True, False
+                self._link.close()
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
         """Run one statement with positional bind values.
@@ -295,9 +293,9 @@ class SqlSession:
             self._begin()
             self._dirty = True
         self._refresh(plan)
-        declared = self._declared(plan)
-        cursor = self._sqlite(lambda: self._conn.execute(plan.sql, binds))
-        first = self._sqlite(lambda: cursor.fetchmany(_PEEK))
+        declared = self._link.declared_types(plan.sql, self._db.generation)
+        cursor = self._link.execute(plan.sql, binds)
+        first = self._link.run(lambda: cursor.fetchmany(_PEEK))
         columns = describe_columns(cursor.description, declared, first, plan)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
         self._results.add(result)
@@ -306,7 +304,7 @@ class SqlSession:
     def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
         def pull(count: int) -> list[tuple[object, ...]]:
             with self._call():
-                return self._sqlite(lambda: cursor.fetchmany(count))
+                return self._link.run(lambda: cursor.fetchmany(count))
         return pull
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
@@ -314,14 +312,13 @@ class SqlSession:
         self._refresh(plan)
         began = self._begin()
         try:
-            cursor = self._sqlite(lambda: self._conn.execute(plan.sql, binds), verb, plan.target)
+            count = max(self._link.execute(plan.sql, binds, verb, plan.target).rowcount, 0)
         except OracleError:
             if began:
-                self._conn.execute("ROLLBACK")
+                self._link.abandon()
             raise
-        count = max(cursor.rowcount, 0)
         if began and not count:
-            self._conn.execute("ROLLBACK")  # no change: release the write lock
+            self._link.abandon()  # no change: release the write lock
         else:
             self._dirty = True
         return Result(None, count)
@@ -332,68 +329,41 @@ class SqlSession:
         self._begin()
         try:
             for statement in translated.statements:
-                self._sqlite(lambda: self._conn.execute(statement), verb)
-            self.sequences_changed(translated)
+                self._link.execute(statement, verb=verb)
+            for op in translated.sequences:
+                self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
             self._end("COMMIT")
         finally:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+            self._link.abandon()
             self._db.generation += 1
         self._db.sequences.apply(translated.sequences)
 
-    def sequences_changed(self, translated: Ddl) -> None:
-        """Persist the sequences a DDL creates or drops, in its transaction."""
-        for op in translated.sequences:
-            self._sqlite(lambda: self._db.sequences.persist(self._conn, op))
-
     def _command(self, kind: str, tokens: tuple[Token, ...]) -> None:
-        if kind in ("commit", "rollback"):
-            self._rollback_to(tokens) if kind == "rollback" else self._end("COMMIT")
+        if kind == "commit":
+            self._end("COMMIT")
+        elif kind == "rollback":
+            self._rollback(tokens)
         elif kind in ("savepoint", "lock"):
             self._begin()
             self._dirty = True
             if kind == "savepoint":
-                self._sqlite(lambda: self._conn.execute("SAVEPOINT " + _last_name(tokens)))
+                self._link.execute("SAVEPOINT " + _last_name(tokens))
         elif kind == "session":
             alter_session(tokens, self.info)
         elif kind == "system":
             alter_system(tokens, self)
 
-    def _rollback_to(self, tokens: tuple[Token, ...]) -> None:
-        words = [t.text.upper() for t in tokens if t.kind not in ("ws", "comment")]
-        if "TO" not in words:
+    def _rollback(self, tokens: tuple[Token, ...]) -> None:
+        if any(t.is_word("TO") for t in tokens):
+            self._link.execute("ROLLBACK TO SAVEPOINT " + _last_name(tokens))
+        else:
             self._end("ROLLBACK")
-            return
-        name = _last_name(tokens)
-        self._sqlite(lambda: self._conn.execute("ROLLBACK TO SAVEPOINT " + name))
-
-    # ------------------------------------------------------- transactions
 
     def _begin(self) -> bool:
-        """Start a transaction holding the write lock; False if one is open.
-
-        Raises:
-            OracleError: ORA-00054 after ``lock_timeout`` seconds,
-                ORA-01013 when cancelled while waiting.
-        """
-        if self._conn.in_transaction:
-            return False
-        deadline = time.monotonic() + self._db.lock_timeout
-        while True:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                return True
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise self._translate(exc, "BEGIN") from None
-            if self._cancel.is_set():
-                raise OracleError(1013)
-            if time.monotonic() >= deadline:
-                raise OracleError(54)
+        return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
-        if self._conn.in_transaction:
-            self._sqlite(lambda: self._conn.execute(verb))
+        self._link.end(verb)
         self._dirty = False
 
     def _drain(self) -> None:
@@ -405,58 +375,12 @@ class SqlSession:
                 result.close()  # a result that cannot be read any more is dropped
         self._results = weakref.WeakSet()
 
-    # ---------------------------------------------------- SQLite plumbing
-
-    def _sqlite(self, work: Callable[[], _T], verb: str = "SELECT", table: str = "") -> _T:
-        """Run ``work`` against SQLite, turning its failures into ORA errors."""
-        try:
-            return work()
-        except (sqlite3.Error, OverflowError, ValueError) as exc:
-            raise self._translate(exc, verb, table) from None
-
-    def _translate(self, exc: BaseException, verb: str, table: str = "") -> OracleError:
-        error, self.pending = self.pending, None
-        if error is not None:
-            return error
-        if self._cancel.is_set():
-            return OracleError(1013)
-        context = ErrorContext(self.info.current_schema or self.info.username, verb,
-                               self._constraint_name, table)
-        return translate(exc, context)
-
-    def _constraint_name(self, table: str, columns: tuple[str, ...]) -> str:
-        row = self._conn.execute(
-            f"SELECT NAME FROM {CONSTRAINTS} WHERE TABLE_NAME = ? AND COLUMNS = ?",
-            (table, ",".join(columns))).fetchone()
-        if row is not None:
-            return str(row[0])
-        return f"SYS_C{zlib.crc32(repr((table, columns)).encode()) % 10**7:07d}"
-
     def _refresh(self, plan: Plan) -> None:
         """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" not in plan.objects:
-            return
-        rows = v_session_rows(self._db.sessions())
-        self._conn.execute('DELETE FROM temp."V$SESSION"')
-        self._conn.executemany(V_SESSION_INSERT, rows)
+        if "V$SESSION" in plan.objects:
+            self._link.fill_v_session(v_session_rows(self._db.sessions()))
 
-    def _declared(self, plan: Plan) -> list[str] | None:
-        """The declared types of a query's columns ('' for an expression)."""
-        cached = self._described.get(plan.sql)
-        if cached is not None and cached[0] == self._db.generation:
-            return cached[1]
-        types: list[str] | None = None
-        try:
-            self._conn.execute(f'CREATE TEMP VIEW "DEVART$DESCRIBE" AS {describe_sql(plan.sql)}')
-            types = [row[2] for row in self._conn.execute('PRAGMA temp.table_info("DEVART$DESCRIBE")')]
-        except sqlite3.Error:
-            pass  # the query itself will report the problem, or types come from values
-        finally:
-            self._conn.execute('DROP VIEW IF EXISTS temp."DEVART$DESCRIBE"')
-        self._described[plan.sql] = (self._db.generation, types)
-        return types
-
-    # ------------------------------------------------- hooks for functions
+    # ------------------------------------------ hooks for functions, PL/SQL
 
     def next_value(self, name: str) -> int:
         """``seq.NEXTVAL``."""
@@ -472,7 +396,7 @@ class SqlSession:
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
-        if self._cancel.wait(max(seconds, 0.0)):
+        if self._link.cancelled.wait(max(seconds, 0.0)):
             raise OracleError(1013)
 
     def kill(self, sid: int, serial: int) -> bool:

@@ -1,0 +1,158 @@
+"""A session's SQLite connection: error translation, the write lock, describes.
+
+Every call into SQLite goes through ``run``, which turns SQLite's failures
+into ORA errors: an error a registered function parked in ``pending`` wins
+(SQLite only says "user-defined function raised exception"), then a cancel
+(ORA-01013), then ``translate``. A statement that fails may have rolled
+back more than itself (SQLite does that for an interrupted change, or for
+I/O errors); ``in_transaction`` always asks SQLite, so the session's view
+of its transaction stays true.
+
+The write lock is taken with ``BEGIN IMMEDIATE`` in a loop of short SQLite
+busy waits, so that a cancel can end the wait and ``lock_timeout`` bounds
+it. The declared types of a query's columns come from a temporary view of
+the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
+``sqlite3_column_decltype``); they are cached until the next DDL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ._sqlcatalog import V_SESSION_INSERT
+from ._sqlcolumns import CONSTRAINTS
+from ._sqlerrors import ErrorContext, OracleError, translate
+from ._sqlrewrite import describe_sql
+
+__all__ = ["SqliteConnection"]
+
+_T = TypeVar("_T")
+_DESCRIBE = 'temp."DEVART$DESCRIBE"'
+
+
+class SqliteConnection:
+    """One SQLite connection with Oracle's error reporting.
+
+    Attributes:
+        conn: the SQLite connection (explicit transactions).
+        cancelled: set by ``interrupt()``; waits and sleeps watch it.
+        pending: an ORA error a SQL function raised, until it is reported.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str]) -> None:
+        self.conn = conn
+        self.cancelled = threading.Event()
+        self.pending: OracleError | None = None
+        self._schema = schema
+        self._described: dict[str, tuple[int, list[str] | None]] = {}
+
+    @property
+    def in_transaction(self) -> bool:
+        """True while SQLite holds a transaction open."""
+        return self.conn.in_transaction
+
+    def run(self, work: Callable[[], _T], verb: str = "SELECT", table: str = "") -> _T:
+        """Run ``work`` against SQLite, turning its failures into ORA errors."""
+        try:
+            return work()
+        except (sqlite3.Error, OverflowError, ValueError) as exc:
+            raise self.translate(exc, verb, table) from None
+
+    def execute(self, sql: str, params: Sequence[object] = (), verb: str = "SELECT",
+                table: str = "") -> sqlite3.Cursor:
+        """``conn.execute`` through ``run``."""
+        return self.run(lambda: self.conn.execute(sql, params), verb, table)
+
+    def translate(self, exc: BaseException, verb: str, table: str = "") -> OracleError:
+        """The ORA error to report for a SQLite failure."""
+        error, self.pending = self.pending, None
+        if error is not None:
+            return error
+        if self.cancelled.is_set():
+            return OracleError(1013)
+        return translate(exc, ErrorContext(self._schema(), verb, self.constraint_name, table))
+
+    def interrupt(self) -> None:
+        """Cancel what runs now; thread-safe."""
+        self.cancelled.set()
+        self.conn.interrupt()
+
+    # ------------------------------------------------------- transactions
+
+    def begin(self, lock_timeout: float) -> bool:
+        """Start a transaction holding the write lock; False if one is open.
+
+        Raises:
+            OracleError: ORA-00054 after ``lock_timeout`` seconds,
+                ORA-01013 when cancelled while waiting.
+        """
+        if self.conn.in_transaction:
+            return False
+        deadline = time.monotonic() + lock_timeout
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise self.translate(exc, "BEGIN") from None
+            if self.cancelled.is_set():
+                raise OracleError(1013)
+            if time.monotonic() >= deadline:
+                raise OracleError(54)
+
+    def end(self, verb: str) -> None:
+        """COMMIT or ROLLBACK, if a transaction is open."""
+        if self.conn.in_transaction:
+            self.execute(verb, verb=verb)
+
+    def abandon(self) -> None:
+        """Roll back whatever is open, reporting nothing."""
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        """Roll back and close."""
+        self.abandon()
+        self.conn.close()
+
+    # ------------------------------------------------------------ catalog
+
+    def declared_types(self, sql: str, generation: int) -> list[str] | None:
+        """The declared types of a rewritten query's columns ('' for an expression)."""
+        cached = self._described.get(sql)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        types: list[str] | None = None
+        try:
+            self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {describe_sql(sql)}")
+            pragma = 'PRAGMA temp.table_info("DEVART$DESCRIBE")'
+            types = [row[2] for row in self.conn.execute(pragma)]
+        except sqlite3.Error:
+            pass  # the query itself reports the problem, or types come from values
+        finally:
+            self.conn.execute(f"DROP VIEW IF EXISTS {_DESCRIBE}")
+        self._described[sql] = (generation, types)
+        return types
+
+    def constraint_name(self, table: str, columns: tuple[str, ...]) -> str:
+        """A constraint's recorded name, else a stable SYS_Cnnnnnnn."""
+        row = self.conn.execute(
+            f"SELECT NAME FROM {CONSTRAINTS} WHERE TABLE_NAME = ? AND COLUMNS = ?",
+            (table, ",".join(columns))).fetchone()
+        if row is not None:
+            return str(row[0])
+        return f"SYS_C{zlib.crc32(repr((table, columns)).encode()) % 10**7:07d}"
+
+    def fill_v_session(self, rows: list[tuple[object, ...]]) -> None:
+        """Replace this connection's V$SESSION rows."""
+        self.conn.execute('DELETE FROM temp."V$SESSION"')
+        self.conn.executemany(V_SESSION_INSERT, rows)
