@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from ._auth import Verifier
 from ._listener import Descriptor
 from ._registry import Member, SessionRegistry
-from ._session import Identity, Session
+from ._logon import Identity
+from ._session import Session
 from ._watcher import CancelWatcher
 
 if TYPE_CHECKING:

@@ -23,13 +23,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ._auth import Logon, Verifier
+from ._auth import Verifier
 from ._calls import CallRunner
 from ._codec import Writer
 from ._listener import Descriptor, accept_payload, parse_connect, parse_descriptor, refuse_payload
+from ._logon import Identity, LogonCalls
 from ._oraerror import WireError, ora_error
 from ._packet import (
     ACCEPT,
@@ -46,7 +46,7 @@ from ._packet import (
     PacketStream,
 )
 from ._reader import MessageReader, ProtocolError
-from ._requests import CloseCursors, CurrentSchema, EndToEnd, read_auth, read_data_types, read_piggyback, read_protocol
+from ._requests import CloseCursors, CurrentSchema, EndToEnd, read_data_types, read_piggyback, read_protocol
 from ._responses import (
     CALL_TXN_IN_PROGRESS,
     MSG_DATA_TYPES,
@@ -55,7 +55,6 @@ from ._responses import (
     MSG_PROTOCOL,
     data_types_reply,
     end_of_call,
-    parameters,
     protocol_reply,
     status,
 )
@@ -63,7 +62,7 @@ from ._responses import (
 if TYPE_CHECKING:
     from ._sql import SessionInfo, SqlSession
 
-__all__ = ["Identity", "Session", "SessionHost"]
+__all__ = ["Session", "SessionHost"]
 
 log = logging.getLogger("devart_oracle.testing")
 
@@ -107,10 +106,7 @@ class Session:
         self.busy_since = 0.0
         self.interrupted = False
         self.calls = CallRunner(self)
-        self._descriptor = Descriptor()
-        self._logon: Logon | None = None
-        self._phase_one: dict[str, str] = {}
-        self._user = ""
+        self.logon = LogonCalls(self)
         self._kill_lock = threading.Lock()
         self._killed = False
 
@@ -214,8 +210,9 @@ class Session:
             if packet.kind != DATA:
                 raise ProtocolError(f"expected connect data, received packet type {packet.kind}")
             data += packet.payload[2:]
-        self._descriptor = parse_descriptor(data[:request.data_length].decode("utf-8", "replace"))
-        refusal = self.host.refusal(self._descriptor)
+        descriptor = parse_descriptor(data[:request.data_length].decode("utf-8", "replace"))
+        self.logon.descriptor = descriptor
+        refusal = self.host.refusal(descriptor)
         if refusal is not None:
             self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
             log.info("session %r: refused with ORA-%05d", self, refusal[0])
@@ -305,9 +302,9 @@ class Session:
 
     def _function(self, function: int, w: Writer) -> bool:
         if function == _AUTH_ONE:
-            self._auth_one(w)
+            self.logon.phase_one(w)
         elif function == _AUTH_TWO:
-            self._auth_two(w)
+            self.logon.phase_two(w)
         elif self.sql is None:
             raise WireError(1012)
         elif function == _PING:
@@ -348,58 +345,3 @@ class Session:
         end_of_call(w, self.call_status(), error=error.code, text=error.text)
         reset = self.stream.frame(MARKER, bytes((1, 0, MARKER_RESET)))
         self.stream.send(reset + self.stream.frame_data(w.buf))
-
-    # ----------------------------------------------------------- logon
-
-    def _auth_one(self, w: Writer) -> None:
-        call = read_auth(self.reader)
-        self._user = (call.user or "").strip('"').upper()
-        self._phase_one = call.pairs
-        verifier = self.host.verifier(self._user) or Verifier.decoy()
-        self._logon = Logon(verifier)
-        parameters(w, self._logon.challenge())
-        status(w, 0)
-
-    def _auth_two(self, w: Writer) -> None:
-        call = read_auth(self.reader)
-        logon, self._logon = self._logon, None
-        if self.host.logon_delay > 0:
-            time.sleep(self.host.logon_delay)
-        pairs = call.pairs
-        if logon is None or self.sql is not None or (call.user or "").strip('"').upper() != self._user:
-            raise WireError(1017)
-        if not logon.verify(pairs.get("AUTH_SESSKEY", ""), pairs.get("AUTH_PASSWORD", "")):
-            log.info("session %r: logon of %s denied", self, self._user)
-            raise WireError(1017)
-        self.info, self.sql = self.host.logon(self, self._identity(pairs))
-        params = [("AUTH_SVR_RESPONSE", logon.server_response(), 0)]
-        params += self.host.auth_parameters(self.info)
-        parameters(w, params)
-        status(w, 0)
-
-    def _identity(self, pairs: dict[str, str]) -> Identity:
-        one = self._phase_one
-        return Identity(
-            username=self._user,
-            program=one.get("AUTH_PROGRAM_NM") or self._descriptor.program,
-            machine=one.get("AUTH_MACHINE") or self._descriptor.machine,
-            service_name=self._descriptor.service_name or "",
-            time_zone=_time_zone(pairs.get("AUTH_ALTER_SESSION", "")),
-        )
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who logged on, from the descriptor and the AUTH key/value pairs."""
-
-    username: str
-    program: str
-    machine: str
-    service_name: str
-    time_zone: str | None
-
-
-def _time_zone(statement: str) -> str | None:
-    """The zone in ``ALTER SESSION SET TIME_ZONE='+01:00'`` (sent at logon)."""
-    _, found, value = statement.rstrip("\x00").partition("=")
-    return (value.strip().strip("'") or None) if found else None
