@@ -10,6 +10,7 @@ Oracle's do (``Mon`` gives ``Jan``). Number models know ``9``, ``0``, ``.``,
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -17,7 +18,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from ._sqlerrors import OracleError
 
 __all__ = ["DATE_FORMAT", "TIMESTAMP_FORMAT", "format_datetime", "parse_datetime",
-           "format_number", "truncate_datetime"]
+           "format_number", "truncate_datetime", "add_months", "last_day"]
 
 DATE_FORMAT = "DD-MON-RR"
 TIMESTAMP_FORMAT = "DD-MON-RR HH.MI.SSXFF AM"
@@ -128,3 +129,18 @@ def format_number(value: Decimal, model: str | None = None) -> str:
     sign = "-" if rounded < 0 else (" " if fill else "")
     text = sign + text
     return text.rjust(len(body) + 1) if fill else text
+
+
+def last_day(value: datetime.datetime) -> datetime.datetime:
+    """``LAST_DAY(value)``: the same time on the month's last day."""
+    return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+
+
+def add_months(value: datetime.datetime, months: int) -> datetime.datetime:
+    """``ADD_MONTHS(value, n)``; a month's last day maps to the last day, as in Oracle."""
+    index = value.year * 12 + value.month - 1 + months
+    year, month = divmod(index, 12)
+    moved = value.replace(year=year, month=month + 1, day=1)
+    if value.day >= calendar.monthrange(value.year, value.month)[1]:
+        return last_day(moved)
+    return moved.replace(day=min(value.day, calendar.monthrange(year, month + 1)[1]))

@@ -25,8 +25,10 @@ from ._sqlerrors import OracleError
 from ._sqlformat import (
     DATE_FORMAT,
     TIMESTAMP_FORMAT,
+    add_months,
     format_datetime,
     format_number,
+    last_day,
     parse_datetime,
     truncate_datetime,
 )
@@ -186,6 +188,17 @@ def _trunc(value: object, model: object = None) -> object:
     return encode((number / step).to_integral_value(rounding="ROUND_DOWN") * step)
 
 
+def _date_function(function: Callable[..., datetime.datetime]) -> Callable[..., object]:
+    def apply(value: object, *args: object) -> object:
+        decoded = decode(value)
+        if decoded is None or any(a is None for a in args):
+            return None
+        if not isinstance(decoded, datetime.datetime):
+            raise OracleError(932, "DATE got NUMBER")
+        return encode_datetime(function(decoded, *(int(_number(a)) for a in args)))
+    return apply
+
+
 def _decode(*args: object) -> object:
     expression, pairs = args[0], args[1:]
     for i in range(0, len(pairs) - 1, 2):
@@ -255,4 +268,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "CEIL": (1, _rounding(math.ceil), True),
     "FLOOR": (1, _rounding(math.floor), True),
     "SYS_GUID": (0, lambda: os.urandom(16), False),
+    "ADD_MONTHS": (2, _date_function(add_months), True),
+    "LAST_DAY": (1, _date_function(last_day), True),
 }

@@ -112,6 +112,13 @@ def _number(value: float) -> int | Decimal:
     return int(number) if number == number.to_integral_value() else number
 
 
+def _tagged_datetime(value: str) -> object:
+    try:
+        return datetime.datetime.fromisoformat(value[1:])
+    except ValueError:
+        return value
+
+
 def _tagged_number(value: str) -> object:
     try:
         number = Decimal(value[:-1])
@@ -126,7 +133,7 @@ def decode(value: object) -> object:
         return _number(value) if value == value and abs(value) != float("inf") else value
     if isinstance(value, str):
         if value.startswith(DATE_TAG):
-            return datetime.datetime.fromisoformat(value[1:])
+            return _tagged_datetime(value)
         if value.endswith(NUMBER_TAG):
             return _tagged_number(value)
         return value or None
@@ -190,7 +197,7 @@ def _rounder(scale: int) -> Callable[[int | Decimal], int | Decimal]:
 
     def rounded(number: int | Decimal) -> int | Decimal:
         value = Decimal(number).quantize(exponent, rounding=ROUND_HALF_UP, context=_EXACT)
-        return int(value) if scale <= 0 else _EXACT.normalize(value)
+        return int(value) if value == value.to_integral_value() else _EXACT.normalize(value)
     return rounded
 
 
