@@ -106,3 +106,25 @@ def test_stop_during_a_long_call_returns_promptly() -> None:
 def _expect_drop(conn: oracledb.Connection) -> None:
     with pytest.raises(oracledb.Error):
         conn.cursor().execute(SLEEP)
+
+
+def test_call_timeout_breaks_the_call_and_keeps_the_connection(conn: oracledb.Connection) -> None:
+    conn.call_timeout = 300
+    cursor = conn.cursor()
+    started = time.perf_counter()
+    with pytest.raises(oracledb.Error, match="DPY-4024"):
+        cursor.execute(SLEEP)
+    assert time.perf_counter() - started < 2.0
+    conn.call_timeout = 0
+    cursor.execute("select 1 from dual")
+    assert cursor.fetchall() == [(1,)]
+
+
+def test_cancel_while_idle_fails_the_next_call_only(conn: oracledb.Connection) -> None:
+    """A break sent between calls is answered with the next call, which ends in ORA-01013."""
+    cursor = conn.cursor()
+    conn.cancel()
+    with pytest.raises(oracledb.OperationalError, match="ORA-01013"):
+        cursor.execute("select 1 from dual")
+    cursor.execute("select 2 from dual")
+    assert cursor.fetchall() == [(2,)]
