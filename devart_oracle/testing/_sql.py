@@ -7,21 +7,35 @@ change of a transaction runs ``BEGIN IMMEDIATE``, which takes SQLite's write
 lock, and ``COMMIT``/``ROLLBACK`` release it. The file is in WAL mode, so
 readers never wait for the writer.
 
-The limit that follows: SQLite locks the whole database for writing, not
-rows. While one session has an uncommitted change, a second session's
-change waits for the lock (up to ``lock_timeout`` seconds, then ORA-00054)
-even if it touches other rows or tables; Oracle would let it through.
-
 A statement goes through the tokenizer (``_sqllex``) and, by its kind,
 through the rewrite of queries and DML (``_sqlrewrite``), the DDL
-translation (``_sqlddl``) or the commands that never reach SQLite
-(``_sqlcommands``). Values are encoded and typed by ``_sqlvalues``; the
-Oracle functions come from ``_sqlfuncs``; errors are translated by
-``_sqlerrors``. A query's result streams from the SQLite cursor: its first
-rows are read at once to type the expression columns. Before the session
-runs anything else, the rows a result still holds are read into memory, so
-that every statement sees the latest commits (SQLite would otherwise keep
-the old snapshot while a cursor is open) and a rollback cannot cut them off.
+translation (``_sqlddl``, ``_sqlcolumns``) or the commands that never reach
+SQLite (``_sqlcommands``). Values are encoded and typed by ``_sqlvalues``;
+the Oracle functions come from ``_sqlfuncs``; SQLite is driven and its
+errors translated by ``_sqlconn`` and ``_sqlerrors``. A query's result
+streams from the SQLite cursor: its first rows are read at once to type the
+expression columns. Before the session runs anything else, the rows a
+result still holds are read into memory, so that every statement sees the
+latest commits (SQLite would keep the old snapshot while a cursor is open)
+and a rollback cannot cut them off.
+
+Limits, all consequences of SQLite underneath:
+
+- SQLite locks the whole database for writing, not rows. While a session
+  has an uncommitted change, another session's change waits for it (up to
+  ``lock_timeout``, then ORA-00054), even on other rows or tables.
+- Cancelling a running INSERT, UPDATE or DELETE rolls back the whole
+  transaction, not just the statement (SQLite's rule for interrupts).
+- Dates are stored as text: ``d + 1`` date arithmetic does not work (use
+  ADD_MONTHS, TRUNC); ``||`` with NULL gives NULL where Oracle ignores it.
+- NUMBER values beyond 15 significant digits are kept exactly as text:
+  they compare equal to themselves but sort after ordinary numbers. Values
+  are not rounded to a column's scale when stored, only when read.
+- One namespace for all users; identifiers are case-insensitive even when
+  quoted (``"a"`` and ``A`` collide). Global temporary tables are ordinary
+  tables. ROWNUM, CONNECT BY, MERGE, LOBs, and PL/SQL beyond a few
+  packaged calls are not supported (each fails with an ORA error).
+- Sequence values live in memory and are written back by ``close()``.
 """
 
 from __future__ import annotations
@@ -33,9 +47,9 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import TypeVar
 
-from ._sqlcatalog import SESSION_SETUP, Sequences, create_schema, v_session_rows
+from ._sqlcatalog import SESSION_SETUP, Sequences, SessionInfo, create_schema, v_session_rows
 from ._sqlcommands import alter_session, alter_system, run_plsql
 from ._sqlconn import SqliteConnection
 from ._sqlddl import ddl
@@ -51,32 +65,7 @@ __all__ = ["SessionInfo", "OracleError", "Column", "Result", "Database", "SqlSes
 DEFAULT_LOCK_TIMEOUT = 5.0
 _BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; _begin() loops around it
 _PEEK = 64
-
-
-@dataclass
-class SessionInfo:
-    """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
-
-    The wire layer updates ``module``, ``action``, ``client_identifier`` and
-    ``status``; ``ALTER SESSION`` updates ``current_schema`` and
-    ``time_zone``. ``current_schema`` defaults to ``username``.
-    """
-
-    sid: int
-    serial: int
-    username: str
-    program: str = ""
-    machine: str = ""
-    service_name: str = ""
-    module: str | None = None
-    action: str | None = None
-    client_identifier: str | None = None
-    current_schema: str = ""
-    time_zone: str | None = None
-    status: str = "INACTIVE"
-
-    def __post_init__(self) -> None:
-        self.current_schema = self.current_schema or self.username
+_T = TypeVar("_T")
 
 
 class Database:
@@ -118,6 +107,7 @@ class Database:
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None,
                                check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against a crash of the process
         return conn
 
     def open_session(self, info: SessionInfo) -> SqlSession:
@@ -378,7 +368,8 @@ class SqlSession:
     def _refresh(self, plan: Plan) -> None:
         """Fill this connection's V$SESSION when the statement reads it."""
         if "V$SESSION" in plan.objects:
-            self._link.fill_v_session(v_session_rows(self._db.sessions()))
+            sessions = _hook(self._db.sessions, "V$SESSION")
+            self._link.fill_v_session(v_session_rows(sessions))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -401,7 +392,15 @@ class SqlSession:
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""
-        return self._db.kill(sid, serial)
+        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
+
+
+def _hook(call: Callable[[], _T], what: str) -> _T:
+    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
+    try:
+        return call()
+    except Exception as exc:
+        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
 
 
 def _last_name(tokens: tuple[Token, ...]) -> str:

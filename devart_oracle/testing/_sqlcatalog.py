@@ -16,15 +16,39 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from ._sqlddl import CONSTRAINTS, SEQUENCES, SequenceOp
 from ._sqlerrors import OracleError
 
-if TYPE_CHECKING:
-    from ._sql import SessionInfo
+__all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "SessionInfo", "Sequences", "create_schema",
+           "v_session_rows"]
 
-__all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "Sequences", "create_schema", "v_session_rows"]
+@dataclass
+class SessionInfo:
+    """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
+
+    The wire layer updates ``module``, ``action``, ``client_identifier`` and
+    ``status``; ``ALTER SESSION`` updates ``current_schema`` and
+    ``time_zone``. ``current_schema`` defaults to ``username``.
+    """
+
+    sid: int
+    serial: int
+    username: str
+    program: str = ""
+    machine: str = ""
+    service_name: str = ""
+    module: str | None = None
+    action: str | None = None
+    client_identifier: str | None = None
+    current_schema: str = ""
+    time_zone: str | None = None
+    status: str = "INACTIVE"
+
+    def __post_init__(self) -> None:
+        self.current_schema = self.current_schema or self.username
+
 
 _SCHEMA = f"""
 PRAGMA journal_mode = WAL;

@@ -21,7 +21,7 @@ from ._sqllex import Token, bind_name, bind_names, name_of, significant
 from ._sqlrewrite import literal_body
 
 if TYPE_CHECKING:
-    from ._sql import SessionInfo
+    from ._sqlcatalog import SessionInfo
 
 __all__ = ["Host", "alter_session", "alter_system", "run_plsql"]
 

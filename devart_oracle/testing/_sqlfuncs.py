@@ -35,7 +35,7 @@ from ._sqlformat import (
 from ._sqlvalues import decode, declared_column, encode, encode_datetime
 
 if TYPE_CHECKING:
-    from ._sql import SessionInfo
+    from ._sqlcatalog import SessionInfo
 
 __all__ = ["Context", "register"]
 
