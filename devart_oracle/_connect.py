@@ -13,7 +13,7 @@ __all__ = ["connect", "connection_pool"]
 
 #: Devart's module-level pooling switches and settings.
 connection_pool = GlobalPool()
-install(connection_pool._registry)
+install(connection_pool)
 
 
 def connect(connection_string: str = "", **params: Any) -> Connection:

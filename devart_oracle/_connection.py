@@ -162,29 +162,24 @@ class Connection(_Handle):
 
     __slots__ = ()
 
-    def commit(self) -> None:
-        """Commit the current transaction."""
+    def _call(self, method: str) -> None:
         try:
-            self._live().commit()
+            getattr(self._live(), method)()
         except Error as exc:
             self._note(exc)
             raise
+
+    def commit(self) -> None:
+        """Commit the current transaction."""
+        self._call("commit")
 
     def rollback(self) -> None:
         """Roll the current transaction back."""
-        try:
-            self._live().rollback()
-        except Error as exc:
-            self._note(exc)
-            raise
+        self._call("rollback")
 
     def ping(self) -> None:
         """Check the session with a round trip."""
-        try:
-            self._live().ping()
-        except Error as exc:
-            self._note(exc)
-            raise
+        self._call("ping")
 
     def close(self) -> None:
         """Give the session back to its pool (or log it off); idempotent."""

@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps
+from ._engine import Open, Ping, PoolEngine, Step, Steps, advance
 
 __all__ = ["AsyncConnector", "AsyncPool"]
 
@@ -61,15 +61,13 @@ class AsyncPool(PoolEngine):
         reply: Any = None
         error: BaseException | None = None
         while True:
+            finished, value = advance(steps, reply, error)
+            if finished:
+                return value
             try:
-                step = steps.throw(error) if error is not None else steps.send(reply)
-            except StopIteration as stop:
-                return stop.value
-            error = None
-            try:
-                reply = await self._perform(step)
+                reply, error = await self._perform(value), None
             except BaseException as exc:
-                error = exc
+                reply, error = None, exc
 
     async def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):

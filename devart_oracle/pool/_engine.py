@@ -24,7 +24,7 @@ from typing import Any
 
 from ._core import Actions, Entry, PoolCore, PoolSettings, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait"]
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait", "advance"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,18 @@ Steps = Generator[Step, Any, Any]
 #: Builds the exception for a refused or failed acquire from the refusal (or
 #: the driver's error) and the seconds waited.
 ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
+
+
+def advance(steps: Steps, reply: Any, error: BaseException | None) -> tuple[bool, Any]:
+    """Resume an engine generator with a step's reply (or its error).
+
+    Returns (True, result) when the generator finished, else (False, next step).
+    """
+    try:
+        step = steps.throw(error) if error is not None else steps.send(reply)
+    except StopIteration as stop:
+        return True, stop.value
+    return False, step
 
 
 class PoolEngine:

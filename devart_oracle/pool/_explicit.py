@@ -8,6 +8,7 @@ asyncio layer with an upkeep task of its own. Both share :class:`PoolFace`.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import weakref
 from collections.abc import Callable, Generator
 from typing import Any
@@ -245,14 +246,15 @@ _DEFAULTS: dict[str, Any] = {
 _OPTION_NAMES = tuple(_DEFAULTS)
 
 
-def create_pool(
+def _create(
+    pool_class: type[PoolFace],
     user: str | None = None,
     password: str | None = None,
     dsn: str | None = None,
     min: int = 1,
     max: int = 2,
     increment: int = 1,
-    connectiontype: type[Connection] | None = None,
+    connectiontype: type[Any] | None = None,
     getmode: int = oracledb.POOL_GETMODE_WAIT,
     homogeneous: bool = True,
     timeout: int = 0,
@@ -265,7 +267,12 @@ def create_pool(
     pool_alias: str | None = None,
     params: oracledb.PoolParams | None = None,
     **kwargs: Any,
-) -> ConnectionPool:
+) -> Any:
+    options = {name: value for name, value in locals().items() if name in _DEFAULTS}
+    return _build(pool_class, user, password, dsn, options, params, connectiontype, session_callback, pool_alias, kwargs)
+
+
+def create_pool(*args: Any, **kwargs: Any) -> ConnectionPool:
     """Create a thread-safe pool, as ``oracledb.create_pool()`` does.
 
     ``dsn`` may be an Easy Connect string, a descriptor or a Devart connection
@@ -273,31 +280,16 @@ def create_pool(
     python-oracledb's names or Devart's. With ``params``, its values are the
     defaults and the keyword arguments given here override them.
     """
-    options = {name: value for name, value in locals().items() if name in _DEFAULTS}
-    return _build(ConnectionPool, user, password, dsn, options, params, connectiontype, session_callback, pool_alias, kwargs)  # type: ignore[no-any-return]
+    return _create(ConnectionPool, *args, **kwargs)  # type: ignore[no-any-return]
 
 
-def create_pool_async(
-    user: str | None = None,
-    password: str | None = None,
-    dsn: str | None = None,
-    min: int = 1,
-    max: int = 2,
-    increment: int = 1,
-    connectiontype: type[AsyncConnection] | None = None,
-    getmode: int = oracledb.POOL_GETMODE_WAIT,
-    homogeneous: bool = True,
-    timeout: int = 0,
-    wait_timeout: int = 0,
-    max_lifetime_session: int = 0,
-    session_callback: Callable[..., Any] | None = None,
-    max_sessions_per_shard: int = 0,
-    soda_metadata_cache: bool = False,
-    ping_interval: int = 60,
-    pool_alias: str | None = None,
-    params: oracledb.PoolParams | None = None,
-    **kwargs: Any,
-) -> AsyncConnectionPool:
-    """Create an asyncio pool, as ``oracledb.create_pool_async()`` does."""
-    options = {name: value for name, value in locals().items() if name in _DEFAULTS}
-    return _build(AsyncConnectionPool, user, password, dsn, options, params, connectiontype, session_callback, pool_alias, kwargs)  # type: ignore[no-any-return]
+def create_pool_async(*args: Any, **kwargs: Any) -> AsyncConnectionPool:
+    """Create an asyncio pool, as ``oracledb.create_pool_async()`` does (same parameters)."""
+    return _create(AsyncConnectionPool, *args, **kwargs)  # type: ignore[no-any-return]
+
+
+# Both show _create's parameters (without pool_class) to help() and IDEs.
+_SIGNATURE = inspect.signature(_create)
+_SIGNATURE = _SIGNATURE.replace(parameters=list(_SIGNATURE.parameters.values())[1:])
+create_pool.__signature__ = _SIGNATURE.replace(return_annotation="ConnectionPool")  # type: ignore[attr-defined]
+create_pool_async.__signature__ = _SIGNATURE.replace(return_annotation="AsyncConnectionPool")  # type: ignore[attr-defined]

@@ -282,12 +282,14 @@ class _Registry:
     def forget_after_fork(self) -> None:
         """In a forked child: drop the parent's sessions without logging off.
 
-        Only this thread exists in the child, and a lock some parent thread
-        held at fork time would stay locked for good: so no locks are taken.
+        Covers every sync pool the validator watches (partitions and explicit
+        pools). Only this thread exists in the child, and a lock some parent
+        thread held at fork time would stay locked for good: so every lock
+        is replaced, none is taken.
         """
         self._lock = threading.Lock()
-        for partition in self._partitions.values():
-            _INHERITED.extend(partition.reset_after_fork())
+        for pool in self.validator.pools():
+            _INHERITED.extend(pool.reset_after_fork())
         self._partitions = {}
         self.validator.reset_after_fork()
 
@@ -304,8 +306,9 @@ def _check_sizes(label: str, config: PoolConfig) -> None:
         )
 
 
-def install(registry: _Registry) -> None:
-    """Register the process hooks: log off at exit, forget after fork."""
-    atexit.register(registry.shutdown)
+def install(pool: GlobalPool) -> None:
+    """Register the process hooks for whatever registry ``pool`` uses then:
+    log idle sessions off at exit, forget the parent's sessions after fork."""
+    atexit.register(lambda: pool._registry.shutdown())
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=registry.forget_after_fork)
+        os.register_at_fork(after_in_child=lambda: pool._registry.forget_after_fork())

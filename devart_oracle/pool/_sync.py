@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps
+from ._engine import Open, Ping, PoolEngine, Step, Steps, advance
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -64,15 +64,13 @@ class SyncPool(PoolEngine):
         reply: Any = None
         error: BaseException | None = None
         while True:
+            finished, value = advance(steps, reply, error)
+            if finished:
+                return value
             try:
-                step = steps.throw(error) if error is not None else steps.send(reply)
-            except StopIteration as stop:
-                return stop.value
-            error = None
-            try:
-                reply = self._perform(step)
+                reply, error = self._perform(value), None
             except BaseException as exc:
-                error = exc
+                reply, error = None, exc
 
     def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):
