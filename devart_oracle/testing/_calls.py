@@ -43,6 +43,7 @@ __all__ = ["CallRunner"]
 
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
 _CANCELLED = 1013
+_NOT_ALL_BOUND = 1008
 
 
 class CallRunner:
@@ -106,7 +107,8 @@ class CallRunner:
             code, text = ora_error(exc)
             if code == _CANCELLED and session.interrupted:
                 return False
-            end_of_call(w, session.call_status(), cursor_id=cursor.id, error=code, text=text)
+            done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
+            end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=done, error=code, text=text)
             return True
         w.raw(body.buf)
         end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=rowcount, error=error)
@@ -139,12 +141,23 @@ class CallRunner:
         return error, cursor.rows_sent
 
     def _describe_only(self, body: Writer, cursor: Cursor, options: int) -> tuple[int, int]:
-        """A parse without execute: describe a query's columns, keep no rows."""
+        """A parse without execute: describe a query's columns, keep no rows.
+
+        The backend describes by running the query, which a query with binds
+        cannot do without values; such a query is described at its execute.
+        """
         sql = self.session.sql
-        if options & EXEC_DESCRIBE and cursor.query and sql is not None:
-            cursor.open_result(sql.execute(cursor.sql, [None] * len(cursor.binds)))
-            cursor.describe(body)
-            cursor.result = None
+        if not options & EXEC_DESCRIBE or not cursor.query or sql is None:
+            return 0, 0
+        try:
+            result = sql.execute(cursor.sql)
+        except Exception as exc:
+            if getattr(exc, "code", None) != _NOT_ALL_BOUND:
+                raise
+            return 0, 0
+        cursor.open_result(result)
+        cursor.describe(body)
+        cursor.result = None
         return 0, 0
 
 

@@ -122,7 +122,11 @@ class Session:
             if self._handshake():
                 self._serve()
         except ConnectionClosed as exc:
-            if not self._killed:
+            if self._killed:
+                pass
+            elif self.sql is not None:
+                log.info("session %r: client went away without logging off (%s); rolling back", self, exc)
+            else:
                 log.debug("session %r: connection closed: %s", self, exc)
         except ProtocolError as exc:
             log.warning("session %r: protocol error, closing it: %s", self, exc)

@@ -194,6 +194,26 @@ def test_errors_carry_oracle_numbers_and_leave_the_cursor_usable(conn: oracledb.
     assert cursor.fetchall() == [(1,)]
 
 
+def test_parse_describes_without_executing(conn: oracledb.Connection, table: str) -> None:
+    cursor = conn.cursor()
+    cursor.parse(f"select id, name from {table}")
+    assert [d[0] for d in cursor.description] == ["ID", "NAME"]
+    cursor.parse(f"select id from {table} where id = :1")  # described at execute instead
+    cursor.parse(f"insert into {table} (id) values (:1)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00942"):
+        cursor.parse("select * from no_such_table")
+    cursor.execute(f"select id from {table} where id = :1", [1])
+    assert cursor.fetchall() == [] and cursor.description[0][0] == "ID"
+
+
+def test_executemany_error_reports_the_rows_done(conn: oracledb.Connection, table: str) -> None:
+    cursor = conn.cursor()
+    with pytest.raises(oracledb.IntegrityError, match="ORA-01400"):
+        cursor.executemany(f"insert into {table} (id, name) values (:1, :2)", [(1, "a"), (2, "b"), (None, "c")])
+    assert cursor.rowcount == 2
+    conn.rollback()
+
+
 def test_many_cursors_and_statement_cache_churn(wire_server: OracleTestServer, table: str) -> None:
     """Statements evicted from the client's cache are closed by piggyback."""
     with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn, stmtcachesize=2) as other:
