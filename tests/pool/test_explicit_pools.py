@@ -389,3 +389,48 @@ def test_params_supply_defaults(private_server):
     pool = do.create_pool(user="scott", password="tiger", dsn=private_server.dsn, params=do.PoolParams(min=0, max=5), increment=2)
     assert (pool.min, pool.max, pool.increment) == (0, 5, 2)
     pool.close()
+
+
+def test_waiters_behind_a_sleeping_holder(face, private_server):
+    """A holder busy in DBMS_SESSION.SLEEP: a timed waiter gives up, a patient one gets it."""
+
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=50)
+        holder = await face.acquire(pool)
+
+        async def hold() -> None:
+            await face.query(holder, "select 1 from dual")
+            cursor = holder.cursor()
+            call = cursor.execute("begin dbms_session.sleep(:s); end;", s=0.3)
+            if asyncio.iscoroutine(call):
+                await call
+            await face.release(pool, holder)
+
+        busy = asyncio.ensure_future(hold() if face.name == "async" else asyncio.to_thread(lambda: asyncio.run(hold())))
+        await asyncio.sleep(0.05)
+        with pytest.raises(PoolExhaustedError):
+            await face.acquire(pool)  # 50 ms is not enough
+        pool.reconfigure(wait_timeout=5000)
+        started = time.monotonic()
+        conn = await face.acquire(pool)  # served by the holder's release
+        assert time.monotonic() - started < 2
+        await busy
+        await face.release(pool, conn)
+        assert pool.opened == 1
+        await face.close(pool)
+
+    run(body())
+
+
+def test_cclass_and_purity_reach_the_database_and_sharding_is_refused(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=2, cclass="REPORTS")
+        conn = await face.acquire(pool, cclass="BATCH", purity=do.PURITY_SELF)
+        assert await sid(face, conn) > 0
+        assert conn._entry.key.cclass == "BATCH" and "tiger" not in repr(conn._entry.key)
+        await face.release(pool, conn)
+        with pytest.raises(do.NotSupportedError, match="sharding"):
+            await face.acquire(pool, shardingkey=[1])
+        await face.close(pool)
+
+    run(body())
