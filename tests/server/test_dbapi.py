@@ -171,6 +171,22 @@ def test_long_and_unicode_strings(conn: oracledb.Connection, table: str) -> None
     assert [row[0] for row in cursor.fetchall()] == [*texts[:3], None, texts[4]]
 
 
+def test_long_binds_travel_last_but_land_in_place(conn: oracledb.Connection, table: str) -> None:
+    """The client sends values over 4000 buffer bytes after the others."""
+    cursor = conn.cursor()
+    cursor.execute(f"insert into {table} (name, id, code) values (:1, :2, :3)", ["x" * 3000, 1, "abc"])
+    cursor.execute(f"insert into {table} (name, id, code) values (:1, :2, :3)", ["short", 2, "def"])
+    cursor.execute(f"select length(name), id, code from {table} order by id")
+    assert cursor.fetchall() == [(3000, 1, "abc"), (5, 2, "def")]
+
+
+def test_plsql_blocks_with_in_binds(conn: oracledb.Connection) -> None:
+    cursor = conn.cursor()
+    for _ in range(3):  # the second and third are re-executes of the cached cursor
+        cursor.execute("begin dbms_session.sleep(:1); end;", [0.01])
+    cursor.callproc("dbms_session.sleep", [0.01])
+
+
 def test_rollback_discards_and_commit_keeps(conn: oracledb.Connection, table: str) -> None:
     cursor = conn.cursor()
     _insert(cursor, table, [(1, "kept")])
