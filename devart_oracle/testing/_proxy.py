@@ -34,6 +34,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 __all__ = ["FaultProxy"]
 
@@ -44,10 +45,17 @@ _HIGH_WATER = 4 << 20  # stop reading a side while this much waits to be written
 _RESET = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close() sends a RST
 
 
+def _address(host: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
+    """Resolve once, up front, so the loop never waits for DNS; IPv4 or IPv6."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    return family, address
+
+
 def _reuse_socket(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family, address = _address(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock.bind(address)
     return sock
 
 
@@ -101,6 +109,7 @@ class FaultProxy:
     def __init__(self, target_host: str, target_port: int, *, host: str = "127.0.0.1",
                  port: int = 0) -> None:
         self.target = (target_host, target_port)
+        self._target_family, self._target_address = _address(target_host, target_port)
         self._listener: socket.socket | None = _reuse_socket(host, port)
         self._listener.listen()
         self._listener.setblocking(False)
@@ -285,10 +294,10 @@ class FaultProxy:
         self._update(link)
 
     def _connect(self, link: _Link) -> None:
-        upstream = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        upstream = socket.socket(self._target_family, socket.SOCK_STREAM)
         upstream.setblocking(False)
         link.upstream = upstream
-        code = upstream.connect_ex(self.target)
+        code = upstream.connect_ex(self._target_address)
         if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK):
             self._drop(link)
             return

@@ -250,7 +250,7 @@ class _Rewriter:
 
     def _tail(self, i: int, upper: str) -> int:
         """The clauses that end a query: FOR UPDATE, OFFSET, FETCH FIRST."""
-        words = [t for t in significant(self.tokens[i:])]
+        words = significant(self.tokens[i:])
         texts = [t.text.upper() for t in words]
         if upper == "FOR" and texts[1:2] == ["UPDATE"]:
             self.for_update = True

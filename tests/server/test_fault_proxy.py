@@ -215,3 +215,4 @@ def test_close_after_stop(echo: EchoServer) -> None:
     proxy.close()
     assert not proxy._thread.is_alive()
     assert "closed" in repr(proxy)
+
