@@ -9,6 +9,8 @@ import time
 
 import oracledb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from devart_oracle.testing import OracleTestServer
 
@@ -136,3 +138,37 @@ def _wait_for(condition: object, timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.01)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.one_of(
+    st.binary(max_size=300),
+    st.tuples(st.sampled_from([1, 2, 3, 17]), st.integers(0, 255), st.binary(max_size=200)).map(
+        lambda t: bytes([t[0], t[1], 1]) + t[2]),
+))
+def test_fuzzed_requests_never_crash_a_session(wire_server: OracleTestServer, payload: bytes) -> None:
+    """Random DATA after ACCEPT: an error reply, a wait for more, or a closed session; no crash."""
+    handler = _Collect()
+    logger = logging.getLogger("devart_oracle.testing")
+    logger.addHandler(handler)
+    try:
+        with _accepted(wire_server) as sock:
+            sock.sendall(struct.pack(">IBBH", 10 + len(payload), DATA, 0, 0) + b"\x00\x00" + payload)
+            sock.settimeout(0.02)
+            try:
+                sock.recv(65536)
+            except (TimeoutError, ConnectionResetError):
+                pass
+        _wait_for(lambda: len(wire_server._registry) == 0)
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in handler.records if r.levelno >= logging.ERROR] == []
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
