@@ -10,13 +10,13 @@ with the column encoders for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._codec import Writer
 from ._oraerror import WireError
 from ._requests import BindSpec
-from ._responses import ColumnMeta, describe_info, row_header
+from ._responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
 from ._types import Encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Cursor", "CursorTable"]
 
-_ROW_DATA = 7
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
 
@@ -86,7 +85,7 @@ class Cursor:
         return 0
 
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
-        w.u8(_ROW_DATA)
+        w.u8(MSG_ROW_DATA)
         for value, encoder in zip(row, self._encoders):
             w.b(None if value is None else encoder(value))
 
@@ -110,9 +109,6 @@ class CursorTable:
 
     def __len__(self) -> int:
         return len(self._cursors)
-
-    def __iter__(self) -> Iterator[Cursor]:
-        return iter(list(self._cursors.values()))
 
     def parse(self, cursor_id: int, sql: str | None) -> Cursor:
         """The cursor for an EXECUTE: an open one (re-parsed if SQL is sent) or a new one.

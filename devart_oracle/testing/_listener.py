@@ -76,7 +76,6 @@ class Descriptor:
     sid: str | None = None
     program: str = ""
     machine: str = ""
-    osuser: str = ""
 
 
 _TOKEN = re.compile(r"\(|\)|=|[^()=]+")
@@ -107,7 +106,6 @@ def parse_descriptor(text: str) -> Descriptor:
         sid=_find(pairs, "CONNECT_DATA.SID"),
         program=_find(pairs, "CID.PROGRAM") or "",
         machine=_find(pairs, "CID.HOST") or "",
-        osuser=_find(pairs, "CID.USER") or "",
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._reader import MessageReader, ProtocolError
+from ._responses import MSG_ROW_DATA
 
 __all__ = [
     "AuthCall",
@@ -35,8 +36,6 @@ __all__ = [
     "read_reexecute",
 ]
 
-EXEC_PARSE = 0x01
-EXEC_BIND = 0x08
 EXEC_EXECUTE = 0x20
 EXEC_FETCH = 0x40
 EXEC_COMMIT = 0x100
@@ -45,7 +44,6 @@ EXEC_DESCRIBE = 0x20000
 EXEC_FLAGS_DML_ROWCOUNTS = 0x4000
 REEXEC_COMMIT = 0x01
 
-_ROW_DATA = 7
 _BIND_ARRAY = 0x40
 _BOOLEAN = 252
 _BOOLEAN_NULL = 253
@@ -310,7 +308,7 @@ def read_bind_rows(
     rows = []
     for _ in range(count):
         marker = r.u8()
-        if marker != _ROW_DATA:
+        if marker != MSG_ROW_DATA:
             raise ProtocolError(f"expected bind row, found message type {marker}")
         row: list[object] = [None] * len(binds)
         for index in early + late:

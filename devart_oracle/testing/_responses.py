@@ -17,6 +17,11 @@ from ._codec import Writer
 
 __all__ = [
     "CALL_TXN_IN_PROGRESS",
+    "MSG_DATA_TYPES",
+    "MSG_FUNCTION",
+    "MSG_PIGGYBACK",
+    "MSG_PROTOCOL",
+    "MSG_ROW_DATA",
     "ColumnMeta",
     "data_types_reply",
     "describe_info",
