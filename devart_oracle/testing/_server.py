@@ -84,7 +84,11 @@ class OracleTestServer:
         self._acceptor: threading.Thread | None = None
         self._closed = False
         self._host = _Host(self)
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # e.g. the port is taken: do not leave the database behind
+            raise
 
     # ------------------------------------------------------------- public
 

@@ -41,6 +41,13 @@ def test_construction_starts_listening_and_with_closes() -> None:
         server.start()
 
 
+def test_a_taken_port_fails_construction_cleanly(server: OracleTestServer) -> None:
+    with pytest.raises(OSError):
+        OracleTestServer(users={"scott": "tiger"}, port=server.port)
+    with _connect(server) as conn:
+        conn.ping()
+
+
 def test_with_on_a_started_server_and_start_twice() -> None:
     server = OracleTestServer(users={"scott": "tiger"})
     server.start()
