@@ -120,7 +120,8 @@ class PacketStream:
         self._check_header(size, kind)
         if available < size:
             return None
-        payload = bytes(self._buf[start + HEADER_SIZE:start + size])
+        with memoryview(self._buf) as view:
+            payload = bytes(view[start + HEADER_SIZE:start + size])
         self._pos = start + size
         if self._pos == len(self._buf):
             self._buf.clear()
