@@ -434,3 +434,18 @@ def test_cclass_and_purity_reach_the_database_and_sharding_is_refused(face, priv
         await face.close(pool)
 
     run(body())
+
+
+def test_background_validation_runs_by_itself(face, private_server, registry):
+    """No acquire, no manual pass: the validator (thread or upkeep task) finds the dead."""
+
+    async def body() -> None:
+        do.connection_pool.validation_interval = 0.05
+        pool = make(face, private_server, min=0, max=2, ping_interval=-1)
+        conn = await face.acquire(pool)
+        await face.release(pool, conn)
+        private_server.disconnect_all()
+        await eventually(lambda: pool.opened == 0)
+        await face.close(pool)
+
+    run(body())
