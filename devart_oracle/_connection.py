@@ -272,5 +272,15 @@ class AsyncConnection(_Handle):
     async def __aenter__(self) -> AsyncConnection:
         return self
 
+    def __del__(self) -> None:
+        # Dropped without close(): it cannot be rolled back from here, so it
+        # is logged off; that frees its slot in the pool either way.
+        if self._conn is not None and self._pool is not None and self._entry is not None:
+            self._conn = None
+            try:
+                self._pool.release(self._entry, False)
+            except Exception:  # no running loop to log off from: the slot is free already
+                pass
+
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()

@@ -449,3 +449,19 @@ def test_background_validation_runs_by_itself(face, private_server, registry):
         await face.close(pool)
 
     run(body())
+
+
+def test_dropped_handles_give_their_slot_back(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=1)
+        conn = await face.acquire(pool)
+        del conn
+        import gc
+
+        gc.collect()
+        await eventually(lambda: pool.busy == 0)
+        again = await face.acquire(pool)  # would wait forever if the slot were lost
+        await face.release(pool, again)
+        await face.close(pool)
+
+    run(body())
