@@ -133,7 +133,7 @@ def _shortcut(rest: str, prefix: str, skip: int) -> HostParts:
     m = _SHORTCUT.match(rest)
     if m is None:
         raise HostError(_MALFORMED, skip)
-    if not m["host"]:
+    if m["host"] in ("", "[]"):
         raise HostError("missing host name", skip)
     port = _port(m["port"], skip + m.start("port"))
     service_name, sid = _database(m, skip)

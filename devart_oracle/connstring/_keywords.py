@@ -90,12 +90,13 @@ def to_pool_id(value: object) -> int:
 def to_seconds(value: object) -> float:
     """Accept a positive, finite number of seconds."""
     allowed = "a positive number of seconds"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and _NUMBER.match(value):
-        seconds = float(value)
-    else:
+    typed = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not (typed or (isinstance(value, str) and _NUMBER.match(value))):
         raise BadValue(allowed)
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond float's range
+        raise BadValue(allowed) from None
     if not (seconds > 0 and math.isfinite(seconds)):
         raise BadValue(allowed)
     return seconds

@@ -23,23 +23,34 @@ import pyparsing as pp
 
 from .._errors import ConnectionStringError
 from ._grammar import BLANKS
-from ._keywords import lookup, suggest
+from ._keywords import KEYWORDS, lookup, suggest
 
-__all__ = ["MASK", "PASSWORD_TAIL", "Masked", "error", "mask", "syntax_error"]
+__all__ = ["MASK", "PASSWORD_TAIL", "Masked", "error", "mask", "secret_prefix", "syntax_error"]
 
 MASK: Final = "***"
 QUOTES: Final = ('"', "'")
+_STRIP: Final = BLANKS + "".join(QUOTES)
 #: The message for a token that lies inside a masked span.
 PASSWORD_TAIL: Final = (
     "text after the password is not a 'name=value' pair of a known parameter"
     " (a password that contains ';' must be double-quoted)"
 )
-_SEGMENT = re.compile(
+# Two readings of the text, and both are masked: one honours quotes as the
+# grammar does, the other splits at every ';'. On text the grammar rejected,
+# either may be the one that finds the password (an unclosed quote before it,
+# or a stray quote inside it).
+_QUOTED_SEGMENT = re.compile(
     r"""(?P<name>[^=;]*)
         (?:=[ \t\r\n]*(?P<value>"(?:[^"]|"")*"?|'(?:[^']|'')*'?|)[^;]*)?""",
     re.X,
 )
+_PLAIN_SEGMENT = re.compile(r"(?P<name>[^=;]*)(?:=[ \t\r\n]*(?P<value>)[^;]*)?")
+_WORD = re.compile(r"[ \t\r\n\"']*[A-Za-z]+")
 _WIDTH = 76
+# Longest first, so "password" is found before a shorter spelling inside it.
+_SECRET_SPELLINGS: Final = sorted(
+    (s.lower() for k in KEYWORDS if k.secret for s in k.spellings), key=len, reverse=True
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class Masked:
 
 
 def _is_secret(name: str) -> bool:
-    name = name.strip(BLANKS + "".join(QUOTES))
+    name = name.strip(_STRIP)
     keyword = lookup(name)
     if keyword is None:
         close = suggest(name) if name else None
@@ -78,16 +89,48 @@ def _is_secret(name: str) -> bool:
     return keyword.secret
 
 
+def secret_prefix(segment: str) -> int | None:
+    """Where a segment without '=' stops being safe to show, if it names the password.
+
+    ``Password tiger`` and ``Pwd:tiger`` show only the name; the rest may be
+    the password with its '=' forgotten.
+    """
+    folded = segment.lower()
+    for spelling in _SECRET_SPELLINGS:
+        at = folded.find(spelling)
+        if at != -1 and not folded[:at].strip(_STRIP):
+            end = at + len(spelling)
+            return end + (folded[end : end + 1] in QUOTES)  # a quoted name shows whole
+    m = _WORD.match(segment)
+    return m.end() if m is not None and _is_secret(m[0]) else None
+
+
 def _secret_spans(text: str) -> list[tuple[int, int, bool]]:
+    """The union of both readings' spans, overlaps merged."""
+    merged: list[tuple[int, int, bool]] = []
+    for start, end, tail in sorted(_read_spans(text, _QUOTED_SEGMENT) + _read_spans(text, _PLAIN_SEGMENT)):
+        if merged and start <= merged[-1][1]:
+            last = merged.pop()
+            start, end, tail = last[0], max(end, last[1]), tail or last[2]
+        merged.append((start, end, tail))
+    return merged
+
+
+def _read_spans(text: str, segment: re.Pattern[str]) -> list[tuple[int, int, bool]]:
     spans: list[tuple[int, int, bool]] = []
     in_tail, pos = False, 0
     while pos <= len(text):
-        m = _SEGMENT.match(text, pos)
+        m = segment.match(text, pos)
         assert m is not None  # every part of the pattern can match empty
         name, has_value = m["name"], m["value"] is not None
-        if has_value and _is_secret(name):
+        if has_value and _is_secret(name) and _WORD.fullmatch(name.rstrip(_STRIP)):
             in_tail = True
             spans.append((m.start("value"), m.end(), False))
+        elif (shown := secret_prefix(name)) is not None:
+            # "Password tiger" or "Password tiger=x": the '=' went missing, so
+            # all after the name may be the password.
+            in_tail = True
+            spans.append((pos + shown, m.end(), False))
         elif in_tail and (not has_value or lookup(name.strip(BLANKS)) is None):
             spans.append((pos, m.end(), True))
         else:
@@ -167,4 +210,11 @@ def _syntax_problem(text: str, pos: int) -> str:
 def syntax_error(text: str, exc: pp.ParseBaseException) -> ConnectionStringError:
     """Turn a pyparsing failure into a ConnectionStringError at its position."""
     pos = _skip_blanks(text, exc.loc)
-    return error(text, _syntax_problem(text, pos), pos)
+    problem = _syntax_problem(text, pos)
+    if problem.startswith("missing '='"):
+        start = text.rfind(";", 0, pos) + 1
+        shown = secret_prefix(text[start:pos])
+        if shown is not None:  # show the password's name only; point where '=' belongs
+            problem = f"missing '=' after {text[start : start + shown].strip(BLANKS)!r}"
+            pos = start + shown
+    return error(text, problem, pos)

@@ -20,13 +20,27 @@ import pyparsing as pp
 from .._errors import ConnectionStringError
 from ._grammar import RawPair, scan
 from ._host import HostError, HostParts, split_host
-from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, suggest
-from ._messages import MASK, error, syntax_error
+from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
+from ._messages import MASK, error, secret_prefix, syntax_error
 
 __all__ = ["resolve"]
 
 DEFAULT_SID = "orcl"  # Devart's choice when neither SID nor ServiceName is given
 _DESCRIPTOR_EXCLUDES = ("Port", "ServiceName", "SID")
+#: Names from Devart's other connectors that mean something else here.
+_FOREIGN_HINTS = {
+    "pooling": " (pooling is set with devart_oracle.connection_pool.enabled; DisablePooling=True opts one connection out)",
+}
+
+
+def _unknown(name: str) -> str:
+    """The message for an unknown name; one that starts like the password is not quoted whole."""
+    shown = secret_prefix(name)
+    if shown is not None and name[shown:].strip():
+        return f"unknown connection parameter starting with {name[:shown].strip()!r} (is '=' missing after it?)"
+    close = suggest(name)
+    hint = _FOREIGN_HINTS.get(normalize(name)) or (f" (did you mean {close!r}?)" if close else "")
+    return f"unknown connection parameter {name!r}{hint}"
 
 
 @dataclass(frozen=True)
@@ -69,9 +83,7 @@ class _Resolver:
     def keyword(self, name: str, pos: int | None) -> Keyword:
         keyword = lookup(name)
         if keyword is None:
-            close = suggest(name)
-            hint = f" (did you mean {close!r}?)" if close else ""
-            raise self.fail(f"unknown connection parameter {name!r}{hint}", pos)
+            raise self.fail(_unknown(name), pos)
         return keyword
 
     def convert(self, keyword: Keyword, value: object, pos: int | None) -> Value | None:

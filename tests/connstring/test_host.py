@@ -81,6 +81,7 @@ HOST_ERRORS = [
     ("Host=db:1522:sn=", 16, "missing service name after ':'"),
     ("Host=db:1522:svc=x", 13, "unknown prefix before '=' (use 'sn=' or 'sid=')"),
     ("Host=:1522/svc", 5, "missing host name"),
+    ("Host=[]:1522/svc", 5, "missing host name"),
     ("Host=my db", 5, "malformed host"),
     ("Host=[::1", 5, "malformed host"),
     ("Host=ldap://db", 5, "unsupported protocol 'ldap' (only 'tcps://' is supported)"),

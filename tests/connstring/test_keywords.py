@@ -156,6 +156,7 @@ BAD_KEYWORD_VALUES = [
     ({"UserName": 5}, "invalid value 5 for 'UserName' (expected a string)"),
     ({"ConnectionTimeout": True}, "invalid value True for 'ConnectionTimeout'"),
     ({"ConnectionTimeout": float("inf")}, "invalid value inf for 'ConnectionTimeout'"),
+    ({"ConnectionTimeout": 10**400}, "invalid value 100000000000000000000000000000000000... for"),
     ({"PoolId": 10**18}, "invalid value 1000000000000000000 for 'PoolId'"),
     ({"Host": ["h"]}, "invalid value ['h'] for 'Host' (expected a string)"),
 ]
@@ -181,6 +182,12 @@ UNKNOWN = [
     ("Connect Timout=5", 0, "'Connect Timout'", "'Connect Timeout'"),
     ("Colour=blue", 0, "'Colour'", None),
 ]
+
+
+def test_devarts_pooling_parameter_points_to_connection_pool() -> None:
+    with pytest.raises(ConnectionStringError, match=r"^unknown connection parameter 'Pooling' \(pooling is set"
+                       r" with devart_oracle.connection_pool.enabled; DisablePooling=True opts one connection out\)"):
+        parse("Host=h;Pooling=false")
 
 
 @pytest.mark.parametrize(("text", "position", "name", "suggestion"), UNKNOWN)
