@@ -105,13 +105,13 @@ class AsyncPool(PoolEngine):
             if future is not None and not future.done():
                 future.set_result(None)
         if actions.retry_after is not None:
-            self.spawn(self._retry(actions.retry_after * random.uniform(0.5, 1.5)))
+            self.spawn(self._retry(actions.retry_after * random.uniform(0.5, 1.5), actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 
-    async def _retry(self, delay: float) -> None:
+    async def _retry(self, delay: float, key: Hashable) -> None:
         await asyncio.sleep(delay)
-        self.call(self.core.retry)
+        self.call(self.core.retry, key)
 
     async def settle(self) -> None:
         """Wait for the pool's pending tasks (logoffs, opens) to finish."""

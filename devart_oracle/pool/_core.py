@@ -163,8 +163,9 @@ class Actions:
         check: ping these idle sessions (validator), then report with
             :meth:`PoolCore.checked`.
         wake: wake these waiters (each has ``entry`` or ``error`` set).
-        retry_after: background opens failed; call :meth:`PoolCore.retry`
-            after this many seconds (the layer adds jitter).
+        retry_after: background opens for ``retry_key`` failed; call
+            :meth:`PoolCore.retry` with that key after this many seconds (the
+            layer adds jitter). At most one retry per key is ever pending.
         check_soon: the pool turned suspect; run the validator promptly.
     """
 
@@ -172,7 +173,7 @@ class Actions:
     # every checkout and checkin, so it must cost next to nothing.
     __slots__ = (
         "lease", "ping", "open_now", "wait", "refuse", "spawn",
-        "close", "check", "wake", "retry_after", "check_soon",
+        "close", "check", "wake", "retry_after", "retry_key", "check_soon",
     )
 
     def __init__(
@@ -187,6 +188,7 @@ class Actions:
         check: Sequence[Entry] = (),
         wake: Sequence[Waiter] = (),
         retry_after: float | None = None,
+        retry_key: Key = None,
         check_soon: bool = False,
     ) -> None:
         self.lease = lease
@@ -199,6 +201,7 @@ class Actions:
         self.check = check
         self.wake = wake
         self.retry_after = retry_after
+        self.retry_key = retry_key
         self.check_soon = check_soon
 
     @property
@@ -218,7 +221,7 @@ class Actions:
             self.wake = [*self.wake, *other.wake]
         self.check_soon = self.check_soon or other.check_soon
         if other.retry_after is not None:
-            self.retry_after = other.retry_after
+            self.retry_after, self.retry_key = other.retry_after, other.retry_key
         return self
 
     def __repr__(self) -> str:
@@ -249,8 +252,8 @@ class PoolCore:
         self._opening = 0
         self._caller_opening = 0
         self._waiters: deque[Waiter] = deque()
-        self._failures = 0
-        self._backing_off = False
+        self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
+        self._backing_off: set[Key] = set()  # keys with a retry pending
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
 
@@ -350,19 +353,30 @@ class PoolCore:
         """
         actions = Actions()
         limit = self.settings.max
-        if not self._waiters or self._opening or limit is None or self._backing_off:
+        if not self._waiters or self._opening or limit is None:
+            return actions
+        key = self._key_to_open()
+        if key is _NONE:
             return actions
         room = limit - self._total()
         if room <= 0:
-            return self._make_room(actions)
+            return self._make_room(key, actions)
         count = min(self.settings.increment, room)
         self._opening += count
-        actions.spawn = [self._waiters[0].key] * count
+        actions.spawn = [key] * count
         return actions
 
-    def _make_room(self, actions: Actions) -> Actions:
-        """At ``max``, close an idle session of another key for the first waiter."""
-        key = self._waiters[0].key
+    def _key_to_open(self) -> Key:
+        """The key of the first waiter whose opens are not backing off (or _NONE)."""
+        if not self._backing_off:
+            return self._waiters[0].key
+        for waiter in self._waiters:
+            if waiter.key not in self._backing_off:
+                return waiter.key
+        return _NONE
+
+    def _make_room(self, key: Key, actions: Actions) -> Actions:
+        """At ``max``, close an idle session of another key for a waiter of ``key``."""
         if self._idle.get(key):
             return actions
         for other, stack in self._idle.items():
@@ -387,47 +401,59 @@ class PoolCore:
             entry.leases = 1
             return entry, Actions(lease=entry)
         self._opening -= 1
-        self._failures = 0
+        self._failures.pop(key, None)
         actions = self._return(entry, now)
         return entry, actions.merge(self._grow()).merge(self.replenish())
 
-    def open_failed(self, error: BaseException | None = None, for_caller: bool = False) -> Actions:
+    def open_failed(self, error: BaseException | None = None, for_caller: bool = False, key: Key = None) -> Actions:
         """Record a failed open; a background failure reaches waiting callers.
 
-        When nothing else can serve the queue (no session busy, none being
-        opened) every waiter of that key gets the error at once; otherwise
-        only the oldest one does, and the rest keep waiting for a release.
+        Only waiters of the failed key hear of it. When nothing else can serve
+        them (no session busy, none being opened) they all get the error at
+        once; otherwise only the oldest one does, and the rest keep waiting
+        for a release. Opens for that key then back off, with one retry
+        pending at a time; other keys are not held up.
         """
         if for_caller:
             self._caller_opening -= 1
             return Actions()
         self._opening -= 1
-        self._failures += 1
-        self._backing_off = True
-        failed = self._failing_waiters()
+        failed = self._failing_waiters(key)
         for waiter in failed:
             waiter.error = error
-        return Actions(retry_after=backoff(self._failures), wake=failed)
+        actions = Actions(wake=failed)
+        if key not in self._backing_off:
+            self._backing_off.add(key)
+            failures = self._failures[key] = self._failures.get(key, 0) + 1
+            actions.retry_after, actions.retry_key = backoff(failures), key
+        return actions.merge(self._grow())
 
-    def _failing_waiters(self) -> list[Waiter]:
-        if not self._waiters:
-            return []
+    def _failing_waiters(self, key: Key) -> list[Waiter]:
+        mine = [waiter for waiter in self._waiters if waiter.key == key]
         if self._busy or self._opening:
-            return [self._waiters.popleft()]
-        failed = list(self._waiters)
-        self._waiters.clear()
-        return failed
+            mine = mine[:1]
+        for waiter in mine:
+            self._waiters.remove(waiter)
+        return mine
 
     def ping_failed(self, entry: Entry, now: float) -> Actions:
         """A leased session failed its ping: log it off; the caller checks out again."""
-        self._busy.discard(entry)
+        if entry not in self._busy:  # a forced close logged it off already
+            return Actions()
+        self._busy.remove(entry)
         self._mark_suspect()
         actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
         return actions.merge(self._grow())
 
     def checkin(self, entry: Entry, now: float, healthy: bool = True, tag: str | None = None) -> Actions:
-        """Take a session back from its borrower (or from a waiter that gave up)."""
-        self._busy.discard(entry)
+        """Take a session back from its borrower (or from a waiter that gave up).
+
+        A session the pool no longer counts as lent (a forced close logged it
+        off already) is ignored.
+        """
+        if entry not in self._busy:
+            return Actions()
+        self._busy.remove(entry)
         if not healthy:
             self._mark_suspect()
             actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
@@ -437,7 +463,9 @@ class PoolCore:
 
     def discard(self, entry: Entry, reason: Reason = Reason.DROPPED) -> Actions:
         """Log off a busy session for good (``pool.drop()``) and free its slot."""
-        self._busy.discard(entry)
+        if entry not in self._busy:
+            return Actions()
+        self._busy.remove(entry)
         actions = Actions(close=[self._count_destroyed(entry, reason)])
         return actions.merge(self._grow()).merge(self.replenish())
 
@@ -457,7 +485,8 @@ class PoolCore:
         entry.idle_since = now if idle_since is None else idle_since
         self._idle.setdefault(entry.key, []).append(entry)
         self._idle_n += 1
-        return Actions()
+        # Waiters of other keys: at max, this session may make room for them.
+        return self._grow() if self._waiters else Actions()
 
     def _retire_reason(self, entry: Entry, now: float) -> Reason | None:
         if self.closed:
@@ -505,14 +534,14 @@ class PoolCore:
     def replenish(self) -> Actions:
         """Open sessions in the background until ``min`` are open or opening."""
         deficit = self.settings.min - self._total()
-        if self.closed or deficit <= 0 or self._backing_off:
+        if self.closed or deficit <= 0 or None in self._backing_off:
             return Actions()
         self._opening += deficit
         return Actions(spawn=[None] * deficit)
 
-    def retry(self) -> Actions:
-        """After a backoff: open again what waiters and ``min`` still need."""
-        self._backing_off = False
+    def retry(self, key: Key = None) -> Actions:
+        """After a backoff of ``key``: open again what waiters and ``min`` still need."""
+        self._backing_off.discard(key)
         return self._grow().merge(self.replenish())
 
     def tick(self, now: float, check_after: float) -> Actions:
@@ -561,6 +590,12 @@ class PoolCore:
         entry.checked_at = now
         return self._return(entry, now, idle_since=entry.idle_since)
 
+    def unchecked(self, entry: Entry, now: float) -> Actions:
+        """A session taken out for a ping that never happened (the pass was
+        interrupted) goes back as it was."""
+        self._checking.discard(entry)
+        return self._return(entry, now, idle_since=entry.idle_since)
+
     def clear(self) -> Actions:
         """Log off every idle session."""
         return Actions(close=self._drain(Reason.CLEARED))
@@ -571,14 +606,19 @@ class PoolCore:
         self._idle_n = 0
         return closing
 
-    def close(self) -> Actions:
-        """Close the pool: idle sessions go now, busy ones when released."""
+    def close(self, force: bool = False) -> Actions:
+        """Close the pool: idle sessions go now, busy ones when released
+        (or now too, with ``force``)."""
         self.closed = True
         failed = list(self._waiters)
         self._waiters.clear()
         for waiter in failed:
             waiter.error = Refusal.CLOSED
-        return Actions(close=self._drain(Reason.CLOSED), wake=failed)
+        closing = self._drain(Reason.CLOSED)
+        if force:
+            closing += [self._count_destroyed(entry, Reason.CLOSED) for entry in self._busy]
+            self._busy.clear()
+        return Actions(close=closing, wake=failed)
 
     def forget(self) -> list[Entry]:
         """Drop every session without logging off (the process forked)."""
@@ -606,6 +646,10 @@ class PoolCore:
     def _count_destroyed(self, entry: Entry, reason: Reason) -> tuple[Entry, Reason]:
         self.destroyed[reason] += 1
         return entry, reason
+
+
+#: "No key": distinct from None, which is a key (a homogeneous pool's).
+_NONE: Key = object()
 
 
 def _pick(stack: list[Entry], tag: str | None, matchany: bool) -> int:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Generator, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from ._core import Actions, Entry, PoolCore, PoolSettings, Refusal, Waiter
+from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
 __all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait", "advance"]
 
@@ -136,7 +136,13 @@ class PoolEngine:
         return (yield from self._wait(actions.wait, started, timeout))
 
     def _validated(self, entry: Entry) -> Steps:
-        if (yield Ping(entry)):
+        try:
+            alive = yield Ping(entry)
+        except BaseException:
+            # Cancelled mid-ping: the session's protocol state is unknown.
+            self.call(self.core.discard, entry, Reason.INVALID)
+            raise
+        if alive:
             entry.suspect = False
             return entry, False
         self.call(self.core.ping_failed, entry, self.clock())
@@ -180,7 +186,7 @@ class PoolEngine:
         try:
             conn = yield Open(key)
         except Exception as exc:
-            self.call(self.core.open_failed, exc)
+            self.call(self.core.open_failed, exc, False, key)
             return None
         with self.lock:
             _, actions = self.core.admit(conn, self.clock(), key)
@@ -192,11 +198,16 @@ class PoolEngine:
         with self.lock:
             actions = self.core.tick(self.clock(), check_after)
         self.run(actions)
-        for entry in actions.check:
-            alive = yield Ping(entry)
-            with self.lock:
-                result = self.core.checked(entry, self.clock(), alive)
-            self.run(result)
+        pending = list(reversed(actions.check))
+        try:
+            while pending:
+                alive = yield Ping(pending[-1])
+                self.call(self.core.checked, pending.pop(), self.clock(), alive)
+        finally:
+            if pending:  # interrupted: the one mid-ping is in an unknown state
+                self.call(self.core.checked, pending.pop(), self.clock(), False)
+                for entry in pending:
+                    self.call(self.core.unchecked, entry, self.clock())
         return None
 
     def wait_token(self, waiter: Waiter, token: Any) -> bool:

@@ -100,7 +100,7 @@ class SyncPool(PoolEngine):
             if waiter.token is not None:
                 waiter.token.release()
         if actions.retry_after is not None:
-            timer = threading.Timer(_jitter(actions.retry_after), _retry, (weakref.ref(self),))
+            timer = threading.Timer(_jitter(actions.retry_after), _retry, (weakref.ref(self), actions.retry_key))
             timer.daemon = True
             timer.start()
         if actions.check_soon:
@@ -126,7 +126,7 @@ def _open_in_background(ref: weakref.ref[SyncPool], key: Hashable) -> None:
         pool.drive(pool.open_in_background(key))
 
 
-def _retry(ref: weakref.ref[SyncPool]) -> None:
+def _retry(ref: weakref.ref[SyncPool], key: Hashable) -> None:
     pool = ref()
     if pool is not None:
-        pool.call(pool.core.retry)
+        pool.call(pool.core.retry, key)

@@ -296,3 +296,56 @@ def test_actions_repr_and_merge():
     merged = Actions(spawn=[1]).merge(Actions(spawn=[2], check_soon=True, retry_after=1.0))
     assert merged.spawn == [1, 2] and merged.check_soon and merged.retry_after == 1.0
     assert "spawn=[1, 2]" in repr(merged)
+
+
+def test_release_at_max_makes_room_for_a_waiter_of_another_key():
+    core = explicit(max=1)
+    core.checkout(0.0)
+    a, _ = core.admit(object(), 0.0)  # busy, key None
+    waiter = core.checkout(0.0, key="b").wait  # at max: nothing idle to close yet
+    assert waiter is not None and core.pending == 0
+    actions = core.checkin(a, 1.0)
+    assert actions.close == [(a, Reason.OVERFLOW)] and actions.spawn == ["b"]
+    b, done = core.admit(object(), 1.1, key="b")
+    assert waiter.entry is b and done.wake == [waiter]
+
+
+def test_a_failed_open_fails_only_waiters_of_its_key():
+    core = explicit(max=3)
+    for_a = core.checkout(0.0, key="a").wait
+    for_b = core.checkout(0.0, key="b").wait
+    error = OSError("bad password for a")
+    actions = core.open_failed(error, key="a")
+    assert actions.wake == [for_a] and for_a.error is error and for_b.error is None
+    assert (actions.retry_key, actions.retry_after) == ("a", backoff(1))
+    assert actions.spawn == ["b"]  # key b is not held up by a's backoff
+
+
+def test_one_retry_pending_per_key():
+    core = explicit(max=3, min=2)
+    assert core.replenish().spawn == [None, None]
+    first = core.open_failed(OSError("down"))
+    second = core.open_failed(OSError("down"))
+    assert first.retry_after == backoff(1) and second.retry_after is None
+    assert core.retry().spawn == [None, None]
+    assert core.open_failed(OSError("down")).retry_after == backoff(2)
+
+
+def test_forced_close_logs_off_busy_sessions_once():
+    core = explicit(max=2)
+    core.checkout(0.0)
+    a, _ = core.admit(object(), 0.0)
+    actions = core.close(force=True)
+    assert actions.close == [(a, Reason.CLOSED)] and core.busy == 0
+    assert not core.checkin(a, 1.0).close and not core.discard(a).close
+    assert core.created - sum(core.destroyed.values()) == core.opened == 0
+
+
+def test_unchecked_session_goes_back_as_it_was():
+    core = explicit(max=2, min=0)
+    core.checkout(0.0)
+    a, _ = core.admit(object(), 0.0)
+    core.checkin(a, 1.0)
+    assert core.tick(5.0, check_after=1.0).check == [a]
+    core.unchecked(a, 5.0)
+    assert core.idle == 1 and a.idle_since == 1.0 and a.checked_at == 0.0

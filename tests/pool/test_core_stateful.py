@@ -46,6 +46,8 @@ class CoreMachine(RuleBasedStateMachine):
         self.woken: list[Waiter] = []
         self.closed: set[int] = set()
         self.graveyard: list[Entry] = []
+        self.retries: list[object] = []  # keys with a retry timer pending
+        self.zombies: list[Entry] = []  # held by callers, logged off by a forced close
 
     # -- carrying out actions -----------------------------------------------
 
@@ -54,6 +56,12 @@ class CoreMachine(RuleBasedStateMachine):
             assert id(entry) not in self.closed, "a session was logged off twice"
             self.closed.add(id(entry))
             self.graveyard.append(entry)  # keeps ids unique
+            if entry in self.borrowed:
+                self.borrowed.remove(entry)
+                self.zombies.append(entry)
+        if actions.retry_after is not None:
+            assert actions.retry_key not in self.retries, "two retries pending for one key"
+            self.retries.append(actions.retry_key)
         if actions.spawn and self.core is not None and self.core.settings.max is not None:
             total = self.core.opened + self.core.pending
             assert total <= self.core.settings.max, "a background open would exceed max"
@@ -95,7 +103,7 @@ class CoreMachine(RuleBasedStateMachine):
     def ping(self, data: st.DataObject, alive: bool) -> None:
         assert self.core is not None
         entry = self.to_ping.pop(data.draw(st.integers(0, len(self.to_ping) - 1)))
-        if alive:
+        if alive and id(entry) not in self.closed:
             self.borrowed.append(entry)
         else:
             self.apply(self.core.ping_failed(entry, self.now))
@@ -123,12 +131,20 @@ class CoreMachine(RuleBasedStateMachine):
         else:
             self.apply(self.core.checkin(entry, self.now, healthy, tag))
 
+    @precondition(lambda self: self.zombies)
+    @rule()
+    def release_zombie(self) -> None:
+        assert self.core is not None
+        actions = self.core.checkin(self.zombies.pop(), self.now)
+        assert not actions.background, "a session logged off by a forced close came back"
+
     @precondition(lambda self: self.woken)
     @rule()
     def wake_up(self) -> None:
         waiter = self.woken.pop(0)
         if waiter.entry is not None:
-            self.borrowed.append(waiter.entry)
+            closed = id(waiter.entry) in self.closed
+            (self.zombies if closed else self.borrowed).append(waiter.entry)
 
     @precondition(lambda self: self.waiters or self.woken)
     @rule(data=st.data())
@@ -149,13 +165,14 @@ class CoreMachine(RuleBasedStateMachine):
         if ok:
             self.apply(self.core.admit(self.conn(), self.now, key)[1])
         else:
-            self.apply(self.core.open_failed(OSError("down")))
+            self.apply(self.core.open_failed(OSError("down"), key=key))
 
-    @precondition(lambda self: self.core is not None)
-    @rule()
-    def retry(self) -> None:
+    @precondition(lambda self: self.retries)
+    @rule(data=st.data())
+    def retry(self, data: st.DataObject) -> None:
         assert self.core is not None
-        self.apply(self.core.retry())
+        key = self.retries.pop(data.draw(st.integers(0, len(self.retries) - 1)))
+        self.apply(self.core.retry(key))
 
     @precondition(lambda self: self.core is not None)
     @rule(step=st.sampled_from([0.0, 0.5, 2.0, 6.0]))
@@ -183,10 +200,10 @@ class CoreMachine(RuleBasedStateMachine):
         self.apply(self.core.clear())
 
     @precondition(lambda self: self.core is not None and not self.core.closed)
-    @rule()
-    def close(self) -> None:
+    @rule(force=st.booleans())
+    def close(self, force: bool) -> None:
         assert self.core is not None
-        self.apply(self.core.close())
+        self.apply(self.core.close(force))
 
     # -- invariants -----------------------------------------------------------
 
@@ -196,8 +213,9 @@ class CoreMachine(RuleBasedStateMachine):
         if core is None:
             return
         idle = list(core.idle_entries())
-        granted = [w.entry for w in self.woken if w.entry is not None]
-        held = idle + self.borrowed + self.to_ping + self.to_check + granted
+        granted = [w.entry for w in self.woken if w.entry is not None and id(w.entry) not in self.closed]
+        to_ping = [e for e in self.to_ping if id(e) not in self.closed]
+        held = idle + self.borrowed + to_ping + self.to_check + granted
         assert len({id(e) for e in held}) == len(held), "a session is in two places"
         assert not {id(e) for e in held} & self.closed, "a logged-off session is still in use"
         assert core.opened == len(held)
@@ -213,6 +231,16 @@ class CoreMachine(RuleBasedStateMachine):
         for waiter in self.waiters:
             assert not waiter.done
             assert not list(e for e in core.idle_entries() if e.key == waiter.key), "a waiter starves beside an idle session"
+
+    @invariant()
+    def waiters_are_never_stranded(self) -> None:
+        core = self.core
+        if core is not None and core.waiting:
+            under_way = core.pending or core.busy or self.to_check or self.retries
+            assert under_way, "callers wait with nothing under way that could serve them"
+            if not (core.pending or self.retries):
+                # Same key: it is theirs; another key: it is closed to make room.
+                assert not core.idle, "callers wait beside an idle session"
 
     @invariant()
     def idle_cap_holds(self) -> None:

@@ -1,0 +1,159 @@
+"""The pool engine under interruptions and failures, against the embedded server.
+
+Cancellation in the middle of a ping, a pool closed while its validator is
+pinging, one user's failed logons beside another's, and a heterogeneous pool
+at ``max``: no session or slot may be lost, and no caller may be stranded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+
+import devart_oracle as do
+from devart_oracle.testing import FaultProxy, OracleTestServer
+
+
+def _dsn(proxy: FaultProxy, server: OracleTestServer) -> str:
+    return f"{proxy.host}:{proxy.port}/{server.service_name}"
+
+
+async def _until(predicate: Any, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
+def test_async_acquire_cancelled_mid_ping_loses_no_slot(private_server: OracleTestServer) -> None:
+    async def run() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            pool = do.create_pool_async(
+                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1, ping_interval=0
+            )
+            await pool.release(await pool.acquire())
+            proxy.deaf = True  # the ping on the next acquire stalls
+            stalled = asyncio.ensure_future(pool.acquire())
+            await asyncio.sleep(0.2)
+            stalled.cancel()
+            proxy.deaf = False  # python-oracledb finishes its own cancellation with the server
+            with pytest.raises(asyncio.CancelledError):
+                await stalled
+            assert pool.busy == 0
+            conn = await asyncio.wait_for(pool.acquire(), 5)  # a fresh session: the slot was freed
+            assert pool.busy == 1
+            await pool.release(conn)
+            await pool.close()
+        await _until(lambda: not private_server.sessions)
+
+    asyncio.run(run())
+
+
+def test_async_close_during_a_validation_ping_logs_the_session_off(private_server: OracleTestServer) -> None:
+    async def run() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            pool = do.create_pool_async(
+                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1
+            )
+            await _until(lambda: pool.opened == 1)
+            proxy.deaf = True
+            validating = asyncio.ensure_future(pool._engine.validate(0.0))
+            await _until(lambda: pool._engine.core.idle == 0)  # taken out for its ping
+            validating.cancel()  # as close() cancels the upkeep task
+            proxy.deaf = False
+            with pytest.raises(asyncio.CancelledError):
+                await validating
+            await pool.close()
+            assert pool.opened == 0
+        await _until(lambda: not private_server.sessions)
+
+    asyncio.run(run())
+
+
+def test_one_users_failed_logons_do_not_fail_another_user(private_server: OracleTestServer) -> None:
+    pool = do.create_pool(
+        user="scott", password="tiger", dsn=private_server.dsn, min=0, max=4, homogeneous=False
+    )
+    results: dict[str, Any] = {}
+
+    def acquire(name: str, user: str, password: str) -> None:
+        try:
+            conn = pool.acquire(user=user, password=password)
+        except do.Error as exc:
+            results[name] = exc
+        else:
+            results[name] = "ok"
+            pool.release(conn)
+
+    threads = [
+        threading.Thread(target=acquire, args=("bad", "adams", "wrong")),
+        threading.Thread(target=acquire, args=("scott", "scott", "tiger")),
+        threading.Thread(target=acquire, args=("adams", "adams", "wood")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results["scott"] == results["adams"] == "ok"
+    assert isinstance(results["bad"], do.DatabaseUnavailableError) and "ORA-01017" in str(results["bad"])
+    pool.close()
+
+
+def test_heterogeneous_pool_at_max_serves_another_user_after_a_release(private_server: OracleTestServer) -> None:
+    pool = do.create_pool(
+        user="scott", password="tiger", dsn=private_server.dsn, min=0, max=1, homogeneous=False
+    )
+    held = pool.acquire(user="scott", password="tiger")
+    got: list[Any] = []
+    waiter = threading.Thread(target=lambda: got.append(pool.acquire(user="adams", password="wood")))
+    waiter.start()
+    time.sleep(0.1)
+    pool.release(held)  # scott's session is closed to make room for adams
+    waiter.join(5)
+    assert got, "the waiter for another user was never served"
+    cursor = got[0].cursor()
+    cursor.execute("select user from dual")
+    assert cursor.fetchone() == ("ADAMS",)
+    assert pool.opened == 1
+    pool.release(got[0])
+    pool.close()
+
+
+class _Counting:
+    """A connector that records when each open was tried."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.attempts: list[float] = []
+
+    def open(self, key: Any) -> Any:
+        self.attempts.append(time.monotonic())
+        return self.inner.open(key)
+
+    def close(self, conn: Any) -> None:
+        self.inner.close(conn)
+
+    def ping(self, conn: Any) -> bool:
+        return bool(self.inner.ping(conn))
+
+
+def test_failed_opens_back_off_then_recover(private_server: OracleTestServer) -> None:
+    with FaultProxy(private_server.host, private_server.port) as proxy:
+        proxy.stop()
+        pool = do.create_pool(user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=0, max=3)
+        counting = pool._engine.connector = _Counting(pool._engine.connector)
+        pool.reconfigure(min=3)
+        time.sleep(1.5)
+        # Three opens, then one retry of three at a time after 0.05, 0.1, 0.2,
+        # 0.4, 0.8 s (each with +-50% jitter): at most five retries by now.
+        assert 3 <= len(counting.attempts) <= 3 + 5 * 3
+        proxy.start()
+        deadline = time.monotonic() + 15
+        while pool.opened < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pool.opened == 3
+        pool.close()
