@@ -32,7 +32,7 @@ from ._sqlformat import (
     parse_datetime,
     truncate_datetime,
 )
-from ._sqlvalues import decode, declared_column, encode, encode_datetime
+from ._sqlvalues import decode, declared_column, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
     from ._sqlcatalog import SessionInfo
@@ -111,8 +111,7 @@ def _fits(ctx: Context) -> Callable[..., object]:
 def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
                 target: str) -> None:
     if kind == "NUMBER" and isinstance(value, (int, Decimal)):
-        digits = Decimal(value).quantize(Decimal(1)).adjusted() + 1
-        if value and digits > precision - max(scale, 0):
+        if not number_fits(value, precision, scale):
             raise OracleError(1438)
         return
     length = len(value) if isinstance(value, bytes) else len(str(value).encode())

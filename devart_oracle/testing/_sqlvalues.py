@@ -35,7 +35,7 @@ from ._sqlerrors import OracleError
 
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",
-    "declared_column", "inferred_column", "coercer",
+    "declared_column", "inferred_column", "coercer", "number_fits",
 ]
 
 DATE_TAG = "\x1e"
@@ -43,6 +43,8 @@ NUMBER_TAG = "\x1f"
 _INT64 = range(-(2**63), 2**63)
 _DIGITS = 15
 _EXACT = Context(prec=80)  # wider than NUMBER's 38 digits: nothing is rounded by accident
+# quantizing to a scale of up to 127 places (or -84) needs more digits still
+_SCALED = Context(prec=400, rounding=ROUND_HALF_UP)
 _DECLARED = re.compile(
     r"^(NUMBER|VARCHAR2|CHAR|DATE|TIMESTAMP|RAW)(?:\((\d+|\*)(?:,\s*(-?\d+))?\))?$", re.I)
 
@@ -192,11 +194,30 @@ def _to_number(value: object) -> int | Decimal:
     raise OracleError(932, f"NUMBER got {_type_name(value)}")
 
 
+def number_fits(value: int | Decimal, precision: int, scale: int) -> bool:
+    """Whether NUMBER(precision, scale) holds ``value``, as Oracle decides it.
+
+    The value is first rounded to the scale (a negative scale rounds to
+    tens, hundreds ...); what is left must be below ``10 ** (precision -
+    scale)`` in magnitude.
+    """
+    number = Decimal(value)
+    if not number.is_finite():
+        return False
+    limit = precision - scale
+    if number.is_zero():
+        return True
+    if number.adjusted() >= limit:  # too large before rounding: no need to round
+        return False
+    rounded = number.quantize(Decimal(1).scaleb(-scale), context=_SCALED)
+    return rounded.is_zero() or rounded.adjusted() < limit
+
+
 def _rounder(scale: int) -> Callable[[int | Decimal], int | Decimal]:
     exponent = Decimal(1).scaleb(-scale)
 
     def rounded(number: int | Decimal) -> int | Decimal:
-        value = Decimal(number).quantize(exponent, rounding=ROUND_HALF_UP, context=_EXACT)
+        value = Decimal(number).quantize(exponent, context=_SCALED)
         return int(value) if value == value.to_integral_value() else _EXACT.normalize(value)
     return rounded
 
