@@ -17,8 +17,9 @@ identifiers and comments are never touched:
 - ``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` becomes ``LIMIT m OFFSET n``;
   a trailing ``FOR UPDATE ...`` is dropped and reported, the caller takes the
   write lock instead;
-- a schema prefix naming the session's own schema (or SYS, PUBLIC) is
-  dropped: SQLite has one namespace for all users.
+- a schema prefix naming the session's own schema or its current schema
+  (or SYS, PUBLIC), quoted or not, is dropped: SQLite has one namespace for
+  all users, and would read ``"SCOTT".T`` as a table of an attached database.
 
 Each change that shows in an expression's column name is recorded, so that
 ``SELECT SYSDATE FROM DUAL`` still names its column ``SYSDATE``.
@@ -199,8 +200,7 @@ class _Rewriter:
             if body and quote_literal(body) != token.text:
                 self.names[quote_literal(body)] = token.text
         elif token.kind == "ident":
-            self.quoted.add(token.text[1:-1])
-            self.out.append(token.text)
+            return self._quoted(i)
         elif token.kind == "comment":
             self.out.append(" ")
         else:
@@ -236,17 +236,41 @@ class _Rewriter:
             upper = f'"{upper}"'
         self.out.append(upper)
 
+    def _quoted(self, i: int) -> int:
+        """``"name"``: kept as written, unless it is a schema prefix to drop."""
+        text = self.tokens[i].text
+        j = self._next(i)
+        member = self._member(j)
+        if member is not None and text[1:-1] in self.schemas:
+            return self._next(j)
+        if member is not None and member.is_word("NEXTVAL", "CURRVAL"):
+            self._sequence(text[1:-1], member)
+            return self._next(j) + 1
+        self.quoted.add(text[1:-1])
+        self.out.append(text)
+        return i + 1
+
+    def _member(self, j: int) -> Token | None:
+        """The name after the ``.`` at ``j``, if ``j`` is one."""
+        dot, member = self._at(j), self._at(self._next(j))
+        if dot is None or dot.text != "." or member is None:
+            return None
+        return member if member.kind in ("word", "ident") else None
+
     def _dotted(self, i: int, upper: str, k: int) -> int:
         """``word.next``: a schema prefix, a sequence, or a plain qualified name."""
         member = self.tokens[k]
         if upper in self.schemas and member.kind in ("word", "ident"):
             return k
         if member.is_word("NEXTVAL", "CURRVAL"):
-            function = f"(ORA_{member.text.upper()}({quote_literal(upper)}))"
-            self._emit(function, f"{upper}.{member.text.upper()}")
+            self._sequence(upper, member)
             return k + 1
         self._name(upper)
         return i + 1
+
+    def _sequence(self, name: str, member: Token) -> None:
+        function = f"(ORA_{member.text.upper()}({quote_literal(name)}))"
+        self._emit(function, f"{name}.{member.text.upper()}")
 
     def _tail(self, i: int, upper: str) -> int:
         """The clauses that end a query: FOR UPDATE, OFFSET, FETCH FIRST."""

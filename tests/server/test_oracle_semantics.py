@@ -92,3 +92,33 @@ def test_scale_above_precision_takes_only_small_fractions(k: oracledb.Cursor, ta
     k.execute(f"create table {table} (n number(2, 5))")
     k.execute(f"insert into {table} values (:1)", [Decimal("0.00099")])
     assert ora_code(k, f"insert into {table} values (:1)", [Decimal("0.001")]) == 1438
+
+
+# ---------------------------------------------------------- schema prefix
+
+
+def test_quoted_schema_prefix_is_the_session_schema(k: oracledb.Cursor, table: str) -> None:
+    upper = table.upper()
+    k.execute(f"create table {table} (x number)")
+    k.execute(f'insert into "SCOTT"."{upper}" ("X") values (1)')
+    k.execute(f'update "SCOTT"."{upper}" set "X" = "X" + 1 where "SCOTT"."{upper}"."X" = 1')
+    assert one(k, f'select count(*) from "SCOTT"."{upper}"') == 1
+    assert one(k, f'select "SCOTT"."{upper}"."X" from "SCOTT"."{upper}"') == 2
+    assert one(k, f'select count(*) from SCOTT."{upper}"') == 1
+    k.execute(f'delete from "SCOTT"."{upper}"')
+    assert k.rowcount == 1
+
+
+def test_quoted_prefix_naming_the_current_schema(k: oracledb.Cursor, table: str) -> None:
+    k.execute(f"create table {table} (x number)")
+    k.execute("alter session set current_schema = alice")
+    assert one(k, f'select count(*) from "ALICE"."{table.upper()}"') == 0
+
+
+def test_quoted_schema_and_sequence_names(k: oracledb.Cursor, table: str) -> None:
+    k.execute(f'create sequence "SCOTT"."{table.upper()}"')
+    try:
+        assert one(k, f'select "SCOTT"."{table.upper()}".nextval from dual') == 1
+        assert one(k, f'select "{table.upper()}".currval from dual') == 1
+    finally:
+        k.execute(f"drop sequence {table}")
