@@ -92,7 +92,8 @@ def _sys_context(ctx: Context) -> Callable[..., object]:
         getter = _USERENV.get(str(parameter).upper())
         if getter is None:
             raise OracleError(2003)
-        return encode(getter(ctx.info))
+        value = getter(ctx.info)
+        return None if value is None else str(value) or None  # always VARCHAR2, as in Oracle
     return sys_context
 
 

@@ -122,3 +122,19 @@ def test_quoted_schema_and_sequence_names(k: oracledb.Cursor, table: str) -> Non
         assert one(k, f'select "{table.upper()}".currval from dual') == 1
     finally:
         k.execute(f"drop sequence {table}")
+
+
+# ----------------------------------------------------------- SYS_CONTEXT
+
+
+@pytest.mark.parametrize("parameter", ["SID", "SESSIONID", "SESSION_USER", "SERVICE_NAME"])
+def test_sys_context_is_varchar2(k: oracledb.Cursor, parameter: str) -> None:
+    value = one(k, f"select sys_context('USERENV', '{parameter}') from dual")
+    assert isinstance(value, str)
+    assert k.description is not None
+    assert k.description[0][1] is oracledb.DB_TYPE_VARCHAR
+
+
+def test_sys_context_sid_is_the_session_sid(k: oracledb.Cursor, wire_server: OracleTestServer) -> None:
+    sid = one(k, "select sys_context('USERENV', 'SID') from dual")
+    assert int(str(sid)) in [info.sid for info in wire_server.sessions]

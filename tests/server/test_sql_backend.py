@@ -116,7 +116,7 @@ def test_bare_keywords_inside_literals_and_identifiers_stay_text(s: SqlSession) 
 
 
 @pytest.mark.parametrize(("parameter", "expected"), [
-    ("SID", 1), ("sessionid", 1), ("SESSION_USER", "SCOTT"), ("CURRENT_SCHEMA", "SCOTT"),
+    ("SID", "1"), ("sessionid", "1"), ("SESSION_USER", "SCOTT"), ("CURRENT_SCHEMA", "SCOTT"),
     ("SERVICE_NAME", "FREEPDB1"), ("MODULE", "mod"), ("ACTION", "act"),
     ("CLIENT_IDENTIFIER", "cid"), ("HOST", "box"),
 ])
@@ -125,9 +125,9 @@ def test_sys_context_userenv(s: SqlSession, parameter: str, expected: object) ->
     assert one(s, "SELECT SYS_CONTEXT('USERENV', :p) FROM DUAL", (parameter,)) == expected
 
 
-def test_sys_context_numbers_are_numbers_and_unknowns_fail(s: SqlSession) -> None:
+def test_sys_context_is_always_varchar2_and_unknowns_fail(s: SqlSession) -> None:
     result = s.execute("SELECT sys_context('userenv', 'SID') sid FROM dual")
-    assert result.columns is not None and result.columns[0].type == "NUMBER"
+    assert result.columns is not None and result.columns[0].type == "VARCHAR2"
     assert one(s, "SELECT SYS_CONTEXT('MYCTX', 'X') FROM DUAL") is None
     assert ora(2003, s.execute, "SELECT SYS_CONTEXT('USERENV', 'NOPE') FROM DUAL").text == (
         "ORA-02003: invalid USERENV parameter")
