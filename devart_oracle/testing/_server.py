@@ -76,7 +76,8 @@ class OracleTestServer:
         self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
         self._registry = SessionRegistry()
         self._watcher = CancelWatcher(self._registry)
-        self._database = Database(database, sessions=self._registry.sessions, kill=self._kill)
+        self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
+                                  users=self._verifiers.keys())
         self._lock = threading.Lock()
         self._threads: set[threading.Thread] = set()
         self._listener: socket.socket | None = None

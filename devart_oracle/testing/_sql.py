@@ -46,7 +46,7 @@ import sqlite3
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TypeVar
 
 from ._sqlcatalog import SESSION_SETUP, Sequences, SessionInfo, create_schema, v_session_rows
@@ -65,6 +65,7 @@ __all__ = ["SessionInfo", "OracleError", "Column", "Result", "Database", "SqlSes
 DEFAULT_LOCK_TIMEOUT = 5.0
 _BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; _begin() loops around it
 _PEEK = 64
+_BUILTIN_USERS = frozenset({"SYS", "SYSTEM"})
 _T = TypeVar("_T")
 
 
@@ -78,12 +79,15 @@ class Database:
         kill: ends the session (sid, serial#); False if there is none.
         lock_timeout: seconds a change waits for another session's
             uncommitted change before ORA-00054.
+        users: the user names (upper case) that ALTER SESSION SET
+            CURRENT_SCHEMA accepts, besides SYS and SYSTEM; None accepts any.
     """
 
     def __init__(self, path: str | None = None, *,
                  sessions: Callable[[], list[SessionInfo]] = list,
                  kill: Callable[[int, int], bool] = lambda sid, serial: False,
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 users: Collection[str] | None = None) -> None:
         self._temporary = path is None
         if path is None:
             handle, path = tempfile.mkstemp(prefix="devart-oracle-", suffix=".sqlite")
@@ -92,6 +96,7 @@ class Database:
         self.sessions = sessions
         self.kill = kill
         self.lock_timeout = lock_timeout
+        self.users = None if users is None else frozenset(users) | _BUILTIN_USERS
         self.generation = 0  # bumped by every DDL: cached descriptions go stale
         self._lock = threading.Lock()
         self._open: weakref.WeakSet[SqlSession] = weakref.WeakSet()
@@ -101,6 +106,10 @@ class Database:
 
     def __repr__(self) -> str:
         return f"<Database {self.path!r} sessions={len(self._open)}>"
+
+    def user_exists(self, name: str) -> bool:
+        """Whether ``name`` is a user (so a schema) of this database."""
+        return self.users is None or name in self.users
 
     def connect(self) -> sqlite3.Connection:
         """A new SQLite connection to the file, in explicit-transaction mode."""
@@ -339,7 +348,7 @@ class SqlSession:
             if kind == "savepoint":
                 self._link.execute("SAVEPOINT " + _last_name(tokens))
         elif kind == "session":
-            alter_session(tokens, self.info)
+            alter_session(tokens, self.info, self._db.user_exists)
         elif kind == "system":
             alter_system(tokens, self)
 

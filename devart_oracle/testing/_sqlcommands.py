@@ -38,11 +38,13 @@ class Host(Protocol):
 
 # ----------------------------------------------------------- ALTER SESSION
 
-def alter_session(tokens: tuple[Token, ...], info: SessionInfo) -> None:
+def alter_session(tokens: tuple[Token, ...], info: SessionInfo,
+                  user_exists: Callable[[str], bool] = lambda name: True) -> None:
     """Run ``ALTER SESSION``: CURRENT_SCHEMA and TIME_ZONE are kept, the rest ignored.
 
     Raises:
-        OracleError: ORA-00922 for a malformed SET.
+        OracleError: ORA-00922 for a malformed SET, ORA-01435 for a
+            CURRENT_SCHEMA that ``user_exists`` does not know.
     """
     words = significant(tokens)[2:]
     if not words or not words[0].is_word("SET"):
@@ -51,11 +53,14 @@ def alter_session(tokens: tuple[Token, ...], info: SessionInfo) -> None:
     if len(settings) < 3 or len(settings) % 3 or any(t.text != "=" for t in settings[1::3]):
         raise OracleError(922)
     for name, value in zip(settings[0::3], settings[2::3]):
-        _setting(name.text.upper(), value, info)
+        _setting(name.text.upper(), value, info, user_exists)
 
 
-def _setting(name: str, value: Token, info: SessionInfo) -> None:
+def _setting(name: str, value: Token, info: SessionInfo,
+             user_exists: Callable[[str], bool]) -> None:
     if name == "CURRENT_SCHEMA":
+        if not user_exists(name_of(value)):
+            raise OracleError(1435)
         info.current_schema = name_of(value)
     elif name == "TIME_ZONE":
         info.time_zone = literal_body(value) if "string" in value.kind else value.text.upper()

@@ -54,6 +54,7 @@ _TEXTS = {
     1407: "cannot update %s to NULL",
     1418: "specified index does not exist",
     1426: "numeric overflow",
+    1435: "user does not exist",
     1438: "value larger than specified precision allowed for this column",
     1465: "invalid hex number",
     1489: "result of string concatenation is too long",

@@ -138,3 +138,15 @@ def test_sys_context_is_varchar2(k: oracledb.Cursor, parameter: str) -> None:
 def test_sys_context_sid_is_the_session_sid(k: oracledb.Cursor, wire_server: OracleTestServer) -> None:
     sid = one(k, "select sys_context('USERENV', 'SID') from dual")
     assert int(str(sid)) in [info.sid for info in wire_server.sessions]
+
+
+# -------------------------------------------------------- current schema
+
+
+def test_current_schema_must_name_a_user(k: oracledb.Cursor) -> None:
+    assert ora_code(k, "alter session set current_schema = nosuchuser") == 1435
+    assert one(k, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "SCOTT"
+    k.execute("alter session set current_schema = alice")
+    assert one(k, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "ALICE"
+    k.execute("alter session set current_schema = sys")
+    assert one(k, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "SYS"
