@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="SQLite file to keep data in (default: a temporary file)")
     serve.add_argument("--logon-delay", type=float, default=0.0, metavar="SECONDS",
                        help="seconds added to each logon")
+    serve.add_argument("--connect-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="seconds a client has to log on before it is disconnected (default 60)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log sessions and faults")
     return parser
 
@@ -58,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: done.set())
     users = dict(args.user)
     with OracleTestServer(users, args.service, host=args.host, port=args.port,
-                          database=args.database, sid=args.sid, logon_delay=args.logon_delay) as server:
+                          database=args.database, sid=args.sid, logon_delay=args.logon_delay,
+                          connect_timeout=args.connect_timeout) as server:
         print(f"listening on {server.dsn}", flush=True)
         for name in users:
             print(f"  python-oracledb: user={name!r} dsn={server.dsn!r}")

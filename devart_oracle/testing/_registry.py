@@ -27,6 +27,7 @@ class Member(Protocol):
 
     info: SessionInfo | None
     busy_since: float
+    connected_at: float
 
     def kill(self) -> None: ...
 
@@ -93,6 +94,11 @@ class SessionRegistry:
         if info is None or (serial is not None and info.serial != serial):
             return None
         return member
+
+    def not_logged_on(self, cutoff: float) -> list[Member]:
+        """Connections accepted at or before ``cutoff`` that have not logged on."""
+        with self._lock:
+            return [m for m in self._members if m.info is None and m.connected_at <= cutoff]
 
     def busy(self) -> list[Member]:
         """Connections that are running a call."""

@@ -24,7 +24,7 @@ from ._listener import Descriptor
 from ._registry import Member, SessionRegistry
 from ._logon import Identity
 from ._session import Session
-from ._watcher import CancelWatcher
+from ._watcher import SessionWatcher
 
 if TYPE_CHECKING:
     from ._sql import SessionInfo, SqlSession
@@ -33,6 +33,7 @@ __all__ = ["OracleTestServer"]
 
 log = logging.getLogger("devart_oracle.testing")
 
+DEFAULT_CONNECT_TIMEOUT = 60.0
 _BACKLOG = 512
 _JOIN_TIMEOUT = 10.0
 _VERSION_19_3 = str((19 << 24) | (3 << 16))
@@ -52,6 +53,8 @@ class OracleTestServer:
         database: path of the SQLite file; None uses a temporary file.
         sid: an instance SID accepted in CONNECT_DATA=(SID=..).
         logon_delay: seconds added to each logon, to mimic a remote database.
+        connect_timeout: seconds a client has, from connecting, to log on;
+            then the connection is closed and logged. None waits forever.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class OracleTestServer:
         database: str | None = None,
         sid: str | None = None,
         logon_delay: float = 0.0,
+        connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
     ) -> None:
         from ._sql import Database
 
@@ -71,11 +75,12 @@ class OracleTestServer:
         self.service_name = service_name
         self.sid = sid
         self.logon_delay = logon_delay
+        self.connect_timeout = connect_timeout
         self._port = port
         self._users = dict(users)
         self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
         self._registry = SessionRegistry()
-        self._watcher = CancelWatcher(self._registry)
+        self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
                                   users=self._verifiers.keys())
         self._lock = threading.Lock()
@@ -157,7 +162,7 @@ class OracleTestServer:
                 target=self._accept_loop, args=(listener, self._wakeup[0]),
                 name=f"oracle-listener-{self._port}", daemon=True)
             self._acceptor.start()
-            self._watcher.start(f"oracle-cancel-watcher-{self._port}")
+            self._watcher.start(f"oracle-session-watcher-{self._port}")
         log.info("oracle test server listening on %s:%d/%s", self.host, self._port, self.service_name)
 
     def stop(self) -> None:

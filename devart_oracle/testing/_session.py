@@ -104,6 +104,7 @@ class Session:
         self.info: SessionInfo | None = None
         self.sql: SqlSession | None = None
         self.busy_since = 0.0
+        self.connected_at = time.monotonic()
         self.interrupted = False
         self.calls = CallRunner(self)
         self.logon = LogonCalls(self)

@@ -1,4 +1,4 @@
-"""The cancel watcher: notices ``conn.cancel()`` while a session runs SQL.
+"""The session watcher: cancels for busy sessions, a deadline for logons.
 
 A session thread that runs SQL does not read its socket, so it cannot see
 the MARKER that python-oracledb sends in-band to cancel the call. One
@@ -6,6 +6,12 @@ watcher thread per server looks, every ``interval`` seconds, at the
 sessions that have been busy at least that long and asks each to peek at its
 socket (``Session.poll_interrupt``). Short calls never pay for this: being
 busy costs a session two attribute writes.
+
+The same thread enforces the inbound connect timeout, as Oracle's
+``SQLNET.INBOUND_CONNECT_TIMEOUT`` does: a connection that has not logged
+on within ``connect_timeout()`` seconds of being accepted (one that never
+sends anything, or stops half way through the handshake) is closed and
+logged, so that it does not hold its thread until the server stops.
 """
 
 from __future__ import annotations
@@ -13,19 +19,30 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from ._registry import SessionRegistry
 
-__all__ = ["CancelWatcher"]
+__all__ = ["SessionWatcher"]
 
 log = logging.getLogger("devart_oracle.testing")
 
 
-class CancelWatcher:
-    """Polls the busy sessions of a registry for interrupts."""
+class SessionWatcher:
+    """Polls a registry's busy sessions for interrupts and its logons for deadlines.
 
-    def __init__(self, registry: SessionRegistry, interval: float = 0.02) -> None:
+    Args:
+        registry: the server's connections.
+        connect_timeout: gives the seconds a connection has to log on
+            (None: no limit); read on every pass, so it may change.
+        interval: seconds between passes.
+    """
+
+    def __init__(self, registry: SessionRegistry,
+                 connect_timeout: Callable[[], float | None] = lambda: None,
+                 interval: float = 0.02) -> None:
         self._registry = registry
+        self._connect_timeout = connect_timeout
         self._interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -44,11 +61,25 @@ class CancelWatcher:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            deadline = time.monotonic() - self._interval
-            for member in self._registry.busy():
-                since = member.busy_since
-                if since and since <= deadline:
-                    try:
-                        member.poll_interrupt()
-                    except Exception:
-                        log.exception("cancel watcher: polling %r failed", member)
+            self._poll_busy()
+            self._close_late_logons()
+
+    def _poll_busy(self) -> None:
+        deadline = time.monotonic() - self._interval
+        for member in self._registry.busy():
+            since = member.busy_since
+            if since and since <= deadline:
+                try:
+                    member.poll_interrupt()
+                except Exception:
+                    log.exception("session watcher: polling %r failed", member)
+
+    def _close_late_logons(self) -> None:
+        timeout = self._connect_timeout()
+        if timeout is None:
+            return
+        for member in self._registry.not_logged_on(time.monotonic() - timeout):
+            log.warning("connection %r did not log on within %.1f s of connecting; closing it",
+                        member, timeout)
+            member.kill()
+            self._registry.leave(member)

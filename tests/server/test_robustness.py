@@ -6,6 +6,7 @@ import logging
 import socket
 import struct
 import time
+from collections.abc import Iterator
 
 import oracledb
 import pytest
@@ -172,3 +173,40 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+
+@pytest.fixture
+def impatient_server() -> Iterator[OracleTestServer]:
+    """A server that gives clients 0.3 s to log on."""
+    with OracleTestServer(users={"scott": "tiger"}, connect_timeout=0.3) as server:
+        yield server
+
+
+def test_a_silent_connection_is_closed_after_the_connect_timeout(
+        impatient_server: OracleTestServer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, "devart_oracle.testing")
+    with _raw(impatient_server) as silent, _raw(impatient_server) as halfway:
+        halfway.sendall(_connect_packet(impatient_server.service_name))
+        assert halfway.recv(8)[4] == ACCEPT  # accepted, but never logs on
+        started = time.monotonic()
+        assert _closed_by_server(silent)
+        assert _closed_by_server(halfway)
+        assert time.monotonic() - started < 3
+    _wait_for(lambda: len(impatient_server._registry) == 0)
+    assert sum("did not log on within 0.3 s" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_the_connect_timeout_spares_logged_on_sessions(impatient_server: OracleTestServer) -> None:
+    with oracledb.connect(user="scott", password="tiger", dsn=impatient_server.dsn) as conn:
+        time.sleep(0.6)
+        conn.ping()
+        assert len(impatient_server.sessions) == 1
+
+
+def test_the_connect_timeout_can_be_turned_off(impatient_server: OracleTestServer) -> None:
+    impatient_server.connect_timeout = None
+    with _raw(impatient_server) as silent:
+        silent.settimeout(0.6)
+        with pytest.raises(TimeoutError):
+            silent.recv(1)
+    assert len(impatient_server._registry) == 1
