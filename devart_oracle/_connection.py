@@ -21,12 +21,23 @@ from .pool._physical import is_fatal
 
 __all__ = ["AsyncConnection", "Connection"]
 
-#: Session attributes that python-oracledb lets us read back.
-_READABLE = ("autocommit", "call_timeout")
+#: Session attributes a handle lets callers set, as python-oracledb does:
+#: name -> readable. What a borrower sets is put back before the session
+#: returns to its pool (write-only ones are reset to None).
+_SESSION_ATTRIBUTES = {
+    "autocommit": True, "call_timeout": True, "current_schema": True, "external_name": True,
+    "internal_name": True, "inputtypehandler": True, "outputtypehandler": True, "stmtcachesize": True,
+    "action": False, "client_identifier": False, "clientinfo": False, "dbop": False,
+    "econtext_id": False, "module": False,
+}
+#: Changed, these cannot be put back without a round trip: the session is logged off instead.
+_UNRESTORABLE = frozenset({"current_schema"})
 
 
 class _Releaser(Protocol):
     def release(self, entry: Entry, healthy: bool = True, tag: str | None = None) -> Any: ...
+
+    def orphan(self, entry: Entry, clean: bool) -> None: ...
 
 
 def _closed_error() -> InterfaceError:
@@ -63,11 +74,16 @@ class _Handle:
         return conn
 
     def cursor(self, *args: Any, **kwargs: Any) -> Any:
-        """Open a python-oracledb cursor, closed with this handle."""
+        """Open a python-oracledb cursor, closed with this handle.
+
+        The cursor keeps the handle alive, so ``connect(...).cursor()`` works
+        for as long as the cursor is used.
+        """
         cursor = self._live().cursor(*args, **kwargs)
         if self._cursors is None:
             self._cursors = weakref.WeakSet()
         self._cursors.add(cursor)
+        cursor._devart_handle = self
         return cursor
 
     @property
@@ -80,48 +96,13 @@ class _Handle:
         """The database version."""
         return str(self._live().version)
 
-    @property
-    def autocommit(self) -> bool:
-        """Whether every statement commits by itself."""
-        return bool(self._live().autocommit)
-
-    @autocommit.setter
-    def autocommit(self, value: bool) -> None:
-        self._set("autocommit", value)
-
-    @property
-    def call_timeout(self) -> int:
-        """Milliseconds a round trip may take (0 = no limit)."""
-        return int(self._live().call_timeout)
-
-    @call_timeout.setter
-    def call_timeout(self, value: int) -> None:
-        self._set("call_timeout", value)
-
-    # python-oracledb's end-to-end attributes are write-only; so are ours.
-    client_identifier = property(
-        lambda self: _write_only("client_identifier"),
-        lambda self, value: self._set("client_identifier", value),
-        doc="End-to-end client identifier (write-only).",
-    )
-    module = property(
-        lambda self: _write_only("module"),
-        lambda self, value: self._set("module", value),
-        doc="End-to-end module name (write-only).",
-    )
-    action = property(
-        lambda self: _write_only("action"),
-        lambda self, value: self._set("action", value),
-        doc="End-to-end action name (write-only).",
-    )
-
     def _set(self, name: str, value: Any) -> None:
         """Change a session attribute, remembering its value to restore on release."""
         conn = self._live()
         if self._pool is not None:
             saved = self._saved if self._saved is not None else {}
             if name not in saved:
-                saved[name] = getattr(conn, name) if name in _READABLE else None
+                saved[name] = getattr(conn, name) if _SESSION_ATTRIBUTES[name] else None
             self._saved = saved
         setattr(conn, name, value)
 
@@ -151,10 +132,28 @@ class _Handle:
                 pass
         return conn
 
-    def _restore(self, conn: Any) -> None:
-        for name, value in (self._saved or {}).items():
+    def _restore(self, conn: Any) -> bool:
+        """Put back what the borrower changed; False when that cannot be done."""
+        saved, self._saved = self._saved or {}, None
+        if not _UNRESTORABLE.isdisjoint(saved):
+            return False
+        for name, value in saved.items():
             setattr(conn, name, value)
-        self._saved = None
+        return True
+
+    def __del__(self) -> None:
+        # Collected without close(). The collector may run anywhere, even in
+        # this thread while it holds the pool's lock: so no lock and no I/O
+        # here. Its cursors are gone (each kept the handle alive); a session
+        # with nothing to undo goes back to the pool, any other is logged off.
+        conn = self._conn
+        if conn is not None and self._pool is not None and self._entry is not None:
+            self._conn = None
+            try:
+                clean = not (self._fatal or self._saved or conn.transaction_in_progress) and conn.is_healthy()
+            except Exception:
+                clean = False
+            self._pool.orphan(self._entry, bool(clean))
 
 
 class Connection(_Handle):
@@ -199,25 +198,18 @@ class Connection(_Handle):
         try:
             if conn.transaction_in_progress:
                 conn.rollback()
-            if self._saved:
-                self._restore(conn)
+            if self._saved and not self._restore(conn):
+                return False
             return bool(conn.is_healthy())
         except Error:
             return False
 
     def __enter__(self) -> Connection:
+        self._live()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def __del__(self) -> None:
-        # A handle dropped without close() still gives its session back.
-        if self._conn is not None and self._pool is not None:
-            try:
-                self.close()
-            except Exception:
-                pass
 
 
 class AsyncConnection(_Handle):
@@ -263,24 +255,29 @@ class AsyncConnection(_Handle):
         try:
             if conn.transaction_in_progress:
                 await conn.rollback()
-            if self._saved:
-                self._restore(conn)
+            if self._saved and not self._restore(conn):
+                return False
             return bool(conn.is_healthy())
         except Error:
             return False
 
     async def __aenter__(self) -> AsyncConnection:
+        self._live()
         return self
-
-    def __del__(self) -> None:
-        # Dropped without close(): it cannot be rolled back from here, so it
-        # is logged off; that frees its slot in the pool either way.
-        if self._conn is not None and self._pool is not None and self._entry is not None:
-            self._conn = None
-            try:
-                self._pool.release(self._entry, False)
-            except Exception:  # no running loop to log off from: the slot is free already
-                pass
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+def _session_attribute(name: str, readable: bool) -> property:
+    def get(handle: _Handle) -> Any:
+        return getattr(handle._live(), name) if readable else _write_only(name)
+
+    def set_(handle: _Handle, value: Any) -> None:
+        handle._set(name, value)
+
+    return property(get, set_, doc=f"python-oracledb's {name}{'' if readable else ' (write-only)'}; reset on release.")
+
+
+for _name, _readable in _SESSION_ATTRIBUTES.items():
+    setattr(_Handle, _name, _session_attribute(_name, _readable))

@@ -253,7 +253,12 @@ class PoolCore:
         self._caller_opening = 0
         self._waiters: deque[Waiter] = deque()
         self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
-        self._backing_off: set[Key] = set()  # keys with a retry pending
+        # Keys whose background opens are paused: True while a retry is
+        # pending, False when the database refused the logon (bad password,
+        # locked account): then only a new caller tries again, so a typo
+        # cannot lock an account by retrying in the background.
+        self._paused: dict[Key, bool] = {}
+        self._stalled = False  # a checkout's ping failed since the last validator pass
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
 
@@ -307,6 +312,12 @@ class PoolCore:
         if self.closed:
             return Actions(refuse=Refusal.CLOSED)
         entry = self._take_idle(key, tag, matchany)
+        if entry is not None and entry.suspect and self._stalled:
+            # A ping already failed: the validator checks the rest, callers
+            # do not wait on one doubtful session after another.
+            self._idle[key].append(entry)
+            self._idle_n += 1
+            entry = None
         if entry is not None:
             entry.leases += 1
             self._busy.add(entry)
@@ -340,6 +351,8 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
+        if self._paused.get(key) is False:
+            del self._paused[key]  # refused before: a new caller tries again
         waiter = Waiter(key, tag, matchany, now)
         self._waiters.append(waiter)
         return Actions(wait=waiter).merge(self._grow())
@@ -367,11 +380,11 @@ class PoolCore:
         return actions
 
     def _key_to_open(self) -> Key:
-        """The key of the first waiter whose opens are not backing off (or _NONE)."""
-        if not self._backing_off:
+        """The key of the first waiter whose opens are not paused (or _NONE)."""
+        if not self._paused:
             return self._waiters[0].key
         for waiter in self._waiters:
-            if waiter.key not in self._backing_off:
+            if waiter.key not in self._paused:
                 return waiter.key
         return _NONE
 
@@ -393,6 +406,8 @@ class PoolCore:
         """Record a newly opened session; a caller's session is leased to it."""
         entry = Entry(conn, key, now)
         self.created += 1
+        if self._paused.get(key) is False:
+            del self._paused[key]  # that logon works now
         if for_caller:
             self._caller_opening -= 1
             if self.closed:
@@ -405,32 +420,38 @@ class PoolCore:
         actions = self._return(entry, now)
         return entry, actions.merge(self._grow()).merge(self.replenish())
 
-    def open_failed(self, error: BaseException | None = None, for_caller: bool = False, key: Key = None) -> Actions:
+    def open_failed(
+        self, error: BaseException | None = None, for_caller: bool = False, key: Key = None, retry: bool = True
+    ) -> Actions:
         """Record a failed open; a background failure reaches waiting callers.
 
         Only waiters of the failed key hear of it. When nothing else can serve
         them (no session busy, none being opened) they all get the error at
         once; otherwise only the oldest one does, and the rest keep waiting
         for a release. Opens for that key then back off, with one retry
-        pending at a time; other keys are not held up.
+        pending at a time; other keys are not held up. With ``retry=False``
+        (the database refused the logon itself) every waiter of the key gets
+        the error and nothing is retried until a new caller asks.
         """
+        if not retry:
+            self._paused[key] = False
         if for_caller:
             self._caller_opening -= 1
             return Actions()
         self._opening -= 1
-        failed = self._failing_waiters(key)
+        failed = self._failing_waiters(key, everyone=not retry)
         for waiter in failed:
             waiter.error = error
         actions = Actions(wake=failed)
-        if key not in self._backing_off:
-            self._backing_off.add(key)
+        if key not in self._paused:
+            self._paused[key] = True
             failures = self._failures[key] = self._failures.get(key, 0) + 1
             actions.retry_after, actions.retry_key = backoff(failures), key
         return actions.merge(self._grow())
 
-    def _failing_waiters(self, key: Key) -> list[Waiter]:
+    def _failing_waiters(self, key: Key, everyone: bool) -> list[Waiter]:
         mine = [waiter for waiter in self._waiters if waiter.key == key]
-        if self._busy or self._opening:
+        if not everyone and (self._busy or self._opening):
             mine = mine[:1]
         for waiter in mine:
             self._waiters.remove(waiter)
@@ -441,6 +462,7 @@ class PoolCore:
         if entry not in self._busy:  # a forced close logged it off already
             return Actions()
         self._busy.remove(entry)
+        self._stalled = True
         self._mark_suspect()
         actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
         return actions.merge(self._grow())
@@ -534,14 +556,15 @@ class PoolCore:
     def replenish(self) -> Actions:
         """Open sessions in the background until ``min`` are open or opening."""
         deficit = self.settings.min - self._total()
-        if self.closed or deficit <= 0 or None in self._backing_off:
+        if self.closed or deficit <= 0 or None in self._paused:
             return Actions()
         self._opening += deficit
         return Actions(spawn=[None] * deficit)
 
     def retry(self, key: Key = None) -> Actions:
         """After a backoff of ``key``: open again what waiters and ``min`` still need."""
-        self._backing_off.discard(key)
+        if self._paused.get(key) is True:
+            del self._paused[key]
         return self._grow().merge(self.replenish())
 
     def tick(self, now: float, check_after: float) -> Actions:
@@ -554,6 +577,7 @@ class PoolCore:
         """
         close: list[tuple[Entry, Reason]] = []
         check: list[Entry] = []
+        self._stalled = False  # every suspect session is checked now
         spare = self._total() - self.settings.min
         for key, stack in self._idle.items():
             keep = []

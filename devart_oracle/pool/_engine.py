@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -80,9 +81,16 @@ class PoolEngine:
         *,
         clock: Callable[[], float] = time.monotonic,
         on_suspect: Callable[[], None] = lambda: None,
+        refused: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self.core = PoolCore(settings)
         self.clock = clock
+        self.refused = refused  # True for a logon the database refused: never retried in the background
+        # Sessions of handles the garbage collector found unclosed. __del__
+        # may run while this very thread holds the lock, so it only appends
+        # here (atomic, no lock); the next release, checkout or validator
+        # pass logs them off.
+        self.orphans: deque[tuple[Entry, bool]] = deque()
         self.lock = threading.Lock()
         self.error = error
         self.on_suspect = on_suspect
@@ -103,6 +111,8 @@ class PoolEngine:
 
     def checkout(self, key: Hashable, tag: str | None, matchany: bool) -> Actions:
         """Ask the core for a session (the fast path: no generator, no I/O)."""
+        if self.orphans:
+            self.call(self._adopt)
         with self.lock:
             return self.core.checkout(self.clock(), key, tag, matchany)
 
@@ -110,8 +120,27 @@ class PoolEngine:
         """Give a borrowed session back (healthy=False logs it off)."""
         with self.lock:
             actions = self.core.checkin(entry, self.clock(), healthy, tag)
+            if self.orphans:
+                actions.merge(self._adopt())
         if actions.background:
             self.run(actions)
+
+    def orphan(self, entry: Entry, clean: bool) -> None:
+        """A handle was collected without close(): take its session back soon
+        (``clean=False``: log it off).
+
+        Safe from ``__del__`` at any point, even under this pool's lock.
+        """
+        self.orphans.append((entry, clean))
+
+    def _adopt(self) -> Actions:
+        """Take the orphans' sessions back (under the lock)."""
+        actions = Actions()
+        now = self.clock()
+        while self.orphans:
+            entry, clean = self.orphans.popleft()
+            actions.merge(self.core.checkin(entry, now, clean, entry.tag))
+        return actions
 
     def drop(self, entry: Entry) -> None:
         """Log a borrowed session off for good and free its slot."""
@@ -151,8 +180,8 @@ class PoolEngine:
     def _open_for_caller(self, key: Hashable) -> Steps:
         try:
             conn = yield Open(key)
-        except BaseException:
-            self.call(self.core.open_failed, None, True)
+        except BaseException as exc:
+            self.call(self.core.open_failed, None, True, key, not self.refused(exc))
             raise
         with self.lock:
             entry, actions = self.core.admit(conn, self.clock(), key, for_caller=True)
@@ -186,7 +215,7 @@ class PoolEngine:
         try:
             conn = yield Open(key)
         except Exception as exc:
-            self.call(self.core.open_failed, exc, False, key)
+            self.call(self.core.open_failed, exc, False, key, not self.refused(exc))
             return None
         with self.lock:
             _, actions = self.core.admit(conn, self.clock(), key)
@@ -196,7 +225,7 @@ class PoolEngine:
     def tick(self, check_after: float) -> Steps:
         """One validator pass: expire, ping idle sessions outside the lock, refill."""
         with self.lock:
-            actions = self.core.tick(self.clock(), check_after)
+            actions = self.core.tick(self.clock(), check_after).merge(self._adopt())
         self.run(actions)
         pending = list(reversed(actions.check))
         try:

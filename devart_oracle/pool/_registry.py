@@ -289,14 +289,30 @@ class _Registry:
         """
         self._lock = threading.Lock()
         for pool in self.validator.pools():
-            _INHERITED.extend(pool.reset_after_fork())
+            for conn in pool.reset_after_fork():
+                _disown(conn)
         self._partitions = {}
         self.validator.reset_after_fork()
 
 
-#: Sessions inherited from a parent process. Kept referenced for good: letting
-#: python-oracledb collect them would log the parent's sessions off.
+#: The insides of sessions inherited from a parent process, kept referenced
+#: for good so that nothing of theirs is finalized in the child.
 _INHERITED: list[Any] = []
+
+
+def _disown(conn: Any) -> None:
+    """Make an inherited python-oracledb connection unusable in this process
+    without logging its session off: the session is the parent's.
+
+    python-oracledb logs off in ``Connection.__del__`` when the connection
+    still has its implementation object; detached, it sends nothing (and any
+    use raises its own "not connected" error). Thin mode only: the Oracle
+    Client of thick mode is not fork-safe in any case.
+    """
+    impl = getattr(conn, "_impl", None)
+    if impl is not None:
+        _INHERITED.append(impl)
+        conn._impl = None
 
 
 def _check_sizes(label: str, config: PoolConfig) -> None:

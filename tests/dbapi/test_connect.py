@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
+import threading
+import time
 import sys
 import textwrap
 
@@ -108,11 +111,79 @@ def test_wrong_password_is_ora_01017(registry, oracle_server):
     assert "wrong" not in str(info.value)
 
 
+def _sid(conn) -> str:
+    cursor = conn.cursor()
+    cursor.execute("select sys_context('USERENV', 'SID') from dual")
+    return str(cursor.fetchone()[0])
+
+
 def test_dropped_handle_returns_its_session(registry, private_server):
     text = private_server.connection_string("scott")
     conn = connect(text)
+    sid = _sid(conn)
     del conn
-    assert wait_for(lambda: connection_pool.stats()[0].idle == 1)
+    gc.collect()
+    again = connect(text)  # the next checkout takes the dropped session back first
+    assert _sid(again) == sid
+    assert (connection_pool.stats()[0].busy, connection_pool.stats()[0].opened) == (1, 1)
+    again.close()
+
+
+def test_dropped_handle_with_an_open_transaction_is_logged_off(registry, private_server):
+    text = private_server.connection_string("scott")
+    conn = connect(text)
+    conn.cursor().execute("create table dropped_tx (x number)")
+    conn.cursor().execute("insert into dropped_tx values (1)")
+    del conn
+    gc.collect()
+    again = connect(text)
+    cursor = again.cursor()
+    cursor.execute("select count(*) from dropped_tx")
+    assert cursor.fetchone() == (0,)  # not the same session: the logoff rolled it back
+    assert connection_pool.stats()[0].destroyed["invalid"] == 1
+    again.close()
+    assert wait_for(lambda: len(private_server.sessions) == 1)
+
+
+def test_a_cursor_keeps_its_handle_and_session(registry, private_server):
+    cursor = connect(private_server.connection_string("scott")).cursor()
+    gc.collect()
+    cursor.execute("select 1 from dual")
+    assert cursor.fetchone() == (1,)
+
+
+def test_collector_inside_the_pool_lock_does_not_deadlock(registry, private_server):
+    # Dropped handles in reference cycles, collected while a thread holds the
+    # partition's lock (core calls allocate): __del__ must take no lock.
+    class Holder:
+        def __init__(self, conn) -> None:
+            self.conn, self.me = conn, self
+
+    text = private_server.connection_string("scott")
+    threshold = gc.get_threshold()
+    deadline = time.monotonic() + 2.0
+    done = []
+
+    def work(n: int) -> None:
+        while time.monotonic() < deadline:
+            if n % 2:
+                Holder(connect(text))
+            else:
+                connect(text).close()
+        done.append(n)
+
+    gc.set_threshold(5, 1, 1)
+    try:
+        threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    finally:
+        gc.set_threshold(*threshold)
+    assert sorted(done) == [0, 1, 2, 3], "a thread hung"
+    gc.collect()
+    connect(text).close()  # takes the orphans back
     assert connection_pool.stats()[0].busy == 0
 
 
@@ -155,6 +226,35 @@ def test_interpreter_exits_cleanly_with_pooled_sessions(private_server):
     assert result.returncode == 0 and result.stdout.strip() == "pooled", result.stderr
     assert "Traceback" not in result.stderr
     assert wait_for(lambda: not private_server.sessions)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_that_exits_normally_leaves_the_parents_sessions_alone(private_server):
+    result = run_python(
+        f"""
+        import os, sys
+        import devart_oracle
+        devart_oracle.connection_pool.enabled = True
+        text = {private_server.connection_string("scott")!r}
+        busy = devart_oracle.connect(text)
+        devart_oracle.connect(text).close()  # one idle session too
+        pid = os.fork()
+        if pid == 0:
+            try:
+                busy.cursor()
+            except devart_oracle.Error:
+                pass  # the parent's session is not the child's to use
+            sys.exit(0)  # a normal exit: interpreter shutdown, finalizers and all
+        os.waitpid(pid, 0)
+        cursor = busy.cursor()
+        cursor.execute("select 1 from dual")
+        idle = devart_oracle.connect(text)
+        other = idle.cursor()
+        other.execute("select 2 from dual")
+        print(cursor.fetchone()[0], other.fetchone()[0])
+        """
+    )
+    assert result.returncode == 0 and result.stdout.split() == ["1", "2"], result.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

@@ -70,14 +70,30 @@ def test_ping_interval(interval, idle_for, ping):
     assert core.checkout(100.0 + idle_for).ping is ping
 
 
-def test_failed_ping_logs_off_and_caller_tries_the_next():
+def test_failed_ping_logs_off_and_leaves_the_rest_to_the_validator():
     core = PoolCore(PoolSettings(max_idle=10, ping_interval=0.0))
     a, b = fill(core, 2)
     first = core.checkout(1.0).lease
     actions = core.ping_failed(first, 1.0)
-    assert actions.close == [(first, Reason.INVALID)]
-    assert core.checkout(1.0).lease is a
-    assert core.opened == 1
+    assert actions.close == [(first, Reason.INVALID)] and actions.check_soon
+    # No caller pings one doubtful session after another (a stalled network
+    # would make each wait out a ping timeout): it opens a new one.
+    assert core.checkout(1.0).open_now
+    assert core.tick(1.0, check_after=60.0).check == [a]  # the validator checks it at once
+    core.checked(a, 1.1, alive=True)
+    assert core.checkout(1.2).lease is a
+
+
+def test_refused_logon_is_not_retried_in_the_background():
+    core = explicit(max=3, min=2)
+    assert core.replenish().spawn == [None, None]
+    waiter = core.checkout(0.0).wait
+    refused = OSError("ORA-01017")
+    actions = core.open_failed(refused, key=None, retry=False)
+    assert actions.wake == [waiter] and waiter.error is refused and actions.retry_after is None
+    assert core.open_failed(refused, key=None, retry=False).retry_after is None
+    assert not core.replenish().spawn and not core.tick(10.0, 1.0).spawn
+    assert core.checkout(20.0).spawn == [None]  # a new caller tries once more
 
 
 def test_lifetime_on_release_and_on_tick():

@@ -158,14 +158,14 @@ class CoreMachine(RuleBasedStateMachine):
     # -- background -----------------------------------------------------------
 
     @precondition(lambda self: self.spawns)
-    @rule(ok=st.booleans())
-    def background_open(self, ok: bool) -> None:
+    @rule(ok=st.booleans(), data=st.data())
+    def background_open(self, ok: bool, data: st.DataObject) -> None:
         assert self.core is not None
         key = self.spawns.pop(0)
         if ok:
             self.apply(self.core.admit(self.conn(), self.now, key)[1])
         else:
-            self.apply(self.core.open_failed(OSError("down"), key=key))
+            self.apply(self.core.open_failed(OSError("down"), key=key, retry=data.draw(st.booleans())))
 
     @precondition(lambda self: self.retries)
     @rule(data=st.data())
@@ -230,7 +230,8 @@ class CoreMachine(RuleBasedStateMachine):
         assert core.waiting == len(self.waiters)
         for waiter in self.waiters:
             assert not waiter.done
-            assert not list(e for e in core.idle_entries() if e.key == waiter.key), "a waiter starves beside an idle session"
+            usable = [e for e in core.idle_entries() if e.key == waiter.key and not (e.suspect and core._stalled)]
+            assert not usable, "a waiter starves beside an idle session"
 
     @invariant()
     def waiters_are_never_stranded(self) -> None:
@@ -238,7 +239,7 @@ class CoreMachine(RuleBasedStateMachine):
         if core is not None and core.waiting:
             under_way = core.pending or core.busy or self.to_check or self.retries
             assert under_way, "callers wait with nothing under way that could serve them"
-            if not (core.pending or self.retries):
+            if not (core.pending or self.retries or core._stalled):
                 # Same key: it is theirs; another key: it is closed to make room.
                 assert not core.idle, "callers wait beside an idle session"
 
