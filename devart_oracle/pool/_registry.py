@@ -160,6 +160,8 @@ class GlobalPool(PoolView):
     def __getitem__(self, pool_id: int) -> PoolView:
         if not isinstance(pool_id, int) or isinstance(pool_id, bool):
             raise TypeError(f"pool ids are integers, not {type(pool_id).__name__}")
+        if abs(pool_id) >= _POOL_ID_LIMIT:
+            raise ProgrammingError(f"pool id {pool_id} is out of range (PoolId has at most 18 digits)")
         return self if pool_id == 0 else _View(self._registry, pool_id)
 
     def clear(self) -> None:
@@ -181,6 +183,21 @@ class _View(PoolView):
     """``connection_pool[n]`` for n != 0: no global attributes."""
 
     __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _GLOBAL_ONLY:
+            raise AttributeError(f"{name} is global: set connection_pool.{name}, not {self.label(name)}")
+        raise AttributeError(f"connection_pool[{self.pool_id}] has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _GLOBAL_ONLY:
+            raise AttributeError(f"{name} is global: set connection_pool.{name}, not {self.label(name)}")
+        super().__setattr__(name, value)
+
+
+_GLOBAL_ONLY = frozenset({"enabled", "validation_interval"})
+#: Pool ids as a connection string can write them (PoolId).
+_POOL_ID_LIMIT = 10**18
 
 
 class _Partition(SyncPool):

@@ -279,3 +279,43 @@ def test_forked_child_never_uses_the_parents_sessions(registry, private_server):
     assert child_session and child_session != parent_session
     with connect(text) as again:  # the parent's pooled session still works
         assert scalar(again, "select 1 from dual") == 1
+
+
+def test_session_attributes_pass_through_and_are_reset_on_release(registry, private_server):
+    text = private_server.connection_string("scott")
+    conn = connect(text)
+    session = conn._conn
+
+    def handler(cursor, metadata):  # pragma: no cover - only stored
+        return None
+
+    conn.outputtypehandler = handler
+    conn.stmtcachesize = 5
+    conn.clientinfo = "billing"
+    assert (conn.outputtypehandler, conn.stmtcachesize) == (handler, 5)
+    with pytest.raises(AttributeError, match="clientinfo is not readable"):
+        conn.clientinfo  # noqa: B018
+    conn.close()
+    assert (session.outputtypehandler, session.stmtcachesize) == (None, 20)
+    again = connect(text)
+    assert again._conn is session  # reset, so fit to lend again
+    again.close()
+
+
+def test_a_changed_current_schema_is_not_lent_again(registry, private_server):
+    text = private_server.connection_string("scott")
+    conn = connect(text)
+    conn.current_schema = "SCOTT"
+    session = conn._conn
+    conn.close()  # cannot be put back without a round trip: logged off
+    again = connect(text)
+    assert again._conn is not session
+    again.close()
+
+
+def test_a_closed_handle_refuses_with(registry, private_server):
+    conn = connect(private_server.connection_string("scott"))
+    conn.close()
+    with pytest.raises(InterfaceError, match="the connection is closed"):
+        with conn:
+            pass

@@ -32,10 +32,20 @@ def test_views_are_independent(registry):
 
 
 def test_view_has_no_global_switches(registry):
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match=r"^enabled is global: set connection_pool.enabled, not connection_pool\[42\].enabled$"):
         connection_pool[42].enabled  # noqa: B018
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="enabled is global"):
         connection_pool[42].enabled = True
+    with pytest.raises(AttributeError, match="validation_interval is global"):
+        connection_pool[42].validation_interval = 5
+    with pytest.raises(AttributeError, match=r"^connection_pool\[42\] has no attribute 'max_sise'$"):
+        connection_pool[42].max_sise  # noqa: B018
+
+
+@pytest.mark.parametrize("index", [10**18, -(10**18), 10**30])
+def test_pool_ids_beyond_what_poolid_can_write(registry, index):
+    with pytest.raises(ProgrammingError, match="out of range"):
+        connection_pool[index]
 
 
 @pytest.mark.parametrize("index", ["1", 1.0, None, True])
