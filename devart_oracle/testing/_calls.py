@@ -7,6 +7,8 @@ the rows sent so far and 0 ("more to come") or 1403 ("no more rows"). DML
 and DDL answer with the end-of-call message alone, carrying the row count;
 ``executemany`` sends all its rows in one call, and with
 ``arraydmlrowcounts`` a PARAMETER message with the count per row precedes it.
+DML cursors are closed after each execute and reported as cursor 0, so the
+client never re-executes DML (see ``_respond``).
 
 Only the statements the client itself classified as queries get rows:
 the client decodes row data differently for other statements, so a backend
@@ -80,7 +82,8 @@ class CallRunner:
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
-            row_counts=row_counts, describe=True))
+            row_counts=row_counts, describe=True), row_counts=row_counts,
+            keep=call.is_query or call.is_plsql)
 
     def _reexecute(self, w: Writer, function: int) -> bool:
         call = read_reexecute(self.session.reader)
@@ -97,21 +100,35 @@ class CallRunner:
         cursor = self.cursors.get(call.cursor_id)
         return self._respond(w, cursor, lambda body: (cursor.fetch(body, call.rows), cursor.rows_sent))
 
-    def _respond(self, w: Writer, cursor: Cursor, work: Callable[[Writer], tuple[int, int]]) -> bool:
-        """Run ``work(body) -> (error, rowcount)`` as a busy call and reply."""
+    def _respond(self, w: Writer, cursor: Cursor, work: Callable[[Writer], tuple[int, int]],
+                 *, row_counts: bool = False, keep: bool = True) -> bool:
+        """Run ``work(body) -> (error, rowcount)`` as a busy call and reply.
+
+        A call that asked for DML row counts gets them even when it fails
+        (the rows done before the error). A cursor not to ``keep`` is closed
+        and reported as id 0, so the client sends the statement's next
+        execute in full: DML cursors are not kept, because a re-execute does
+        not repeat whether row counts are wanted, and the client would keep
+        the previous call's counts if they did not come.
+        """
         session = self.session
         body = Writer()
+        cursor_id = cursor.id if keep else 0
+        if not keep:
+            self.cursors.close([cursor.id])
         try:
             error, rowcount = session.busy(lambda: work(body))
         except Exception as exc:
             code, text = ora_error(exc)
             if code == _CANCELLED and session.interrupted:
                 return False
+            if row_counts:
+                dml_row_counts(w, getattr(exc, "row_counts", []))
             done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
-            end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=done, error=code, text=text)
+            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code, text=text)
             return True
         w.raw(body.buf)
-        end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=rowcount, error=error)
+        end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error)
         return True
 
     def _run(self, body: Writer, cursor: Cursor, rows: list[list[object]], *, fetch: int,

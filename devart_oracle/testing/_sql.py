@@ -242,7 +242,7 @@ class SqlSession:
                 try:
                     counts.append(self._execute(sql, tokens, params).rowcount)
                 except OracleError as exc:
-                    exc.rowcount = sum(counts)
+                    exc.rowcount, exc.row_counts = sum(counts), counts
                     raise
             return Result(None, sum(counts), counts)
 

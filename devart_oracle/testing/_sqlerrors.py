@@ -90,12 +90,15 @@ class OracleError(Exception):
         code: the ORA error number.
         text: the whole message, ``"ORA-00942: table or view does not exist"``.
         rowcount: for ``executemany``, the rows processed before the error.
+        row_counts: for ``executemany``, the rows each iteration before the
+            failing one changed.
     """
 
     def __init__(self, code: int, detail: str | None = None) -> None:
         self.code = code
         self.text = f"ORA-{code:05d}: {_message(code, detail)}"
         self.rowcount = 0
+        self.row_counts: list[int] = []
         super().__init__(self.text)
 
     def __str__(self) -> str:

@@ -115,6 +115,33 @@ def test_executemany_rowcounts(conn: oracledb.Connection, table: str) -> None:
     assert cursor.rowcount == 50
 
 
+def test_array_dml_rowcounts_are_fresh_on_every_executemany(conn: oracledb.Connection,
+                                                             table: str) -> None:
+    conn.call_timeout = 10_000
+    cursor = conn.cursor()
+    _insert(cursor, table, [(i, f"n{i}") for i in range(10)])
+    sql = f"update {table} set name = :1 where id >= :2"
+    cursor.executemany(sql, [("a", 8), ("b", 5)], arraydmlrowcounts=True)
+    assert cursor.getarraydmlrowcounts() == [2, 5]
+    cursor.executemany(sql, [("c", 9), ("d", 0), ("e", 7)], arraydmlrowcounts=True)
+    assert cursor.getarraydmlrowcounts() == [1, 10, 3]
+    cursor.executemany(sql, [("f", 1), ("g", 2)])  # no counts asked: the next ask is fresh
+    cursor.executemany(sql, [("h", 6)], arraydmlrowcounts=True)
+    assert cursor.getarraydmlrowcounts() == [4]
+    cursor.executemany(sql, [("i", 3), ("j", 4)])
+    assert cursor.rowcount == 13
+
+
+def test_array_dml_rowcounts_after_a_failing_row(conn: oracledb.Connection, table: str) -> None:
+    conn.call_timeout = 10_000
+    cursor = conn.cursor()
+    sql = f"insert into {table} (id, name) values (:1, :2)"
+    cursor.executemany(sql, [(1, "a")], arraydmlrowcounts=True)
+    with pytest.raises(oracledb.IntegrityError):
+        cursor.executemany(sql, [(2, "b"), (3, "c"), (None, "d"), (4, "e")], arraydmlrowcounts=True)
+    assert cursor.getarraydmlrowcounts() == [1, 1]
+
+
 def test_named_and_positional_binds(conn: oracledb.Connection, table: str) -> None:
     cursor = conn.cursor()
     cursor.execute(f"insert into {table} (id, name, code) values (:id, :name, :code)",
