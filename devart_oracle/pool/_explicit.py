@@ -11,15 +11,15 @@ import asyncio
 import inspect
 import weakref
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, TypeVar
 
 import oracledb
 
 from .._connection import AsyncConnection, Connection
+from .._errors import ProgrammingError
 from ._async import AsyncPool
-from ._core import GetMode
 from ._face import PoolFace
-from ._options import PoolOptions, connect_args
+from ._options import PoolSpec
 from ._physical import AsyncDriverConnector, DriverConnector
 from ._sync import SyncPool
 from ._validator import tick_period
@@ -33,11 +33,13 @@ class ConnectionPool(PoolFace):
     _handle_type = Connection
     _engine: SyncPool
 
-    def __init__(self, options: PoolOptions, args: dict[str, Any], **face: Any) -> None:
+    def _new_engine(self, spec: PoolSpec) -> SyncPool:
+        self._connector = DriverConnector(spec.params, spec.options.ping_timeout)
+        return SyncPool(spec.options.settings(), self._connector, self._error)
+
+    def _begin(self) -> None:
         from .._connect import connection_pool  # the process-wide validator
 
-        self._engine = SyncPool(options.settings(), DriverConnector(args), self._error)
-        super().__init__(options, **face)
         registry = connection_pool._registry
         self._engine.on_suspect = registry.validator.wake
         registry.validator.add(self._engine)
@@ -94,11 +96,13 @@ class AsyncConnectionPool(PoolFace):
 
     _handle_type = AsyncConnection
     _engine: AsyncPool
+    _upkeep: asyncio.Task[None] | None = None
 
-    def __init__(self, options: PoolOptions, args: dict[str, Any], **face: Any) -> None:
-        self._engine = AsyncPool(options.settings(), AsyncDriverConnector(args), self._error)
-        super().__init__(options, **face)
-        self._upkeep: asyncio.Task[None] | None = None
+    def _new_engine(self, spec: PoolSpec) -> AsyncPool:
+        self._connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
+        return AsyncPool(spec.options.settings(), self._connector, self._error)
+
+    def _begin(self) -> None:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -214,82 +218,64 @@ async def _validate_now(ref: weakref.ref[AsyncConnectionPool]) -> None:
         await pool._engine.validate(connection_pool.validation_interval)
 
 
-def _build(
-    cls: Callable[..., Any],
-    user: str | None,
-    password: str | None,
-    dsn: str | None,
-    options: dict[str, Any],
-    params: oracledb.PoolParams | None,
-    connectiontype: Any,
-    session_callback: Any,
-    pool_alias: str | None,
-    kwargs: dict[str, Any],
-) -> Any:
-    if params is not None:
-        options = {**{k: getattr(params, k) for k in _OPTION_NAMES}, **{k: v for k, v in options.items() if v != _DEFAULTS[k]}}
-        user = user or params.user
-    args = connect_args(dsn, user, password, kwargs)
-    if pool_alias:
-        options["name"] = pool_alias
-    pool_options = PoolOptions(**options)
-    face = {"dsn": dsn, "username": args.get("user"), "session_callback": session_callback,
-            "connectiontype": connectiontype, "pool_alias": pool_alias}
-    return cls(pool_options, args, **face)
-
-
-_DEFAULTS: dict[str, Any] = {
-    "min": 1, "max": 2, "increment": 1, "getmode": GetMode.WAIT, "homogeneous": True, "timeout": 0,
-    "wait_timeout": 0, "max_lifetime_session": 0, "max_sessions_per_shard": 0,
-    "soda_metadata_cache": False, "ping_interval": 60,
-}
-_OPTION_NAMES = tuple(_DEFAULTS)
+_P = TypeVar("_P", bound=PoolFace)
 
 
 def _create(
-    pool_class: type[PoolFace],
-    user: str | None = None,
-    password: str | None = None,
+    base: type[_P], dsn: str | None, pool_class: object, pool_alias: str | None, params: Any, kwargs: dict[str, Any]
+) -> _P:
+    if not (isinstance(pool_class, type) and issubclass(pool_class, base)):
+        shown = pool_class.__name__ if isinstance(pool_class, type) else repr(pool_class)
+        raise ProgrammingError(f"pool_class must be a subclass of {base.__name__}, not {shown}")
+    return pool_class(dsn, params=params, pool_alias=pool_alias, **kwargs)
+
+
+def create_pool(
     dsn: str | None = None,
-    min: int = 1,
-    max: int = 2,
-    increment: int = 1,
-    connectiontype: type[Any] | None = None,
-    getmode: int = oracledb.POOL_GETMODE_WAIT,
-    homogeneous: bool = True,
-    timeout: int = 0,
-    wait_timeout: int = 0,
-    max_lifetime_session: int = 0,
-    session_callback: Callable[..., Any] | None = None,
-    max_sessions_per_shard: int = 0,
-    soda_metadata_cache: bool = False,
-    ping_interval: int = 60,
+    *,
+    pool_class: type[ConnectionPool] = ConnectionPool,
     pool_alias: str | None = None,
     params: oracledb.PoolParams | None = None,
     **kwargs: Any,
-) -> Any:
-    options = {name: value for name, value in locals().items() if name in _DEFAULTS}
-    return _build(pool_class, user, password, dsn, options, params, connectiontype, session_callback, pool_alias, kwargs)
-
-
-def create_pool(*args: Any, **kwargs: Any) -> ConnectionPool:
+) -> ConnectionPool:
     """Create a thread-safe pool, as ``oracledb.create_pool()`` does.
 
-    ``dsn`` may be an Easy Connect string, a descriptor or a Devart connection
-    string; other keyword arguments are connection parameters under
-    python-oracledb's names or Devart's. With ``params``, its values are the
-    defaults and the keyword arguments given here override them.
+    The pool starts from a copy of ``params`` (or python-oracledb's defaults)
+    and only the keyword arguments given here override it. ``dsn`` may be an
+    Easy Connect string (``user/password@host:port/service`` too), a
+    descriptor, a net service name or a Devart connection string; Devart
+    parameter names may be given beside a Devart dsn or none.
+
+    Raises:
+        ProgrammingError: a bad argument (named in the message), or
+            ``pool_class`` that is not a ConnectionPool subclass.
+        ConnectionStringError: a Devart string or parameter is invalid.
     """
-    return _create(ConnectionPool, *args, **kwargs)  # type: ignore[no-any-return]
+    return _create(ConnectionPool, dsn, pool_class, pool_alias, params, kwargs)
 
 
-def create_pool_async(*args: Any, **kwargs: Any) -> AsyncConnectionPool:
+def create_pool_async(
+    dsn: str | None = None,
+    *,
+    pool_class: type[AsyncConnectionPool] = AsyncConnectionPool,
+    pool_alias: str | None = None,
+    params: oracledb.PoolParams | None = None,
+    **kwargs: Any,
+) -> AsyncConnectionPool:
     """Create an asyncio pool, as ``oracledb.create_pool_async()`` does (same parameters)."""
-    return _create(AsyncConnectionPool, *args, **kwargs)  # type: ignore[no-any-return]
+    return _create(AsyncConnectionPool, dsn, pool_class, pool_alias, params, kwargs)
 
 
-# Both show _create's parameters (without pool_class) to help() and IDEs.
-_SIGNATURE = inspect.signature(_create)
-_SIGNATURE = _SIGNATURE.replace(parameters=list(_SIGNATURE.parameters.values())[1:])
-create_pool.__signature__ = _SIGNATURE.replace(return_annotation="ConnectionPool")  # type: ignore[attr-defined]
-create_pool_async.__signature__ = _SIGNATURE.replace(return_annotation="AsyncConnectionPool")  # type: ignore[attr-defined]
+def _signature(function: Callable[..., Any], handle: type[Any]) -> inspect.Signature:
+    """``function``'s signature with python-oracledb's keywords spelled out, as its own shows them."""
+    own = list(inspect.signature(function).parameters.values())
+    driver = [p.replace(default=None) for p in inspect.signature(oracledb.PoolParams).parameters.values()]
+    driver = [
+        p.replace(annotation=f"type[{handle.__name__}] | None") if p.name == "connectiontype" else p for p in driver
+    ]
+    return inspect.signature(function).replace(parameters=[*own[:-1], *driver, own[-1]])
+
+
+# help() and IDEs show every keyword; Devart names go in **kwargs.
+create_pool.__signature__ = _signature(create_pool, Connection)  # type: ignore[attr-defined]
+create_pool_async.__signature__ = _signature(create_pool_async, AsyncConnection)  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
-"""What ``ConnectionPool`` and ``AsyncConnectionPool`` share: python-oracledb's
-properties, argument checks, tag handling and the named-pool cache."""
+"""What ``ConnectionPool`` and ``AsyncConnectionPool`` share: creation from
+python-oracledb's arguments, its properties, argument checks, tag handling and
+the named-pool cache."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import oracledb
+
 from .._connection import _Handle
 from .._errors import NotSupportedError, PoolError, ProgrammingError
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
-from ._options import PoolOptions, masked_dsn, pool_error, session_key
+from ._options import PoolSpec, check_option, pool_error, pool_spec, session_key
+from ._physical import AsyncDriverConnector, DriverConnector
 
 __all__ = ["PoolFace", "get_pool"]
 
@@ -24,34 +28,76 @@ def get_pool(pool_alias: str) -> Any:
     return _aliases.get(pool_alias)
 
 
+def _setting(name: str, doc: str) -> Any:
+    """A read-write setting: read from the options, written through ``reconfigure()``."""
+
+    def write(pool: PoolFace, value: Any) -> None:
+        pool.reconfigure(**{name: check_option(name, value)})  # None is a bad value here, not "unchanged"
+
+    return property(lambda pool: getattr(pool._options, name), write, doc=doc)
+
+
+def _reading(name: str, doc: str) -> Any:
+    """A read-only setting."""
+    return property(lambda pool: getattr(pool._options, name), doc=doc)
+
+
 class PoolFace:
-    """python-oracledb's pool API over a :class:`PoolEngine`; subclasses add I/O."""
+    """python-oracledb's pool API over a :class:`PoolEngine`; subclasses add I/O.
+
+    Made by ``create_pool()`` / ``create_pool_async()``, which take the same
+    arguments (see :func:`~devart_oracle.pool._options.pool_spec`).
+    """
 
     _engine: PoolEngine
+    _connector: DriverConnector | AsyncDriverConnector
     _handle_type: type[_Handle]
 
     def __init__(
-        self,
-        options: PoolOptions,
-        dsn: str | None,
-        username: str | None,
-        session_callback: Callable[..., Any] | None,
-        connectiontype: type[_Handle] | None,
-        pool_alias: str | None,
+        self, dsn: str | None = None, *, params: oracledb.PoolParams | None = None, pool_alias: str | None = None,
+        **kwargs: Any,
     ) -> None:
-        if session_callback is not None and not callable(session_callback):
-            raise NotSupportedError("session_callback must be a python callable (pl/sql callbacks need thick mode)")
-        if connectiontype is not None and not issubclass(connectiontype, self._handle_type):
-            raise ProgrammingError(f"connectiontype must be a subclass of {self._handle_type.__qualname__}")
-        self._options = options
-        self._dsn = masked_dsn(dsn)
-        self._username = username
-        self._callback = session_callback
-        self._connectiontype = connectiontype or self._handle_type
+        """Build a pool from ``create_pool()``'s arguments (use that function).
+
+        Args:
+            dsn: see :func:`~devart_oracle.pool._options.pool_spec`.
+            params: an ``oracledb.PoolParams`` supplying defaults; it is copied.
+            pool_alias: names the pool and registers it for ``get_pool()``.
+            **kwargs: python-oracledb's keyword arguments and Devart names.
+
+        Raises:
+            ProgrammingError: a bad argument, or the alias is taken.
+        """
+        spec = pool_spec(dsn, params, kwargs, pool_alias)
+        self._callback = _checked_callback(spec.params.session_callback)
+        self._connectiontype = self._checked_type(spec.params.connectiontype)
+        self._options = spec.options
+        self._params = spec.params
+        self._dsn = spec.dsn
+        self._username: str | None = spec.params.user
+        # A heterogeneous pool without a user of its own needs one on every acquire.
+        self._needs_user = not spec.options.homogeneous and self._username is None and not spec.params.externalauth
         self._alias = pool_alias
         self._closed = False
+        self._engine = self._new_engine(spec)
         if pool_alias is not None:
             _register_alias(pool_alias, self)
+        self._begin()
+
+    def _new_engine(self, spec: PoolSpec) -> PoolEngine:
+        """The engine and connector (the layer's); nothing runs yet."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        """Start background work: open ``min`` sessions, validate."""
+        raise NotImplementedError
+
+    def _checked_type(self, connectiontype: Any) -> type[_Handle]:
+        if connectiontype is None:
+            return self._handle_type
+        if not (isinstance(connectiontype, type) and issubclass(connectiontype, self._handle_type)):
+            raise ProgrammingError(f"connectiontype must be a subclass of {self._handle_type.__qualname__}")
+        return connectiontype
 
     def _error(self, reason: Refusal | BaseException, waited: float) -> BaseException:
         return pool_error(self.name, self._options, self._engine.core.busy, reason, waited)
@@ -72,6 +118,11 @@ class PoolFace:
             raise self._error(Refusal.CLOSED, 0.0)
         if shardingkey or supershardingkey:
             raise NotSupportedError("sharding keys are not supported by devart_oracle pools")
+        if user is None and self._needs_user:
+            raise ProgrammingError(
+                f"pool {self.name!r} is heterogeneous and was created without a user:"
+                f" pass user and password to acquire()"
+            )
         return session_key(self._options.homogeneous, user, password, cclass, purity)
 
     def _handle(self, entry: Entry, tag: str | None) -> tuple[_Handle, bool]:
@@ -112,8 +163,8 @@ class PoolFace:
         min: int | None = None,
         max: int | None = None,
         increment: int | None = None,
-        timeout: int | None = None,
         getmode: int | None = None,
+        timeout: int | None = None,
         wait_timeout: int | None = None,
         max_lifetime_session: int | None = None,
         max_sessions_per_shard: int | None = None,
@@ -121,34 +172,56 @@ class PoolFace:
         stmtcachesize: int | None = None,
         ping_interval: int | None = None,
     ) -> None:
-        """Change any setting at run time, sizes included.
+        """Change any setting at run time, sizes included (None = unchanged).
 
         Growing opens sessions in the background; shrinking logs idle surplus
-        off at once and busy surplus as it is released.
+        off at once and busy surplus as it is released. A new
+        ``stmtcachesize`` applies to sessions opened from then on.
+
+        Raises:
+            ProgrammingError: a value is invalid; then nothing is changed.
+            PoolClosedError: the pool is closed.
         """
-        self._options = self._options.changed(
-            min=min, max=max, increment=increment, timeout=timeout, getmode=getmode, wait_timeout=wait_timeout,
+        if self._closed:
+            raise self._error(Refusal.CLOSED, 0.0)
+        options = self._options.changed(
+            min=min, max=max, increment=increment, getmode=getmode, timeout=timeout, wait_timeout=wait_timeout,
             max_lifetime_session=max_lifetime_session, max_sessions_per_shard=max_sessions_per_shard,
-            soda_metadata_cache=soda_metadata_cache, ping_interval=ping_interval,
+            soda_metadata_cache=soda_metadata_cache, stmtcachesize=stmtcachesize, ping_interval=ping_interval,
         )
-        self._engine.call(self._engine.core.configure, self._options.settings())
+        if options.stmtcachesize != self._options.stmtcachesize:
+            params = self._params.copy()
+            params.set(stmtcachesize=options.stmtcachesize)
+            self._params = self._connector.params = params
+        self._options = options
+        self._engine.call(self._engine.core.configure, options.settings())
 
     name = property(lambda self: self._options.name, doc="The pool's name (its alias, if it has one).")
-    dsn = property(lambda self: self._dsn, doc="The data source the pool connects to.")
-    username = property(lambda self: self._username, doc="The user of a homogeneous pool.")
-    homogeneous = property(lambda self: self._options.homogeneous, doc="Whether every session has the same user.")
-    min = property(lambda self: self._options.min, doc="Sessions kept open.")
-    max = property(lambda self: self._options.max, doc="Cap on open sessions.")
-    increment = property(lambda self: self._options.increment, doc="Sessions opened at a time when growing.")
+    dsn = property(lambda self: self._dsn, doc="The data source the pool connects to (never with a password).")
+    tnsentry = property(lambda self: self._dsn, doc="The same as dsn (python-oracledb's deprecated name).")
+    username = property(lambda self: self._username, doc="The user the pool's own sessions log on as.")
+    thin = property(lambda self: oracledb.is_thin_mode(), doc="True: sessions use python-oracledb's thin mode.")
     opened = property(lambda self: self._engine.core.opened, doc="Sessions open now.")
     busy = property(lambda self: self._engine.core.busy, doc="Sessions lent out now.")
-    soda_metadata_cache = property(lambda self: self._options.soda_metadata_cache, lambda self, v: self.reconfigure(soda_metadata_cache=v))
-    max_sessions_per_shard = property(lambda self: self._options.max_sessions_per_shard, lambda self, v: self.reconfigure(max_sessions_per_shard=v))
-    timeout = property(lambda self: self._options.timeout, lambda self, v: self.reconfigure(timeout=v), doc="Seconds an idle session above min may live.")
-    getmode = property(lambda self: self._options.getmode, lambda self, v: self.reconfigure(getmode=v), doc="What acquire does at max.")
-    wait_timeout = property(lambda self: self._options.wait_timeout, lambda self, v: self.reconfigure(wait_timeout=v), doc="Milliseconds a TIMEDWAIT acquire waits.")
-    max_lifetime_session = property(lambda self: self._options.max_lifetime_session, lambda self, v: self.reconfigure(max_lifetime_session=v), doc="Seconds a session may live.")
-    ping_interval = property(lambda self: self._options.ping_interval, lambda self, v: self.reconfigure(ping_interval=v), doc="Seconds idle before a ping on acquire.")
+    homogeneous = _reading("homogeneous", "Whether every session has the pool's user.")
+    min = _reading("min", "Sessions kept open (change with reconfigure()).")
+    max = _reading("max", "Cap on open sessions (change with reconfigure()).")
+    increment = _reading("increment", "Sessions opened at a time when growing (change with reconfigure()).")
+    ping_timeout = _reading("ping_timeout", "Milliseconds a validation ping may take.")
+    getmode = _setting("getmode", "What acquire does at max: an oracledb.PoolGetMode.")
+    timeout = _setting("timeout", "Seconds an idle session above min may live (0 = forever).")
+    wait_timeout = _setting("wait_timeout", "Milliseconds a TIMEDWAIT acquire waits.")
+    max_lifetime_session = _setting("max_lifetime_session", "Seconds a session may live (0 = forever).")
+    max_sessions_per_shard = _setting("max_sessions_per_shard", "Kept for python-oracledb compatibility (no sharding).")
+    soda_metadata_cache = _setting("soda_metadata_cache", "Kept for python-oracledb compatibility (no SODA).")
+    stmtcachesize = _setting("stmtcachesize", "Statement cache size of sessions opened from now on.")
+    ping_interval = _setting("ping_interval", "Seconds idle before a ping on acquire (0 = always, negative = never).")
+
+
+def _checked_callback(callback: Any) -> Callable[..., Any] | None:
+    if callback is not None and not callable(callback):
+        raise NotSupportedError("session_callback must be a python callable (pl/sql callbacks need thick mode)")
+    return callback  # type: ignore[no-any-return]
 
 
 def _register_alias(alias: str, pool: PoolFace) -> None:
@@ -156,4 +229,3 @@ def _register_alias(alias: str, pool: PoolFace) -> None:
         if alias in _aliases:
             raise ProgrammingError(f'connection pool with alias "{alias}" already exists')
         _aliases[alias] = pool
-

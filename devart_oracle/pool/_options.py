@@ -1,10 +1,18 @@
-"""What an explicit pool is made of: its settings, its connect arguments, its errors.
+"""What an explicit pool is made of: its parameters, its settings, its errors.
 
-Shared by ``ConnectionPool`` and ``AsyncConnectionPool``. The pool settings
-follow python-oracledb's names and units (``wait_timeout`` and
-``max_lifetime_session`` as python-oracledb documents them); the connect
-arguments accept python-oracledb's names and Devart's names alike, and
-``dsn`` may be an Easy Connect string, a descriptor or a Devart string.
+Shared by ``ConnectionPool`` and ``AsyncConnectionPool``. A pool is built the
+way python-oracledb builds one: a copy of the caller's ``PoolParams`` (or a
+fresh one), then ``set()`` with the keyword arguments actually given, then
+the dsn. That one ``PoolParams`` object is what sessions are opened with, so
+python-oracledb handles every connect field itself, the password included
+(it cannot be read back from a ``PoolParams``, so it must travel inside it).
+The pool's own settings are read from the same object, after our checks:
+python-oracledb's errors for a bad value (``an integer is required``) name
+neither the parameter nor what it allows.
+
+Beside python-oracledb's names, ``dsn`` may be a Devart connection string,
+and Devart parameter names (``UserName``, ``ServiceName``...) may be given as
+keyword arguments beside a Devart dsn or no dsn.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import inspect
 import itertools
 import re
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import oracledb
@@ -22,49 +30,111 @@ from .._errors import DatabaseUnavailableError, PoolClosedError, PoolExhaustedEr
 from ..connstring import parse
 from ._core import GetMode, PoolSettings, Refusal
 
-__all__ = ["PoolOptions", "SessionKey", "connect_args", "pool_error", "session_key"]
+__all__ = [
+    "DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "SessionKey",
+    "check_option", "pool_error", "pool_spec", "session_key",
+]
 
 _names = itertools.count(1)
 
 #: A Devart string starts with "name=" and is not a parenthesised descriptor.
 _DEVART = re.compile(r"^\s*[A-Za-z][A-Za-z ]*=")
 
-#: Keyword arguments python-oracledb's connect() takes.
-_DRIVER_NAMES = frozenset(inspect.signature(oracledb.ConnectParams).parameters) - {"self"}
+#: The keyword arguments of python-oracledb's create_pool() that PoolParams takes.
+DRIVER_NAMES = tuple(inspect.signature(oracledb.PoolParams).parameters)
+
+_UINT32 = 2**32 - 1
+_INT32 = 2**31 - 1
+
+#: Integer settings: lowest and highest value, and what the value means.
+_INTEGERS: dict[str, tuple[int, int, str]] = {
+    "min": (0, _UINT32, ""),
+    "max": (1, _UINT32, ""),
+    "increment": (0, _UINT32, ""),
+    "timeout": (0, _UINT32, " (seconds; 0 = never)"),
+    "wait_timeout": (0, _UINT32, " (milliseconds)"),
+    "max_lifetime_session": (0, _UINT32, " (seconds; 0 = forever)"),
+    "max_sessions_per_shard": (0, _UINT32, ""),
+    "stmtcachesize": (0, _UINT32, ""),
+    "ping_interval": (-_INT32 - 1, _INT32, " (seconds; 0 = ping on every acquire, negative = never)"),
+    "ping_timeout": (0, _UINT32, " (milliseconds)"),
+}
+_FLAGS = frozenset({"homogeneous", "soda_metadata_cache"})
+_GETMODES = ", ".join(f"POOL_GETMODE_{mode.name} ({mode.value})" for mode in sorted(oracledb.PoolGetMode, key=int))
+_GETMODE_VALUES = frozenset(int(mode) for mode in oracledb.PoolGetMode)
+
+
+def _invalid(name: str, value: Any, expected: str) -> ProgrammingError:
+    return ProgrammingError(f"invalid value {value!r} for {name}: expected {expected}")
+
+
+def check_option(name: str, value: Any) -> Any:
+    """A pool setting's value, checked; ``getmode`` becomes an ``oracledb.PoolGetMode``.
+
+    Raises:
+        ProgrammingError: the value is of the wrong type or out of range; the
+            message names the setting, the value and what is allowed.
+    """
+    if name == "getmode":
+        if isinstance(value, int) and not isinstance(value, bool) and value in _GETMODE_VALUES:
+            return oracledb.PoolGetMode(value)
+        raise _invalid(name, value, f"one of {_GETMODES}")
+    if name in _FLAGS:
+        if isinstance(value, bool):
+            return value
+        raise _invalid(name, value, "True or False")
+    low, high, meaning = _INTEGERS[name]
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if is_int and low <= value <= high:
+        return value
+    if low < 0:
+        expected = "an integer"
+    elif is_int and value > high:
+        expected = f"an integer from {low} to {high}"
+    else:
+        expected = f"an integer from {low}"
+    raise _invalid(name, value, expected + meaning)
 
 
 @dataclass(frozen=True)
 class PoolOptions:
-    """An explicit pool's settings, in python-oracledb's names and units."""
+    """An explicit pool's settings, in python-oracledb's names, units and defaults.
+
+    Every value is checked on construction, so ``changed()`` either returns a
+    complete, valid set or raises without changing anything.
+    """
 
     min: int = 1
     max: int = 2
     increment: int = 1
-    getmode: GetMode = GetMode.WAIT
+    getmode: oracledb.PoolGetMode = oracledb.PoolGetMode.WAIT
     homogeneous: bool = True
-    timeout: int = 0  # seconds an idle session above min may live
-    wait_timeout: int = 0  # milliseconds, for TIMEDWAIT
-    max_lifetime_session: int = 0  # seconds
-    ping_interval: int = 60  # seconds; 0 = always, negative = never
+    timeout: int = 0
+    wait_timeout: int = 0
+    max_lifetime_session: int = 0
     max_sessions_per_shard: int = 0
     soda_metadata_cache: bool = False
+    ping_interval: int = 60
+    ping_timeout: int = 5000
+    stmtcachesize: int = 20
     name: str = field(default_factory=lambda: f"pool-{next(_names)}")
 
     def __post_init__(self) -> None:
-        for attr in ("min", "max", "increment", "timeout", "wait_timeout", "max_lifetime_session"):
-            value = getattr(self, attr)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ProgrammingError(f"invalid value {value!r} for {attr}: expected an integer from 0")
-        if self.max < 1:
-            raise ProgrammingError(f"invalid value {self.max!r} for max: expected an integer from 1")
+        for name in OPTION_NAMES:
+            object.__setattr__(self, name, check_option(name, getattr(self, name)))
         if self.max < self.min:
             raise ProgrammingError(
                 f"parameter 'max' should be greater than or equal to parameter 'min' (min={self.min}, max={self.max})"
             )
-        object.__setattr__(self, "getmode", GetMode(int(self.getmode)))
+
+    @classmethod
+    def from_params(cls, params: oracledb.PoolParams, name: str | None = None) -> PoolOptions:
+        """The settings a ``PoolParams`` holds."""
+        values = {option: getattr(params, option) for option in OPTION_NAMES}
+        return cls(**values) if name is None else cls(name=name, **values)
 
     def changed(self, **changes: Any) -> PoolOptions:
-        """A copy with the given settings changed (None = unchanged)."""
+        """A copy with the given settings changed (None = unchanged), all checked first."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def settings(self) -> PoolSettings:
@@ -76,14 +146,130 @@ class PoolOptions:
             lifetime=float(self.max_lifetime_session),
             idle_timeout=float(self.timeout),
             ping_interval=float(self.ping_interval),
-            getmode=self.getmode,
+            getmode=GetMode(int(self.getmode)),
         )
 
     def wait_limit(self) -> float | None:
         """Seconds an acquire may wait at ``max``; None = forever."""
-        if self.getmode == GetMode.TIMEDWAIT:
+        if self.getmode == oracledb.PoolGetMode.TIMEDWAIT:
             return self.wait_timeout / 1000
         return None
+
+
+OPTION_NAMES = tuple(f.name for f in fields(PoolOptions) if f.name != "name")
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """What a new explicit pool is made from.
+
+    Attributes:
+        params: python-oracledb's parameters for every session, dsn parsed
+            in and password included.
+        options: the pool's settings, read from ``params``.
+        dsn: what ``pool.dsn`` shows; never a password.
+    """
+
+    params: oracledb.PoolParams
+    options: PoolOptions
+    dsn: str | None
+
+
+def pool_spec(dsn: str | None, params: Any, kwargs: Mapping[str, Any], name: str | None) -> PoolSpec:
+    """Merge ``create_pool()``'s arguments the way python-oracledb does.
+
+    Args:
+        dsn: an Easy Connect string (``user/password@`` allowed), a descriptor,
+            a net service name, a Devart connection string, or None.
+        params: an ``oracledb.PoolParams`` supplying defaults, or None.
+        kwargs: python-oracledb's keyword arguments (only those not None
+            override ``params``) and Devart parameter names.
+        name: the pool alias, which names the pool.
+
+    Raises:
+        ProgrammingError: a bad setting, ``params`` that is not a PoolParams,
+            Devart names beside an Easy Connect dsn, credentials in the dsn
+            beside a ``user``, or a heterogeneous pool with ``min`` sessions
+            and no user to open them as.
+        ConnectionStringError: a Devart string or parameter is invalid.
+    """
+    merged = _copy(params)
+    given = {k: v for k, v in kwargs.items() if k in DRIVER_NAMES and v is not None}
+    devart = {k: v for k, v in kwargs.items() if k not in DRIVER_NAMES}
+    # Checked before python-oracledb sees them, and with every other setting.
+    options = PoolOptions.from_params(merged, name).changed(**{k: v for k, v in given.items() if k in OPTION_NAMES})
+    given.update((k, getattr(options, k)) for k in OPTION_NAMES if k in given)
+    shown = _apply_dsn(merged, dsn, devart, given)
+    spec = PoolSpec(merged, PoolOptions.from_params(merged, options.name), shown)
+    _check_heterogeneous(spec)
+    return spec
+
+
+def _copy(params: Any) -> oracledb.PoolParams:
+    if params is None:
+        return oracledb.PoolParams()  # type: ignore[no-any-return]
+    if not isinstance(params, oracledb.PoolParams):
+        raise ProgrammingError(f"params must be a PoolParams, not {type(params).__name__}")
+    return params.copy()  # type: ignore[no-any-return]
+
+
+def _apply_dsn(
+    params: oracledb.PoolParams, dsn: str | None, devart: dict[str, Any], given: dict[str, Any]
+) -> str | None:
+    """Set the given arguments and the dsn into ``params``; returns the dsn to show."""
+    if dsn is not None and not _DEVART.match(dsn):
+        if devart:
+            names = ", ".join(sorted(devart))
+            raise ProgrammingError(
+                f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names"
+            )
+        params.set(**given)
+        return _parse_dsn(params, dsn)
+    if dsn is None and not devart:
+        params.set(**given)
+        return params.get_connect_string()
+    parsed = parse(dsn or "", **devart)
+    args = parsed.driver_args()
+    descriptor = args.pop("dsn", None)
+    params.set(**args)
+    params.set(**given)  # python-oracledb names given beside win
+    if descriptor is not None:
+        params.parse_connect_string(descriptor)
+    return parsed.masked()
+
+
+def _parse_dsn(params: oracledb.PoolParams, dsn: str) -> str | None:
+    """Parse a python-oracledb dsn into ``params``; returns it without credentials.
+
+    Only ``user/password@`` before the last '@' is read as credentials.
+    python-oracledb 26 also reads a dsn without '@', such as ``host/service``,
+    as ``user/password`` when no user is given, which would turn the dsn of a
+    heterogeneous pool into a user name.
+    """
+    connect_string: str | None = dsn
+    if "@" in dsn:
+        user, password, connect_string = params.parse_dsn_with_credentials(dsn)
+        if user is not None or password is not None:
+            if params.user is not None:
+                raise ProgrammingError(
+                    f"the dsn starts with credentials and user={params.user!r} was given too:"
+                    f" give the user in one place"
+                )
+            params.set(user=user, password=password)
+    if connect_string is None:
+        return params.get_connect_string()
+    params.parse_connect_string(connect_string)
+    return connect_string
+
+
+def _check_heterogeneous(spec: PoolSpec) -> None:
+    options, params = spec.options, spec.params
+    if options.homogeneous or not options.min or params.user is not None or params.externalauth:
+        return
+    raise ProgrammingError(
+        f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
+        f" sessions as: give user and password, or set min=0 and pass them to acquire()"
+    )
 
 
 class SessionKey:
@@ -116,38 +302,6 @@ class SessionKey:
         return {name: value for name, value in zip(names, self._fields()) if value is not None}
 
 
-def connect_args(dsn: str | None, user: str | None, password: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """python-oracledb connect arguments from any mix of dsn and parameter names.
-
-    Devart names (``UserName``, ``ServiceName``...) go with a Devart dsn or
-    with no dsn; python-oracledb names (``user``, ``service_name``...) go
-    with anything.
-
-    Raises:
-        ConnectionStringError: a Devart string or parameter name is invalid.
-        ProgrammingError: Devart names beside an Easy Connect dsn.
-    """
-    devart = {k: v for k, v in extra.items() if k not in _DRIVER_NAMES}
-    args = {k: v for k, v in extra.items() if k in _DRIVER_NAMES and v is not None}
-    if dsn is None or _DEVART.match(dsn):
-        if dsn is not None or devart:
-            args.update(parse(dsn or "", **devart).driver_args())
-    elif devart:
-        names = ", ".join(sorted(devart))
-        raise ProgrammingError(f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names")
-    else:
-        args["dsn"] = dsn
-    args.update({k: v for k, v in (("user", user), ("password", password)) if v is not None})
-    return args
-
-
-def masked_dsn(dsn: str | None) -> str | None:
-    """The dsn as shown to users: a Devart string's password is masked."""
-    if dsn is None or not _DEVART.match(dsn):
-        return dsn
-    return parse(dsn).masked()
-
-
 def session_key(
     homogeneous: bool, user: str | None, password: str | None, cclass: str | None, purity: int | None
 ) -> Hashable:
@@ -172,7 +326,7 @@ def pool_error(name: str, options: PoolOptions, busy: int, reason: Refusal | Bas
     if reason is Refusal.CLOSED:
         return PoolClosedError(f"pool {name!r} is closed", name)
     if reason is Refusal.EXHAUSTED:
-        after = f" after waiting {waited:.2f} s" if options.getmode != GetMode.NOWAIT else ""
+        after = f" after waiting {waited:.2f} s" if options.getmode != oracledb.PoolGetMode.NOWAIT else ""
         return PoolExhaustedError(f"pool {name!r} has no free connection{after} ({sizes})", name)
     assert isinstance(reason, BaseException)
     text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__

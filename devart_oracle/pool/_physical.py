@@ -37,7 +37,8 @@ FATAL_CODES = frozenset(
     }
 )
 
-#: Milliseconds a validation ping may take before the session counts as dead.
+#: Milliseconds a validation ping may take before the session counts as dead
+#: (python-oracledb's default ping_timeout; an explicit pool sets its own).
 PING_TIMEOUT_MS = 5000
 
 
@@ -93,11 +94,11 @@ def close_quietly(conn: Any) -> None:
         logger.debug("logoff failed: %s", _first_line(exc))
 
 
-def ping(conn: Any) -> bool:
-    """Round-trip with a bounded wait; False when the session is dead."""
+def ping(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
+    """Round-trip with a bounded wait (``timeout_ms``, 0 = none); False when the session is dead."""
     saved = conn.call_timeout
     try:
-        conn.call_timeout = PING_TIMEOUT_MS
+        conn.call_timeout = timeout_ms
         conn.ping()
         conn.call_timeout = saved
         return True
@@ -127,43 +128,58 @@ class ParamsConnector:
         return ping(conn)
 
 
-def _with_key(args: dict[str, Any], key: Hashable) -> dict[str, Any]:
-    """Connect arguments for a session key (a user, a DRCP class): see SessionKey."""
-    return args if key is None else {**args, **key.as_args()}  # type: ignore[attr-defined]
+def _overrides(key: Hashable) -> dict[str, Any]:
+    """Connect arguments a session key overrides (a user, a DRCP class): see SessionKey."""
+    return {} if key is None else key.as_args()  # type: ignore[attr-defined]
 
 
 class DriverConnector:
-    """Opens sessions from python-oracledb connect arguments (explicit pools)."""
+    """Opens an explicit pool's sessions from its python-oracledb ``PoolParams``.
 
-    __slots__ = ("args",)
+    The parameters hold everything python-oracledb connects with, dsn parsed
+    in and password included (a password cannot be read back out of them),
+    so they are handed to ``oracledb.connect()`` whole; a session key only
+    overrides the user, password, cclass and purity. No dsn is passed: with
+    one and no user (a heterogeneous pool), python-oracledb would read the
+    dsn as credentials.
 
-    def __init__(self, args: dict[str, Any]) -> None:
-        self.args = args
+    Attributes:
+        params: replaced, never changed in place, when ``stmtcachesize`` is
+            reconfigured; sessions opened after that use the new value.
+        ping_timeout: milliseconds a validation ping may take.
+    """
+
+    __slots__ = ("params", "ping_timeout")
+
+    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
+        self.params = params
+        self.ping_timeout = ping_timeout
 
     def open(self, key: Hashable) -> oracledb.Connection:
         """Log a session on, as the key's user when it has one."""
-        return oracledb.connect(**_with_key(self.args, key))
+        return oracledb.connect(params=self.params, **_overrides(key))
 
     def close(self, conn: Any) -> None:
         """Log a session off."""
         close_quietly(conn)
 
     def ping(self, conn: Any) -> bool:
-        """Check a session with a round trip."""
-        return ping(conn)
+        """Check a session with a round trip of at most ``ping_timeout`` ms."""
+        return ping(conn, self.ping_timeout)
 
 
 class AsyncDriverConnector:
     """The asyncio twin of :class:`DriverConnector`, over ``connect_async``."""
 
-    __slots__ = ("args",)
+    __slots__ = ("params", "ping_timeout")
 
-    def __init__(self, args: dict[str, Any]) -> None:
-        self.args = args
+    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
+        self.params = params
+        self.ping_timeout = ping_timeout
 
     async def open(self, key: Hashable) -> Any:
         """Log a session on."""
-        return await oracledb.connect_async(**_with_key(self.args, key))
+        return await oracledb.connect_async(params=self.params, **_overrides(key))
 
     async def close(self, conn: Any) -> None:
         """Log a session off; a dead session is just dropped."""
@@ -175,7 +191,7 @@ class AsyncDriverConnector:
     async def ping(self, conn: Any) -> bool:
         """Round-trip with a bounded wait; False when the session is dead."""
         try:
-            await asyncio.wait_for(conn.ping(), PING_TIMEOUT_MS / 1000)
+            await asyncio.wait_for(conn.ping(), self.ping_timeout / 1000 or None)
             return True
         except Exception as exc:
             logger.info("validation ping failed: %s", _first_line(exc))

@@ -459,9 +459,124 @@ def test_dropped_handles_give_their_slot_back(face, private_server):
         import gc
 
         gc.collect()
-        await eventually(lambda: pool.busy == 0)
-        again = await face.acquire(pool)  # would wait forever if the slot were lost
+        again = await face.acquire(pool)  # takes the orphan back; would wait forever if the slot were lost
         await face.release(pool, again)
         await face.close(pool)
 
     run(body())
+
+
+# -- audit: parameters, credentials, force close, sizes, pings, tags ----------
+
+
+def test_dsn_with_credentials_keeps_the_password_out_of_sight(face, private_server):
+    async def body() -> None:
+        pool = face.create(dsn=f"scott/tiger@{private_server.dsn}", min=0, max=1)
+        assert (pool.dsn, pool.username) == (private_server.dsn, "scott")
+        conn = await face.acquire(pool)
+        assert (await face.query(conn, "select user from dual"))[0][0] == "SCOTT"
+        assert "tiger" not in repr(conn) and "tiger" not in repr(pool) and "tiger" not in conn.connectstring
+        await face.release(pool, conn)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_params_reach_the_sessions(face, private_server):
+    async def body() -> None:
+        params = do.PoolParams(user="scott", password="tiger", min=0, max=1, stmtcachesize=4, program="face-test")
+        params.parse_connect_string(private_server.dsn)
+        pool = face.create(params=params, max=2)
+        conn = await face.acquire(pool)
+        program = "select sys_context('USERENV', 'CLIENT_PROGRAM_NAME') from dual"
+        assert (await face.query(conn, program))[0][0] == "face-test"
+        assert conn.stmtcachesize == 4 and (pool.max, pool.stmtcachesize) == (2, 4)
+        await face.release(pool, conn)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_growth_is_by_increment_and_never_past_max(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=1, max=4, increment=2)
+        await eventually(lambda: pool.opened == 1)
+        held = [await face.acquire(pool), await face.acquire(pool)]  # the second waits for a batch of 2
+        await eventually(lambda: pool.opened == 3)
+        held.append(await face.acquire(pool))  # the spare of that batch
+        assert pool.opened == 3
+        held.append(await face.acquire(pool))  # room for one more only
+        await eventually(lambda: pool.opened == 4)
+        assert len(private_server.sessions) == 4 and pool.busy == 4
+        for conn in held:
+            await face.release(pool, conn)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_wait_at_max_blocks_until_a_release(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=2)
+        first, second = await face.acquire(pool), await face.acquire(pool)
+        waiting = asyncio.ensure_future(face.acquire(pool))
+        await eventually(lambda: pool._engine.core.waiting == 1)
+        await asyncio.sleep(0.1)
+        assert not waiting.done() and pool.opened == 2
+        first_sid = await sid(face, first)
+        await face.release(pool, first)
+        third = await asyncio.wait_for(waiting, 5)
+        assert await sid(face, third) == first_sid and pool.opened == 2 and len(private_server.sessions) == 2
+        await face.release(pool, second)
+        await face.release(pool, third)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_ping_interval_threshold_on_an_injected_clock(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=1, ping_interval=10)
+        clock = FakeClock()
+        pool._engine.clock = clock
+        await face.release(pool, await face.acquire(pool))
+        private_server.disconnect_all()
+        clock.advance(9)  # idle for less than ping_interval: handed out without a ping
+        stale = await face.acquire(pool)
+        with pytest.raises(do.DatabaseError):
+            await face.query(stale, SID)
+        await face.release(pool, stale)  # found dead: logged off
+        await face.release(pool, await face.acquire(pool))
+        private_server.disconnect_all()
+        clock.advance(10)  # idle for ping_interval: pinged, found dead, replaced
+        fresh = await face.acquire(pool)
+        assert await sid(face, fresh) > 0
+        await face.release(pool, fresh)
+        await face.close(pool)
+
+    run(body())
+
+
+def test_exact_tag_first_then_untagged_or_with_matchanytag_any_tag(face, private_server):
+    async def body() -> None:
+        calls: list[str | None] = []
+        pool = make(face, private_server, min=0, max=3, session_callback=lambda conn, tag: calls.append(tag))
+        a, b, c = [await face.acquire(pool) for _ in range(3)]
+        sids = {name: await sid(face, conn) for name, conn in zip("abc", (a, b, c))}
+        await face.release(pool, a, tag="k=a")
+        await face.release(pool, b, tag="k=b")
+        await face.release(pool, c)
+        calls.clear()
+        exact = await face.acquire(pool, tag="k=a")  # not the most recent, but its tag
+        assert await sid(face, exact) == sids["a"] and calls == []
+        await face.release(pool, exact)
+        untagged = await face.acquire(pool, tag="k=z")  # no match: an untagged session
+        assert await sid(face, untagged) == sids["c"] and calls == ["k=z"]
+        anytag = await face.acquire(pool, tag="k=y", matchanytag=True)  # any tagged one
+        assert await sid(face, anytag) == sids["a"] and calls == ["k=z", "k=y"]
+        await face.release(pool, untagged)
+        await face.release(pool, anytag)
+        await face.close(pool)
+
+    run(body())
+
