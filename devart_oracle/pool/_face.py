@@ -11,7 +11,7 @@ from typing import Any
 import oracledb
 
 from .._connection import _Handle
-from .._errors import NotSupportedError, PoolError, ProgrammingError
+from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_error, pool_spec, session_key
@@ -134,11 +134,11 @@ class PoolFace:
         return handle, needs_callback
 
     def _own(self, connection: _Handle) -> Entry:
-        """The pool's record of a connection it lent; refuses strangers."""
+        """The pool's record of a connection it lent; refuses strangers and released ones."""
         if not isinstance(connection, _Handle) or connection._pool is not self._engine:
             raise ProgrammingError("the connection was not acquired from this pool")
         if connection._entry is None or connection._conn is None:
-            raise ProgrammingError("the connection was already released")
+            raise InterfaceError(f"the connection was already released to pool {self.name!r}")
         return connection._entry
 
     def _check_close(self, force: bool) -> None:

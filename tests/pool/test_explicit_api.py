@@ -292,6 +292,21 @@ def test_reconfigure_on_a_closed_pool_raises_what_acquire_raises(oracle_server: 
     assert str(reconfiguring.value) == str(acquiring.value)
 
 
+def test_a_released_connection_cannot_be_released_or_dropped_again(oracle_server: Any) -> None:
+    pool = make(oracle_server)
+    conn = pool.acquire()
+    pool.release(conn)
+    with pytest.raises(InterfaceError, match="already released"):
+        pool.release(conn)
+    with pytest.raises(InterfaceError, match="already released"):
+        pool.drop(conn)
+    closed = pool.acquire()
+    closed.close()
+    with pytest.raises(InterfaceError, match="already released"):
+        pool.release(closed)
+    pool.close()
+
+
 # -- heterogeneous pools ----------------------------------------------------------
 
 
