@@ -1,0 +1,108 @@
+"""The shared SQLite file of a test server, and what all its sessions share.
+
+See ``_sql`` for the backend as a whole. The database owns the file (a
+temporary one unless a path is given), the sequences (kept in memory and
+saved by ``close()``), the known users, and the hooks into the server that
+V$SESSION and ALTER SYSTEM KILL SESSION need; each session gets its own
+SQLite connection from it (``_sqlsession``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable, Collection
+
+from ._sqlcatalog import Sequences, SessionInfo, create_schema
+from ._sqlerrors import OracleError
+from ._sqlsession import SqlSession
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
+
+DEFAULT_LOCK_TIMEOUT = 5.0
+_BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; sessions loop around it
+_BUILTIN_USERS = frozenset({"SYS", "SYSTEM"})
+
+
+class Database:
+    """The shared SQLite file and what all sessions share (sequences).
+
+    Args:
+        path: the SQLite file; None makes a temporary file that ``close()``
+            deletes.
+        sessions: gives the server's live sessions, for V$SESSION.
+        kill: ends the session (sid, serial#); False if there is none.
+        lock_timeout: seconds a change waits for another session's
+            uncommitted change before ORA-00054.
+        users: the user names (upper case) that ALTER SESSION SET
+            CURRENT_SCHEMA accepts, besides SYS and SYSTEM; None accepts any.
+    """
+
+    def __init__(self, path: str | None = None, *,
+                 sessions: Callable[[], list[SessionInfo]] = list,
+                 kill: Callable[[int, int], bool] = lambda sid, serial: False,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 users: Collection[str] | None = None) -> None:
+        self._temporary = path is None
+        if path is None:
+            handle, path = tempfile.mkstemp(prefix="devart-oracle-", suffix=".sqlite")
+            os.close(handle)
+        self.path = path
+        self.sessions = sessions
+        self.kill = kill
+        self.lock_timeout = lock_timeout
+        self.users = None if users is None else frozenset(users) | _BUILTIN_USERS
+        self.generation = 0  # bumped by every DDL: cached descriptions go stale
+        self._lock = threading.Lock()
+        self._open: weakref.WeakSet[SqlSession] = weakref.WeakSet()
+        self._closed = False
+        with contextlib.closing(self.connect()) as conn:
+            self.sequences = Sequences(create_schema(conn))
+
+    def __repr__(self) -> str:
+        return f"<Database {self.path!r} sessions={len(self._open)}>"
+
+    def user_exists(self, name: str) -> bool:
+        """Whether ``name`` is a user (so a schema) of this database."""
+        return self.users is None or name in self.users
+
+    def connect(self) -> sqlite3.Connection:
+        """A new SQLite connection to the file, in explicit-transaction mode."""
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against a crash of the process
+        return conn
+
+    def open_session(self, info: SessionInfo) -> SqlSession:
+        """A new session on its own SQLite connection.
+
+        Raises:
+            OracleError: ORA-01012 once the database is closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise OracleError(1012)
+            session = SqlSession(self, info)
+            self._open.add(session)
+            return session
+
+    def close(self) -> None:
+        """Close every session (rolling back), save sequences, delete a temporary file."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            sessions = list(self._open)
+        for session in sessions:
+            session.close()
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(self.connect()) as conn:
+            self.sequences.save(conn)
+        if self._temporary:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.remove(self.path + suffix)

@@ -1,0 +1,309 @@
+"""One session of the SQL backend: its SQLite connection, transaction, statements.
+
+See ``_sql`` for the backend as a whole. A session runs one call at a time
+(``cancel()`` may come from another thread); each statement is classified
+and goes to the query, DML, DDL, PL/SQL or command path. Query results
+stream from SQLite; before anything else runs, the rows open results still
+hold are read into memory so that every statement sees the latest commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from ._sqlcatalog import SESSION_SETUP, SessionInfo, v_session_rows
+from ._sqlcommands import alter_session, alter_system, run_plsql
+from ._sqlconn import SqliteConnection
+from ._sqlddl import ddl
+from ._sqlerrors import OracleError
+from ._sqlfuncs import register
+from ._sqllex import Token, tokenize
+from ._sqlresult import Result, describe_columns
+from ._sqlrewrite import Plan, classify, plan
+from ._sqlvalues import encode
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ._sqldatabase import Database
+
+__all__ = ["SqlSession"]
+
+_PEEK = 64
+_T = TypeVar("_T")
+
+
+class SqlSession:
+    """One session: its SQLite connection, transaction state and Oracle functions."""
+
+    def __init__(self, database: Database, info: SessionInfo) -> None:
+        self.info = info
+        self._db = database
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._lock = threading.RLock()  # one call at a time; close() waits for it
+        self._state = threading.Lock()  # guards _running, for cancel()
+        self._running = 0
+        self._dirty = False
+        self._closed = False
+        self._current: dict[str, int] = {}
+        self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        register(self._link.conn, self)
+        self._link.conn.executescript(SESSION_SETUP)
+
+    def __repr__(self) -> str:
+        return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
+                f" in_transaction={self._dirty}>")
+
+    @property
+    def in_transaction(self) -> bool:
+        """True while the session has an uncommitted change."""
+        return self._dirty
+
+    @property
+    def pending(self) -> OracleError | None:
+        """An ORA error a SQL function raised, until the statement reports it."""
+        return self._link.pending
+
+    @pending.setter
+    def pending(self, error: OracleError | None) -> None:
+        self._link.pending = error
+
+    # ------------------------------------------------------------- calls
+
+    @contextlib.contextmanager
+    def _call(self) -> Iterator[None]:
+        """Hold the session for one call; ``cancel()`` interrupts it meanwhile."""
+        with self._lock:
+            if self._closed:
+                raise OracleError(1012)
+            with self._state:
+                if not self._running:
+                    self._link.cancelled.clear()
+                self._running += 1
+            try:
+                yield
+            finally:
+                with self._state:
+                    self._running -= 1
+                self._dirty = self._dirty and self._link.in_transaction
+
+    def cancel(self) -> None:
+        """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
+        with self._state:
+            if self._running:
+                self._link.interrupt()
+
+    def close(self) -> None:
+        """Roll back and close the connection; idempotent, callable from any thread."""
+        self.cancel()
+        with self._lock:
+            if not self._closed:
+                self._closed, self._dirty = True, False
+                self._link.close()
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
+        """Run one statement with positional bind values.
+
+        Raises:
+            OracleError: for every failure, with Oracle's number and text.
+        """
+        with self._call():
+            self._drain()
+            return self._execute(sql, tokenize(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> Result:
+        """Run one statement once per row of bind values.
+
+        Raises:
+            OracleError: at the first failing row; its ``rowcount`` counts
+                the rows done before it, whose changes stay.
+        """
+        with self._call():
+            self._drain()
+            tokens = tokenize(sql)
+            counts: list[int] = []
+            for params in rows:
+                try:
+                    counts.append(self._execute(sql, tokens, params).rowcount)
+                except OracleError as exc:
+                    exc.rowcount, exc.row_counts = sum(counts), counts
+                    raise
+            return Result(None, sum(counts), counts)
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        with self._call():
+            self._drain()
+            self._end("COMMIT")
+
+    def rollback(self) -> None:
+        """Roll the transaction back."""
+        with self._call():
+            self._drain()
+            self._end("ROLLBACK")
+
+    # --------------------------------------------------------- statements
+
+    def _execute(self, sql: str, tokens: tuple[Token, ...], params: Sequence[object]) -> Result:
+        kind, verb = classify(tokens)
+        if kind == "query":
+            return self._query(self._plan(sql), params)
+        if kind == "dml":
+            return self._dml(self._plan(sql), params, verb)
+        if kind == "ddl":
+            self._ddl(sql, verb)
+        elif kind == "plsql":
+            run_plsql(sql, tokens, params, self)
+        else:
+            self._command(kind, tokens)
+        return Result(None, 0)
+
+    def _schemas(self) -> frozenset[str]:
+        return frozenset(filter(None, (self.info.username.upper(),
+                                       self.info.current_schema.upper())))
+
+    def _plan(self, sql: str) -> Plan:
+        return plan(sql, self._schemas())
+
+    def _binds(self, count: int, params: Sequence[object]) -> list[object]:
+        if len(params) != count:
+            raise OracleError(1008 if len(params) < count else 1036)
+        return [encode(value) for value in params]
+
+    def _query(self, plan: Plan, params: Sequence[object]) -> Result:
+        binds = self._binds(plan.binds, params)
+        if plan.for_update:
+            self._begin()
+            self._dirty = True
+        self._refresh(plan)
+        declared = self._link.declared_types(plan.sql, self._db.generation)
+        cursor = self._link.execute(plan.sql, binds)
+        first = self._link.run(lambda: cursor.fetchmany(_PEEK))
+        columns = describe_columns(cursor.description, declared, first, plan)
+        result = Result(columns, 0, rows=first, pull=self._puller(cursor))
+        self._results.add(result)
+        return result
+
+    def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
+        def pull(count: int) -> list[tuple[object, ...]]:
+            with self._call():
+                return self._link.run(lambda: cursor.fetchmany(count))
+        return pull
+
+    def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
+        binds = self._binds(plan.binds, params)
+        self._refresh(plan)
+        began = self._begin()
+        try:
+            count = max(self._link.execute(plan.sql, binds, verb, plan.target).rowcount, 0)
+        except OracleError:
+            if began:
+                self._link.abandon()
+            raise
+        if began and not count:
+            self._link.abandon()  # no change: release the write lock
+        else:
+            self._dirty = True
+        return Result(None, count)
+
+    def _ddl(self, sql: str, verb: str) -> None:
+        translated = ddl(sql, self._schemas())
+        self._end("COMMIT")  # Oracle commits before DDL, even a failing one
+        self._begin()
+        try:
+            for statement in translated.statements:
+                self._link.execute(statement, verb=verb)
+            for op in translated.sequences:
+                self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
+            self._end("COMMIT")
+        finally:
+            self._link.abandon()
+            self._db.generation += 1
+        self._db.sequences.apply(translated.sequences)
+
+    def _command(self, kind: str, tokens: tuple[Token, ...]) -> None:
+        if kind == "commit":
+            self._end("COMMIT")
+        elif kind == "rollback":
+            self._rollback(tokens)
+        elif kind in ("savepoint", "lock"):
+            self._begin()
+            self._dirty = True
+            if kind == "savepoint":
+                self._link.execute("SAVEPOINT " + _last_name(tokens))
+        elif kind == "session":
+            alter_session(tokens, self.info, self._db.user_exists)
+        elif kind == "system":
+            alter_system(tokens, self)
+
+    def _rollback(self, tokens: tuple[Token, ...]) -> None:
+        if any(t.is_word("TO") for t in tokens):
+            self._link.execute("ROLLBACK TO SAVEPOINT " + _last_name(tokens))
+        else:
+            self._end("ROLLBACK")
+
+    def _begin(self) -> bool:
+        return self._link.begin(self._db.lock_timeout)
+
+    def _end(self, verb: str) -> None:
+        self._link.end(verb)
+        self._dirty = False
+
+    def _drain(self) -> None:
+        """Read the rows open results still hold, so their cursors end."""
+        for result in list(self._results):
+            try:
+                result.drain()
+            except OracleError:
+                result.close()  # a result that cannot be read any more is dropped
+        self._results = weakref.WeakSet()
+
+    def _refresh(self, plan: Plan) -> None:
+        """Fill this connection's V$SESSION when the statement reads it."""
+        if "V$SESSION" in plan.objects:
+            sessions = _hook(self._db.sessions, "V$SESSION")
+            self._link.fill_v_session(v_session_rows(sessions))
+
+    # ------------------------------------------ hooks for functions, PL/SQL
+
+    def next_value(self, name: str) -> int:
+        """``seq.NEXTVAL``."""
+        value = self._db.sequences.next(name)
+        self._current[name] = value
+        return value
+
+    def current_value(self, name: str) -> int:
+        """``seq.CURRVAL``."""
+        if name in self._current:
+            return self._current[name]
+        raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def sleep(self, seconds: float) -> None:
+        """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
+        if self._link.cancelled.wait(max(seconds, 0.0)):
+            raise OracleError(1013)
+
+    def kill(self, sid: int, serial: int) -> bool:
+        """ALTER SYSTEM KILL SESSION."""
+        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
+
+
+def _hook(call: Callable[[], _T], what: str) -> _T:
+    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
+    try:
+        return call()
+    except Exception as exc:
+        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
+
+
+def _last_name(tokens: tuple[Token, ...]) -> str:
+    """The savepoint name that ends SAVEPOINT and ROLLBACK TO statements."""
+    words = [t for t in tokens if t.kind in ("word", "ident")]
+    if len(words) < 2:
+        raise OracleError(900)
+    last = words[-1]
+    return last.text if last.kind == "ident" else f'"{last.text.upper()}"'
