@@ -79,9 +79,10 @@ class ConnectionPool(PoolFace):
         self._engine.drop(entry)
 
     def close(self, force: bool = False) -> None:
-        """Close the pool; refuses while connections are busy unless ``force``."""
+        """Close the pool; refuses while connections are busy unless ``force``,
+        which logs busy sessions off too (their handles then fail)."""
         self._check_close(force)
-        self._engine.call(self._engine.core.close)
+        self._engine.call(self._engine.core.close, force)
 
     def __enter__(self) -> ConnectionPool:
         return self
@@ -159,9 +160,10 @@ class AsyncConnectionPool(PoolFace):
         await self._engine.settle()
 
     async def close(self, force: bool = False) -> None:
-        """Close the pool; refuses while connections are busy unless ``force``."""
+        """Close the pool; refuses while connections are busy unless ``force``,
+        which logs busy sessions off too (their handles then fail)."""
         self._check_close(force)
-        self._engine.call(self._engine.core.close)
+        self._engine.call(self._engine.core.close, force)
         if self._upkeep is not None:
             self._upkeep.cancel()
         await self._engine.settle()

@@ -497,6 +497,18 @@ def test_params_reach_the_sessions(face, private_server):
     run(body())
 
 
+def test_force_close_logs_busy_sessions_off(face, private_server):
+    async def body() -> None:
+        pool = make(face, private_server, min=0, max=2)
+        conn = await face.acquire(pool)
+        await face.close(pool, force=True)
+        await eventually(lambda: not private_server.sessions)
+        with pytest.raises(InterfaceError, match="DPY-1001"):
+            await face.query(conn, SID)
+
+    run(body())
+
+
 def test_growth_is_by_increment_and_never_past_max(face, private_server):
     async def body() -> None:
         pool = make(face, private_server, min=1, max=4, increment=2)
