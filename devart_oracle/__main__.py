@@ -90,8 +90,9 @@ def _demo(threads: int, requests: int, logon_delay: float) -> int:
         text = server.connection_string("scott")
         print(f"embedded server on {server.dsn} (logon delay {logon_delay * 1000:.0f} ms, like a remote database)")
         connection_pool.enabled = True
-        connection_pool[1].max_size = 4
+        connection_pool[1].max_size = 2
         print(f"{threads} threads x {requests} requests: connect, query, close (pools 1 and 2)")
+        print("  pool 1 keeps at most 2 idle sessions (max_size=2): a surplus session is logged off on close")
         seconds = _workload(text, threads, requests)
         print(f"  {threads * requests / seconds:.0f} requests/s; the server saw {server.logons} logons")
         _print_stats()
