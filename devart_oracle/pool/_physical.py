@@ -6,7 +6,6 @@ is its thick mode, which loads the Oracle Client libraries once per process.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Hashable
 from typing import Any
@@ -107,6 +106,32 @@ def ping(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
         return False
 
 
+async def ping_async(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
+    """:func:`ping` for an asyncio session.
+
+    The wait is bounded by the session's ``call_timeout``, not by cancelling
+    the ping: a cancelled python-oracledb ping on a stalled network never
+    returns, while a call timeout makes the driver give the session up.
+    ``call_timeout`` is only set on a session that is still healthy: setting
+    it on an asyncio session whose connection was lost crashes
+    python-oracledb 26.1 (a segmentation fault). With no await between the
+    check and the set, the event loop cannot lose the connection in between.
+    """
+    if not conn.is_healthy():
+        return False
+    saved = conn.call_timeout
+    try:
+        conn.call_timeout = timeout_ms
+        await conn.ping()
+    except Exception as exc:
+        logger.info("validation ping failed: %s", _first_line(exc))
+        return False
+    if not conn.is_healthy():
+        return False
+    conn.call_timeout = saved
+    return True
+
+
 class ParamsConnector:
     """Opens every session of a partition from the same parameters."""
 
@@ -189,10 +214,5 @@ class AsyncDriverConnector:
             logger.debug("logoff failed: %s", _first_line(exc))
 
     async def ping(self, conn: Any) -> bool:
-        """Round-trip with a bounded wait; False when the session is dead."""
-        try:
-            await asyncio.wait_for(conn.ping(), self.ping_timeout / 1000 or None)
-            return True
-        except Exception as exc:
-            logger.info("validation ping failed: %s", _first_line(exc))
-            return False
+        """Check a session with a round trip of at most ``ping_timeout`` ms."""
+        return await ping_async(conn, self.ping_timeout)

@@ -592,3 +592,22 @@ def test_exact_tag_first_then_untagged_or_with_matchanytag_any_tag(face, private
 
     run(body())
 
+
+def test_ping_timeout_bounds_validation_pings(face, private_server):
+    async def body() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            dsn = f"{proxy.host}:{proxy.port}/{private_server.service_name}"
+            pool = face.create(
+                user="scott", password="tiger", dsn=dsn, min=0, max=1, ping_interval=-1, ping_timeout=200
+            )
+            assert pool.ping_timeout == 200
+            await face.release(pool, await face.acquire(pool))
+            proxy.deaf = True  # the ping gets no answer
+            started = time.monotonic()
+            await asyncio.wait_for(face.validate(pool), 10)
+            assert time.monotonic() - started < 2.5  # not the default 5 s
+            await eventually(lambda: pool.opened == 0)
+            proxy.deaf = False
+            await face.close(pool)
+
+    run(body())
