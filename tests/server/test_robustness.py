@@ -209,4 +209,4 @@ def test_the_connect_timeout_can_be_turned_off(impatient_server: OracleTestServe
         silent.settimeout(0.6)
         with pytest.raises(TimeoutError):
             silent.recv(1)
-    assert len(impatient_server._registry) == 1
+        assert len(impatient_server._registry) == 1
