@@ -7,6 +7,8 @@ the rows sent so far and 0 ("more to come") or 1403 ("no more rows"). DML
 and DDL answer with the end-of-call message alone, carrying the row count;
 ``executemany`` sends all its rows in one call, and with
 ``arraydmlrowcounts`` a PARAMETER message with the count per row precedes it.
+DML with ``RETURNING ... INTO`` sends, before that, one ROW_DATA per
+execution holding each target's values for the rows it changed.
 DML cursors are closed after each execute and reported as cursor 0, so the
 client never re-executes DML (see ``_respond``).
 
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING
 from ._codec import Writer
 from ._cursor import Cursor, CursorTable
 from ._oraerror import WireError, ora_error
+from ._sqlerrors import OracleError
+from ._sqllex import returning_binds, tokenize
 from ._requests import (
     EXEC_COMMIT,
     EXEC_DESCRIBE,
@@ -30,6 +34,7 @@ from ._requests import (
     EXEC_FETCH,
     EXEC_FLAGS_DML_ROWCOUNTS,
     REEXEC_COMMIT,
+    ExecuteCall,
     read_bind_rows,
     read_execute,
     read_fetch,
@@ -70,7 +75,7 @@ class CallRunner:
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:
-        call = read_execute(self.session.reader)
+        call = read_execute(self.session.reader, self._returning)
         cursor = self.cursors.parse(call.cursor_id, call.sql)
         cursor.binds = call.binds
         cursor.plsql = call.is_plsql
@@ -94,6 +99,16 @@ class CallRunner:
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
+
+    def _returning(self, call: ExecuteCall) -> int:
+        """How many of an EXECUTE's binds are RETURNING INTO targets (the client's rule)."""
+        sql = call.sql if call.sql is not None else self.cursors.sql(call.cursor_id)
+        if call.is_plsql or not sql:
+            return 0
+        try:
+            return returning_binds(tokenize(sql))
+        except OracleError:
+            return 0  # SQL the backend will refuse anyway
 
     def _fetch(self, w: Writer) -> bool:
         call = read_fetch(self.session.reader)
@@ -136,10 +151,13 @@ class CallRunner:
         sql = self.session.sql
         assert sql is not None
         params = cursor.params(rows)
+        returning = [] if cursor.query else cursor.returning()  # refuse a bad type before running
         if len(params) > 1:
             result: Result = sql.executemany(cursor.sql, params)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
+        if returning:
+            Cursor.write_returned(body, returning, result.returned)
         outcome = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()

@@ -17,13 +17,14 @@ from ._codec import Writer
 from ._oraerror import WireError
 from ._requests import BindSpec
 from ._responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
-from ._types import Encoder, column_format, decode_bind
+from ._types import Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from ._sql import Result
 
 __all__ = ["Cursor", "CursorTable"]
 
+Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
 
@@ -45,8 +46,33 @@ class Cursor:
         self.rows_sent = 0
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
-        """Decode raw bind rows with this cursor's bind metadata."""
-        return [[_decode(spec, value) for spec, value in zip(self.binds, row)] for row in rows]
+        """Decode raw bind rows with this cursor's bind metadata (RETURNING targets left out)."""
+        return [[_decode(spec, value) for spec, value in zip(self.binds, row) if not spec.returned]
+                for row in rows]
+
+    def returning(self) -> list[Encoder]:
+        """The encoders of the RETURNING INTO targets, in bind order.
+
+        Raises:
+            WireError: ORA-03115 for a target type the server cannot send.
+        """
+        return [bind_encoder(spec.ora_type) for spec in self.binds if spec.returned]
+
+    @staticmethod
+    def write_returned(w: Writer, encoders: list[Encoder], returned: Sequence[Sequence[Row]]) -> None:
+        """Write what RETURNING INTO returned: one ROW_DATA per execution.
+
+        Each target gets the number of rows changed, then its value for each
+        with a zero "actual length" (nothing was truncated).
+        """
+        for rows in returned:
+            w.u8(MSG_ROW_DATA)
+            for column, encoder in enumerate(encoders):
+                w.ub(len(rows))
+                for row in rows:
+                    value = row[column]
+                    w.b(None if value is None else encoder(value))
+                    w.ub(0)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""
@@ -127,6 +153,11 @@ class CursorTable:
         cursor = Cursor(self._allocate(), sql)
         self._cursors[cursor.id] = cursor
         return cursor
+
+    def sql(self, cursor_id: int) -> str | None:
+        """The SQL of an open cursor; None when no such cursor is open."""
+        cursor = self._cursors.get(cursor_id)
+        return None if cursor is None else cursor.sql
 
     def get(self, cursor_id: int) -> Cursor:
         """The open cursor with this id.

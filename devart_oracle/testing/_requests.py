@@ -11,7 +11,8 @@ python-oracledb's thin client for a server that advertised field version 12
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ._reader import MessageReader, ProtocolError
 from ._responses import MSG_ROW_DATA
@@ -58,6 +59,7 @@ class BindSpec:
     flags: int
     buffer_size: int
     csfrm: int
+    returned: bool = False  # a RETURNING ... INTO target: described, never sent
 
     @property
     def is_array(self) -> bool:
@@ -237,8 +239,15 @@ def _read_key_values(r: MessageReader) -> None:
         r.ub(4)
 
 
-def read_execute(r: MessageReader) -> ExecuteCall:
-    """Read an EXECUTE call's body, binds included."""
+def read_execute(r: MessageReader,
+                 returning: Callable[[ExecuteCall], int] = lambda call: 0) -> ExecuteCall:
+    """Read an EXECUTE call's body, binds included.
+
+    Args:
+        returning: how many of the call's last binds are RETURNING INTO
+            targets, which the client describes but sends no values for;
+            only the caller knows (the SQL may come from an earlier call).
+    """
     options, cursor_id, has_sql = r.ub(4), r.ub(4), r.u8()
     r.ub(4)  # SQL length
     r.u8()
@@ -265,6 +274,8 @@ def read_execute(r: MessageReader) -> ExecuteCall:
             read_bind_spec(r)
     elif num_binds:
         call.binds = [read_bind_spec(r) for _ in range(num_binds)]
+        targets = min(max(returning(call), 0), num_binds)
+        call.binds[num_binds - targets:] = [replace(b, returned=True) for b in call.binds[num_binds - targets:]]
         call.rows = read_bind_rows(r, call.binds, call.executions, call.is_plsql)
     return call
 
@@ -302,9 +313,14 @@ def read_bind_rows(
 
     Outside PL/SQL the client sends values with a buffer over 4000 bytes after
     all the others; this puts them back in place. Array binds yield lists.
+    RETURNING INTO targets get None; when every bind is one, the client
+    sends no rows at all.
     """
-    late = [] if plsql else [i for i, b in enumerate(binds) if b.buffer_size > _MAX_STRING_SIZE]
-    early = [i for i in range(len(binds)) if i not in late]
+    sent = [i for i, b in enumerate(binds) if not b.returned]
+    if not sent:
+        return [[None] * len(binds) for _ in range(count)]
+    late = [] if plsql else [i for i in sent if binds[i].buffer_size > _MAX_STRING_SIZE]
+    early = [i for i in sent if i not in late]
     rows = []
     for _ in range(count):
         marker = r.u8()

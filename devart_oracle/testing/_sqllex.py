@@ -8,7 +8,8 @@ number and operator; joining the texts of the tokens gives the SQL back.
 
 Binds are positional on the wire: the client sends one value per occurrence
 of a placeholder in plain SQL (``:a ... :a`` takes two values), and one per
-distinct name, in order of first occurrence, in a PL/SQL block.
+distinct name, in order of first occurrence, in a PL/SQL block. The targets
+of ``RETURNING ... INTO`` are described like the others but get no value.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import NamedTuple
 
 from ._sqlerrors import OracleError
 
-__all__ = ["Token", "Words", "tokenize", "significant", "bind_names", "name_of", "joined",
-           "split_commas"]
+__all__ = ["Token", "Words", "tokenize", "significant", "bind_names", "returning_binds",
+           "name_of", "joined", "split_commas"]
 
 
 class Token(NamedTuple):
@@ -86,6 +87,27 @@ def bind_names(tokens: tuple[Token, ...], plsql: bool) -> list[str]:
     """The names the client sends values for, in the order it sends them."""
     names = [bind_name(t) for t in tokens if t.kind == "bind"]
     return list(dict.fromkeys(names)) if plsql else names
+
+
+def returning_binds(tokens: tuple[Token, ...]) -> int:
+    """How many binds of a DML statement are ``RETURNING ... INTO`` targets.
+
+    python-oracledb's own rule: in a statement that starts with INSERT,
+    UPDATE, DELETE or MERGE, every bind after an INTO that follows the word
+    RETURNING is a return bind, whose value the client never sends.
+    """
+    words = significant(tokens)
+    if not words or not words[0].is_word("INSERT", "UPDATE", "DELETE", "MERGE"):
+        return 0
+    state = count = 0
+    for token in words[1:]:
+        if state == 0 and token.is_word("RETURNING"):
+            state = 1
+        elif state == 1 and token.is_word("INTO"):
+            state = 2
+        elif state == 2 and token.kind == "bind":
+            count += 1
+    return count
 
 
 def name_of(token: Token) -> str:

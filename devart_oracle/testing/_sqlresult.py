@@ -26,14 +26,18 @@ class Result:
         columns: the query's columns; None when the statement is not a query.
         rowcount: rows affected (DML) or fetched so far (query).
         row_counts: for ``executemany``, the rows affected per iteration.
+        returned: for DML with ``RETURNING ... INTO``, per iteration, the
+            values of the returned expressions for each row it changed.
     """
 
     def __init__(self, columns: list[Column] | None, rowcount: int = 0,
                  row_counts: list[int] | None = None, *, rows: Sequence[Row] = (),
-                 pull: Callable[[int], list[Row]] | None = None) -> None:
+                 pull: Callable[[int], list[Row]] | None = None,
+                 returned: list[list[Row]] | None = None) -> None:
         self.columns = columns
         self.rowcount = rowcount
         self.row_counts = row_counts if row_counts is not None else []
+        self.returned = returned if returned is not None else []
         self._buffer = list(rows)
         self._pull = pull
         self._convert = coercer(columns or [])

@@ -14,6 +14,9 @@ identifiers and comments are never touched:
   empty string is NULL);
 - ``MINUS`` becomes ``EXCEPT``; ``/`` divides exactly (SQLite would divide
   integers as integers);
+- DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
+  SQLite's own RETURNING and loses its INTO (the wire layer sends the
+  returned rows back into the targets);
 - ``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` becomes ``LIMIT m OFFSET n``;
   a trailing ``FOR UPDATE ...`` is dropped and reported, the caller takes the
   write lock instead;
@@ -34,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._sqlerrors import OracleError
-from ._sqllex import Token, name_of, significant, tokenize
+from ._sqllex import Token, name_of, significant, split_commas, tokenize
 from ._sqlvalues import encode_datetime
 
 __all__ = ["Plan", "classify", "plan", "column_name", "quote_literal", "literal_body",
@@ -56,6 +59,7 @@ _FUNCTIONS = {
 }
 _FUNCTIONS["MINUS"] = "EXCEPT"
 _QUALIFIERS = frozenset({"SYS", "PUBLIC"})
+_DML = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 
 def classify(tokens: tuple[Token, ...]) -> tuple[str, str]:
@@ -86,6 +90,8 @@ class Plan:
         objects: special objects it mentions (``"V$SESSION"``).
         for_update: it ended with ``FOR UPDATE``.
         target: the table a DML statement changes, for error messages.
+        returning: how many ``RETURNING ... INTO`` targets the statement had;
+            the SQLite text keeps the RETURNING list and drops the INTO.
     """
 
     sql: str
@@ -95,6 +101,7 @@ class Plan:
     objects: frozenset[str] = frozenset()
     for_update: bool = False
     target: str = ""
+    returning: int = 0
 
 
 @functools.lru_cache(maxsize=1024)
@@ -106,8 +113,39 @@ def plan(sql: str, schemas: frozenset[str]) -> Plan:
             literal, or a tokenizer error.
     """
     tokens = tokenize(sql)
-    rewritten = _Rewriter(tokens, schemas | _QUALIFIERS).run()
-    return dataclasses.replace(rewritten, target=_target(significant(tokens)))
+    body, returning = _returning(tokens)
+    rewritten = _Rewriter(body, schemas | _QUALIFIERS).run()
+    return dataclasses.replace(rewritten, target=_target(significant(tokens)), returning=returning)
+
+
+def _returning(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], int]:
+    """A DML statement without the INTO of its RETURNING clause, and the number of targets.
+
+    Raises:
+        OracleError: ORA-00913 or ORA-00947 when the expressions and the
+            targets do not pair up, ORA-00933 for a target that is no bind.
+    """
+    start, depth = -1, 0
+    if not significant(tokens)[:1] or not significant(tokens)[0].is_word(*_DML):
+        return tokens, 0
+    for index, token in enumerate(tokens):
+        depth += {"(": 1, ")": -1}.get(token.text, 0)
+        if depth == 0 and start < 0 and token.is_word("RETURNING", "RETURN"):
+            start = index
+        elif depth == 0 and start >= 0 and token.is_word("INTO"):
+            return _returning_list(tokens, start, index)
+    return tokens, 0
+
+
+def _returning_list(tokens: tuple[Token, ...], start: int, into: int) -> tuple[tuple[Token, ...], int]:
+    targets = split_commas(significant(tokens[into + 1:]))
+    if not targets or any(len(t) != 1 or t[0].kind != "bind" for t in targets):
+        raise OracleError(933)
+    expressions = split_commas(significant(tokens[start + 1:into]))
+    if len(expressions) != len(targets):
+        raise OracleError(913 if len(expressions) < len(targets) else 947)
+    keyword = Token("word", "RETURNING", tokens[start].pos)  # SQLite knows no RETURN
+    return (*tokens[:start], keyword, *tokens[start + 1:into]), len(targets)
 
 
 def _target(words: list[Token]) -> str:

@@ -24,7 +24,7 @@ from ._sqlfuncs import register
 from ._sqllex import Token, tokenize
 from ._sqlresult import Result, describe_columns
 from ._sqlrewrite import Plan, classify, plan
-from ._sqlvalues import encode
+from ._sqlvalues import decode, encode
 
 if TYPE_CHECKING:
     import sqlite3
@@ -126,13 +126,16 @@ class SqlSession:
             self._drain()
             tokens = tokenize(sql)
             counts: list[int] = []
+            returned: list[list[tuple[object, ...]]] = []
             for params in rows:
                 try:
-                    counts.append(self._execute(sql, tokens, params).rowcount)
+                    result = self._execute(sql, tokens, params)
                 except OracleError as exc:
                     exc.rowcount, exc.row_counts = sum(counts), counts
                     raise
-            return Result(None, sum(counts), counts)
+                counts.append(result.rowcount)
+                returned += result.returned
+            return Result(None, sum(counts), counts, returned=returned)
 
     def commit(self) -> None:
         """Commit the transaction."""
@@ -199,16 +202,20 @@ class SqlSession:
         self._refresh(plan)
         began = self._begin()
         try:
-            count = max(self._link.execute(plan.sql, binds, verb, plan.target).rowcount, 0)
+            cursor = self._link.execute(plan.sql, binds, verb, plan.target)
+            returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning else None
         except OracleError:
             if began:
                 self._link.abandon()
             raise
+        count = len(returned) if returned is not None else max(cursor.rowcount, 0)
         if began and not count:
             self._link.abandon()  # no change: release the write lock
         else:
             self._dirty = True
-        return Result(None, count)
+        if returned is None:
+            return Result(None, count)
+        return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())

@@ -37,7 +37,7 @@ from ._responses import ColumnMeta
 if TYPE_CHECKING:
     from ._sql import Column
 
-__all__ = ["Encoder", "column_format", "decode_bind"]
+__all__ = ["Encoder", "bind_encoder", "column_format", "decode_bind"]
 
 VARCHAR = 1
 NUMBER = 2
@@ -177,3 +177,21 @@ def column_format(column: Column) -> tuple[ColumnMeta, Encoder]:
     if kind == "RAW":
         return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
     raise WireError(3115, f"column type {column.type!r}")
+
+
+_BIND_ENCODERS: dict[int, Encoder] = {
+    NUMBER: _number, BINARY_INTEGER: _number, VARCHAR: _text, CHAR: _text, LONG: _text,
+    DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
+}
+
+
+def bind_encoder(ora_type: int) -> Encoder:
+    """The encoder for a value sent back into a bind of wire type ``ora_type``.
+
+    Raises:
+        WireError: ORA-03115 for a type the server cannot send back.
+    """
+    encoder = _BIND_ENCODERS.get(ora_type)
+    if encoder is None:
+        raise WireError(3115, f"returning into a bind of type {ora_type}")
+    return encoder
