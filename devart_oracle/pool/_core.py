@@ -365,13 +365,14 @@ class PoolCore:
         opening one session per waiter would flood the database for nothing.
         """
         actions = Actions()
-        limit = self.settings.max
-        if not self._waiters or self._opening or limit is None:
+        if not self._waiters or self._opening:
             return actions
         key = self._key_to_open()
         if key is _NONE:
             return actions
-        room = limit - self._total()
+        limit = self.settings.max
+        # No cap (reconfigured away while callers waited): room for a batch.
+        room = self.settings.increment if limit is None else limit - self._total()
         if room <= 0:
             return self._make_room(key, actions)
         count = min(self.settings.increment, room)
