@@ -17,6 +17,7 @@ the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -27,7 +28,7 @@ from typing import TypeVar
 from ._sqlcatalog import V_SESSION_INSERT
 from ._sqlcolumns import CONSTRAINTS
 from ._sqlerrors import ErrorContext, OracleError, translate
-from ._sqlrewrite import describe_sql
+from ._sqllex import tokenize
 
 __all__ = ["SqliteConnection"]
 
@@ -133,7 +134,7 @@ class SqliteConnection:
             return cached[1]
         types: list[str] | None = None
         try:
-            self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {describe_sql(sql)}")
+            self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {_describe_sql(sql)}")
             pragma = 'PRAGMA temp.table_info("DEVART$DESCRIBE")'
             types = [row[2] for row in self.conn.execute(pragma)]
         except sqlite3.Error:
@@ -156,3 +157,16 @@ class SqliteConnection:
         """Replace this connection's V$SESSION rows."""
         self.conn.execute('DELETE FROM temp."V$SESSION"')
         self.conn.executemany(V_SESSION_INSERT, rows)
+
+
+@functools.lru_cache(maxsize=1024)
+def _describe_sql(sql: str) -> str:
+    """A rewritten query with NULL for every bind, as a view can hold it."""
+    tokens = tokenize(sql)
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "number" and i and tokens[i - 1].text == "?":
+            out[-1] = "NULL"
+        else:
+            out.append(token.text)
+    return "".join(out)

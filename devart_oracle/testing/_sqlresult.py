@@ -7,13 +7,14 @@ handed out (the wire layer then says "no more rows" in the same reply).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._sqlrewrite import Plan, column_name
+from ._sqlrewrite import Plan
 from ._sqlvalues import Column, coercer, declared_column, decode, inferred_column
 
-__all__ = ["Result", "describe_columns"]
+__all__ = ["Result", "describe_columns", "column_name"]
 
 Row = tuple[object, ...]
 _BATCH = 64
@@ -94,3 +95,19 @@ def describe_columns(description: Any, declared: list[str] | None, rows: Sequenc
             column = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
         columns.append(column)
     return columns
+
+
+_SPACE_OUTSIDE_QUOTES = re.compile(r"('(?:[^']|'')*')|\s+")
+
+
+def column_name(name: str, plan: Plan) -> str:
+    """Oracle's name for a result column SQLite named ``name``.
+
+    An alias or a column keeps its name; an expression is named by its text
+    in upper case without blanks, as Oracle does (``COUNT(*)``, ``1+1``).
+    """
+    if name in plan.quoted or re.fullmatch(r"[\w$#]+", name):
+        return name
+    for rewritten, original in sorted(plan.names, key=lambda pair: -len(pair[0])):
+        name = name.replace(rewritten, original)
+    return _SPACE_OUTSIDE_QUOTES.sub(lambda m: m.group(1) or "", name).upper()

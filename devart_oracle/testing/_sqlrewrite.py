@@ -33,15 +33,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import re
 from dataclasses import dataclass, field
 
 from ._sqlerrors import OracleError
 from ._sqllex import Token, name_of, significant, split_commas, tokenize
 from ._sqlvalues import encode_datetime
 
-__all__ = ["Plan", "classify", "plan", "column_name", "quote_literal", "literal_body",
-           "describe_sql"]
+__all__ = ["Plan", "classify", "plan", "quote_literal", "literal_body"]
 
 _KINDS = {
     "SELECT": "query", "WITH": "query",
@@ -339,32 +337,3 @@ class _Rewriter:
         for _ in range(count - 1):
             i = self._next(i)
         return i + 1
-
-
-_SPACE_OUTSIDE_QUOTES = re.compile(r"('(?:[^']|'')*')|\s+")
-
-
-def column_name(name: str, plan: Plan) -> str:
-    """Oracle's name for a result column SQLite named ``name``.
-
-    An alias or a column keeps its name; an expression is named by its text
-    in upper case without blanks, as Oracle does (``COUNT(*)``, ``1+1``).
-    """
-    if name in plan.quoted or re.fullmatch(r"[\w$#]+", name):
-        return name
-    for rewritten, original in sorted(plan.names, key=lambda pair: -len(pair[0])):
-        name = name.replace(rewritten, original)
-    return _SPACE_OUTSIDE_QUOTES.sub(lambda m: m.group(1) or "", name).upper()
-
-
-@functools.lru_cache(maxsize=1024)
-def describe_sql(sql: str) -> str:
-    """A rewritten query with NULL for every bind, as a view can hold it."""
-    tokens = tokenize(sql)
-    out: list[str] = []
-    for i, token in enumerate(tokens):
-        if token.kind == "number" and i and tokens[i - 1].text == "?":
-            out[-1] = "NULL"
-        else:
-            out.append(token.text)
-    return "".join(out)
