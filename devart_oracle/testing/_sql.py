@@ -26,8 +26,11 @@ Limits, all consequences of SQLite underneath:
   ``lock_timeout``, then ORA-00054), even on other rows or tables.
 - Cancelling a running INSERT, UPDATE or DELETE rolls back the whole
   transaction, not just the statement (SQLite's rule for interrupts).
-- Dates are stored as text: ``d + 1`` date arithmetic does not work (use
-  ADD_MONTHS, TRUNC); ``||`` with NULL gives NULL where Oracle ignores it.
+- Dates are stored as text, so Oracle's operators are rewritten into
+  functions (``_sqlmath``): ``d + 1`` and ``d - d`` work, but only where
+  the chain parser (``_sqlarith``) finds the operands; INTERVAL literals
+  are not supported, and ``timestamp - timestamp`` is a number of days
+  (Oracle: an INTERVAL).
 - NUMBER values beyond 15 significant digits are kept exactly as text:
   they compare equal to themselves but sort after ordinary numbers. Values
   are not rounded to a column's scale when stored, only when read.

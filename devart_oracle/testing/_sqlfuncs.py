@@ -32,6 +32,7 @@ from ._sqlformat import (
     parse_datetime,
     truncate_datetime,
 )
+from ._sqlmath import FUNCTIONS
 from ._sqlvalues import decode, declared_column, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    for name, (narg, function, deterministic) in {**_PURE, **_session(ctx)}.items():
+    functions = {**_PURE, **FUNCTIONS, **_session(ctx)}
+    for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
 
 
@@ -261,7 +263,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "RPAD": (-1, _pad(False), True),
     "SUBSTR": (-1, _substr, True),
     "INITCAP": (1, lambda s: None if s is None else str(s).title(), True),
-    "CONCAT": (2, lambda a, b: (str(a or "") + str(b or "")) or None, True),
     "GREATEST": (-1, _extreme(max), True),
     "LEAST": (-1, _extreme(min), True),
     "MOD": (2, _mod, True),

@@ -12,8 +12,12 @@ identifiers and comments are never touched:
 - ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
   ``q'[...]'`` becomes a plain literal and ``''`` becomes NULL (Oracle's
   empty string is NULL);
-- ``MINUS`` becomes ``EXCEPT``; ``/`` divides exactly (SQLite would divide
-  integers as integers);
+- ``MINUS`` becomes ``EXCEPT``;
+- arithmetic with ``+``, ``-``, ``/`` and ``||`` becomes calls of
+  ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``_sqlmath``), for
+  date arithmetic, NULL in ``||``, exact division and ORA errors; the
+  operands come from ``_sqlarith``, and ``*`` stays SQLite's. A ``/`` the
+  chain parser does not reach still divides exactly (``* 1.0 /``);
 - DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
   SQLite's own RETURNING and loses its INTO (the wire layer sends the
   returned rows back into the targets);
@@ -35,6 +39,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
+from ._sqlarith import Chain, chain_at, combine
 from ._sqlerrors import OracleError
 from ._sqllex import Token, name_of, significant, split_commas, tokenize
 from ._sqlvalues import encode_datetime
@@ -58,6 +63,7 @@ _FUNCTIONS = {
 _FUNCTIONS["MINUS"] = "EXCEPT"
 _QUALIFIERS = frozenset({"SYS", "PUBLIC"})
 _DML = ("INSERT", "UPDATE", "DELETE", "MERGE")
+_OPERAND_STARTS = frozenset({"number", "string", "qstring", "bind", "word", "ident"})
 
 
 def classify(tokens: tuple[Token, ...]) -> tuple[str, str]:
@@ -196,6 +202,7 @@ class _Rewriter:
     for_update: bool = False
     limit: str | None = None
     offset: str | None = None
+    end: int = -1  # where the tokens being rewritten end; -1: at the end of the statement
 
     def run(self) -> Plan:
         i = 0
@@ -225,6 +232,10 @@ class _Rewriter:
 
     def _step(self, i: int) -> int:
         token = self.tokens[i]
+        if token.kind in _OPERAND_STARTS or token.text in "(+-":
+            chain = chain_at(self.tokens, i, self._end())
+            if chain is not None and chain.rewritten:
+                return self._arithmetic(i, chain)
         if token.kind == "word":
             return self._word(i)
         if token.kind == "bind":
@@ -242,6 +253,29 @@ class _Rewriter:
         else:
             self._operator(token)
         return i + 1
+
+    def _end(self) -> int:
+        return self.end if self.end >= 0 else len(self.tokens)
+
+    def _span(self, start: int, end: int) -> str:
+        """The SQLite text for ``tokens[start:end]``, rewritten as the rest is."""
+        out, outer_end = self.out, self.end
+        self.out, self.end = [], end
+        i = start
+        while i < end:
+            i = self._step(i)
+        text = "".join(self.out)
+        self.out, self.end = out, outer_end
+        return text
+
+    def _original(self, start: int, end: int) -> str:
+        return "".join(t.text for t in self.tokens[start:end])
+
+    def _arithmetic(self, start: int, chain: Chain) -> int:
+        """A chain with Oracle's operators: calls of ORA_ADD, ORA_SUB, ORA_DIV, ORA_CONCAT."""
+        texts = [self._span(first, last) for first, last in chain.operands]
+        self._emit(combine(texts, chain.operators), self._original(start, chain.end))
+        return chain.end
 
     def _operator(self, token: Token) -> None:
         text = token.text

@@ -14,8 +14,8 @@ stored value say what it is, so that an expression column (``MAX(d)``,
   integral, else as Decimal, as Oracle's NUMBER would.
 - DATE and TIMESTAMP: text, ``DATE_TAG`` then ``datetime.isoformat(" ")``
   (fractional seconds only when non-zero), so text order is time order and a
-  bound datetime equals the stored one. Date arithmetic (``d + 1``) does not
-  work on text; that is a documented limit.
+  bound datetime equals the stored one. Date arithmetic (``d + 1``) is done
+  by the functions the operators are rewritten into (``_sqlmath``).
 - VARCHAR2 and CHAR: text; Oracle's empty string is NULL. RAW: a blob.
 
 Which of DATE and TIMESTAMP a column is comes from its declared type; for an
@@ -132,7 +132,9 @@ def _tagged_number(value: str) -> object:
 def decode(value: object) -> object:
     """The Python value for a stored one: tagged text becomes datetime or Decimal."""
     if isinstance(value, float):
-        return _number(value) if value == value and abs(value) != float("inf") else value
+        if abs(value) == float("inf"):
+            raise OracleError(1426)  # NUMBER has no infinity: SQLite's REAL overflowed
+        return _number(value) if value == value else None
     if isinstance(value, str):
         if value.startswith(DATE_TAG):
             return _tagged_datetime(value)

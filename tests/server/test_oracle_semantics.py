@@ -2,7 +2,7 @@
 
 Each test here pins a behaviour where SQLite underneath would give a
 different answer, or none: NUMBER precision and scale, schema prefixes,
-date arithmetic, ``||`` with NULL, division by zero, CAST, SYS_CONTEXT.
+date arithmetic, ``||`` with NULL, division by zero, SYS_CONTEXT.
 """
 
 from __future__ import annotations
@@ -150,3 +150,89 @@ def test_current_schema_must_name_a_user(k: oracledb.Cursor) -> None:
     assert one(k, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "ALICE"
     k.execute("alter session set current_schema = sys")
     assert one(k, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "SYS"
+
+
+# -------------------------------------------------------- date arithmetic
+
+
+def test_date_plus_and_minus_a_number_is_day_arithmetic(k: oracledb.Cursor) -> None:
+    now = one(k, "select sysdate from dual")
+    assert isinstance(now, datetime.datetime)
+    yesterday = one(k, "select sysdate - 1 from dual")
+    assert isinstance(yesterday, datetime.datetime)
+    assert abs((now - yesterday) - datetime.timedelta(days=1)) < datetime.timedelta(seconds=5)
+    k.execute("select date '2024-02-28' + 1, date '2024-03-01' - 1/24, 1 + date '2024-12-31' from dual")
+    assert k.fetchone() == (datetime.datetime(2024, 2, 29), datetime.datetime(2024, 2, 29, 23),
+                            datetime.datetime(2025, 1, 1))
+    assert k.description is not None and k.description[0][0] == "DATE'2024-02-28'+1"
+
+
+def test_date_minus_date_is_a_number_of_days(k: oracledb.Cursor) -> None:
+    k.execute("select date '2024-03-01' - date '2024-02-01', trunc(sysdate) - trunc(sysdate - 3),"
+              " (date '2024-01-01' + 0.5) - date '2024-01-01' from dual")
+    assert k.fetchone() == (29, 3, 0.5)
+    assert ora_code(k, "select sysdate + sysdate from dual") == 975
+    assert ora_code(k, "select 1 - sysdate from dual") == 932
+
+
+def test_a_date_window_filters_rows(k: oracledb.Cursor, table: str) -> None:
+    k.execute(f"create table {table} (id number, dt date)")
+    now = datetime.datetime.now().replace(microsecond=0)
+    k.executemany(f"insert into {table} values (:1, :2)",
+                  [(1, now - datetime.timedelta(days=3)), (2, now - datetime.timedelta(hours=2))])
+    k.execute(f"select id from {table} where dt > sysdate - 1")
+    assert k.fetchall() == [(2,)]
+    k.execute(f"select id from {table} where dt > :1 - 7 order by id", [now])
+    assert k.fetchall() == [(1,), (2,)]
+    k.execute(f"update {table} set dt = dt + 1 where id = 1")
+    k.execute(f"select dt from {table} where id = 1")
+    assert k.fetchone() == (now - datetime.timedelta(days=2),)
+
+
+# ---------------------------------------------------------- || and numbers
+
+
+def test_concatenation_ignores_null(k: oracledb.Cursor) -> None:
+    k.execute("select 'a' || null || 'b', null || null, 'x' || :1 || 'y', concat(null, 'z') from dual",
+              [None])
+    assert k.fetchone() == ("ab", None, "xy", "z")
+    assert k.description is not None and k.description[0][0] == "'A'||NULL||'B'"
+
+
+def test_concatenation_converts_numbers_and_dates_as_oracle_does(k: oracledb.Cursor) -> None:
+    assert one(k, "select 'n=' || 0.5 || ',' || 12 || ',' || date '2020-01-02' from dual") == (
+        "n=.5,12,02-JAN-20")
+    assert one(k, "select 1 || 2 from dual") == "12"
+
+
+def test_operator_precedence_follows_oracle(k: oracledb.Cursor) -> None:
+    k.execute("select 1 + 2 * 3, (1 + 2) * 3, 2 - 3 - 4, 10 / 4, 7 / 7, -2 * 3, 1 - -1,"
+              " count(*) - 1, nvl(null, 0) + 1 from dual")
+    assert k.fetchone() == (7, 9, -5, 2.5, 1, -6, 2, 0, 1)
+    assert ora_code(k, "select 'x' || 1 + 2 from dual") == 1722  # ('x' || 1) + 2
+
+
+def test_division_by_zero(k: oracledb.Cursor) -> None:
+    assert ora_code(k, "select 1/0 from dual") == 1476
+    assert ora_code(k, "select 1 / :1 from dual", [0]) == 1476
+    assert ora_code(k, "select mod(5, 2) / (1 - 1) from dual") == 1476
+
+
+@pytest.mark.parametrize("expression", ["ln(0)", "ln(-1)", "sqrt(-1)", "log(10, 0)", "power(-8, 0.5)"])
+def test_arguments_out_of_range(k: oracledb.Cursor, expression: str) -> None:
+    assert ora_code(k, f"select {expression} from dual") == 1428
+
+
+def test_math_functions_in_range(k: oracledb.Cursor) -> None:
+    k.execute("select sqrt(16), ln(1), log(10, 100), power(2, 10), power(-2, 3), exp(0) from dual")
+    assert k.fetchone() == (4, 0, 2, 1024, -8, 1)
+
+
+@pytest.mark.parametrize("expression", ["1e308 * 10", "exp(1000)", "power(10, 400)", "1e125 * 100"])
+def test_numeric_overflow(k: oracledb.Cursor, expression: str) -> None:
+    assert ora_code(k, f"select {expression} from dual") == 1426
+
+
+def test_text_that_is_no_number_fails_in_arithmetic(k: oracledb.Cursor) -> None:
+    assert one(k, "select '12' + 1 from dual") == 13
+    assert ora_code(k, "select 'abc' + 1 from dual") == 1722
