@@ -132,9 +132,16 @@ class _Handle:
                 pass
         return conn
 
+    def _fit(self, conn: Any) -> bool:
+        """Whether a released session may be reset at all (a lost session is
+        not touched: python-oracledb may crash setting attributes on one)."""
+        return not self._fatal and bool(conn.is_healthy())
+
     def _restore(self, conn: Any) -> bool:
         """Put back what the borrower changed; False when that cannot be done."""
-        saved, self._saved = self._saved or {}, None
+        if not self._saved:
+            return True
+        saved, self._saved = self._saved, None
         if not _UNRESTORABLE.isdisjoint(saved):
             return False
         for name, value in saved.items():
@@ -193,14 +200,12 @@ class Connection(_Handle):
 
     def _reset(self, conn: Any) -> bool:
         """Roll back and restore session state; True when the session is reusable."""
-        if self._fatal:
-            return False
         try:
+            if not self._fit(conn):
+                return False
             if conn.transaction_in_progress:
                 conn.rollback()
-            if self._saved and not self._restore(conn):
-                return False
-            return bool(conn.is_healthy())
+            return self._restore(conn) and bool(conn.is_healthy())
         except Error:
             return False
 
@@ -250,14 +255,12 @@ class AsyncConnection(_Handle):
             await released
 
     async def _reset(self, conn: Any) -> bool:
-        if self._fatal:
-            return False
         try:
+            if not self._fit(conn):
+                return False
             if conn.transaction_in_progress:
                 await conn.rollback()
-            if self._saved and not self._restore(conn):
-                return False
-            return bool(conn.is_healthy())
+            return self._restore(conn) and bool(conn.is_healthy())
         except Error:
             return False
 

@@ -20,7 +20,7 @@ from .._errors import ProgrammingError
 from ._async import AsyncPool
 from ._face import PoolFace
 from ._options import PoolSpec
-from ._physical import AsyncDriverConnector, DriverConnector
+from ._physical import AsyncDriverConnector, DriverConnector, is_refused
 from ._sync import SyncPool
 from ._validator import tick_period
 
@@ -35,7 +35,7 @@ class ConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> SyncPool:
         self._connector = DriverConnector(spec.params, spec.options.ping_timeout)
-        return SyncPool(spec.options.settings(), self._connector, self._error)
+        return SyncPool(spec.options.settings(), self._connector, self._error, refused=is_refused)
 
     def _begin(self) -> None:
         from .._connect import connection_pool  # the process-wide validator
@@ -101,7 +101,7 @@ class AsyncConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
         self._connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
-        return AsyncPool(spec.options.settings(), self._connector, self._error)
+        return AsyncPool(spec.options.settings(), self._connector, self._error, refused=is_refused)
 
     def _begin(self) -> None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import oracledb
 
-from .._errors import InterfaceError
+from .._errors import InterfaceError, OperationalError
 from ..connstring import ConnectionParameters
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ParamsConnector",
     "apply_session_params",
     "is_fatal",
+    "is_refused",
     "open_connection",
 ]
 
@@ -36,6 +37,16 @@ FATAL_CODES = frozenset(
     }
 )
 
+#: Logons the database itself refused: trying again cannot help and may lock
+#: the account (bad credentials, locked or expired account, no privilege).
+REFUSED_CODES = frozenset(
+    {
+        "ORA-01004", "ORA-01005", "ORA-01017", "ORA-01031", "ORA-01045",
+        "ORA-28000", "ORA-28001", "ORA-28009", "ORA-28040",
+        "DPY-4001",
+    }
+)
+
 #: Milliseconds a validation ping may take before the session counts as dead
 #: (python-oracledb's default ping_timeout; an explicit pool sets its own).
 PING_TIMEOUT_MS = 5000
@@ -46,14 +57,27 @@ def is_fatal(exc: BaseException) -> bool:
     error = exc.args[0] if exc.args else None
     if getattr(error, "is_session_dead", False):
         return True
-    return getattr(error, "full_code", None) in FATAL_CODES
+    return _code(exc) in FATAL_CODES
+
+
+def is_refused(exc: BaseException) -> bool:
+    """True when the database refused a logon for good (never retried in the background)."""
+    return _code(exc) in REFUSED_CODES
 
 
 def open_connection(params: ConnectionParameters) -> oracledb.Connection:
-    """Log a new session on, in thin or thick mode as ``Direct`` says."""
+    """Log a new session on, in thin or thick mode as ``Direct`` says.
+
+    Raises:
+        OperationalError: the host could not be reached or resolved (the
+            driver lets socket errors through as they are).
+    """
     if not params.direct:
         _enable_thick_mode(params.home_name)
-    conn = oracledb.connect(**params.driver_args())
+    try:
+        conn = oracledb.connect(**params.driver_args())
+    except OSError as exc:
+        raise OperationalError(f"cannot reach {params.host!r}: {exc.strerror or exc}") from exc
     apply_session_params(conn, params)
     return conn
 
@@ -73,12 +97,23 @@ def _enable_thick_mode(home_name: str | None) -> None:
     try:
         oracledb.init_oracle_client(lib_dir=home_name)
     except oracledb.Error as exc:
+        if _code(exc) == "DPY-2019":  # thin mode already in use
+            raise InterfaceError(
+                "direct=false needs python-oracledb's thick mode, but this process already"
+                " made direct=true connections, and a process uses one mode only: use the same"
+                " Direct value for every connection"
+            ) from None
         where = f" in {home_name!r}" if home_name else ""
         raise InterfaceError(
             f"direct=false needs the oracle client libraries, which could not be"
             f" loaded{where} ({_first_line(exc)}); set Direct=True to connect"
             f" over tcp without an oracle client"
         ) from None
+
+
+def _code(exc: BaseException) -> str | None:
+    error = exc.args[0] if exc.args else None
+    return getattr(error, "full_code", None)
 
 
 def _first_line(exc: BaseException) -> str:

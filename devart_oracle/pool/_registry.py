@@ -20,7 +20,7 @@ from .._connection import Connection
 from .._errors import PoolError, ProgrammingError
 from ..connstring import ConnectionParameters
 from ._core import PoolSettings, Refusal
-from ._physical import ParamsConnector, open_connection
+from ._physical import ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
 from ._validator import Validator
@@ -205,7 +205,8 @@ class _Partition(SyncPool):
 
     def __init__(self, params: ConnectionParameters, config: PoolConfig, validator: Validator, clock: Callable[[], float]) -> None:
         super().__init__(
-            config.core_settings(), ParamsConnector(params), _unavailable, clock=clock, on_suspect=validator.wake
+            config.core_settings(), ParamsConnector(params), _unavailable,
+            clock=clock, on_suspect=validator.wake, refused=is_refused,
         )
         self.params = params
         self.masked = params.masked()

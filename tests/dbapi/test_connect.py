@@ -319,3 +319,19 @@ def test_a_closed_handle_refuses_with(registry, private_server):
     with pytest.raises(InterfaceError, match="the connection is closed"):
         with conn:
             pass
+
+
+def test_direct_false_after_direct_true_says_one_mode_per_process(private_server):
+    text = private_server.connection_string("scott")
+    result = run_python(
+        f"""
+        import devart_oracle
+        devart_oracle.connect({text!r}).close()
+        try:
+            devart_oracle.connect({text.replace("Direct=True", "Direct=False")!r})
+        except devart_oracle.InterfaceError as exc:
+            print(exc)
+        """
+    )
+    assert "a process uses one mode only" in result.stdout, result.stderr
+    assert "tiger" not in result.stdout

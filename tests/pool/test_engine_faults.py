@@ -157,3 +157,17 @@ def test_failed_opens_back_off_then_recover(private_server: OracleTestServer) ->
             time.sleep(0.02)
         assert pool.opened == 3
         pool.close()
+
+
+def test_a_refused_logon_is_not_retried_in_the_background(private_server: OracleTestServer) -> None:
+    pool = do.create_pool(user="scott", password="wrong", dsn=private_server.dsn, min=0, max=3)
+    counting = pool._engine.connector = _Counting(pool._engine.connector)
+    pool.reconfigure(min=2)
+    time.sleep(0.5)
+    assert len(counting.attempts) == 2  # min's two opens, refused: no retries (accounts lock)
+    with pytest.raises(do.DatabaseUnavailableError, match="ORA-01017"):
+        pool.acquire()
+    assert len(counting.attempts) == 3  # a new caller tries once more
+    time.sleep(0.3)
+    assert len(counting.attempts) == 3
+    pool.close()

@@ -9,12 +9,14 @@ server.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 import devart_oracle
 from devart_oracle import DatabaseError, InterfaceError, connect, connection_pool
 
+from devart_oracle.pool._physical import ParamsConnector
 from tests.fixtures.pooling import wait_for
 
 
@@ -283,3 +285,28 @@ def test_many_threads_while_settings_change(registry, private_server):
 def test_module_exports_connect_and_pool():
     assert devart_oracle.connect is connect
     assert devart_oracle.connection_pool is connection_pool
+
+
+def test_a_refused_logon_leaves_nothing_retrying(registry, private_server, monkeypatch):
+    attempts = []
+    real_open = ParamsConnector.open
+
+    def counting_open(self, key):
+        attempts.append(key)
+        return real_open(self, key)
+
+    monkeypatch.setattr(ParamsConnector, "open", counting_open)
+    connection_pool.min_size = 2
+    text = private_server.connection_string("scott").replace("Password=tiger", "Password=wrong")
+    with pytest.raises(devart_oracle.DatabaseError, match="ORA-01017"):
+        connect(text)
+    time.sleep(0.5)
+    # The caller's logon was refused: min_size is not restored in the
+    # background, where retries would only lock the account.
+    assert len(attempts) == 1
+
+
+def test_an_unknown_host_is_an_operational_error(registry):
+    with pytest.raises(devart_oracle.OperationalError, match="cannot reach 'no.such.host.invalid'") as info:
+        connect("Direct=True;Host=no.such.host.invalid;ServiceName=x;UserName=scott;Password=s3cret")
+    assert "s3cret" not in str(info.value)
