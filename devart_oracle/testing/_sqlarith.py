@@ -14,6 +14,9 @@ literal, after any unary signs. Inside a chain Oracle's precedence applies:
 ``*`` and ``/`` bind tighter than ``+``, ``-`` and ``||``, which are equal
 and associate to the left. Anything the parser does not recognise simply
 ends the chain, and the SQL is left as it was.
+
+``CAST(expr AS type)`` needs the same kind of help: ``cast_parts`` finds
+its AS, so that the expression can be rewritten and the type passed on.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from ._sqllex import Token
 
-__all__ = ["Chain", "chain_at", "combine", "REWRITTEN"]
+__all__ = ["Chain", "chain_at", "combine", "cast_parts", "REWRITTEN"]
 
 OPERATORS = frozenset({"+", "-", "*", "/", "||"})
 REWRITTEN = frozenset({"+", "-", "/", "||"})  # ``*`` alone is left to SQLite
@@ -99,6 +102,19 @@ def combine(texts: list[str], operators: tuple[str, ...]) -> str:
     for operator, term in zip(joins, terms[1:]):
         result = f"{_CALLS[operator]}({result}, {term})"
     return result
+
+
+def cast_parts(tokens: tuple[Token, ...], opening: int, end: int) -> tuple[int, int] | None:
+    """For ``CAST(`` at ``opening``: the index of its AS and the index after its ``)``."""
+    closing = _closing(tokens, opening, end)
+    if closing is None:
+        return None
+    depth = 0
+    for j in range(opening + 1, closing - 1):
+        depth += {"(": 1, ")": -1}.get(tokens[j].text, 0) if tokens[j].kind == "op" else 0
+        if depth == 0 and tokens[j].is_word("AS"):
+            return j, closing
+    return None
 
 
 def _operand_may_follow(tokens: tuple[Token, ...], i: int) -> bool:

@@ -80,6 +80,7 @@ _TEXTS = {
     6550: "line %s",
     8002: "sequence %s.CURRVAL is not yet defined in this session",
     12899: "value too large for column %s",
+    25137: "Data value out of range",
 }
 
 

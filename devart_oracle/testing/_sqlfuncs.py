@@ -21,6 +21,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ._sqlcast import cast
 from ._sqlerrors import OracleError
 from ._sqlformat import (
     DATE_FORMAT,
@@ -54,7 +55,7 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    functions = {**_PURE, **FUNCTIONS, **_session(ctx)}
+    functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
 

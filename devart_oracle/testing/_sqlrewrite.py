@@ -18,6 +18,7 @@ identifiers and comments are never touched:
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
   operands come from ``_sqlarith``, and ``*`` stays SQLite's. A ``/`` the
   chain parser does not reach still divides exactly (``* 1.0 /``);
+- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``_sqlcast``);
 - DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
   SQLite's own RETURNING and loses its INTO (the wire layer sends the
   returned rows back into the targets);
@@ -39,7 +40,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from ._sqlarith import Chain, chain_at, combine
+from ._sqlarith import Chain, cast_parts, chain_at, combine
 from ._sqlerrors import OracleError
 from ._sqllex import Token, name_of, significant, split_commas, tokenize
 from ._sqlvalues import encode_datetime
@@ -277,6 +278,17 @@ class _Rewriter:
         self._emit(combine(texts, chain.operators), self._original(start, chain.end))
         return chain.end
 
+    def _cast(self, i: int, opening: int) -> int | None:
+        """``CAST(expr AS type)`` as ``ORA_CAST(expr, 'type')``; None if it is not one."""
+        parts = cast_parts(self.tokens, opening, self._end())
+        if parts is None:
+            return None
+        as_, closing = parts
+        expression = self._span(opening + 1, as_)
+        target = quote_literal(self._original(as_ + 1, closing - 1).strip())
+        self._emit(f"ORA_CAST({expression}, {target})", self._original(i, closing))
+        return closing
+
     def _operator(self, token: Token) -> None:
         text = token.text
         if text == ";":
@@ -294,6 +306,10 @@ class _Rewriter:
             return j + 1
         if self.depth == 0 and upper in ("FOR", "OFFSET", "FETCH"):
             return self._tail(i, upper)
+        if upper == "CAST" and after is not None and after.text == "(":
+            end = self._cast(i, j)
+            if end is not None:
+                return end
         if upper in _FUNCTIONS:
             self._emit(_FUNCTIONS[upper], upper)
         else:

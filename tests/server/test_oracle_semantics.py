@@ -2,7 +2,7 @@
 
 Each test here pins a behaviour where SQLite underneath would give a
 different answer, or none: NUMBER precision and scale, schema prefixes,
-date arithmetic, ``||`` with NULL, division by zero, SYS_CONTEXT.
+date arithmetic, ``||`` with NULL, division by zero, CAST, SYS_CONTEXT.
 """
 
 from __future__ import annotations
@@ -236,3 +236,32 @@ def test_numeric_overflow(k: oracledb.Cursor, expression: str) -> None:
 def test_text_that_is_no_number_fails_in_arithmetic(k: oracledb.Cursor) -> None:
     assert one(k, "select '12' + 1 from dual") == 13
     assert ora_code(k, "select 'abc' + 1 from dual") == 1722
+
+
+# ------------------------------------------------------------------- CAST
+
+
+def test_cast_to_the_usual_types(k: oracledb.Cursor) -> None:
+    stamp = datetime.datetime(2020, 1, 1, 1, 2, 3)
+    k.execute("select cast(:1 as timestamp), cast(sysdate as timestamp), cast('12.5' as number),"
+              " cast(12 as varchar2(5)), cast('2020-01-02' as date), cast(1.5 as integer),"
+              " cast(12.345 as number(5, 2)), cast('ab' as char(4)) from dual", [stamp])
+    row = k.fetchone()
+    assert row is not None
+    assert row[0] == stamp and isinstance(row[1], datetime.datetime)
+    assert row[2:] == (12.5, "12", datetime.datetime(2020, 1, 2), 2, 12.35, "ab  ")
+    assert k.description is not None
+    assert k.description[0][1] is oracledb.DB_TYPE_TIMESTAMP
+    assert k.description[3][0] == "CAST(12ASVARCHAR2(5))"
+
+
+@pytest.mark.parametrize(("expression", "code"), [
+    ("cast(12345 as varchar2(3))", 25137),
+    ("cast(12345 as number(3))", 1438),
+    ("cast('abc' as number)", 1722),
+    ("cast(1 as clob)", 902),
+    ("cast('x' as varchar2)", 906),
+    ("cast(sysdate as number)", 932),
+])
+def test_cast_failures(k: oracledb.Cursor, expression: str, code: int) -> None:
+    assert ora_code(k, f"select {expression} from dual") == code
