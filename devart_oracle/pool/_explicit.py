@@ -166,6 +166,9 @@ class AsyncConnectionPool(PoolFace):
         self._engine.call(self._engine.core.close, force)
         if self._upkeep is not None:
             self._upkeep.cancel()
+            # A validation pass it interrupts hands its sessions back (to be
+            # logged off) before we wait for the logoffs.
+            await asyncio.wait([self._upkeep])
         await self._engine.settle()
 
     async def __aenter__(self) -> AsyncConnectionPool:

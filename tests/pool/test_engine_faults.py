@@ -171,3 +171,24 @@ def test_a_refused_logon_is_not_retried_in_the_background(private_server: Oracle
     time.sleep(0.3)
     assert len(counting.attempts) == 3
     pool.close()
+
+
+def test_async_close_while_the_upkeep_task_pings_leaves_no_session(
+    registry: Any, private_server: OracleTestServer
+) -> None:
+    registry.validation_interval = 0.05
+
+    async def run() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            pool = do.create_pool_async(
+                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1
+            )
+            await _until(lambda: pool.opened == 1)
+            proxy.deaf = True
+            await _until(lambda: pool._engine.core.idle == 0)  # the upkeep task took it for a ping
+            asyncio.get_running_loop().call_later(0.2, setattr, proxy, "deaf", False)
+            await pool.close()
+            assert pool.opened == 0
+        await _until(lambda: not private_server.sessions)
+
+    asyncio.run(run())
