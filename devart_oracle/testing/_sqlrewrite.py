@@ -25,9 +25,10 @@ identifiers and comments are never touched:
 - ``OFFSET n ROWS FETCH FIRST m ROWS ONLY`` becomes ``LIMIT m OFFSET n``;
   a trailing ``FOR UPDATE ...`` is dropped and reported, the caller takes the
   write lock instead;
-- a schema prefix naming the session's own schema or its current schema
-  (or SYS, PUBLIC), quoted or not, is dropped: SQLite has one namespace for
-  all users, and would read ``"SCOTT".T`` as a table of an attached database.
+- a schema prefix naming the session's own schema, its current schema, a
+  user of the server (or SYS, PUBLIC), quoted or not, is dropped: SQLite has
+  one namespace for all users, and would read ``"SCOTT".T`` as a table of
+  an attached database.
 
 Each change that shows in an expression's column name is recorded, so that
 ``SELECT SYSDATE FROM DUAL`` still names its column ``SYSDATE``.

@@ -166,8 +166,9 @@ class SqlSession:
         return Result(None, 0)
 
     def _schemas(self) -> frozenset[str]:
-        return frozenset(filter(None, (self.info.username.upper(),
-                                       self.info.current_schema.upper())))
+        """Schema prefixes to drop: the session's, and every user's (one namespace for all)."""
+        own = frozenset(filter(None, (self.info.username.upper(), self.info.current_schema.upper())))
+        return own | (self._db.users or frozenset())
 
     def _plan(self, sql: str) -> Plan:
         return plan(sql, self._schemas())

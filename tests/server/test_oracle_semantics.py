@@ -265,3 +265,10 @@ def test_cast_to_the_usual_types(k: oracledb.Cursor) -> None:
 ])
 def test_cast_failures(k: oracledb.Cursor, expression: str, code: int) -> None:
     assert ora_code(k, f"select {expression} from dual") == code
+
+
+def test_another_users_prefix_names_the_shared_namespace(k: oracledb.Cursor, table: str) -> None:
+    k.execute(f"create table {table} (x number)")
+    k.execute(f'insert into "ALICE"."{table.upper()}" values (1)')
+    assert one(k, f"select count(*) from alice.{table}") == 1
+    assert ora_code(k, f"select count(*) from nosuchuser.{table}") == 942
