@@ -273,11 +273,17 @@ def read_execute(r: MessageReader,
         for _ in range(num_defines):
             read_bind_spec(r)
     elif num_binds:
-        call.binds = [read_bind_spec(r) for _ in range(num_binds)]
-        targets = min(max(returning(call), 0), num_binds)
-        call.binds[num_binds - targets:] = [replace(b, returned=True) for b in call.binds[num_binds - targets:]]
-        call.rows = read_bind_rows(r, call.binds, call.executions, call.is_plsql)
+        _read_binds(r, call, num_binds, returning)
     return call
+
+
+def _read_binds(r: MessageReader, call: ExecuteCall, count: int,
+                returning: Callable[[ExecuteCall], int]) -> None:
+    """Read the bind metadata, mark the RETURNING INTO targets, read the values."""
+    specs = [read_bind_spec(r) for _ in range(count)]
+    first = count - min(max(returning(call), 0), count)
+    call.binds = specs[:first] + [replace(spec, returned=True) for spec in specs[first:]]
+    call.rows = read_bind_rows(r, call.binds, call.executions, call.is_plsql)
 
 
 def _skip_fields(r: MessageReader, *kinds: str) -> None:
