@@ -53,27 +53,6 @@ def test_async_acquire_cancelled_mid_ping_loses_no_slot(private_server: OracleTe
     asyncio.run(run())
 
 
-def test_async_close_during_a_validation_ping_logs_the_session_off(private_server: OracleTestServer) -> None:
-    async def run() -> None:
-        with FaultProxy(private_server.host, private_server.port) as proxy:
-            pool = do.create_pool_async(
-                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1
-            )
-            await _until(lambda: pool.opened == 1)
-            proxy.deaf = True
-            validating = asyncio.ensure_future(pool._engine.validate(0.0))
-            await _until(lambda: pool._engine.core.idle == 0)  # taken out for its ping
-            validating.cancel()  # as close() cancels the upkeep task
-            proxy.deaf = False
-            with pytest.raises(asyncio.CancelledError):
-                await validating
-            await pool.close()
-            assert pool.opened == 0
-        await _until(lambda: not private_server.sessions)
-
-    asyncio.run(run())
-
-
 def test_one_users_failed_logons_do_not_fail_another_user(private_server: OracleTestServer) -> None:
     pool = do.create_pool(
         user="scott", password="tiger", dsn=private_server.dsn, min=0, max=4, homogeneous=False
