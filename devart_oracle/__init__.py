@@ -12,6 +12,7 @@ from ._errors import (
     DatabaseUnavailableError,
     DataError,
     Error,
+    ErrorInfo,
     IntegrityError,
     InterfaceError,
     InternalError,
@@ -86,4 +87,5 @@ __all__ = [
     "PoolExhaustedError",
     "PoolClosedError",
     "DatabaseUnavailableError",
+    "ErrorInfo",
 ]

@@ -3,10 +3,14 @@
 The base classes *are* python-oracledb's, so an error raised by the driver is
 already an instance of ``devart_oracle.DatabaseError`` and friends: one
 hierarchy, no translation on the hot path. The project's own errors subclass
-them and carry their context as attributes.
+them and carry their context as attributes; like python-oracledb's, their
+``args[0]`` is an object with ``message``, ``code`` and ``full_code``, so
+handlers written as ``error, = exc.args; error.full_code`` work for both.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from oracledb import (
     DatabaseError,
@@ -38,10 +42,45 @@ __all__ = [
     "PoolExhaustedError",
     "PoolClosedError",
     "DatabaseUnavailableError",
+    "ErrorInfo",
 ]
 
 #: Devart's name for OperationalError, kept for code written against it.
 OraOperationalError = OperationalError
+
+
+class ErrorInfo:
+    """What ``args[0]`` of devart_oracle's own errors holds, shaped like
+    python-oracledb's error object.
+
+    Attributes:
+        message: the message (``str()`` of the exception).
+        full_code: python-oracledb's code for the same condition
+            (``DPY-4005`` for an exhausted pool), the database's code behind
+            a failed open (``ORA-01017``), or "".
+        code: the number of an ORA code, else 0 (as python-oracledb has it).
+        offset: where in the connection string, for connection string errors.
+    """
+
+    __module__ = "devart_oracle"
+    __slots__ = ("message", "full_code", "code", "offset", "context", "isrecoverable", "iswarning", "is_session_dead")
+
+    def __init__(self, message: str, full_code: str = "", code: int = 0, offset: int = 0,
+                 isrecoverable: bool = False) -> None:  # fmt: skip
+        self.message = message
+        self.full_code = full_code
+        self.code = code
+        self.offset = offset
+        self.context: str | None = None
+        self.isrecoverable = isrecoverable
+        self.iswarning = False
+        self.is_session_dead = False
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"ErrorInfo(full_code={self.full_code!r}, message={self.message!r})"
 
 
 class ConnectionStringError(OperationalError):
@@ -55,7 +94,7 @@ class ConnectionStringError(OperationalError):
     __module__ = "devart_oracle"
 
     def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(ErrorInfo(message, offset=position or 0))
         self.position = position
 
 
@@ -67,25 +106,37 @@ class PoolError(OperationalError):
     """
 
     __module__ = "devart_oracle"
+    #: python-oracledb's code for the same condition.
+    full_code = "DPY-1005"  # cannot close: connections busy (the base class's one use)
 
-    def __init__(self, message: str, pool_id: object = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, pool_id: object = None, cause: BaseException | None = None) -> None:
+        info = ErrorInfo(message, self.full_code)
+        driver: Any = cause.args[0] if cause is not None and cause.args else None
+        if getattr(driver, "full_code", ""):  # a failed open: the database's own code
+            info.full_code, info.code = driver.full_code, driver.code
+            info.isrecoverable = bool(getattr(driver, "isrecoverable", False))
+        super().__init__(info)
         self.pool_id = pool_id
+        if cause is not None:
+            self.__cause__ = cause
 
 
 class PoolExhaustedError(PoolError):
     """Every session of the pool is busy and the wait mode gave up."""
 
     __module__ = "devart_oracle"
+    full_code = "DPY-4005"
 
 
 class PoolClosedError(PoolError):
     """The pool has been closed."""
 
     __module__ = "devart_oracle"
+    full_code = "DPY-1002"
 
 
 class DatabaseUnavailableError(PoolError):
     """The pool could not open a session: the database refused or is down."""
 
     __module__ = "devart_oracle"
+    full_code = ""

@@ -330,8 +330,6 @@ def pool_error(name: str, options: PoolOptions, busy: int, reason: Refusal | Bas
         return PoolExhaustedError(f"pool {name!r} has no free connection{after} ({sizes})", name)
     assert isinstance(reason, BaseException)
     text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
-    error = DatabaseUnavailableError(
-        f"pool {name!r} could not open a session after waiting {waited:.2f} s ({sizes}): {text}", name
+    return DatabaseUnavailableError(
+        f"pool {name!r} could not open a session after waiting {waited:.2f} s ({sizes}): {text}", name, reason
     )
-    error.__cause__ = reason
-    return error
