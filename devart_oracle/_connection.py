@@ -205,7 +205,7 @@ class Connection(_Handle):
                 return False
             if conn.transaction_in_progress:
                 conn.rollback()
-            return self._restore(conn) and bool(conn.is_healthy())
+            return self._restore(conn)  # a failed rollback raised: healthy otherwise
         except Error:
             return False
 
@@ -260,7 +260,7 @@ class AsyncConnection(_Handle):
                 return False
             if conn.transaction_in_progress:
                 await conn.rollback()
-            return self._restore(conn) and bool(conn.is_healthy())
+            return self._restore(conn)  # a failed rollback raised: healthy otherwise
         except Error:
             return False
 
