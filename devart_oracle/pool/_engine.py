@@ -86,10 +86,10 @@ class PoolEngine:
         self.core = PoolCore(settings)
         self.clock = clock
         self.refused = refused  # True for a logon the database refused: never retried in the background
-        # Sessions of handles the garbage collector found unclosed. __del__
-        # may run while this very thread holds the lock, so it only appends
-        # here (atomic, no lock); the next release, checkout or validator
-        # pass logs them off.
+        # Sessions of handles the garbage collector found unclosed, with
+        # whether they are clean. __del__ may run while this very thread holds
+        # the lock, so it only appends here (atomic, no lock); the next
+        # release, checkout or validator pass takes them back.
         self.orphans: deque[tuple[Entry, bool]] = deque()
         self.lock = threading.Lock()
         self.error = error
