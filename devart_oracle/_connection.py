@@ -35,9 +35,9 @@ _UNRESTORABLE = frozenset({"current_schema"})
 
 
 class _Releaser(Protocol):
-    def release(self, entry: Entry, healthy: bool = True, tag: str | None = None) -> Any: ...
+    def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> Any: ...
 
-    def orphan(self, entry: Entry, clean: bool) -> None: ...
+    def orphan(self, entry: Entry, healthy: bool | None) -> None: ...
 
 
 def _closed_error() -> InterfaceError:
@@ -137,13 +137,14 @@ class _Handle:
         not touched: python-oracledb may crash setting attributes on one)."""
         return not self._fatal and bool(conn.is_healthy())
 
-    def _restore(self, conn: Any) -> bool:
-        """Put back what the borrower changed; False when that cannot be done."""
+    def _restore(self, conn: Any) -> bool | None:
+        """Put back what the borrower changed: True, or None when that cannot
+        be done without a round trip (the session is then logged off)."""
         if not self._saved:
             return True
         saved, self._saved = self._saved, None
         if not _UNRESTORABLE.isdisjoint(saved):
-            return False
+            return None
         for name, value in saved.items():
             setattr(conn, name, value)
         return True
@@ -156,11 +157,12 @@ class _Handle:
         conn = self._conn
         if conn is not None and self._pool is not None and self._entry is not None:
             self._conn = None
+            healthy: bool | None
             try:
-                clean = not (self._fatal or self._saved or conn.transaction_in_progress) and conn.is_healthy()
+                healthy = self._fit(conn) and (None if self._saved or conn.transaction_in_progress else True)
             except Exception:
-                clean = False
-            self._pool.orphan(self._entry, bool(clean))
+                healthy = False
+            self._pool.orphan(self._entry, healthy)
 
 
 class Connection(_Handle):
@@ -198,8 +200,10 @@ class Connection(_Handle):
         assert self._entry is not None
         self._pool.release(self._entry, self._reset(conn), self.tag)
 
-    def _reset(self, conn: Any) -> bool:
-        """Roll back and restore session state; True when the session is reusable."""
+    def _reset(self, conn: Any) -> bool | None:
+        """Roll back and restore session state: True when the session is
+        reusable, False when it is broken, None when it is fine but cannot be
+        reset."""
         try:
             if not self._fit(conn):
                 return False
@@ -250,11 +254,16 @@ class AsyncConnection(_Handle):
             await conn.close()
             return
         assert self._entry is not None
-        released = self._pool.release(self._entry, await self._reset(conn), self.tag)
+        try:
+            healthy = await self._reset(conn)
+        except BaseException:  # cancelled mid-rollback: the session's state is unknown
+            self._pool.release(self._entry, False)
+            raise
+        released = self._pool.release(self._entry, healthy, self.tag)
         if isinstance(released, Awaitable):
             await released
 
-    async def _reset(self, conn: Any) -> bool:
+    async def _reset(self, conn: Any) -> bool | None:
         try:
             if not self._fit(conn):
                 return False
@@ -284,3 +293,4 @@ def _session_attribute(name: str, readable: bool) -> property:
 
 for _name, _readable in _SESSION_ATTRIBUTES.items():
     setattr(_Handle, _name, _session_attribute(_name, _readable))
+del _name, _readable

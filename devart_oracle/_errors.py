@@ -83,6 +83,11 @@ class ErrorInfo:
         return f"ErrorInfo(full_code={self.full_code!r}, message={self.message!r})"
 
 
+def _info(message: str | ErrorInfo, full_code: str = "", offset: int = 0) -> ErrorInfo:
+    # An ErrorInfo comes back when an error is unpickled or copied (it is rebuilt from its args).
+    return message if isinstance(message, ErrorInfo) else ErrorInfo(message, full_code, offset=offset)
+
+
 class ConnectionStringError(OperationalError):
     """A connection string or connection keyword argument is invalid.
 
@@ -93,8 +98,8 @@ class ConnectionStringError(OperationalError):
 
     __module__ = "devart_oracle"
 
-    def __init__(self, message: str, position: int | None = None) -> None:
-        super().__init__(ErrorInfo(message, offset=position or 0))
+    def __init__(self, message: str | ErrorInfo, position: int | None = None) -> None:
+        super().__init__(_info(message, offset=position or 0))
         self.position = position
 
 
@@ -109,8 +114,8 @@ class PoolError(OperationalError):
     #: python-oracledb's code for the same condition.
     full_code = "DPY-1005"  # cannot close: connections busy (the base class's one use)
 
-    def __init__(self, message: str, pool_id: object = None, cause: BaseException | None = None) -> None:
-        info = ErrorInfo(message, self.full_code)
+    def __init__(self, message: str | ErrorInfo, pool_id: object = None, cause: BaseException | None = None) -> None:
+        info = _info(message, self.full_code)
         driver: Any = cause.args[0] if cause is not None and cause.args else None
         if getattr(driver, "full_code", ""):  # a failed open: the database's own code
             info.full_code, info.code = driver.full_code, driver.code

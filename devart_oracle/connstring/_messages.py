@@ -123,14 +123,15 @@ def _read_spans(text: str, segment: re.Pattern[str]) -> list[tuple[int, int, boo
         m = segment.match(text, pos)
         assert m is not None  # every part of the pattern can match empty
         name, has_value = m["name"], m["value"] is not None
-        if has_value and _is_secret(name) and _WORD.fullmatch(name.rstrip(_STRIP)):
-            in_tail = True
-            spans.append((m.start("value"), m.end(), False))
-        elif (shown := secret_prefix(name)) is not None:
-            # "Password tiger" or "Password tiger=x": the '=' went missing, so
-            # all after the name may be the password.
+        shown = secret_prefix(name)
+        if shown is not None and name[shown:].strip(_STRIP):
+            # "Password tiger", "Passwordtiger=x": more than a password name
+            # before any '=': all after the name may be the password.
             in_tail = True
             spans.append((pos + shown, m.end(), False))
+        elif has_value and shown is not None:  # Password=..., or a misspelt Passwrod=...
+            in_tail = True
+            spans.append((m.start("value"), m.end(), False))
         elif in_tail and (not has_value or lookup(name.strip(BLANKS)) is None):
             spans.append((pos, m.end(), True))
         else:

@@ -21,7 +21,7 @@ from .._errors import ConnectionStringError
 from ._grammar import RawPair, scan
 from ._host import HostError, HostParts, split_host
 from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
-from ._messages import MASK, error, secret_prefix, syntax_error
+from ._messages import MASK, error, mask, secret_prefix, syntax_error
 
 __all__ = ["resolve"]
 
@@ -56,8 +56,10 @@ class _Given:
 
 
 def _short(value: object) -> str:
-    """Return a repr cut to a length a message can carry."""
-    text = repr(value)
+    """Return a repr cut to a length a message can carry; a value that may
+    hold a password (a quoted value that swallowed ``;Password=...``) is
+    masked as the input line is."""
+    text = repr(mask(value).text if isinstance(value, str) else value)
     if len(text) <= 40:
         return text
     return text[:36] + "..." + (text[-1] if isinstance(value, str) else "")

@@ -109,6 +109,10 @@ class AsyncPool(PoolEngine):
         if actions.check_soon:
             self.on_suspect()
 
+    def adopt_now(self) -> None:
+        """Take back the sessions of collected handles (on the loop, soon after)."""
+        self.call(self._adopt)
+
     async def _retry(self, delay: float, key: Hashable) -> None:
         await asyncio.sleep(delay)
         self.call(self.core.retry, key)

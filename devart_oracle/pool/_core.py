@@ -253,11 +253,11 @@ class PoolCore:
         self._caller_opening = 0
         self._waiters: deque[Waiter] = deque()
         self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
-        # Keys whose background opens are paused: True while a retry is
-        # pending, False when the database refused the logon (bad password,
-        # locked account): then only a new caller tries again, so a typo
+        self._retrying: set[Key] = set()  # keys backing off: one retry pending each
+        # The database refused the pool's own logon (bad password, locked
+        # account): min is not restored until a caller asks again, so a typo
         # cannot lock an account by retrying in the background.
-        self._paused: dict[Key, bool] = {}
+        self._refused = False
         self._stalled = False  # a checkout's ping failed since the last validator pass
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
@@ -312,9 +312,10 @@ class PoolCore:
         if self.closed:
             return Actions(refuse=Refusal.CLOSED)
         entry = self._take_idle(key, tag, matchany)
-        if entry is not None and entry.suspect and self._stalled:
+        if entry is not None and entry.suspect and self._stalled and self.settings.getmode != GetMode.NOWAIT:
             # A ping already failed: the validator checks the rest, callers
-            # do not wait on one doubtful session after another.
+            # do not wait on one doubtful session after another (NOWAIT
+            # callers, who cannot wait, ping it).
             self._idle[key].append(entry)
             self._idle_n += 1
             entry = None
@@ -351,8 +352,8 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        if self._paused.get(key) is False:
-            del self._paused[key]  # refused before: a new caller tries again
+        if key is None:
+            self._refused = False  # a new caller tries again
         waiter = Waiter(key, tag, matchany, now)
         self._waiters.append(waiter)
         return Actions(wait=waiter).merge(self._grow())
@@ -382,10 +383,10 @@ class PoolCore:
 
     def _key_to_open(self) -> Key:
         """The key of the first waiter whose opens are not paused (or _NONE)."""
-        if not self._paused:
+        if not self._retrying:
             return self._waiters[0].key
         for waiter in self._waiters:
-            if waiter.key not in self._paused:
+            if waiter.key not in self._retrying:
                 return waiter.key
         return _NONE
 
@@ -407,8 +408,8 @@ class PoolCore:
         """Record a newly opened session; a caller's session is leased to it."""
         entry = Entry(conn, key, now)
         self.created += 1
-        if self._paused.get(key) is False:
-            del self._paused[key]  # that logon works now
+        if key is None:
+            self._refused = False  # that logon works now
         if for_caller:
             self._caller_opening -= 1
             if self.closed:
@@ -434,8 +435,11 @@ class PoolCore:
         (the database refused the logon itself) every waiter of the key gets
         the error and nothing is retried until a new caller asks.
         """
-        if not retry:
-            self._paused[key] = False
+        if not retry and key is None:
+            # The pool's own logon: min is not restored until a caller asks.
+            # (Another key's refusal fails all its waiters, and nothing opens
+            # for a key without waiters: nothing to remember, nothing to leak.)
+            self._refused = True
         if for_caller:
             self._caller_opening -= 1
             return Actions()
@@ -444,8 +448,8 @@ class PoolCore:
         for waiter in failed:
             waiter.error = error
         actions = Actions(wake=failed)
-        if key not in self._paused:
-            self._paused[key] = True
+        if retry and key not in self._retrying:
+            self._retrying.add(key)
             failures = self._failures[key] = self._failures.get(key, 0) + 1
             actions.retry_after, actions.retry_key = backoff(failures), key
         return actions.merge(self._grow())
@@ -464,23 +468,23 @@ class PoolCore:
             return Actions()
         self._busy.remove(entry)
         self._stalled = True
-        self._mark_suspect()
-        actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
-        return actions.merge(self._grow())
+        return self._dead(entry)
 
-    def checkin(self, entry: Entry, now: float, healthy: bool = True, tag: str | None = None) -> Actions:
+    def checkin(self, entry: Entry, now: float, healthy: bool | None = True, tag: str | None = None) -> Actions:
         """Take a session back from its borrower (or from a waiter that gave up).
 
-        A session the pool no longer counts as lent (a forced close logged it
-        off already) is ignored.
+        ``healthy=False``: the session is broken (the pool turns suspect);
+        ``None``: it is fine but not fit to lend again (state that could not
+        be reset), so it is logged off quietly. A session the pool no longer
+        counts as lent (a forced close logged it off already) is ignored.
         """
         if entry not in self._busy:
             return Actions()
         self._busy.remove(entry)
+        if healthy is None:
+            return self._logoff(entry, Reason.DROPPED)
         if not healthy:
-            self._mark_suspect()
-            actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)], check_soon=True)
-            return actions.merge(self._grow()).merge(self.replenish())
+            return self._dead(entry)
         entry.tag = tag
         return self._return(entry, now)
 
@@ -489,15 +493,25 @@ class PoolCore:
         if entry not in self._busy:
             return Actions()
         self._busy.remove(entry)
+        return self._logoff(entry, reason)
+
+    def _logoff(self, entry: Entry, reason: Reason) -> Actions:
+        """Log a session off; its slot may serve a waiter or ``min``."""
         actions = Actions(close=[self._count_destroyed(entry, reason)])
         return actions.merge(self._grow()).merge(self.replenish())
+
+    def _dead(self, entry: Entry) -> Actions:
+        """Log a dead session off: its siblings turn suspect, the validator runs soon."""
+        self._mark_suspect()
+        actions = self._logoff(entry, Reason.INVALID)
+        actions.check_soon = True
+        return actions
 
     def _return(self, entry: Entry, now: float, idle_since: float | None = None) -> Actions:
         """Route a live session: log it off, grant it to a waiter, or keep it idle."""
         reason = self._retire_reason(entry, now)
         if reason is not None:
-            actions = Actions(close=[self._count_destroyed(entry, reason)])
-            return actions.merge(self._grow()).merge(self.replenish())
+            return self._logoff(entry, reason)
         waiter = self._first_waiter(entry.key)
         if waiter is not None:
             self._grant(waiter, entry)
@@ -557,15 +571,16 @@ class PoolCore:
     def replenish(self) -> Actions:
         """Open sessions in the background until ``min`` are open or opening."""
         deficit = self.settings.min - self._total()
-        if self.closed or deficit <= 0 or None in self._paused:
+        if self.closed or deficit <= 0 or self._refused or None in self._retrying:
             return Actions()
         self._opening += deficit
         return Actions(spawn=[None] * deficit)
 
     def retry(self, key: Key = None) -> Actions:
         """After a backoff of ``key``: open again what waiters and ``min`` still need."""
-        if self._paused.get(key) is True:
-            del self._paused[key]
+        self._retrying.discard(key)
+        if key is not None and all(waiter.key != key for waiter in self._waiters):
+            self._failures.pop(key, None)  # nobody asks for that key any more
         return self._grow().merge(self.replenish())
 
     def tick(self, now: float, check_after: float) -> Actions:
@@ -609,8 +624,7 @@ class PoolCore:
         self._checking.discard(entry)
         if not alive:
             self._mark_suspect()
-            actions = Actions(close=[self._count_destroyed(entry, Reason.INVALID)])
-            return actions.merge(self._grow()).merge(self.replenish())
+            return self._logoff(entry, Reason.INVALID)
         entry.suspect = False
         entry.checked_at = now
         return self._return(entry, now, idle_since=entry.idle_since)

@@ -81,6 +81,7 @@ class PoolEngine:
         *,
         clock: Callable[[], float] = time.monotonic,
         on_suspect: Callable[[], None] = lambda: None,
+        on_orphan: Callable[[], None] = lambda: None,
         refused: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self.core = PoolCore(settings)
@@ -90,10 +91,11 @@ class PoolEngine:
         # whether they are clean. __del__ may run while this very thread holds
         # the lock, so it only appends here (atomic, no lock); the next
         # release, checkout or validator pass takes them back.
-        self.orphans: deque[tuple[Entry, bool]] = deque()
+        self.orphans: deque[tuple[Entry, bool | None]] = deque()
         self.lock = threading.Lock()
         self.error = error
         self.on_suspect = on_suspect
+        self.on_orphan = on_orphan
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.core!r}>"
@@ -116,8 +118,8 @@ class PoolEngine:
         with self.lock:
             return self.core.checkout(self.clock(), key, tag, matchany)
 
-    def release(self, entry: Entry, healthy: bool = True, tag: str | None = None) -> None:
-        """Give a borrowed session back (healthy=False logs it off)."""
+    def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
+        """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
         with self.lock:
             actions = self.core.checkin(entry, self.clock(), healthy, tag)
             if self.orphans:
@@ -125,21 +127,27 @@ class PoolEngine:
         if actions.background:
             self.run(actions)
 
-    def orphan(self, entry: Entry, clean: bool) -> None:
+    def orphan(self, entry: Entry, healthy: bool | None) -> None:
         """A handle was collected without close(): take its session back soon
-        (``clean=False``: log it off).
+        (``healthy`` as for :meth:`release`), and have upkeep run at once so
+        that a caller waiting for it gets it.
 
-        Safe from ``__del__`` at any point, even under this pool's lock.
+        Safe from ``__del__`` at any point, even under this pool's lock: the
+        layer's ``on_orphan`` must take no lock either.
         """
-        self.orphans.append((entry, clean))
+        self.orphans.append((entry, healthy))
+        try:
+            self.on_orphan()
+        except Exception:  # a closed event loop, a stopped validator: the next call adopts it
+            pass
 
     def _adopt(self) -> Actions:
         """Take the orphans' sessions back (under the lock)."""
         actions = Actions()
         now = self.clock()
         while self.orphans:
-            entry, clean = self.orphans.popleft()
-            actions.merge(self.core.checkin(entry, now, clean, entry.tag))
+            entry, healthy = self.orphans.popleft()
+            actions.merge(self.core.checkin(entry, now, healthy, entry.tag))
         return actions
 
     def drop(self, entry: Entry) -> None:

@@ -41,7 +41,7 @@ class ConnectionPool(PoolFace):
         from .._connect import connection_pool  # the process-wide validator
 
         registry = connection_pool._registry
-        self._engine.on_suspect = registry.validator.wake
+        self._engine.on_suspect = self._engine.on_orphan = registry.validator.wake
         registry.validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
@@ -112,8 +112,15 @@ class AsyncConnectionPool(PoolFace):
 
     def _start(self) -> None:
         if self._upkeep is None:
-            self._upkeep = asyncio.get_running_loop().create_task(_upkeep(weakref.ref(self)))
+            loop = asyncio.get_running_loop()
+            self._upkeep = loop.create_task(_upkeep(weakref.ref(self)))
             self._engine.on_suspect = self._wake
+            engine = self._engine
+
+            def adopt_soon() -> None:  # call_soon_threadsafe takes no lock: safe from __del__
+                loop.call_soon_threadsafe(engine.adopt_now)
+
+            engine.on_orphan = adopt_soon
             self._engine.call(self._engine.core.replenish)
 
     def _wake(self) -> None:

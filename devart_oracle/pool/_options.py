@@ -217,6 +217,8 @@ def _apply_dsn(
     params: oracledb.PoolParams, dsn: str | None, devart: dict[str, Any], given: dict[str, Any]
 ) -> str | None:
     """Set the given arguments and the dsn into ``params``; returns the dsn to show."""
+    if dsn is not None and not isinstance(dsn, str):
+        raise ProgrammingError(f"dsn must be a string, not {type(dsn).__name__}")
     if dsn is not None and not _DEVART.match(dsn):
         if devart:
             names = ", ".join(sorted(devart))

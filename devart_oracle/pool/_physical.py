@@ -55,9 +55,7 @@ PING_TIMEOUT_MS = 5000
 def is_fatal(exc: BaseException) -> bool:
     """True when a driver error means the session is gone."""
     error = exc.args[0] if exc.args else None
-    if getattr(error, "is_session_dead", False):
-        return True
-    return _code(exc) in FATAL_CODES
+    return bool(getattr(error, "is_session_dead", False)) or _code(exc) in FATAL_CODES
 
 
 def is_refused(exc: BaseException) -> bool:

@@ -185,14 +185,16 @@ class _View(PoolView):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
-        if name in _GLOBAL_ONLY:
-            raise AttributeError(f"{name} is global: set connection_pool.{name}, not {self.label(name)}")
+        self._refuse_global(name)
         raise AttributeError(f"connection_pool[{self.pool_id}] has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
+        self._refuse_global(name)
+        super().__setattr__(name, value)
+
+    def _refuse_global(self, name: str) -> None:
         if name in _GLOBAL_ONLY:
             raise AttributeError(f"{name} is global: set connection_pool.{name}, not {self.label(name)}")
-        super().__setattr__(name, value)
 
 
 _GLOBAL_ONLY = frozenset({"enabled", "validation_interval"})
@@ -206,7 +208,7 @@ class _Partition(SyncPool):
     def __init__(self, params: ConnectionParameters, config: PoolConfig, validator: Validator, clock: Callable[[], float]) -> None:
         super().__init__(
             config.core_settings(), ParamsConnector(params), _unavailable,
-            clock=clock, on_suspect=validator.wake, refused=is_refused,
+            clock=clock, on_suspect=validator.wake, on_orphan=validator.wake, refused=is_refused,
         )
         self.params = params
         self.masked = params.masked()

@@ -24,8 +24,9 @@ class PartitionStats:
         idle: sessions waiting in the pool.
         busy: sessions lent out.
         created: sessions logged on since the partition began.
-        destroyed: sessions logged off, by reason: lifetime, idle, invalid,
-            overflow, cleared (and dropped, closed for explicit pools).
+        destroyed: sessions logged off, by reason: lifetime, idle, invalid
+            (found dead), overflow, cleared, dropped (fine, but state the
+            borrower changed could not be reset; ``pool.drop()``) and closed.
     """
 
     pool_id: int | str

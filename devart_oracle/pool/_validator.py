@@ -6,11 +6,18 @@ for finer steps, or at once when a pool turns suspect) it gives each pool a
 off, idle ones pinged outside the pool's lock, and ``min`` restored. It holds
 pools through weak references, so it never keeps one alive; an exception in a
 pass is logged and the thread carries on.
+
+It sleeps on a socket pair rather than a ``threading.Event``: ``wake()`` is
+then one non-blocking send, no lock taken, so it is safe from ``__del__``
+(a handle collected without ``close()`` wakes it, and the collector may run
+while any lock is held, an Event's own included).
 """
 
 from __future__ import annotations
 
 import logging
+import select
+import socket
 import threading
 import weakref
 from collections.abc import Callable
@@ -38,7 +45,7 @@ class Validator:
     def __init__(self, interval: Callable[[], float]) -> None:
         self._interval = interval
         self._pools: weakref.WeakSet[SyncPool] = weakref.WeakSet()
-        self._wakeup = threading.Event()
+        self._bell, self._ring = _socket_pair()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -56,22 +63,31 @@ class Validator:
                 self._thread.start()
 
     def wake(self) -> None:
-        """Run a pass now (a pool turned suspect, or settings changed)."""
-        self._wakeup.set()
+        """Run a pass now (a pool turned suspect, settings changed, a handle
+        was collected). Takes no lock: safe from ``__del__``."""
+        try:
+            self._ring.send(b"!")
+        except OSError:  # already ringing (buffer full), or stopped
+            pass
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread and wait for it."""
         with self._lock:
             self._stopping = True
             thread = self._thread
-        self._wakeup.set()
+        self.wake()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+        if thread is None or not thread.is_alive():
+            self._bell.close()
+            self._ring.close()
 
     def reset_after_fork(self) -> None:
         """In a forked child: no thread runs, no pool is watched yet."""
         self._pools = weakref.WeakSet()
-        self._wakeup = threading.Event()
+        self._bell.close()  # the child's copies: the parent's stay open
+        self._ring.close()
+        self._bell, self._ring = _socket_pair()
         self._lock = threading.Lock()
         self._thread = None
 
@@ -86,10 +102,18 @@ class Validator:
 
     def _run(self) -> None:
         while not self._stopping:
-            self._wakeup.wait(self._period())
-            self._wakeup.clear()
+            self._sleep(self._period())
             if not self._stopping:
                 self.run_once()
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait until woken or ``seconds`` pass; then clear the bell."""
+        ready, _, _ = select.select([self._bell], [], [], seconds)
+        if ready:
+            try:
+                self._bell.recv(4096)
+            except OSError:
+                pass
 
     def run_once(self) -> None:
         """One pass over every pool; errors are logged, never raised."""
@@ -99,3 +123,11 @@ class Validator:
                 pool.validate(interval)
             except Exception:
                 logger.exception("pool validation pass failed")
+
+
+def _socket_pair() -> tuple[socket.socket, socket.socket]:
+    """The validator's bell: it sleeps on the first, ``wake()`` sends on the second."""
+    bell, ring = socket.socketpair()
+    bell.setblocking(False)
+    ring.setblocking(False)
+    return bell, ring

@@ -53,6 +53,10 @@ ERRORS = [
     (f"User=scott;Password {SECRET}", 19, "missing '=' after 'Password'", "User=scott;Password***"),
     (f"Pwd:{SECRET};Host=x", 3, "missing '=' after 'Pwd'", "Pwd***;Host=x"),
     (f'"Password" {SECRET}', 0, "parameter names cannot be quoted", '"Password"***'),
+    (f"Password{SECRET}=1", 0, "unknown connection parameter starting with 'Password'", "Password***"),
+    # A value that swallowed the password through a misplaced quote is masked in the message too.
+    (f'Server="h;x;Password={SECRET}"', 7, "invalid 'Host' value 'h;x;Password=***'",
+     'Server="h;x;Password=***'),
 ]
 
 

@@ -44,3 +44,17 @@ def test_a_failed_open_carries_the_databases_code(private_server):
     assert (error.full_code, error.code) == ("ORA-01017", 1017)
     assert isinstance(info.value.__cause__, do.DatabaseError) and "wrong" not in str(info.value)
     pool.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [do.PoolExhaustedError("pool 'p' has no free connection", "p"), do.ConnectionStringError("bad name", 3)],
+)
+def test_errors_survive_pickling_and_copying(error):
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+        assert type(again) is type(error) and str(again) == str(error)
+        assert _info(again).full_code == _info(error).full_code
+        assert getattr(again, "position", None) == getattr(error, "position", None)

@@ -96,6 +96,33 @@ def test_refused_logon_is_not_retried_in_the_background():
     assert core.checkout(20.0).spawn == [None]  # a new caller tries once more
 
 
+def test_refused_and_failed_keys_are_not_remembered_for_ever():
+    core = explicit(max=3)
+    for n in range(50):
+        key = f"user-{n}"
+        waiter = core.checkout(0.0, key=key).wait
+        core.open_failed(OSError("ORA-01017"), key=key, retry=False)
+        assert waiter.error is not None
+    other = core.checkout(0.0, key="flaky").wait
+    retry = core.open_failed(OSError("down"), key="flaky")
+    core.abandon(other, 1.0)
+    core.retry(retry.retry_key)
+    assert not core._retrying and not core._failures
+
+
+def test_nowait_callers_ping_a_doubtful_session_rather_than_be_refused():
+    core = explicit(max=2, getmode=GetMode.NOWAIT, ping_interval=0.0)
+    core.checkout(0.0)
+    a, _ = core.admit(object(), 0.0)
+    core.checkout(0.0)
+    b, _ = core.admit(object(), 0.0)
+    core.checkin(a, 0.0)
+    core.checkin(b, 0.0)
+    core.ping_failed(core.checkout(1.0).lease, 1.0)  # stalled: the rest is doubtful
+    actions = core.checkout(1.0)
+    assert actions.lease is a and actions.ping
+
+
 def test_lifetime_on_release_and_on_tick():
     core = PoolCore(PoolSettings(max_idle=10, lifetime=10.0))
     a, b = opened(core, 0.0), opened(core, 5.0)

@@ -8,6 +8,7 @@ at ``max``: no session or slot may be lost, and no caller may be stranded.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from typing import Any
@@ -169,5 +170,59 @@ def test_async_close_while_the_upkeep_task_pings_leaves_no_session(
             await pool.close()
             assert pool.opened == 0
         await _until(lambda: not private_server.sessions)
+
+    asyncio.run(run())
+
+
+def test_a_dropped_handle_serves_a_waiting_caller_at_once(private_server: OracleTestServer) -> None:
+    pool = do.create_pool(user="scott", password="tiger", dsn=private_server.dsn, min=0, max=1,
+                          getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=5000)  # fmt: skip
+    held = pool.acquire()
+    got: list[Any] = []
+    waiter = threading.Thread(target=lambda: got.append(pool.acquire()))
+    waiter.start()
+    time.sleep(0.1)
+    dropped = time.monotonic()
+    del held
+    gc.collect()
+    waiter.join(5)
+    assert got and time.monotonic() - dropped < 1.0  # not at the validator's next tick
+    pool.release(got[0])
+    pool.close()
+
+
+def test_a_dropped_async_handle_serves_a_waiting_task_at_once(private_server: OracleTestServer) -> None:
+    async def run() -> None:
+        pool = do.create_pool_async(user="scott", password="tiger", dsn=private_server.dsn, min=0, max=1)
+        held = await pool.acquire()
+        waiting = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.05)
+        del held
+        gc.collect()
+        conn = await asyncio.wait_for(waiting, 1.0)
+        await pool.release(conn)
+        await pool.close()
+
+    asyncio.run(run())
+
+
+def test_async_close_cancelled_mid_rollback_frees_the_slot(private_server: OracleTestServer) -> None:
+    async def run() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            pool = do.create_pool_async(user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=0, max=1)
+            conn = await pool.acquire()
+            await conn.cursor().execute("create table half_done (x number)")
+            await conn.cursor().execute("insert into half_done values (1)")
+            proxy.deaf = True  # the rollback on release stalls
+            closing = asyncio.ensure_future(conn.close())
+            await asyncio.sleep(0.1)
+            closing.cancel()
+            proxy.deaf = False
+            with pytest.raises(asyncio.CancelledError):
+                await closing
+            assert pool.busy == 0
+            again = await asyncio.wait_for(pool.acquire(), 5)  # the slot is free
+            await pool.release(again)
+            await pool.close()
 
     asyncio.run(run())

@@ -262,6 +262,11 @@ def test_bad_creation_values_are_refused(oracle_server: Any, kwargs: dict[str, A
     assert do.get_pool("api-bad") is None
 
 
+def test_a_dsn_must_be_a_string() -> None:
+    with pytest.raises(ProgrammingError, match="^dsn must be a string, not int$"):
+        do.create_pool(dsn=123, user="scott", password="tiger")
+
+
 def test_pool_class_and_params_are_checked(oracle_server: Any) -> None:
     class Mine(do.ConnectionPool):
         pass
