@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps, advance
+from ._engine import Open, Ping, PoolEngine, Step, Steps, advance, jitter
 
 __all__ = ["AsyncConnector", "AsyncPool"]
 
@@ -105,7 +104,7 @@ class AsyncPool(PoolEngine):
             if future is not None and not future.done():
                 future.set_result(None)
         if actions.retry_after is not None:
-            self.spawn(self._retry(actions.retry_after * random.uniform(0.5, 1.5), actions.retry_key))
+            self.spawn(self._retry(jitter(actions.retry_after), actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 

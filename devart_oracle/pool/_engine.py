@@ -16,6 +16,7 @@ longer than a core call.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import deque
@@ -25,7 +26,7 @@ from typing import Any
 
 from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait", "advance"]
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait", "advance", "jitter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,11 @@ Steps = Generator[Step, Any, Any]
 #: Builds the exception for a refused or failed acquire from the refusal (or
 #: the driver's error) and the seconds waited.
 ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
+
+
+def jitter(delay: float) -> float:
+    """A retry delay spread by +-50%, so that pools do not retry in step."""
+    return delay * random.uniform(0.5, 1.5)
 
 
 def advance(steps: Steps, reply: Any, error: BaseException | None) -> tuple[bool, Any]:

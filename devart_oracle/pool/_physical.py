@@ -191,7 +191,17 @@ def _overrides(key: Hashable) -> dict[str, Any]:
     return {} if key is None else key.as_args()  # type: ignore[attr-defined]
 
 
-class DriverConnector:
+class _DriverParams:
+    """What both explicit-pool connectors hold."""
+
+    __slots__ = ("params", "ping_timeout")
+
+    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
+        self.params = params
+        self.ping_timeout = ping_timeout
+
+
+class DriverConnector(_DriverParams):
     """Opens an explicit pool's sessions from its python-oracledb ``PoolParams``.
 
     The parameters hold everything python-oracledb connects with, dsn parsed
@@ -207,11 +217,7 @@ class DriverConnector:
         ping_timeout: milliseconds a validation ping may take.
     """
 
-    __slots__ = ("params", "ping_timeout")
-
-    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
-        self.params = params
-        self.ping_timeout = ping_timeout
+    __slots__ = ()
 
     def open(self, key: Hashable) -> oracledb.Connection:
         """Log a session on, as the key's user when it has one."""
@@ -226,14 +232,10 @@ class DriverConnector:
         return ping(conn, self.ping_timeout)
 
 
-class AsyncDriverConnector:
+class AsyncDriverConnector(_DriverParams):
     """The asyncio twin of :class:`DriverConnector`, over ``connect_async``."""
 
-    __slots__ = ("params", "ping_timeout")
-
-    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
-        self.params = params
-        self.ping_timeout = ping_timeout
+    __slots__ = ()
 
     async def open(self, key: Hashable) -> Any:
         """Log a session on."""

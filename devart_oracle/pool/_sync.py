@@ -8,14 +8,13 @@ releases, so a release wakes exactly one waiter.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps, advance
+from ._engine import Open, Ping, PoolEngine, Step, Steps, advance, jitter
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -100,7 +99,7 @@ class SyncPool(PoolEngine):
             if waiter.token is not None:
                 waiter.token.release()
         if actions.retry_after is not None:
-            timer = threading.Timer(_jitter(actions.retry_after), _retry, (weakref.ref(self), actions.retry_key))
+            timer = threading.Timer(jitter(actions.retry_after), _retry, (weakref.ref(self), actions.retry_key))
             timer.daemon = True
             timer.start()
         if actions.check_soon:
@@ -110,10 +109,6 @@ class SyncPool(PoolEngine):
         """In a forked child: forget every session (never log off the parent's)."""
         self.lock = threading.Lock()
         return [entry.conn for entry in self.core.forget()]
-
-
-def _jitter(delay: float) -> float:
-    return delay * random.uniform(0.5, 1.5)
 
 
 def _start(target: Callable[..., None], *args: Any) -> None:
