@@ -86,11 +86,12 @@ class AsyncPool(PoolEngine):
         """One validator pass."""
         await self.drive(self.tick(check_after))
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run a coroutine as a task of the pool, kept until it finishes."""
         task = asyncio.get_running_loop().create_task(coro)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        return task
 
     def run(self, actions: Actions) -> None:
         """Carry out a core decision: I/O becomes tasks, waiters are resolved."""

@@ -173,9 +173,7 @@ class AsyncConnectionPool(PoolFace):
         self._engine.call(self._engine.core.close, force)
         if self._upkeep is not None:
             self._upkeep.cancel()
-            # A validation pass it interrupts hands its sessions back (to be
-            # logged off) before we wait for the logoffs.
-            await asyncio.wait([self._upkeep])
+            await asyncio.wait([self._upkeep])  # a pass under way is among the tasks settled next
         await self._engine.settle()
 
     async def __aenter__(self) -> AsyncConnectionPool:
@@ -219,7 +217,17 @@ async def _upkeep(ref: weakref.ref[AsyncConnectionPool]) -> None:
         period = tick_period(pool._engine.core.settings, interval)
         del pool
         await asyncio.sleep(period)
-        await _validate_now(ref)
+        pool = ref()
+        if pool is None:
+            return
+        # The pass is a task of the pool's own, shielded: close() cancels this
+        # loop at once, then waits for the pass with the pool's other tasks.
+        # (Cancelling a pass mid-ping would not help: python-oracledb's
+        # cancelled ping on a dead network never returns, while the ping's
+        # call timeout ends it within ping_timeout.)
+        validating = pool._engine.spawn(_validate_now(ref))
+        del pool
+        await asyncio.shield(validating)
 
 
 async def _validate_now(ref: weakref.ref[AsyncConnectionPool]) -> None:

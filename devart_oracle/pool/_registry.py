@@ -233,6 +233,7 @@ class _Registry:
         self.validation_interval = 30.0
         self.clock = clock
         self._lock = threading.Lock()
+        self._configuring = threading.Lock()  # held across a whole settings change, I/O included
         self._configs: dict[int, PoolConfig] = {}
         self._partitions: dict[tuple[int, str], _Partition] = {}
         self.validator = Validator(lambda: self.validation_interval)
@@ -247,13 +248,14 @@ class _Registry:
             self.validation_interval = float(changes.pop("validation_interval"))
             self.validator.wake()
             return
-        with self._lock:
-            config = replace(self.config(pool_id), **changes)
-            _check_sizes(label, config)
-            self._configs[pool_id] = config
-            partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
-        for partition in partitions:
-            partition.call(partition.core.configure, config.core_settings())
+        with self._configuring:  # the last change wins everywhere, its partitions included
+            with self._lock:
+                config = replace(self.config(pool_id), **changes)
+                _check_sizes(label, config)
+                self._configs[pool_id] = config
+                partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
+            for partition in partitions:
+                partition.call(partition.core.configure, config.core_settings())
         self.validator.wake()
 
     def checkout(self, params: ConnectionParameters) -> Connection:
@@ -308,6 +310,7 @@ class _Registry:
         is replaced, none is taken.
         """
         self._lock = threading.Lock()
+        self._configuring = threading.Lock()
         for pool in self.validator.pools():
             for conn in pool.reset_after_fork():
                 _disown(conn)

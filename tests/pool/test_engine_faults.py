@@ -226,3 +226,24 @@ def test_async_close_cancelled_mid_rollback_frees_the_slot(private_server: Oracl
             await pool.close()
 
     asyncio.run(run())
+
+
+def test_async_close_on_a_dead_network_returns_within_the_ping_timeout(
+    registry: Any, private_server: OracleTestServer
+) -> None:
+    registry.validation_interval = 0.05
+
+    async def run() -> None:
+        with FaultProxy(private_server.host, private_server.port) as proxy:
+            pool = do.create_pool_async(
+                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1, ping_timeout=300
+            )
+            await _until(lambda: pool.opened == 1)
+            proxy.deaf = True  # and it stays so
+            await _until(lambda: pool._engine.core.idle == 0)  # the upkeep task took it for a ping
+            started = time.monotonic()
+            await asyncio.wait_for(pool.close(), 5)
+            assert time.monotonic() - started < 3 and pool.opened == 0
+        await _until(lambda: not private_server.sessions)
+
+    asyncio.run(run())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import pytest
 
 import devart_oracle
@@ -104,3 +107,34 @@ def test_stats_empty_without_partitions(registry):
 def test_connect_without_arguments():
     with pytest.raises(ProgrammingError, match="connect\\(\\) needs a connection string"):
         devart_oracle.connect()
+
+
+def test_concurrent_changes_leave_partitions_with_the_last_setting(registry, oracle_server):
+    devart_oracle.connect(oracle_server.connection_string("scott")).close()  # one partition
+    (partition,) = registry._partitions.values()
+    mismatches = 0
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the race shows
+    try:
+        mismatches = _race_sizes(partition)
+    finally:
+        sys.setswitchinterval(interval)
+    assert mismatches == 0
+
+
+def _race_sizes(partition) -> int:
+    mismatches = 0
+    for _ in range(200):
+        barrier = threading.Barrier(2)
+
+        def set_to(size: int) -> None:
+            barrier.wait()
+            connection_pool.max_size = size
+
+        threads = [threading.Thread(target=set_to, args=(size,)) for size in (5, 7)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        mismatches += partition.core.settings.max_idle != connection_pool.max_size
+    return mismatches
