@@ -118,9 +118,26 @@ def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
         if not number_fits(value, precision, scale):
             raise OracleError(1438)
         return
+    if kind == "RAW" and not isinstance(value, bytes):
+        value = _hex_bytes(value)
     length = len(value) if isinstance(value, bytes) else len(str(value).encode())
     if kind in ("VARCHAR2", "CHAR", "RAW") and length > size:
         raise OracleError(12899, f"{target} (actual: {length}, maximum: {size})")
+
+
+def _hex_bytes(value: object) -> bytes:
+    """What Oracle stores for text put into a RAW column (HEXTORAW).
+
+    Raises:
+        OracleError: ORA-01465 when the text is not hexadecimal.
+    """
+    text = str(value)
+    try:
+        if text.strip() != text or " " in text:
+            raise ValueError(text)  # fromhex allows spaces, Oracle does not
+        return bytes.fromhex(text)
+    except ValueError as exc:
+        raise OracleError(1465) from exc
 
 
 def _session(ctx: Context) -> dict[str, tuple[int, Callable[..., object], bool]]:

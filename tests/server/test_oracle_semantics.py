@@ -272,3 +272,34 @@ def test_another_users_prefix_names_the_shared_namespace(k: oracledb.Cursor, tab
     k.execute(f'insert into "ALICE"."{table.upper()}" values (1)')
     assert one(k, f"select count(*) from alice.{table}") == 1
     assert ora_code(k, f"select count(*) from nosuchuser.{table}") == 942
+
+
+# ------------------------------------------------------------------- RAW
+
+
+def test_text_into_raw_is_hex_checked_at_insert(k: oracledb.Cursor, table: str) -> None:
+    """A cursor that bound a string keeps its VARCHAR variable for bytes too.
+
+    The client converts the bytes to text and sends a VARCHAR bind (it never
+    re-sends RAW metadata), so Oracle reads the text as hex: invalid hex is
+    ORA-01465 at the insert, and valid hex is stored as the bytes it spells.
+    """
+    k.execute(f"create table {table} (r raw(2))")
+    k.execute(f"insert into {table} values (:1)", ["abcd"])
+    assert ora_code(k, f"insert into {table} values (:1)", [b"\x00\x01"]) == 1465
+    assert k.bindvars[0].type is oracledb.DB_TYPE_VARCHAR
+    assert ora_code(k, f"insert into {table} values ('ab cd')") == 1465
+    assert ora_code(k, f"insert into {table} values ('abcdef')") == 12899
+    with k.connection.cursor() as fresh:
+        fresh.execute(f"insert into {table} values (:1)", [b"\x00\x01"])
+    k.execute(f"select r from {table}")
+    assert sorted(row[0] for row in k) == [b"\x00\x01", b"\xab\xcd"]
+
+
+def test_a_cursor_that_bound_a_string_selects_bytes_as_text(k: oracledb.Cursor) -> None:
+    """The client's choice, not the server's: its VARCHAR variable is kept."""
+    k.execute("select :1 from dual", ["abc"])
+    k.fetchall()
+    assert one(k, "select :1 from dual", [b"\x00\x01"]) == "\x00\x01"
+    with k.connection.cursor() as fresh:
+        assert one(fresh, "select :1 from dual", [b"\x00\x01"]) == b"\x00\x01"
