@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ._sqllex import Token
 
-__all__ = ["Chain", "chain_at", "combine", "cast_parts", "REWRITTEN"]
+__all__ = ["Chain", "chain_at", "combine", "cast_parts", "operand_may_follow", "REWRITTEN"]
 
 OPERATORS = frozenset({"+", "-", "*", "/", "||"})
 REWRITTEN = frozenset({"+", "-", "/", "||"})  # ``*`` alone is left to SQLite
@@ -67,7 +67,7 @@ def chain_at(tokens: tuple[Token, ...], start: int, end: int) -> Chain | None:
     operator, a parenthesis, a comma or a keyword): elsewhere it is the
     binary operator after something the parser did not recognise.
     """
-    if tokens[start].text in _SIGNS and not _operand_may_follow(tokens, start):
+    if tokens[start].text in _SIGNS and not operand_may_follow(tokens, start):
         return None
     finish = _operand(tokens, start, end)
     if finish is None:
@@ -117,7 +117,8 @@ def cast_parts(tokens: tuple[Token, ...], opening: int, end: int) -> tuple[int, 
     return None
 
 
-def _operand_may_follow(tokens: tuple[Token, ...], i: int) -> bool:
+def operand_may_follow(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether an operand may begin at ``tokens[i]``: a sign there is unary."""
     j = i - 1
     while j >= 0 and tokens[j].kind in ("ws", "comment"):
         j -= 1

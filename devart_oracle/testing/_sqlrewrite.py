@@ -12,6 +12,10 @@ identifiers and comments are never touched:
 - ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
   ``q'[...]'`` becomes a plain literal and ``''`` becomes NULL (Oracle's
   empty string is NULL);
+- a number literal SQLite would not hold exactly (beyond 64-bit integers,
+  or a fraction of more than 15 significant digits) becomes its stored form,
+  tagged text (``_sqlvalues``), as a bind of the same value would, its sign
+  included: SQLite reads such literals as binary doubles;
 - ``MINUS`` becomes ``EXCEPT``;
 - arithmetic with ``+``, ``-``, ``/`` and ``||`` becomes calls of
   ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``_sqlmath``), for
@@ -40,11 +44,12 @@ import dataclasses
 import datetime
 import functools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from ._sqlarith import Chain, cast_parts, chain_at, combine
+from ._sqlarith import Chain, cast_parts, chain_at, combine, operand_may_follow
 from ._sqlerrors import OracleError
 from ._sqllex import Token, name_of, significant, split_commas, tokenize
-from ._sqlvalues import encode_datetime
+from ._sqlvalues import encode, encode_datetime
 
 __all__ = ["Plan", "classify", "plan", "quote_literal", "literal_body"]
 
@@ -234,6 +239,9 @@ class _Rewriter:
 
     def _step(self, i: int) -> int:
         token = self.tokens[i]
+        exact = self._exact_number(i)
+        if exact is not None:
+            return exact
         if token.kind in _OPERAND_STARTS or token.text in "(+-":
             chain = chain_at(self.tokens, i, self._end())
             if chain is not None and chain.rewritten:
@@ -254,6 +262,20 @@ class _Rewriter:
             self.out.append(" ")
         else:
             self._operator(token)
+        return i + 1
+
+    def _exact_number(self, start: int) -> int | None:
+        """A number literal SQLite would round, with its sign, as tagged text; None if none."""
+        i, sign = start, ""
+        if self.tokens[i].text in ("+", "-") and operand_may_follow(self.tokens, i):
+            sign, i = self.tokens[i].text, self._next(i)
+        token = self._at(i)
+        if token is None or token.kind != "number" or i >= self._end():
+            return None
+        stored = encode(Decimal(sign + token.text))
+        if not isinstance(stored, str):
+            return None
+        self._emit(quote_literal(stored), self._original(start, i + 1))
         return i + 1
 
     def _end(self) -> int:

@@ -303,3 +303,28 @@ def test_a_cursor_that_bound_a_string_selects_bytes_as_text(k: oracledb.Cursor) 
     assert one(k, "select :1 from dual", [b"\x00\x01"]) == "\x00\x01"
     with k.connection.cursor() as fresh:
         assert one(fresh, "select :1 from dual", [b"\x00\x01"]) == b"\x00\x01"
+
+
+# ------------------------------------------------------- NUMBER literals
+
+
+@pytest.mark.parametrize("literal", [
+    "12345678901234567890123456789012345678",
+    "-99999999999999999999999999999999999999",
+    "9223372036854775808",
+    "0.12345678901234567890123456789",
+    "-1234567890.1234567890123",
+])
+def test_big_number_literals_are_exact(k: oracledb.Cursor, literal: str) -> None:
+    k.outputtypehandler = lambda cursor, _: cursor.var(Decimal, arraysize=cursor.arraysize)
+    assert one(k, f"select {literal} from dual") == Decimal(literal)
+    assert k.description[0][0] == literal
+
+
+def test_big_number_literals_in_arithmetic_and_columns(k: oracledb.Cursor, table: str) -> None:
+    k.execute(f"create table {table} (n number(38))")
+    k.execute(f"insert into {table} (n) values (-99999999999999999999999999999999999999)")
+    k.execute(f"insert into {table} (n) values (12345678901234567890123456789012345678)")
+    assert ora_code(k, f"insert into {table} (n) values (-{'9' * 39})") == 1438
+    assert one(k, f"select count(*) from {table} where n = -{'9' * 38}") == 1
+    assert one(k, "select 1 - 99999999999999999999 from dual") == 1 - 99999999999999999999
