@@ -7,6 +7,8 @@ the rows sent so far and 0 ("more to come") or 1403 ("no more rows"). DML
 and DDL answer with the end-of-call message alone, carrying the row count;
 ``executemany`` sends all its rows in one call, and with
 ``arraydmlrowcounts`` a PARAMETER message with the count per row precedes it.
+With batch errors the failing rows are skipped and listed in the end-of-call
+message, whose error is then ORA-24381 (which the client does not raise).
 DML with ``RETURNING ... INTO`` sends, before that, one ROW_DATA per
 execution holding each target's values for the rows it changed.
 DML cursors are closed after each execute and reported as cursor 0, so the
@@ -28,6 +30,7 @@ from ._oraerror import WireError, ora_error
 from ._sqlerrors import OracleError
 from ._sqllex import returning_binds, tokenize
 from ._requests import (
+    EXEC_BATCH_ERRORS,
     EXEC_COMMIT,
     EXEC_DESCRIBE,
     EXEC_EXECUTE,
@@ -51,6 +54,7 @@ __all__ = ["CallRunner"]
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
 _CANCELLED = 1013
 _NOT_ALL_BOUND = 1008
+_ARRAY_DML_ERRORS = 24381
 
 
 class CallRunner:
@@ -59,6 +63,7 @@ class CallRunner:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.cursors = CursorTable()
+        self._batch: list[tuple[int, int, str]] = []  # the running call's batch errors
 
     def run(self, function: int, w: Writer) -> bool:
         """Handle one call; False when the call was cancelled (no reply yet).
@@ -85,9 +90,10 @@ class CallRunner:
             return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options))
         fetch = call.prefetch if options & EXEC_FETCH else 0
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
+        batch = bool(options & EXEC_BATCH_ERRORS) and not call.is_query
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
-            row_counts=row_counts, describe=True), row_counts=row_counts,
+            row_counts=row_counts, describe=True, batch=batch), row_counts=row_counts,
             keep=call.is_query or call.is_plsql)
 
     def _reexecute(self, w: Writer, function: int) -> bool:
@@ -131,6 +137,7 @@ class CallRunner:
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
+        self._batch = []
         try:
             error, rowcount = session.busy(lambda: work(body))
         except Exception as exc:
@@ -143,25 +150,28 @@ class CallRunner:
             end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code, text=text)
             return True
         w.raw(body.buf)
-        end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error)
+        text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
+        end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
+                    text=text, batch=self._batch)
         return True
 
     def _run(self, body: Writer, cursor: Cursor, rows: list[list[object]], *, fetch: int,
-             commit: bool, row_counts: bool, describe: bool) -> tuple[int, int]:
+             commit: bool, row_counts: bool, describe: bool, batch: bool = False) -> tuple[int, int]:
         sql = self.session.sql
         assert sql is not None
         params = cursor.params(rows)
         returning = [] if cursor.query else cursor.returning()  # refuse a bad type before running
-        if len(params) > 1:
-            result: Result = sql.executemany(cursor.sql, params)
+        if len(params) > 1 or batch:
+            result: Result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         if returning:
             Cursor.write_returned(body, returning, result.returned)
-        outcome = self._outcome(body, cursor, result, fetch, row_counts, describe)
+        error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()
-        return outcome
+        self._batch = [(offset, *ora_error(exc)) for offset, exc in result.batch_errors]
+        return (_ARRAY_DML_ERRORS if self._batch else error), rowcount
 
     def _outcome(self, body: Writer, cursor: Cursor, result: Result, fetch: int,
                  row_counts: bool, describe: bool) -> tuple[int, int]:

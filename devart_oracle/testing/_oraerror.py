@@ -26,6 +26,7 @@ _TEXTS = {
     1722: "invalid number",
     1861: "literal does not match format string",
     3115: "unsupported network datatype or representation",
+    24381: "error(s) in array DML",
 }
 
 

@@ -101,8 +101,13 @@ def end_of_call(
     rowcount: int = 0,
     error: int = 0,
     text: str = "",
+    batch: Sequence[tuple[int, int, str]] = (),
 ) -> None:
-    """ERROR: the end of an execute or fetch, successful or not."""
+    """ERROR: the end of an execute or fetch, successful or not.
+
+    ``batch`` holds the (row offset, ORA number, text) of each row an
+    ``executemany`` with batch errors skipped.
+    """
     w.u8(MSG_ERROR)
     w.ub(call_status)
     w.raw(b"\x00\x00")  # end-to-end seq#, current row
@@ -112,11 +117,34 @@ def end_of_call(
     w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
     w.raw(b"\x00" * 5)  # rowid: rba, partition, byte, block, slot
     w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
-    w.raw(b"\x00" * 5)  # success iters, logical rowid, batch codes/offsets/messages
+    w.raw(b"\x00" * 2)  # success iters, logical rowid
+    _batch_errors(w, batch)
     w.ub(error)
     w.ub(rowcount)
     if error:
         w.b((text.rstrip("\n") + "\n").encode())
+
+
+def _batch_errors(w: Writer, batch: Sequence[tuple[int, int, str]]) -> None:
+    """The batch error codes, row offsets and messages: three counted arrays."""
+    _array_start(w, len(batch))
+    for _, code, _ in batch:
+        w.ub(code)
+    _array_start(w, len(batch))
+    for offset, _, _ in batch:
+        w.ub(offset)
+    _array_start(w, len(batch))
+    for _, _, text in batch:
+        data = text.encode()
+        w.ub(len(data))  # chunk length
+        w.b(data)
+        w.raw(b"\x00\x00")  # end marker
+
+
+def _array_start(w: Writer, count: int) -> None:
+    w.ub(count)
+    if count:
+        w.u8(min(count, 0xFD))  # a packed size the client skips; 0xFE would announce chunks
 
 
 def parameters(w: Writer, pairs: Iterable[tuple[str, str, int]]) -> None:

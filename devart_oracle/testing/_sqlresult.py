@@ -29,6 +29,8 @@ class Result:
         row_counts: for ``executemany``, the rows affected per iteration.
         returned: for DML with ``RETURNING ... INTO``, per iteration, the
             values of the returned expressions for each row it changed.
+        batch_errors: for ``executemany`` with batch errors, the offset and
+            error of each row that failed.
     """
 
     def __init__(self, columns: list[Column] | None, rowcount: int = 0,
@@ -39,6 +41,7 @@ class Result:
         self.rowcount = rowcount
         self.row_counts = row_counts if row_counts is not None else []
         self.returned = returned if returned is not None else []
+        self.batch_errors: list[tuple[int, Exception]] = []
         self._buffer = list(rows)
         self._pull = pull
         self._convert = coercer(columns or [])

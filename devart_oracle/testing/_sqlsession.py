@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["SqlSession"]
 
 _PEEK = 64
+_CANCELLED = 1013
 _T = TypeVar("_T")
 
 
@@ -115,8 +116,13 @@ class SqlSession:
             self._drain()
             return self._execute(sql, tokenize(sql), params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> Result:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]], *,
+                    batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
+
+        With ``batch_errors`` a failing row is skipped (its statement rolled
+        back, its count 0) and its error kept in ``Result.batch_errors``, as
+        Oracle's array DML with batch errors does; only a cancel stops it.
 
         Raises:
             OracleError: at the first failing row; its ``rowcount`` counts
@@ -125,17 +131,20 @@ class SqlSession:
         with self._call():
             self._drain()
             tokens = tokenize(sql)
-            counts: list[int] = []
-            returned: list[list[tuple[object, ...]]] = []
-            for params in rows:
+            result = Result(None, 0, [], returned=[])
+            for offset, params in enumerate(rows):
                 try:
-                    result = self._execute(sql, tokens, params)
+                    done = self._execute(sql, tokens, params)
                 except OracleError as exc:
-                    exc.rowcount, exc.row_counts = sum(counts), counts
-                    raise
-                counts.append(result.rowcount)
-                returned += result.returned
-            return Result(None, sum(counts), counts, returned=returned)
+                    if not batch_errors or exc.code == _CANCELLED:
+                        exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
+                        raise
+                    result.batch_errors.append((offset, exc))
+                    done = Result(None, 0, returned=[[]])
+                result.rowcount += done.rowcount
+                result.row_counts.append(done.rowcount)
+                result.returned += done.returned
+            return result
 
     def commit(self) -> None:
         """Commit the transaction."""

@@ -257,6 +257,24 @@ def test_executemany_error_reports_the_rows_done(conn: oracledb.Connection, tabl
     conn.rollback()
 
 
+def test_batch_errors_skip_the_failing_rows(conn: oracledb.Connection, table: str) -> None:
+    conn.call_timeout = 10_000
+    cursor = conn.cursor()
+    rows = [(1, "a"), (None, "b"), (2, "c"), (3, "x" * 4001), (4, "d")]
+    cursor.executemany(f"insert into {table} (id, name) values (:1, :2)", rows,
+                       batcherrors=True, arraydmlrowcounts=True)
+    errors = cursor.getbatcherrors()
+    assert [(e.offset, e.full_code) for e in errors] == [(1, "ORA-01400"), (3, "ORA-12899")]
+    assert errors[0].message.startswith("ORA-01400: cannot insert NULL")
+    assert cursor.rowcount == 3
+    assert cursor.getarraydmlrowcounts() == [1, 0, 1, 0, 1]
+    cursor.executemany(f"insert into {table} (id) values (:1)", [(5,)], batcherrors=True)
+    assert cursor.getbatcherrors() == []
+    cursor.execute(f"select id from {table} order by id")
+    assert [row[0] for row in cursor] == [1, 2, 4, 5]
+    conn.rollback()
+
+
 def test_many_cursors_and_statement_cache_churn(wire_server: OracleTestServer, table: str) -> None:
     """Statements evicted from the client's cache are closed by piggyback."""
     with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn, stmtcachesize=2) as other:
