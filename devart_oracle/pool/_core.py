@@ -157,7 +157,8 @@ class Actions:
         open_now: the caller opens a session itself, then reports with
             :meth:`PoolCore.admit` (``for_caller=True``).
         wait: the caller must wait on this waiter.
-        refuse: the checkout is refused at once.
+        refuse: the checkout is refused at once (a refusal, or the error of
+            the last failed open while the database is down).
         spawn: open one session in the background per key listed.
         close: log these sessions off.
         check: ping these idle sessions (validator), then report with
@@ -182,7 +183,7 @@ class Actions:
         ping: bool = False,
         open_now: bool = False,
         wait: Waiter | None = None,
-        refuse: Refusal | None = None,
+        refuse: Refusal | BaseException | None = None,
         spawn: Sequence[Key] = (),
         close: Sequence[tuple[Entry, Reason]] = (),
         check: Sequence[Entry] = (),
@@ -254,6 +255,7 @@ class PoolCore:
         self._waiters: deque[Waiter] = deque()
         self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
         self._retrying: set[Key] = set()  # keys backing off: one retry pending each
+        self._down: dict[Key, BaseException] = {}  # the last error of each key backing off
         # The database refused the pool's own logon (bad password, locked
         # account): min is not restored until a caller asks again, so a typo
         # cannot lock an account by retrying in the background.
@@ -352,6 +354,11 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
+        down = self._down.get(key)
+        if down is not None and not (self.opened or self.pending):
+            # The database is down and the retry is not due: nothing could
+            # serve this caller before then, so it hears so now.
+            return Actions(refuse=down)
         if key is None:
             self._refused = False  # a new caller tries again
         waiter = Waiter(key, tag, matchany, now)
@@ -408,6 +415,7 @@ class PoolCore:
         """Record a newly opened session; a caller's session is leased to it."""
         entry = Entry(conn, key, now)
         self.created += 1
+        self._down.pop(key, None)  # the database is up
         if key is None:
             self._refused = False  # that logon works now
         if for_caller:
@@ -450,6 +458,8 @@ class PoolCore:
         actions = Actions(wake=failed)
         if retry and key not in self._retrying:
             self._retrying.add(key)
+            if error is not None:
+                self._down[key] = error
             failures = self._failures[key] = self._failures.get(key, 0) + 1
             actions.retry_after, actions.retry_key = backoff(failures), key
         return actions.merge(self._grow())
@@ -579,6 +589,7 @@ class PoolCore:
     def retry(self, key: Key = None) -> Actions:
         """After a backoff of ``key``: open again what waiters and ``min`` still need."""
         self._retrying.discard(key)
+        self._down.pop(key, None)
         if key is not None and all(waiter.key != key for waiter in self._waiters):
             self._failures.pop(key, None)  # nobody asks for that key any more
         return self._grow().merge(self.replenish())

@@ -262,9 +262,10 @@ def test_background_failure_reaches_waiters_and_backs_off():
     actions = core.open_failed(error)
     assert actions.wake == [w1, w2] and w1.error is error
     assert actions.retry_after == backoff(1)
-    w3 = core.checkout(1.0).wait
-    assert w3 is not None and core.pending == 0  # backing off: no new open
-    assert core.retry().spawn == [None]
+    assert core.checkout(1.0).refuse is error  # down, and the retry is not due: told at once
+    core.retry()
+    w3 = core.checkout(1.1).wait  # the retry is due: a new try
+    assert w3 is not None and core.pending == 1
     assert core.open_failed(error).retry_after == backoff(2) > backoff(1)
 
 
@@ -392,3 +393,14 @@ def test_unchecked_session_goes_back_as_it_was():
     assert core.tick(5.0, check_after=1.0).check == [a]
     core.unchecked(a, 5.0)
     assert core.idle == 1 and a.idle_since == 1.0 and a.checked_at == 0.0
+
+
+def test_callers_hear_at_once_that_the_database_is_down():
+    core = explicit(max=2)
+    first = core.checkout(0.0).wait
+    down = OSError("connection refused")
+    failed = core.open_failed(down)
+    assert failed.wake == [first] and first.error is down and failed.retry_after
+    assert core.checkout(0.1).refuse is down  # no waiting for a retry that is not due
+    core.retry()
+    assert core.checkout(1.0).spawn == [None]  # after the backoff: a new try

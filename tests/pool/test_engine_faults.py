@@ -247,3 +247,21 @@ def test_async_close_on_a_dead_network_returns_within_the_ping_timeout(
         await _until(lambda: not private_server.sessions)
 
     asyncio.run(run())
+
+
+def test_during_an_outage_callers_hear_at_once(private_server: OracleTestServer) -> None:
+    with FaultProxy(private_server.host, private_server.port) as proxy:
+        proxy.stop()
+        pool = do.create_pool(user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=2)
+        time.sleep(1.0)  # min's opens fail again and again: the backoff grows past 0.4 s
+        for _ in range(3):
+            started = time.monotonic()
+            with pytest.raises(do.DatabaseUnavailableError, match="DPY-6005|refused"):
+                pool.acquire()
+            assert time.monotonic() - started < 0.3  # not held until the next retry is due
+        proxy.start()
+        deadline = time.monotonic() + 15
+        while pool.opened < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pool.opened == 1  # and min comes back by itself
+        pool.close()
