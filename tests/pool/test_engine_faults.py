@@ -153,6 +153,16 @@ def test_a_refused_logon_is_not_retried_in_the_background(private_server: Oracle
     pool.close()
 
 
+async def _pinging_on_a_deaf_network(proxy: FaultProxy, server: OracleTestServer, **kwargs: Any) -> Any:
+    """An asyncio pool of one session, which its upkeep task is pinging when
+    the proxy goes deaf (the registry's validation interval must be short)."""
+    pool = do.create_pool_async(user="scott", password="tiger", dsn=_dsn(proxy, server), min=1, max=1, **kwargs)
+    await _until(lambda: pool.opened == 1)
+    proxy.deaf = True
+    await _until(lambda: pool._engine.core.idle == 0)  # the upkeep task took it for a ping
+    return pool
+
+
 def test_async_close_while_the_upkeep_task_pings_leaves_no_session(
     registry: Any, private_server: OracleTestServer
 ) -> None:
@@ -160,12 +170,7 @@ def test_async_close_while_the_upkeep_task_pings_leaves_no_session(
 
     async def run() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
-            pool = do.create_pool_async(
-                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1
-            )
-            await _until(lambda: pool.opened == 1)
-            proxy.deaf = True
-            await _until(lambda: pool._engine.core.idle == 0)  # the upkeep task took it for a ping
+            pool = await _pinging_on_a_deaf_network(proxy, private_server)
             asyncio.get_running_loop().call_later(0.2, setattr, proxy, "deaf", False)
             await pool.close()
             assert pool.opened == 0
@@ -235,12 +240,7 @@ def test_async_close_on_a_dead_network_returns_within_the_ping_timeout(
 
     async def run() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
-            pool = do.create_pool_async(
-                user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=1, ping_timeout=300
-            )
-            await _until(lambda: pool.opened == 1)
-            proxy.deaf = True  # and it stays so
-            await _until(lambda: pool._engine.core.idle == 0)  # the upkeep task took it for a ping
+            pool = await _pinging_on_a_deaf_network(proxy, private_server, ping_timeout=300)  # deaf for good
             started = time.monotonic()
             await asyncio.wait_for(pool.close(), 5)
             assert time.monotonic() - started < 3 and pool.opened == 0
