@@ -32,13 +32,23 @@ and the surplus ages out at the bottom.
 
 from __future__ import annotations
 
-import enum
 from collections import deque
-from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = [
+from ._records import (
+    Actions,
+    Entry,
+    GetMode,
+    Key,
+    PoolSettings,
+    Reason,
+    Refusal,
+    Waiter,
+    backoff,
+)
+
+__all__ = [  # the records are re-exported: layers import them from here
     "Actions",
     "Entry",
     "GetMode",
@@ -47,198 +57,8 @@ __all__ = [
     "Reason",
     "Refusal",
     "Waiter",
+    "backoff",
 ]
-
-Key = Hashable
-
-
-class GetMode(enum.IntEnum):
-    """What ``acquire`` does when every session is busy (python-oracledb's values)."""
-
-    WAIT = 0
-    NOWAIT = 1
-    FORCEGET = 2
-    TIMEDWAIT = 3
-
-
-class Reason(str, enum.Enum):
-    """Why a session was logged off."""
-
-    LIFETIME = "lifetime"
-    IDLE = "idle"
-    INVALID = "invalid"
-    OVERFLOW = "overflow"
-    CLEARED = "cleared"
-    DROPPED = "dropped"
-    CLOSED = "closed"
-
-
-class Refusal(str, enum.Enum):
-    """Why a checkout was refused at once."""
-
-    EXHAUSTED = "exhausted"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class PoolSettings:
-    """The knobs of one pool; times are in seconds.
-
-    Attributes:
-        min: sessions kept open (the validator restores them).
-        max: cap on open sessions; None means no cap and no waiting: the
-            caller opens a session itself (Devart's ``connect()``).
-        max_idle: cap on idle sessions kept; a surplus is logged off on release.
-        increment: sessions opened at a time when the pool grows.
-        lifetime: a session older than this is logged off (0 = forever).
-        idle_timeout: an idle session above ``min`` is logged off after this
-            long (0 = never).
-        ping_interval: a session idle this long is pinged before it is handed
-            out (0 = always, negative = never).
-        getmode: what to do when ``max`` sessions are busy.
-    """
-
-    min: int = 0
-    max: int | None = None
-    max_idle: int | None = None
-    increment: int = 1
-    lifetime: float = 0.0
-    idle_timeout: float = 0.0
-    ping_interval: float = -1.0
-    getmode: GetMode = GetMode.WAIT
-
-
-class Entry:
-    """One physical session as the core sees it; ``conn`` is the layer's object."""
-
-    __slots__ = ("conn", "key", "created", "idle_since", "checked_at", "tag", "suspect", "leases")
-
-    def __init__(self, conn: Any, key: Key, now: float) -> None:
-        self.conn = conn
-        self.key = key
-        self.created = now
-        self.idle_since = now
-        self.checked_at = now
-        self.tag: str | None = None
-        self.suspect = False
-        self.leases = 0  # times lent out: 1 on a session's first use
-
-    def __repr__(self) -> str:
-        return f"<Entry key={self.key!r} tag={self.tag!r} suspect={self.suspect}>"
-
-
-class Waiter:
-    """A caller queued for a session; the layer stores its wake-up in ``token``."""
-
-    __slots__ = ("key", "tag", "matchany", "since", "entry", "error", "token")
-
-    def __init__(self, key: Key, tag: str | None, matchany: bool, now: float) -> None:
-        self.key = key
-        self.tag = tag
-        self.matchany = matchany
-        self.since = now
-        self.entry: Entry | None = None
-        self.error: BaseException | Refusal | None = None
-        self.token: Any = None
-
-    @property
-    def done(self) -> bool:
-        """True once the waiter was granted a session or failed."""
-        return self.entry is not None or self.error is not None
-
-
-class Actions:
-    """What the layer must do, outside its lock, after a core call.
-
-    Attributes:
-        lease: the session to hand to the caller.
-        ping: ping ``lease`` first and report with :meth:`PoolCore.ping_failed`
-            if it is dead.
-        open_now: the caller opens a session itself, then reports with
-            :meth:`PoolCore.admit` (``for_caller=True``).
-        wait: the caller must wait on this waiter.
-        refuse: the checkout is refused at once (a refusal, or the error of
-            the last failed open while the database is down).
-        spawn: open one session in the background per key listed.
-        close: log these sessions off.
-        check: ping these idle sessions (validator), then report with
-            :meth:`PoolCore.checked`.
-        wake: wake these waiters (each has ``entry`` or ``error`` set).
-        retry_after: background opens for ``retry_key`` failed; call
-            :meth:`PoolCore.retry` with that key after this many seconds (the
-            layer adds jitter). At most one retry per key is ever pending.
-        check_soon: the pool turned suspect; run the validator promptly.
-    """
-
-    # A plain slotted class with shared empty tuples: this is allocated on
-    # every checkout and checkin, so it must cost next to nothing.
-    __slots__ = (
-        "lease", "ping", "open_now", "wait", "refuse", "spawn",
-        "close", "check", "wake", "retry_after", "retry_key", "check_soon",
-    )
-
-    def __init__(
-        self,
-        lease: Entry | None = None,
-        ping: bool = False,
-        open_now: bool = False,
-        wait: Waiter | None = None,
-        refuse: Refusal | BaseException | None = None,
-        spawn: Sequence[Key] = (),
-        close: Sequence[tuple[Entry, Reason]] = (),
-        check: Sequence[Entry] = (),
-        wake: Sequence[Waiter] = (),
-        retry_after: float | None = None,
-        retry_key: Key = None,
-        check_soon: bool = False,
-    ) -> None:
-        self.lease = lease
-        self.ping = ping
-        self.open_now = open_now
-        self.wait = wait
-        self.refuse = refuse
-        self.spawn = spawn
-        self.close = close
-        self.check = check
-        self.wake = wake
-        self.retry_after = retry_after
-        self.retry_key = retry_key
-        self.check_soon = check_soon
-
-    @property
-    def background(self) -> bool:
-        """True when there is work beyond handing out ``lease``."""
-        return bool(self.spawn or self.close or self.check or self.wake or self.check_soon or self.retry_after is not None)
-
-    def merge(self, other: Actions) -> Actions:
-        """Add another call's side effects to these (lease/wait stay ours)."""
-        if other.spawn:
-            self.spawn = [*self.spawn, *other.spawn]
-        if other.close:
-            self.close = [*self.close, *other.close]
-        if other.check:
-            self.check = [*self.check, *other.check]
-        if other.wake:
-            self.wake = [*self.wake, *other.wake]
-        self.check_soon = self.check_soon or other.check_soon
-        if other.retry_after is not None:
-            self.retry_after, self.retry_key = other.retry_after, other.retry_key
-        return self
-
-    def __repr__(self) -> str:
-        fields = (f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"Actions({', '.join(fields)})"
-
-
-#: Exponential backoff of background opens after failures: base, cap (seconds).
-BACKOFF_BASE = 0.05
-BACKOFF_CAP = 10.0
-
-
-def backoff(failures: int) -> float:
-    """Seconds to wait before retrying after ``failures`` failed opens in a row."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(failures - 1, 16))
-
 
 class PoolCore:
     """The bookkeeping of one pool; see the module docstring for the contract."""
