@@ -74,8 +74,10 @@ class PoolCore:
         self._caller_opening = 0
         self._waiters: deque[Waiter] = deque()
         self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
-        self._retrying: set[Key] = set()  # keys backing off: one retry pending each
-        self._down: dict[Key, BaseException] = {}  # the last error of each key backing off
+        # Keys backing off, one retry pending each, with the error of the last
+        # failed open while the database looks down (None once a session of
+        # that key opened meanwhile).
+        self._retrying: dict[Key, BaseException | None] = {}
         # The database refused the pool's own logon (bad password, locked
         # account): min is not restored until a caller asks again, so a typo
         # cannot lock an account by retrying in the background.
@@ -174,7 +176,7 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        down = self._down.get(key)
+        down = self._retrying.get(key)
         if down is not None and not (self.opened or self.pending):
             # The database is down and the retry is not due: nothing could
             # serve this caller before then, so it hears so now.
@@ -235,7 +237,8 @@ class PoolCore:
         """Record a newly opened session; a caller's session is leased to it."""
         entry = Entry(conn, key, now)
         self.created += 1
-        self._down.pop(key, None)  # the database is up
+        if key in self._retrying:
+            self._retrying[key] = None  # the database is up
         if key is None:
             self._refused = False  # that logon works now
         if for_caller:
@@ -277,9 +280,7 @@ class PoolCore:
             waiter.error = error
         actions = Actions(wake=failed)
         if retry and key not in self._retrying:
-            self._retrying.add(key)
-            if error is not None:
-                self._down[key] = error
+            self._retrying[key] = error
             failures = self._failures[key] = self._failures.get(key, 0) + 1
             actions.retry_after, actions.retry_key = backoff(failures), key
         return actions.merge(self._grow())
@@ -408,8 +409,7 @@ class PoolCore:
 
     def retry(self, key: Key = None) -> Actions:
         """After a backoff of ``key``: open again what waiters and ``min`` still need."""
-        self._retrying.discard(key)
-        self._down.pop(key, None)
+        self._retrying.pop(key, None)
         if key is not None and all(waiter.key != key for waiter in self._waiters):
             self._failures.pop(key, None)  # nobody asks for that key any more
         return self._grow().merge(self.replenish())
