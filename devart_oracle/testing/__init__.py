@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._proxy import FaultProxy
     from ._server import OracleTestServer
-    from ._sql import SessionInfo
+    from .sql import SessionInfo
 
 __all__ = ["FaultProxy", "OracleTestServer", "SessionInfo"]
 
-_HOMES = {"FaultProxy": "._proxy", "OracleTestServer": "._server", "SessionInfo": "._sql"}
+_HOMES = {"FaultProxy": "._proxy", "OracleTestServer": "._server", "SessionInfo": ".sql"}
 
 
 def __getattr__(name: str) -> Any:

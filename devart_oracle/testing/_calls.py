@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ._codec import Writer
+from .wire.codec import Writer
 from ._cursor import Cursor, CursorTable
-from ._oraerror import WireError, ora_error
-from ._sqlerrors import OracleError
-from ._sqllex import returning_binds, tokenize
-from ._requests import (
+from .wire.oraerror import WireError, ora_error
+from .sql.errors import OracleError
+from .sql.lexer import returning_binds, tokenize
+from .wire.requests import (
     EXEC_BATCH_ERRORS,
     EXEC_COMMIT,
     EXEC_DESCRIBE,
@@ -43,11 +43,11 @@ from ._requests import (
     read_fetch,
     read_reexecute,
 )
-from ._responses import dml_row_counts, end_of_call
+from .wire.responses import dml_row_counts, end_of_call
 
 if TYPE_CHECKING:
     from ._session import Session
-    from ._sql import Result
+    from .sql import Result
 
 __all__ = ["CallRunner"]
 

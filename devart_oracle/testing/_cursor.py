@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._codec import Writer
-from ._oraerror import WireError
-from ._requests import BindSpec
-from ._responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
-from ._types import Encoder, bind_encoder, column_format, decode_bind
+from .wire.codec import Writer
+from .wire.oraerror import WireError
+from .wire.requests import BindSpec
+from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
+from .wire.types import Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
-    from ._sql import Result
+    from .sql import Result
 
 __all__ = ["Cursor", "CursorTable"]
 

@@ -18,7 +18,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-from ._reader import ProtocolError
+from .wire.reader import ProtocolError
 
 __all__ = [
     "ConnectRequest",

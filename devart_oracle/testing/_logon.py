@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._auth import Logon, Verifier
-from ._codec import Writer
+from .wire.auth import Logon, Verifier
+from .wire.codec import Writer
 from ._listener import Descriptor
-from ._oraerror import WireError
-from ._requests import read_auth
-from ._responses import parameters, status
+from .wire.oraerror import WireError
+from .wire.requests import read_auth
+from .wire.responses import parameters, status
 
 if TYPE_CHECKING:
     from ._session import Session

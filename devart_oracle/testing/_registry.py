@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ._sql import SessionInfo
+    from .sql import SessionInfo
 
 __all__ = ["Member", "SessionRegistry"]
 

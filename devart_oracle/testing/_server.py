@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._auth import Verifier
+from .wire.auth import Verifier
 from ._listener import Descriptor
 from ._registry import Member, SessionRegistry
 from ._logon import Identity
@@ -27,7 +27,7 @@ from ._session import Session
 from ._watcher import SessionWatcher
 
 if TYPE_CHECKING:
-    from ._sql import SessionInfo, SqlSession
+    from .sql import SessionInfo, SqlSession
 
 __all__ = ["OracleTestServer"]
 
@@ -69,7 +69,7 @@ class OracleTestServer:
         logon_delay: float = 0.0,
         connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
     ) -> None:
-        from ._sql import Database
+        from .sql import Database
 
         self.host = host
         self.service_name = service_name
@@ -291,7 +291,7 @@ class _Host:
         return self._server._verifiers.get(username)
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
-        from ._sql import SessionInfo
+        from .sql import SessionInfo
 
         server = self._server
         sid, serial = server._registry.assign(session)

@@ -25,13 +25,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ._auth import Verifier
+from .wire.auth import Verifier
 from ._calls import CallRunner
-from ._codec import Writer
+from .wire.codec import Writer
 from ._listener import Descriptor, accept_payload, parse_connect, parse_descriptor, refuse_payload
 from ._logon import Identity, LogonCalls
-from ._oraerror import WireError, ora_error
-from ._packet import (
+from .wire.oraerror import WireError, ora_error
+from .wire.packet import (
     ACCEPT,
     CONNECT,
     CONTROL,
@@ -45,9 +45,9 @@ from ._packet import (
     ConnectionClosed,
     PacketStream,
 )
-from ._reader import MessageReader, ProtocolError
-from ._requests import CloseCursors, CurrentSchema, EndToEnd, read_data_types, read_piggyback, read_protocol
-from ._responses import (
+from .wire.reader import MessageReader, ProtocolError
+from .wire.requests import CloseCursors, CurrentSchema, EndToEnd, read_data_types, read_piggyback, read_protocol
+from .wire.responses import (
     CALL_TXN_IN_PROGRESS,
     MSG_DATA_TYPES,
     MSG_FUNCTION,
@@ -60,7 +60,7 @@ from ._responses import (
 )
 
 if TYPE_CHECKING:
-    from ._sql import SessionInfo, SqlSession
+    from .sql import SessionInfo, SqlSession
 
 __all__ = ["Session", "SessionHost"]
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devart_oracle.testing._codec import (
+from devart_oracle.testing.wire.codec import (
     Writer,
     decode_binary_double,
     decode_binary_float,
@@ -23,7 +23,7 @@ from devart_oracle.testing._codec import (
     encode_number,
     encode_timestamp,
 )
-from devart_oracle.testing._reader import MessageReader, ProtocolError
+from devart_oracle.testing.wire.reader import MessageReader, ProtocolError
 
 NUMBERS = [
     (0, "80"),

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devart_oracle.testing._oraerror import WireError
-from devart_oracle.testing._reader import MessageReader, ProtocolError
-from devart_oracle.testing._requests import (
+from devart_oracle.testing.wire.oraerror import WireError
+from devart_oracle.testing.wire.reader import MessageReader, ProtocolError
+from devart_oracle.testing.wire.requests import (
     BindSpec,
     read_auth,
     read_bind_rows,
@@ -20,7 +20,7 @@ from devart_oracle.testing._requests import (
     read_piggyback,
     read_reexecute,
 )
-from devart_oracle.testing._types import decode_bind
+from devart_oracle.testing.wire.types import decode_bind
 
 
 class _Exhausted(Exception):

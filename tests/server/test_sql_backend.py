@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from devart_oracle.testing._sql import (
+from devart_oracle.testing.sql import (
     Column,
     Database,
     OracleError,
@@ -410,7 +410,7 @@ def test_identity_and_sequence_defaults(s: SqlSession) -> None:
     ("SELECT 'it''s :not' FROM dual", False, []),
 ])
 def test_bind_names_in_wire_order(sql: str, plsql: bool, names: list[str]) -> None:
-    from devart_oracle.testing._sqllex import bind_names, tokenize
+    from devart_oracle.testing.sql.lexer import bind_names, tokenize
     assert bind_names(tokenize(sql), plsql) == names
 
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devart_oracle.testing._sql import Database, OracleError, SessionInfo, SqlSession
-from devart_oracle.testing._sqllex import bind_names, tokenize
-from devart_oracle.testing._sqlrewrite import quote_literal
+from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
+from devart_oracle.testing.sql.lexer import bind_names, tokenize
+from devart_oracle.testing.sql.rewrite import quote_literal
 
 
 @pytest.fixture(scope="module")

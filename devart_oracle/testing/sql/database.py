@@ -1,10 +1,10 @@
 """The shared SQLite file of a test server, and what all its sessions share.
 
-See ``_sql`` for the backend as a whole. The database owns the file (a
+See ``devart_oracle.testing.sql`` for the backend as a whole. The database owns the file (a
 temporary one unless a path is given), the sequences (kept in memory and
 saved by ``close()``), the known users, and the hooks into the server that
 V$SESSION and ALTER SYSTEM KILL SESSION need; each session gets its own
-SQLite connection from it (``_sqlsession``).
+SQLite connection from it (``session``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import threading
 import weakref
 from collections.abc import Callable, Collection
 
-from ._sqlcatalog import Sequences, SessionInfo, create_schema
-from ._sqlerrors import OracleError
-from ._sqlsession import SqlSession
+from .catalog import Sequences, SessionInfo, create_schema
+from .errors import OracleError
+from .session import SqlSession
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
 

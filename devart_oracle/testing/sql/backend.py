@@ -25,10 +25,10 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ._sqlcatalog import V_SESSION_INSERT
-from ._sqlcolumns import CONSTRAINTS
-from ._sqlerrors import ErrorContext, OracleError, translate
-from ._sqllex import tokenize
+from .catalog import V_SESSION_INSERT
+from .columns import CONSTRAINTS
+from .errors import ErrorContext, OracleError, translate
+from .lexer import tokenize
 
 __all__ = ["SqliteConnection"]
 

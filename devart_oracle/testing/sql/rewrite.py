@@ -1,6 +1,6 @@
 """Oracle SQL to SQLite SQL: statement kinds and the rewrite of queries and DML.
 
-The rewrite works token by token (see ``_sqllex``), so literals, quoted
+The rewrite works token by token (see ``lexer``), so literals, quoted
 identifiers and comments are never touched:
 
 - unquoted words are folded to upper case, as Oracle does, so that result
@@ -14,15 +14,15 @@ identifiers and comments are never touched:
   empty string is NULL);
 - a number literal SQLite would not hold exactly (beyond 64-bit integers,
   or a fraction of more than 15 significant digits) becomes its stored form,
-  tagged text (``_sqlvalues``), as a bind of the same value would, its sign
+  tagged text (``values``), as a bind of the same value would, its sign
   included: SQLite reads such literals as binary doubles;
 - ``MINUS`` becomes ``EXCEPT``;
 - arithmetic with ``+``, ``-``, ``/`` and ``||`` becomes calls of
-  ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``_sqlmath``), for
+  ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``numeric``), for
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
-  operands come from ``_sqlarith``, and ``*`` stays SQLite's. A ``/`` the
+  operands come from ``arithmetic``, and ``*`` stays SQLite's. A ``/`` the
   chain parser does not reach still divides exactly (``* 1.0 /``);
-- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``_sqlcast``);
+- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``casts``);
 - DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
   SQLite's own RETURNING and loses its INTO (the wire layer sends the
   returned rows back into the targets);
@@ -46,10 +46,10 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ._sqlarith import Chain, cast_parts, chain_at, combine, operand_may_follow
-from ._sqlerrors import OracleError
-from ._sqllex import Token, name_of, significant, split_commas, tokenize
-from ._sqlvalues import encode, encode_datetime
+from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
+from .errors import OracleError
+from .lexer import Token, name_of, significant, split_commas, tokenize
+from .values import encode, encode_datetime
 
 __all__ = ["Plan", "classify", "plan", "quote_literal", "literal_body"]
 

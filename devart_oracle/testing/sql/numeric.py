@@ -1,6 +1,6 @@
 """Oracle's operators and numeric functions, as SQL functions for SQLite.
 
-The rewrite (``_sqlrewrite``, ``_sqlarith``) turns ``a + b``, ``a - b``,
+The rewrite (``rewrite``, ``arithmetic``) turns ``a + b``, ``a - b``,
 ``a / b`` and ``a || b`` into ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and
 ``ORA_CONCAT``, which apply Oracle's rules where SQLite's differ:
 
@@ -14,7 +14,7 @@ The rewrite (``_sqlrewrite``, ``_sqlarith``) turns ``a + b``, ``a - b``,
 - LN, LOG and SQRT outside their domain are ORA-01428, where SQLite's
   built-ins return NULL; EXP and POWER that overflow are ORA-01426.
 
-Numbers keep the storage rules of ``_sqlvalues``: integers stay exact, a
+Numbers keep the storage rules of ``values``: integers stay exact, a
 non-integral quotient is a binary double as SQLite would have made it.
 """
 
@@ -25,9 +25,9 @@ import math
 from collections.abc import Callable
 from decimal import Context, Decimal, InvalidOperation
 
-from ._sqlerrors import OracleError
-from ._sqlformat import DATE_FORMAT, TIMESTAMP_FORMAT, format_datetime, format_number
-from ._sqlvalues import decode, encode, encode_datetime
+from .errors import OracleError
+from .formats import DATE_FORMAT, TIMESTAMP_FORMAT, format_datetime, format_number
+from .values import decode, encode, encode_datetime
 
 __all__ = ["FUNCTIONS", "oracle_text"]
 

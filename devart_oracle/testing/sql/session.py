@@ -1,6 +1,6 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
-See ``_sql`` for the backend as a whole. A session runs one call at a time
+See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
 (``cancel()`` may come from another thread); each statement is classified
 and goes to the query, DML, DDL, PL/SQL or command path. Query results
 stream from SQLite; before anything else runs, the rows open results still
@@ -15,21 +15,21 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from ._sqlcatalog import SESSION_SETUP, SessionInfo, v_session_rows
-from ._sqlcommands import alter_session, alter_system, run_plsql
-from ._sqlconn import SqliteConnection
-from ._sqlddl import ddl
-from ._sqlerrors import OracleError
-from ._sqlfuncs import register
-from ._sqllex import Token, tokenize
-from ._sqlresult import Result, describe_columns
-from ._sqlrewrite import Plan, classify, plan
-from ._sqlvalues import decode, encode
+from .catalog import SESSION_SETUP, SessionInfo, v_session_rows
+from .commands import alter_session, alter_system, run_plsql
+from .backend import SqliteConnection
+from .ddl import ddl
+from .errors import OracleError
+from .functions import register
+from .lexer import Token, tokenize
+from .results import Result, describe_columns
+from .rewrite import Plan, classify, plan
+from .values import decode, encode
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from ._sqldatabase import Database
+    from .database import Database
 
 __all__ = ["SqlSession"]
 

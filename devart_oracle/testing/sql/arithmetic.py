@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._sqllex import Token
+from .lexer import Token
 
 __all__ = ["Chain", "chain_at", "combine", "cast_parts", "operand_may_follow", "REWRITTEN"]
 

@@ -4,7 +4,7 @@ The rewrite turns ``SYSDATE``, ``USER`` and ``seq.NEXTVAL`` into calls of
 ``ORA_SYSDATE()`` and friends; functions SQLite lacks or gets wrong for
 Oracle code (NVL, DECODE, TO_CHAR, TO_DATE, TRUNC, LPAD, SUBSTR with 0 ...)
 are registered under their Oracle names. Values arrive in their stored form
-(see ``_sqlvalues``) and leave in it.
+(see ``values``) and leave in it.
 
 SQLite reduces an exception raised by a function to "user-defined function
 raised exception"; the ORA error is therefore parked in ``Context.pending``
@@ -21,9 +21,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ._sqlcast import cast
-from ._sqlerrors import OracleError
-from ._sqlformat import (
+from .casts import cast
+from .errors import OracleError
+from .formats import (
     DATE_FORMAT,
     TIMESTAMP_FORMAT,
     add_months,
@@ -33,11 +33,11 @@ from ._sqlformat import (
     parse_datetime,
     truncate_datetime,
 )
-from ._sqlmath import FUNCTIONS
-from ._sqlvalues import decode, declared_column, encode, encode_datetime, number_fits
+from .numeric import FUNCTIONS
+from .values import decode, declared_column, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
-    from ._sqlcatalog import SessionInfo
+    from .catalog import SessionInfo
 
 __all__ = ["Context", "register"]
 

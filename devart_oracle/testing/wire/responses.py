@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ._codec import Writer
+from .codec import Writer
 
 __all__ = [
     "CALL_TXN_IN_PROGRESS",

@@ -18,8 +18,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ._sqlddl import CONSTRAINTS, SEQUENCES, SequenceOp
-from ._sqlerrors import OracleError
+from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
+from .errors import OracleError
 
 __all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "SessionInfo", "Sequences", "create_schema",
            "v_session_rows"]

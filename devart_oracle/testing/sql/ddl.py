@@ -1,6 +1,6 @@
 """Oracle DDL to SQLite DDL: CREATE, DROP, ALTER, TRUNCATE, RENAME.
 
-Column definitions are ``_sqlcolumns``' business; this module handles the
+Column definitions are ``columns``' business; this module handles the
 statements around them. ``CREATE OR REPLACE VIEW`` drops the view first;
 storage clauses, ``PURGE``, ``CASCADE CONSTRAINTS``, ``WITH READ ONLY`` and
 the like are dropped; ``TRUNCATE`` deletes; a PRIMARY KEY or UNIQUE
@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ._sqlcolumns import (
+from .columns import (
     CONSTRAINTS,
     SEQUENCES,
     Builder,
@@ -25,9 +25,9 @@ from ._sqlcolumns import (
     primary_key_columns,
     record_constraints,
 )
-from ._sqlerrors import OracleError
-from ._sqllex import Token, Words, joined, name_of, significant, split_commas, tokenize
-from ._sqlrewrite import quote_literal
+from .errors import OracleError
+from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
+from .rewrite import quote_literal
 
 __all__ = ["Ddl", "SequenceOp", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
 

@@ -15,7 +15,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from ._sqlerrors import OracleError
+from .errors import OracleError
 
 __all__ = ["DATE_FORMAT", "TIMESTAMP_FORMAT", "format_datetime", "parse_datetime",
            "format_number", "truncate_datetime", "add_months", "last_day"]

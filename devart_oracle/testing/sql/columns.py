@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._sqlerrors import OracleError
-from ._sqllex import Token, Words, joined, name_of
-from ._sqlrewrite import plan, quote_literal
+from .errors import OracleError
+from .lexer import Token, Words, joined, name_of
+from .rewrite import plan, quote_literal
 
 __all__ = ["CONSTRAINTS", "SEQUENCES", "Builder", "SequenceOp", "column_definition",
            "record_constraints", "primary_key_columns"]

@@ -18,10 +18,10 @@ import functools
 import re
 from decimal import Decimal
 
-from ._sqlerrors import OracleError
-from ._sqlformat import DATE_FORMAT, TIMESTAMP_FORMAT, parse_datetime
-from ._sqlmath import oracle_text
-from ._sqlvalues import Column, coercer, declared_column, decode, encode, number_fits
+from .errors import OracleError
+from .formats import DATE_FORMAT, TIMESTAMP_FORMAT, parse_datetime
+from .numeric import oracle_text
+from .values import Column, coercer, declared_column, decode, encode, number_fits
 
 __all__ = ["cast"]
 

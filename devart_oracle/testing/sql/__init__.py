@@ -7,12 +7,12 @@ change of a transaction runs ``BEGIN IMMEDIATE``, which takes SQLite's write
 lock, and ``COMMIT``/``ROLLBACK`` release it. The file is in WAL mode, so
 readers never wait for the writer.
 
-A statement goes through the tokenizer (``_sqllex``) and, by its kind,
-through the rewrite of queries and DML (``_sqlrewrite``), the DDL
-translation (``_sqlddl``, ``_sqlcolumns``) or the commands that never reach
-SQLite (``_sqlcommands``). Values are encoded and typed by ``_sqlvalues``;
-the Oracle functions come from ``_sqlfuncs``; SQLite is driven and its
-errors translated by ``_sqlconn`` and ``_sqlerrors``. A query's result
+A statement goes through the tokenizer (``lexer``) and, by its kind,
+through the rewrite of queries and DML (``rewrite``), the DDL
+translation (``ddl``, ``columns``) or the commands that never reach
+SQLite (``commands``). Values are encoded and typed by ``values``;
+the Oracle functions come from ``functions``; SQLite is driven and its
+errors translated by ``backend`` and ``errors``. A query's result
 streams from the SQLite cursor: its first rows are read at once to type the
 expression columns. Before the session runs anything else, the rows a
 result still holds are read into memory, so that every statement sees the
@@ -27,8 +27,8 @@ Limits, all consequences of SQLite underneath:
 - Cancelling a running INSERT, UPDATE or DELETE rolls back the whole
   transaction, not just the statement (SQLite's rule for interrupts).
 - Dates are stored as text, so Oracle's operators are rewritten into
-  functions (``_sqlmath``): ``d + 1`` and ``d - d`` work, but only where
-  the chain parser (``_sqlarith``) finds the operands; INTERVAL literals
+  functions (``numeric``): ``d + 1`` and ``d - d`` work, but only where
+  the chain parser (``arithmetic``) finds the operands; INTERVAL literals
   are not supported, and ``timestamp - timestamp`` is a number of days
   (Oracle: an INTERVAL).
 - NUMBER values beyond 15 significant digits are kept exactly as text:
@@ -43,12 +43,12 @@ Limits, all consequences of SQLite underneath:
 
 from __future__ import annotations
 
-from ._sqlcatalog import SessionInfo
-from ._sqldatabase import DEFAULT_LOCK_TIMEOUT, Database
-from ._sqlerrors import OracleError
-from ._sqlresult import Result
-from ._sqlsession import SqlSession
-from ._sqlvalues import Column
+from .catalog import SessionInfo
+from .database import DEFAULT_LOCK_TIMEOUT, Database
+from .errors import OracleError
+from .results import Result
+from .session import SqlSession
+from .values import Column
 
 __all__ = ["SessionInfo", "OracleError", "Column", "Result", "Database", "SqlSession",
            "DEFAULT_LOCK_TIMEOUT"]

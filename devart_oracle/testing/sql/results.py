@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._sqlrewrite import Plan
-from ._sqlvalues import Column, coercer, declared_column, decode, inferred_column
+from .rewrite import Plan
+from .values import Column, coercer, declared_column, decode, inferred_column
 
 __all__ = ["Result", "describe_columns", "column_name"]
 

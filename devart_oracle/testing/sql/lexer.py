@@ -18,7 +18,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from ._sqlerrors import OracleError
+from .errors import OracleError
 
 __all__ = ["Token", "Words", "tokenize", "significant", "bind_names", "returning_binds",
            "name_of", "joined", "split_commas"]

@@ -18,7 +18,7 @@ import socket
 import struct
 from typing import NamedTuple
 
-from ._reader import ProtocolError
+from .reader import ProtocolError
 
 __all__ = [
     "ACCEPT",

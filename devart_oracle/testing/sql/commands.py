@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from ._sqlerrors import OracleError
-from ._sqllex import Token, bind_name, bind_names, name_of, significant
-from ._sqlrewrite import literal_body
+from .errors import OracleError
+from .lexer import Token, bind_name, bind_names, name_of, significant
+from .rewrite import literal_body
 
 if TYPE_CHECKING:
-    from ._sqlcatalog import SessionInfo
+    from .catalog import SessionInfo
 
 __all__ = ["Host", "alter_session", "alter_system", "run_plsql"]
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from ._codec import (
+from .codec import (
     decode_binary_double,
     decode_binary_float,
     decode_date,
@@ -31,11 +31,11 @@ from ._codec import (
     encode_number,
     encode_timestamp,
 )
-from ._oraerror import WireError
-from ._responses import ColumnMeta
+from .oraerror import WireError
+from .responses import ColumnMeta
 
 if TYPE_CHECKING:
-    from ._sql import Column
+    from ..sql import Column
 
 __all__ = ["Encoder", "bind_encoder", "column_format", "decode_bind"]
 

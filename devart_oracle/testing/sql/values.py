@@ -15,7 +15,7 @@ stored value say what it is, so that an expression column (``MAX(d)``,
 - DATE and TIMESTAMP: text, ``DATE_TAG`` then ``datetime.isoformat(" ")``
   (fractional seconds only when non-zero), so text order is time order and a
   bound datetime equals the stored one. Date arithmetic (``d + 1``) is done
-  by the functions the operators are rewritten into (``_sqlmath``).
+  by the functions the operators are rewritten into (``numeric``).
 - VARCHAR2 and CHAR: text; Oracle's empty string is NULL. RAW: a blob.
 
 Which of DATE and TIMESTAMP a column is comes from its declared type; for an
@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-from ._sqlerrors import OracleError
+from .errors import OracleError
 
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",

@@ -28,7 +28,7 @@ Column and bind values travel as ``B`` strings holding Oracle's own formats:
   bytes sort like the numbers.
 
 ``Writer`` builds outgoing messages in one ``bytearray``; the incoming side
-is in ``_reader``.
+is in ``reader``.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ._reader import MessageReader, ProtocolError
-from ._responses import MSG_ROW_DATA
+from .reader import MessageReader, ProtocolError
+from .responses import MSG_ROW_DATA
 
 __all__ = [
     "AuthCall",
