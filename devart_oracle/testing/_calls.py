@@ -22,13 +22,13 @@ result with columns for a non-query is closed instead of sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .wire.codec import Writer
 from ._cursor import Cursor, CursorTable
-from .wire.oraerror import WireError, ora_error
 from .sql.errors import OracleError
 from .sql.lexer import returning_binds, tokenize
+from .wire.codec import Writer
+from .wire.oraerror import WireError, ora_error
 from .wire.requests import (
     EXEC_BATCH_ERRORS,
     EXEC_COMMIT,
@@ -46,10 +46,12 @@ from .wire.requests import (
 from .wire.responses import dml_row_counts, end_of_call
 
 if TYPE_CHECKING:
-    from ._session import Session
-    from .sql import Result
+    from .sql import Result, SqlSession
+    from .wire.reader import MessageReader
 
-__all__ = ["CallRunner"]
+__all__ = ["CallRunner", "CallSession"]
+
+T = TypeVar("T")
 
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
 _CANCELLED = 1013
@@ -57,10 +59,27 @@ _NOT_ALL_BOUND = 1008
 _ARRAY_DML_ERRORS = 24381
 
 
+class CallSession(Protocol):
+    """What the SQL calls need from the session that received them."""
+
+    @property
+    def reader(self) -> MessageReader: ...
+
+    @property
+    def sql(self) -> SqlSession | None: ...
+
+    @property
+    def interrupted(self) -> bool: ...
+
+    def busy(self, call: Callable[[], T]) -> T: ...
+
+    def call_status(self) -> int: ...
+
+
 class CallRunner:
     """Runs a session's SQL calls against its backend session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: CallSession) -> None:
         self.session = session
         self.cursors = CursorTable()
         self._batch: list[tuple[int, int, str]] = []  # the running call's batch errors

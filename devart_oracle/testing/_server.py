@@ -19,12 +19,12 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from .wire.auth import Verifier
 from ._listener import Descriptor
-from ._registry import Member, SessionRegistry
 from ._logon import Identity
+from ._registry import Member, SessionRegistry
 from ._session import Session
 from ._watcher import SessionWatcher
+from .wire.auth import Verifier
 
 if TYPE_CHECKING:
     from .sql import SessionInfo, SqlSession

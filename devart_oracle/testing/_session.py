@@ -25,11 +25,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .wire.auth import Verifier
 from ._calls import CallRunner
+from ._listener import (
+    Descriptor,
+    accept_payload,
+    parse_connect,
+    parse_descriptor,
+    refuse_payload,
+)
+from ._logon import Identity, LogonCalls, accept
+from .wire.auth import Verifier
 from .wire.codec import Writer
-from ._listener import Descriptor, accept_payload, parse_connect, parse_descriptor, refuse_payload
-from ._logon import Identity, LogonCalls
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
     ACCEPT,
@@ -46,7 +52,14 @@ from .wire.packet import (
     PacketStream,
 )
 from .wire.reader import MessageReader, ProtocolError
-from .wire.requests import CloseCursors, CurrentSchema, EndToEnd, read_data_types, read_piggyback, read_protocol
+from .wire.requests import (
+    CloseCursors,
+    CurrentSchema,
+    EndToEnd,
+    read_data_types,
+    read_piggyback,
+    read_protocol,
+)
 from .wire.responses import (
     CALL_TXN_IN_PROGRESS,
     MSG_DATA_TYPES,
@@ -107,7 +120,7 @@ class Session:
         self.connected_at = time.monotonic()
         self.interrupted = False
         self.calls = CallRunner(self)
-        self.logon = LogonCalls(self)
+        self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
         self._killed = False
 
@@ -309,7 +322,7 @@ class Session:
         if function == _AUTH_ONE:
             self.logon.phase_one(w)
         elif function == _AUTH_TWO:
-            self.logon.phase_two(w)
+            self._log_on(w)
         elif self.sql is None:
             raise WireError(1012)
         elif function == _PING:
@@ -321,6 +334,11 @@ class Session:
         else:
             return self.calls.run(function, w)
         return True
+
+    def _log_on(self, w: Writer) -> None:
+        verified = self.logon.phase_two(logged_on=self.sql is not None)
+        self.info, self.sql = self.host.logon(self, verified.identity)
+        accept(w, verified, self.host.auth_parameters(self.info))
 
     def _transaction(self, w: Writer, function: int) -> None:
         sql = self.sql

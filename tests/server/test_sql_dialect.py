@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
 from devart_oracle.testing.sql.lexer import bind_names, tokenize
-from devart_oracle.testing.sql.rewrite import quote_literal
+from devart_oracle.testing.sql.literals import quote_literal
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of
-from .rewrite import plan, quote_literal
+from .literals import quote_literal
+from .rewrite import plan
 
 __all__ = ["CONSTRAINTS", "SEQUENCES", "Builder", "SequenceOp", "column_definition",
            "record_constraints", "primary_key_columns"]

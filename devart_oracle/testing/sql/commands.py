@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant
-from .rewrite import literal_body
+from .literals import literal_body
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo

@@ -27,7 +27,7 @@ from .columns import (
 )
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
-from .rewrite import quote_literal
+from .literals import quote_literal
 
 __all__ = ["Ddl", "SequenceOp", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
 

@@ -34,7 +34,7 @@ from .formats import (
     truncate_datetime,
 )
 from .numeric import FUNCTIONS
-from .values import decode, declared_column, encode, encode_datetime, number_fits
+from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo

@@ -41,7 +41,6 @@ Each change that shows in an expression's column name is recorded, so that
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,9 +48,10 @@ from decimal import Decimal
 from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
 from .errors import OracleError
 from .lexer import Token, name_of, significant, split_commas, tokenize
-from .values import encode, encode_datetime
+from .literals import datetime_literal, literal_body, quote_literal
+from .values import encode
 
-__all__ = ["Plan", "classify", "plan", "quote_literal", "literal_body"]
+__all__ = ["Plan", "classify", "plan"]
 
 _KINDS = {
     "SELECT": "query", "WITH": "query",
@@ -168,32 +168,6 @@ def _target(words: list[Token]) -> str:
     if len(words) > start + 2 and texts[start + 1] == ".":
         start += 2
     return name_of(words[start])
-
-
-def quote_literal(text: str) -> str:
-    """``text`` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def literal_body(token: Token) -> str:
-    """The text a string or q-string literal stands for."""
-    text = token.text
-    if token.kind == "qstring":
-        start = text.index("'")
-        return text[start + 2:-2]
-    return text[text.index("'") + 1:-1].replace("''", "'")
-
-
-def _datetime_literal(kind: str, token: Token) -> str:
-    text = literal_body(token)
-    try:
-        if kind == "DATE":
-            value = datetime.datetime.strptime(text.strip(), "%Y-%m-%d")
-        else:
-            value = datetime.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise OracleError(1861) from None
-    return quote_literal(encode_datetime(value))
 
 
 @dataclass
@@ -325,7 +299,7 @@ class _Rewriter:
         if after is not None and after.text == "." and self._at(self._next(j)) is not None:
             return self._dotted(i, upper, self._next(j))
         if upper in ("DATE", "TIMESTAMP") and after is not None and "string" in after.kind:
-            self._emit(_datetime_literal(upper, after), f"{upper} {after.text}")
+            self._emit(datetime_literal(upper, after), f"{upper} {after.text}")
             return j + 1
         if self.depth == 0 and upper in ("FOR", "OFFSET", "FETCH"):
             return self._tail(i, upper)

@@ -10,14 +10,15 @@ hold are read into memory so that every statement sees the latest commits.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
-from .catalog import SESSION_SETUP, SessionInfo, v_session_rows
-from .commands import alter_session, alter_system, run_plsql
 from .backend import SqliteConnection
+from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
+from .commands import alter_session, alter_system, run_plsql
 from .ddl import ddl
 from .errors import OracleError
 from .functions import register
@@ -26,22 +27,34 @@ from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
 
-if TYPE_CHECKING:
-    import sqlite3
-
-    from .database import Database
-
-__all__ = ["SqlSession"]
+__all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
 _CANCELLED = 1013
 _T = TypeVar("_T")
 
 
+class SessionDatabase(Protocol):
+    """What a session shares with the others through its database."""
+
+    users: frozenset[str] | None
+    generation: int  # bumped by every DDL: cached descriptions go stale
+    sequences: Sequences
+    lock_timeout: float
+
+    def user_exists(self, name: str) -> bool: ...
+
+    def sessions(self) -> list[SessionInfo]: ...
+
+    def kill(self, sid: int, serial: int) -> bool: ...
+
+    def connect(self) -> sqlite3.Connection: ...
+
+
 class SqlSession:
     """One session: its SQLite connection, transaction state and Oracle functions."""
 
-    def __init__(self, database: Database, info: SessionInfo) -> None:
+    def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
         self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .codec import (
     decode_binary_double,
@@ -34,10 +34,29 @@ from .codec import (
 from .oraerror import WireError
 from .responses import ColumnMeta
 
-if TYPE_CHECKING:
-    from ..sql import Column
+__all__ = ["ColumnSpec", "Encoder", "bind_encoder", "column_format", "decode_bind"]
 
-__all__ = ["Encoder", "bind_encoder", "column_format", "decode_bind"]
+
+class ColumnSpec(Protocol):
+    """A result column as the backend describes it (its Oracle type by name)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def precision(self) -> int: ...
+
+    @property
+    def scale(self) -> int: ...
+
+    @property
+    def nullable(self) -> bool: ...
 
 VARCHAR = 1
 NUMBER = 2
@@ -154,7 +173,7 @@ def _raw(value: object) -> bytes:
     raise WireError(1465)
 
 
-def column_format(column: Column) -> tuple[ColumnMeta, Encoder]:
+def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
     """The describe metadata and value encoder for a backend column.
 
     Raises:
