@@ -115,7 +115,7 @@ class AsyncPool(PoolEngine):
 
     async def _retry(self, delay: float, key: Hashable) -> None:
         await asyncio.sleep(delay)
-        self.call(self.core.retry, key)
+        self.call(self.core.retry, key=key)
 
     async def settle(self) -> None:
         """Wait for the pool's pending tasks (logoffs, opens) to finish."""

@@ -25,40 +25,25 @@ had already been granted to it, the session goes back through
 waiter that gave up never keeps a session.
 
 Sessions are grouped by *key* (the user of a heterogeneous pool; ``None`` in a
-homogeneous one) and may carry a *tag*. Idle sessions are a stack per key:
-the most recently returned session is handed out first, so sessions stay warm
-and the surplus ages out at the bottom.
+homogeneous one) and may carry a *tag*. Idle sessions are a stack per key
+(:class:`~._idle.IdleStacks`), failed background opens are kept in a
+:class:`~._backoff.Backoff` book, and the layer reports its opens as named
+events (``admit``, ``open_failed``, ``open_refused`` and their ``caller_`` twins).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from ._records import (
-    Actions,
-    Entry,
-    GetMode,
-    Key,
-    PoolSettings,
-    Reason,
-    Refusal,
-    Waiter,
-    backoff,
-)
+from ._backoff import Backoff, backoff
+from ._idle import IdleStacks
+from ._queue import WaitQueue
+from ._records import Actions, Entry, GetMode, Key, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = [  # the records are re-exported: layers import them from here
-    "Actions",
-    "Entry",
-    "GetMode",
-    "PoolCore",
-    "PoolSettings",
-    "Reason",
-    "Refusal",
-    "Waiter",
-    "backoff",
-]
+# The records are re-exported: layers import them from here.
+__all__ = ["Actions", "Entry", "GetMode", "PoolCore", "PoolSettings", "Reason", "Refusal", "Waiter", "backoff"]
+
 
 class PoolCore:
     """The bookkeeping of one pool; see the module docstring for the contract."""
@@ -66,22 +51,13 @@ class PoolCore:
     def __init__(self, settings: PoolSettings) -> None:
         self.settings = settings
         self.closed = False
-        self._idle: dict[Key, list[Entry]] = {}
-        self._idle_n = 0
+        self._idle = IdleStacks()
         self._busy: set[Entry] = set()
         self._checking: set[Entry] = set()
         self._opening = 0
         self._caller_opening = 0
-        self._waiters: deque[Waiter] = deque()
-        self._failures: dict[Key, int] = {}  # failed background opens in a row, per key
-        # Keys backing off, one retry pending each, with the error of the last
-        # failed open while the database looks down (None once a session of
-        # that key opened meanwhile).
-        self._retrying: dict[Key, BaseException | None] = {}
-        # The database refused the pool's own logon (bad password, locked
-        # account): min is not restored until a caller asks again, so a typo
-        # cannot lock an account by retrying in the background.
-        self._refused = False
+        self._waiters = WaitQueue()
+        self.backoff = Backoff()
         self._stalled = False  # a checkout's ping failed since the last validator pass
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
@@ -91,7 +67,7 @@ class PoolCore:
     @property
     def idle(self) -> int:
         """Sessions waiting in the pool."""
-        return self._idle_n
+        return len(self._idle)
 
     @property
     def busy(self) -> int:
@@ -101,7 +77,7 @@ class PoolCore:
     @property
     def opened(self) -> int:
         """Sessions open now: idle, busy and being validated."""
-        return self._idle_n + len(self._busy) + len(self._checking)
+        return len(self._idle) + len(self._busy) + len(self._checking)
 
     @property
     def waiting(self) -> int:
@@ -118,8 +94,7 @@ class PoolCore:
 
     def idle_entries(self) -> Iterator[Entry]:
         """Every idle session, least recently returned first within a key."""
-        for stack in self._idle.values():
-            yield from stack
+        return iter(self._idle)
 
     def __repr__(self) -> str:
         return (
@@ -129,19 +104,16 @@ class PoolCore:
 
     # -- checkout --------------------------------------------------------
 
-    def checkout(
-        self, now: float, key: Key = None, tag: str | None = None, matchany: bool = False
-    ) -> Actions:
+    def checkout(self, now: float, key: Key = None, tag: str | None = None, matchany: bool = False) -> Actions:
         """Decide how a caller gets a session: lease, open, wait or refuse."""
         if self.closed:
             return Actions(refuse=Refusal.CLOSED)
-        entry = self._take_idle(key, tag, matchany)
+        entry = self._idle.take(key, tag, matchany)
         if entry is not None and entry.suspect and self._stalled and self.settings.getmode != GetMode.NOWAIT:
             # A ping already failed: the validator checks the rest, callers
             # do not wait on one doubtful session after another (NOWAIT
             # callers, who cannot wait, ping it).
-            self._idle[key].append(entry)
-            self._idle_n += 1
+            self._idle.push(entry)
             entry = None
         if entry is not None:
             entry.leases += 1
@@ -149,19 +121,9 @@ class PoolCore:
             return Actions(lease=entry, ping=self._needs_ping(entry, now))
         return self._no_idle(now, key, tag, matchany)
 
-    def _take_idle(self, key: Key, tag: str | None, matchany: bool) -> Entry | None:
-        stack = self._idle.get(key)
-        if not stack:
-            return None
-        index = -1 if stack[-1].tag == tag else _pick(stack, tag, matchany)
-        self._idle_n -= 1
-        return stack.pop(index)
-
     def _needs_ping(self, entry: Entry, now: float) -> bool:
         interval = self.settings.ping_interval
-        if entry.suspect:
-            return True
-        return interval >= 0 and now - entry.idle_since >= interval
+        return entry.suspect or (interval >= 0 and now - entry.idle_since >= interval)
 
     def _no_idle(self, now: float, key: Key, tag: str | None, matchany: bool) -> Actions:
         limit = self.settings.max
@@ -176,13 +138,12 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        down = self._retrying.get(key)
+        down = self.backoff.down(key)
         if down is not None and not (self.opened or self.pending):
             # The database is down and the retry is not due: nothing could
             # serve this caller before then, so it hears so now.
             return Actions(refuse=down)
-        if key is None:
-            self._refused = False  # a new caller tries again
+        self.backoff.asked(key)  # a refused logon is tried again
         waiter = Waiter(key, tag, matchany, now)
         self._waiters.append(waiter)
         return Actions(wait=waiter).merge(self._grow())
@@ -197,9 +158,10 @@ class PoolCore:
         actions = Actions()
         if not self._waiters or self._opening:
             return actions
-        key = self._key_to_open()
-        if key is _NONE:
+        first = self._waiters.first_not(self.backoff.paused)
+        if first is None:
             return actions
+        key = first.key
         limit = self.settings.max
         # No cap (reconfigured away while callers waited): room for a batch.
         room = self.settings.increment if limit is None else limit - self._total()
@@ -210,88 +172,75 @@ class PoolCore:
         actions.spawn = [key] * count
         return actions
 
-    def _key_to_open(self) -> Key:
-        """The key of the first waiter whose opens are not paused (or _NONE)."""
-        if not self._retrying:
-            return self._waiters[0].key
-        for waiter in self._waiters:
-            if waiter.key not in self._retrying:
-                return waiter.key
-        return _NONE
-
     def _make_room(self, key: Key, actions: Actions) -> Actions:
         """At ``max``, close an idle session of another key for a waiter of ``key``."""
-        if self._idle.get(key):
+        victim = None if self._idle.has(key) else self._idle.coldest(other_than=key)
+        if victim is None:
             return actions
-        for other, stack in self._idle.items():
-            if other != key and stack:
-                self._idle_n -= 1
-                self._opening += 1
-                victim = self._count_destroyed(stack.pop(0), Reason.OVERFLOW)
-                return Actions(close=[victim], spawn=[key])
-        return actions
+        self._opening += 1
+        return Actions(close=[self._count_destroyed(victim, Reason.OVERFLOW)], spawn=[key])
 
     # -- results of the layer's I/O ---------------------------------------
 
-    def admit(self, conn: Any, now: float, key: Key = None, for_caller: bool = False) -> tuple[Entry, Actions]:
-        """Record a newly opened session; a caller's session is leased to it."""
-        entry = Entry(conn, key, now)
-        self.created += 1
-        if key in self._retrying:
-            self._retrying[key] = None  # the database is up
-        if key is None:
-            self._refused = False  # that logon works now
-        if for_caller:
-            self._caller_opening -= 1
-            if self.closed:
-                return entry, Actions(refuse=Refusal.CLOSED, close=[self._count_destroyed(entry, Reason.CLOSED)])
-            self._busy.add(entry)
-            entry.leases = 1
-            return entry, Actions(lease=entry)
+    def admit(self, conn: Any, now: float, key: Key = None) -> tuple[Entry, Actions]:
+        """A background open succeeded: the session serves a waiter or waits idle."""
         self._opening -= 1
-        self._failures.pop(key, None)
+        entry = self._opened(conn, now, key, background=True)
         actions = self._return(entry, now)
         return entry, actions.merge(self._grow()).merge(self.replenish())
 
-    def open_failed(
-        self, error: BaseException | None = None, for_caller: bool = False, key: Key = None, retry: bool = True
-    ) -> Actions:
-        """Record a failed open; a background failure reaches waiting callers.
+    def admit_for_caller(self, conn: Any, now: float, key: Key = None) -> tuple[Entry, Actions]:
+        """A caller's own open succeeded: the session is leased to it."""
+        self._caller_opening -= 1
+        entry = self._opened(conn, now, key, background=False)
+        if self.closed:
+            return entry, Actions(refuse=Refusal.CLOSED, close=[self._count_destroyed(entry, Reason.CLOSED)])
+        self._busy.add(entry)
+        entry.leases = 1
+        return entry, Actions(lease=entry)
+
+    def _opened(self, conn: Any, now: float, key: Key, background: bool) -> Entry:
+        self.created += 1
+        self.backoff.opened(key, background)
+        return Entry(conn, key, now)
+
+    def caller_open_failed(self, key: Key = None) -> Actions:
+        """A caller's own open failed (the caller hears the error itself)."""
+        self._caller_opening -= 1
+        return Actions()
+
+    def caller_open_refused(self, key: Key = None) -> Actions:
+        """The database refused a caller's own logon: ``min`` waits for the next caller."""
+        self.backoff.refuse(key)
+        return self.caller_open_failed(key)
+
+    def open_failed(self, error: BaseException, key: Key = None) -> Actions:
+        """A background open failed; the error reaches waiting callers.
 
         Only waiters of the failed key hear of it. When nothing else can serve
         them (no session busy, none being opened) they all get the error at
         once; otherwise only the oldest one does, and the rest keep waiting
         for a release. Opens for that key then back off, with one retry
-        pending at a time; other keys are not held up. With ``retry=False``
-        (the database refused the logon itself) every waiter of the key gets
-        the error and nothing is retried until a new caller asks.
+        pending at a time; other keys are not held up.
         """
-        if not retry and key is None:
-            # The pool's own logon: min is not restored until a caller asks.
-            # (Another key's refusal fails all its waiters, and nothing opens
-            # for a key without waiters: nothing to remember, nothing to leak.)
-            self._refused = True
-        if for_caller:
-            self._caller_opening -= 1
-            return Actions()
-        self._opening -= 1
-        failed = self._failing_waiters(key, everyone=not retry)
-        for waiter in failed:
-            waiter.error = error
-        actions = Actions(wake=failed)
-        if retry and key not in self._retrying:
-            self._retrying[key] = error
-            failures = self._failures[key] = self._failures.get(key, 0) + 1
-            actions.retry_after, actions.retry_key = backoff(failures), key
+        actions = self._fail_waiters(error, key, everyone=False)
+        delay = self.backoff.failed(key, error)
+        if delay is not None:
+            actions.retry_after, actions.retry_key = delay, key
         return actions.merge(self._grow())
 
-    def _failing_waiters(self, key: Key, everyone: bool) -> list[Waiter]:
-        mine = [waiter for waiter in self._waiters if waiter.key == key]
-        if not everyone and (self._busy or self._opening):
-            mine = mine[:1]
-        for waiter in mine:
-            self._waiters.remove(waiter)
-        return mine
+    def open_refused(self, error: BaseException, key: Key = None) -> Actions:
+        """The database refused a background logon: every waiter of the key
+        gets the error, and nothing is retried until a new caller asks."""
+        self.backoff.refuse(key)
+        return self._fail_waiters(error, key, everyone=True).merge(self._grow())
+
+    def _fail_waiters(self, error: BaseException, key: Key, everyone: bool) -> Actions:
+        self._opening -= 1
+        failed = self._waiters.take_of(key, oldest_only=not everyone and bool(self._busy or self._opening))
+        for waiter in failed:
+            waiter.error = error
+        return Actions(wake=failed)
 
     def ping_failed(self, entry: Entry, now: float) -> Actions:
         """A leased session failed its ping: log it off; the caller checks out again."""
@@ -333,7 +282,7 @@ class PoolCore:
 
     def _dead(self, entry: Entry) -> Actions:
         """Log a dead session off: its siblings turn suspect, the validator runs soon."""
-        self._mark_suspect()
+        self._idle.mark_suspect()
         actions = self._logoff(entry, Reason.INVALID)
         actions.check_soon = True
         return actions
@@ -343,16 +292,15 @@ class PoolCore:
         reason = self._retire_reason(entry, now)
         if reason is not None:
             return self._logoff(entry, reason)
-        waiter = self._first_waiter(entry.key)
+        waiter = self._waiters.first(entry.key)
         if waiter is not None:
             self._grant(waiter, entry)
             return Actions(wake=[waiter])
         limit = self.settings.max_idle
-        if limit is not None and self._idle_n >= limit:
+        if limit is not None and len(self._idle) >= limit:
             return Actions(close=[self._count_destroyed(entry, Reason.OVERFLOW)])
         entry.idle_since = now if idle_since is None else idle_since
-        self._idle.setdefault(entry.key, []).append(entry)
-        self._idle_n += 1
+        self._idle.push(entry)
         # Waiters of other keys: at max, this session may make room for them.
         return self._grow() if self._waiters else Actions()
 
@@ -367,12 +315,6 @@ class PoolCore:
             return Reason.OVERFLOW
         return None
 
-    def _first_waiter(self, key: Key) -> Waiter | None:
-        for waiter in self._waiters:
-            if waiter.key == key:
-                return waiter
-        return None
-
     def _grant(self, waiter: Waiter, entry: Entry) -> None:
         self._waiters.remove(waiter)
         self._busy.add(entry)
@@ -382,36 +324,29 @@ class PoolCore:
     def abandon(self, waiter: Waiter, now: float) -> Actions:
         """A waiter gave up; a session already granted to it goes back."""
         if waiter.entry is None:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
+            self._waiters.discard(waiter)
             return Actions()
         entry, waiter.entry = waiter.entry, None
         return self.checkin(entry, now, tag=entry.tag)
 
     # -- upkeep ----------------------------------------------------------
 
-    def _mark_suspect(self) -> None:
-        for entry in self.idle_entries():
-            entry.suspect = True
-
     def mark_suspect(self) -> Actions:
         """A fatal error was seen: validate every idle session before reuse."""
-        self._mark_suspect()
-        return Actions(check_soon=bool(self._idle_n))
+        self._idle.mark_suspect()
+        return Actions(check_soon=bool(self._idle))
 
     def replenish(self) -> Actions:
         """Open sessions in the background until ``min`` are open or opening."""
         deficit = self.settings.min - self._total()
-        if self.closed or deficit <= 0 or self._refused or None in self._retrying:
+        if self.closed or deficit <= 0 or self.backoff.holds_min():
             return Actions()
         self._opening += deficit
         return Actions(spawn=[None] * deficit)
 
     def retry(self, key: Key = None) -> Actions:
         """After a backoff of ``key``: open again what waiters and ``min`` still need."""
-        self._retrying.pop(key, None)
-        if key is not None and all(waiter.key != key for waiter in self._waiters):
-            self._failures.pop(key, None)  # nobody asks for that key any more
+        self.backoff.retried(key, wanted=self._waiters.wants(key))
         return self._grow().merge(self.replenish())
 
     def tick(self, now: float, check_after: float) -> Actions:
@@ -426,19 +361,20 @@ class PoolCore:
         check: list[Entry] = []
         self._stalled = False  # every suspect session is checked now
         spare = self._total() - self.settings.min
-        for key, stack in self._idle.items():
-            keep = []
-            for entry in stack:
-                reason = self._expiry(entry, now, spare > 0)
-                if reason is not None:
-                    spare -= 1
-                    close.append(self._count_destroyed(entry, reason))
-                elif entry.suspect or now - max(entry.idle_since, entry.checked_at) >= check_after:
-                    check.append(entry)
-                else:
-                    keep.append(entry)
-            self._idle[key] = keep
-        self._idle_n = sum(map(len, self._idle.values()))
+
+        def keep(entry: Entry) -> bool:
+            nonlocal spare
+            reason = self._expiry(entry, now, spare > 0)
+            if reason is not None:
+                spare -= 1
+                close.append(self._count_destroyed(entry, reason))
+            elif entry.suspect or now - max(entry.idle_since, entry.checked_at) >= check_after:
+                check.append(entry)
+            else:
+                return True
+            return False
+
+        self._idle.sift(keep)
         self._checking.update(check)
         return Actions(close=close, check=check).merge(self.replenish())
 
@@ -454,7 +390,7 @@ class PoolCore:
         """Report a validator ping; a live session goes back (or to a waiter)."""
         self._checking.discard(entry)
         if not alive:
-            self._mark_suspect()
+            self._idle.mark_suspect()
             return self._logoff(entry, Reason.INVALID)
         entry.suspect = False
         entry.checked_at = now
@@ -471,17 +407,13 @@ class PoolCore:
         return Actions(close=self._drain(Reason.CLEARED))
 
     def _drain(self, reason: Reason) -> list[tuple[Entry, Reason]]:
-        closing = [self._count_destroyed(e, reason) for e in self.idle_entries()]
-        self._idle.clear()
-        self._idle_n = 0
-        return closing
+        return [self._count_destroyed(entry, reason) for entry in self._idle.drain()]
 
     def close(self, force: bool = False) -> Actions:
         """Close the pool: idle sessions go now, busy ones when released
         (or now too, with ``force``)."""
         self.closed = True
-        failed = list(self._waiters)
-        self._waiters.clear()
+        failed = self._waiters.take_all()
         for waiter in failed:
             waiter.error = Refusal.CLOSED
         closing = self._drain(Reason.CLOSED)
@@ -492,9 +424,7 @@ class PoolCore:
 
     def forget(self) -> list[Entry]:
         """Drop every session without logging off (the process forked)."""
-        entries = [*self.idle_entries(), *self._busy, *self._checking]
-        self._idle.clear()
-        self._idle_n = 0
+        entries = [*self._idle.drain(), *self._busy, *self._checking]
         self._busy.clear()
         self._checking.clear()
         return entries
@@ -503,14 +433,13 @@ class PoolCore:
         """Apply new settings; idle surplus is logged off at once."""
         self.settings = settings
         close = []
-        while self._idle_n and self._idle_over(settings):
-            victim = max(self._idle.values(), key=len).pop(0)
-            self._idle_n -= 1
+        while self._idle and self._idle_over(settings):
+            victim = self._idle.coldest_of_largest()
             close.append(self._count_destroyed(victim, Reason.OVERFLOW))
         return Actions(close=close).merge(self._grow()).merge(self.replenish())
 
     def _idle_over(self, s: PoolSettings) -> bool:
-        over_idle = s.max_idle is not None and self._idle_n > s.max_idle
+        over_idle = s.max_idle is not None and len(self._idle) > s.max_idle
         return over_idle or (s.max is not None and self._total() > s.max)
 
     def _count_destroyed(self, entry: Entry, reason: Reason) -> tuple[Entry, Reason]:
@@ -518,26 +447,3 @@ class PoolCore:
         return entry, reason
 
 
-#: "No key": distinct from None, which is a key (a homogeneous pool's).
-_NONE: Key = object()
-
-
-def _pick(stack: list[Entry], tag: str | None, matchany: bool) -> int:
-    """Index of the best idle session for ``tag``, most recent first.
-
-    The exact tag wins; then, with ``matchany``, any tagged session; then an
-    untagged one; then whatever was returned last (the session callback will
-    reset its state).
-    """
-    tagged = untagged = -1
-    for index in range(len(stack) - 1, -1, -1):
-        candidate = stack[index].tag
-        if candidate == tag:
-            return index
-        if candidate is None:
-            untagged = index if untagged == -1 else untagged
-        elif tagged == -1:
-            tagged = index
-    if matchany and tag is not None and tagged != -1:
-        return tagged
-    return untagged

@@ -110,10 +110,13 @@ class PoolEngine:
         """Carry out a core decision (the layer's job); the lock is not held."""
         raise NotImplementedError
 
-    def call(self, method: Callable[..., Actions], *args: Any) -> Actions:
-        """Run one core method under the lock, then its actions outside it."""
+    def call(self, method: Callable[..., Actions], **kwargs: Any) -> Actions:
+        """Run one core method under the lock, then its actions outside it.
+
+        Arguments go by name, so that a call site says what each one means.
+        """
         with self.lock:
-            actions = method(*args)
+            actions = method(**kwargs)
         self.run(actions)
         return actions
 
@@ -158,7 +161,7 @@ class PoolEngine:
 
     def drop(self, entry: Entry) -> None:
         """Log a borrowed session off for good and free its slot."""
-        self.call(self.core.discard, entry)
+        self.call(self.core.discard, entry=entry)
 
     # -- the shared control flow -----------------------------------------
 
@@ -183,22 +186,22 @@ class PoolEngine:
             alive = yield Ping(entry)
         except BaseException:
             # Cancelled mid-ping: the session's protocol state is unknown.
-            self.call(self.core.discard, entry, Reason.INVALID)
+            self.call(self.core.discard, entry=entry, reason=Reason.INVALID)
             raise
         if alive:
             entry.suspect = False
             return entry, False
-        self.call(self.core.ping_failed, entry, self.clock())
+        self.call(self.core.ping_failed, entry=entry, now=self.clock())
         return None
 
     def _open_for_caller(self, key: Hashable) -> Steps:
         try:
             conn = yield Open(key)
         except BaseException as exc:
-            self.call(self.core.open_failed, None, True, key, not self.refused(exc))
+            self.call(self.core.caller_open_refused if self.refused(exc) else self.core.caller_open_failed, key=key)
             raise
         with self.lock:
-            entry, actions = self.core.admit(conn, self.clock(), key, for_caller=True)
+            entry, actions = self.core.admit_for_caller(conn, self.clock(), key)
         self.run(actions)
         if actions.refuse is not None:
             raise self.error(actions.refuse, 0.0)
@@ -210,7 +213,7 @@ class PoolEngine:
             woken = yield Wait(waiter, remaining)
         except BaseException:
             # Cancelled (or interrupted): a session granted meanwhile goes back.
-            self.call(self.core.abandon, waiter, self.clock())
+            self.call(self.core.abandon, waiter=waiter, now=self.clock())
             raise
         if woken:
             # Settled before the wake-up was sent: no lock needed to read it.
@@ -229,7 +232,7 @@ class PoolEngine:
         try:
             conn = yield Open(key)
         except Exception as exc:
-            self.call(self.core.open_failed, exc, False, key, not self.refused(exc))
+            self.call(self.core.open_refused if self.refused(exc) else self.core.open_failed, error=exc, key=key)
             return None
         with self.lock:
             _, actions = self.core.admit(conn, self.clock(), key)
@@ -245,12 +248,12 @@ class PoolEngine:
         try:
             while pending:
                 alive = yield Ping(pending[-1])
-                self.call(self.core.checked, pending.pop(), self.clock(), alive)
+                self.call(self.core.checked, entry=pending.pop(), now=self.clock(), alive=alive)
         finally:
             if pending:  # interrupted: the one mid-ping is in an unknown state
-                self.call(self.core.checked, pending.pop(), self.clock(), False)
+                self.call(self.core.checked, entry=pending.pop(), now=self.clock(), alive=False)
                 for entry in pending:
-                    self.call(self.core.unchecked, entry, self.clock())
+                    self.call(self.core.unchecked, entry=entry, now=self.clock())
         return None
 
     def wait_token(self, waiter: Waiter, token: Any) -> bool:

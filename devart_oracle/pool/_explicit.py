@@ -82,7 +82,7 @@ class ConnectionPool(PoolFace):
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
         self._check_close(force)
-        self._engine.call(self._engine.core.close, force)
+        self._engine.call(self._engine.core.close, force=force)
 
     def __enter__(self) -> ConnectionPool:
         return self
@@ -170,7 +170,7 @@ class AsyncConnectionPool(PoolFace):
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
         self._check_close(force)
-        self._engine.call(self._engine.core.close, force)
+        self._engine.call(self._engine.core.close, force=force)
         if self._upkeep is not None:
             self._upkeep.cancel()
             await asyncio.wait([self._upkeep])  # a pass under way is among the tasks settled next

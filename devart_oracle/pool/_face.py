@@ -194,7 +194,7 @@ class PoolFace:
             params.set(stmtcachesize=options.stmtcachesize)
             self._params = self._connector.params = params
         self._options = options
-        self._engine.call(self._engine.core.configure, options.settings())
+        self._engine.call(self._engine.core.configure, settings=options.settings())
 
     name = property(lambda self: self._options.name, doc="The pool's name (its alias, if it has one).")
     dsn = property(lambda self: self._dsn, doc="The data source the pool connects to (never with a password).")

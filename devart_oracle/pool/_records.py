@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "BACKOFF_BASE",
-    "BACKOFF_CAP",
     "Actions",
     "Entry",
     "GetMode",
@@ -23,7 +21,6 @@ __all__ = [
     "Reason",
     "Refusal",
     "Waiter",
-    "backoff",
 ]
 
 Key = Hashable
@@ -132,7 +129,7 @@ class Actions:
         ping: ping ``lease`` first and report with :meth:`PoolCore.ping_failed`
             if it is dead.
         open_now: the caller opens a session itself, then reports with
-            :meth:`PoolCore.admit` (``for_caller=True``).
+            :meth:`PoolCore.admit_for_caller`.
         wait: the caller must wait on this waiter.
         refuse: the checkout is refused at once (a refusal, or the error of
             the last failed open while the database is down).
@@ -206,12 +203,3 @@ class Actions:
         fields = (f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"Actions({', '.join(fields)})"
 
-
-#: Exponential backoff of background opens after failures: base, cap (seconds).
-BACKOFF_BASE = 0.05
-BACKOFF_CAP = 10.0
-
-
-def backoff(failures: int) -> float:
-    """Seconds to wait before retrying after ``failures`` failed opens in a row."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(failures - 1, 16))

@@ -255,7 +255,7 @@ class _Registry:
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
-                partition.call(partition.core.configure, config.core_settings())
+                partition.call(partition.core.configure, settings=config.core_settings())
         self.validator.wake()
 
     def checkout(self, params: ConnectionParameters) -> Connection:

@@ -124,4 +124,4 @@ def _open_in_background(ref: weakref.ref[SyncPool], key: Hashable) -> None:
 def _retry(ref: weakref.ref[SyncPool], key: Hashable) -> None:
     pool = ref()
     if pool is not None:
-        pool.call(pool.core.retry, key)
+        pool.call(pool.core.retry, key=key)

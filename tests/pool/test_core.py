@@ -11,7 +11,7 @@ def opened(core: PoolCore, now: float = 0.0, key: object = None) -> object:
     """Open a session the way a caller does (connect() semantics)."""
     actions = core.checkout(now, key)
     assert actions.open_now
-    entry, leased = core.admit(object(), now, key, for_caller=True)
+    entry, leased = core.admit_for_caller(object(), now, key)
     assert leased.lease is entry
     return entry
 
@@ -89,9 +89,9 @@ def test_refused_logon_is_not_retried_in_the_background():
     assert core.replenish().spawn == [None, None]
     waiter = core.checkout(0.0).wait
     refused = OSError("ORA-01017")
-    actions = core.open_failed(refused, key=None, retry=False)
+    actions = core.open_refused(refused, key=None)
     assert actions.wake == [waiter] and waiter.error is refused and actions.retry_after is None
-    assert core.open_failed(refused, key=None, retry=False).retry_after is None
+    assert core.open_refused(refused, key=None).retry_after is None
     assert not core.replenish().spawn and not core.tick(10.0, 1.0).spawn
     assert core.checkout(20.0).spawn == [None]  # a new caller tries once more
 
@@ -101,13 +101,13 @@ def test_refused_and_failed_keys_are_not_remembered_for_ever():
     for n in range(50):
         key = f"user-{n}"
         waiter = core.checkout(0.0, key=key).wait
-        core.open_failed(OSError("ORA-01017"), key=key, retry=False)
+        core.open_refused(OSError("ORA-01017"), key=key)
         assert waiter.error is not None
     other = core.checkout(0.0, key="flaky").wait
     retry = core.open_failed(OSError("down"), key="flaky")
     core.abandon(other, 1.0)
     core.retry(retry.retry_key)
-    assert not core._retrying and not core._failures
+    assert not core.backoff.retrying and not core.backoff.failures
 
 
 def test_nowait_callers_ping_a_doubtful_session_rather_than_be_refused():
@@ -230,7 +230,7 @@ def test_forceget_opens_beyond_max_and_drops_surplus_on_release():
     first, _ = core.admit(object(), 0.0)
     actions = core.checkout(0.0)
     assert actions.open_now
-    extra, _ = core.admit(object(), 0.0, for_caller=True)
+    extra, _ = core.admit_for_caller(object(), 0.0)
     assert core.opened == 2
     assert core.checkin(extra, 1.0).close == [(extra, Reason.OVERFLOW)]
 

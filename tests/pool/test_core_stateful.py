@@ -114,9 +114,9 @@ class CoreMachine(RuleBasedStateMachine):
         assert self.core is not None
         key = self.caller_opens.pop(0)
         if not ok:
-            self.apply(self.core.open_failed(for_caller=True))
+            self.apply(self.core.caller_open_failed(key))
             return
-        entry, actions = self.core.admit(self.conn(), self.now, key, for_caller=True)
+        entry, actions = self.core.admit_for_caller(self.conn(), self.now, key)
         self.apply(actions)
         if actions.lease is not None:
             self.borrowed.append(entry)
@@ -165,7 +165,8 @@ class CoreMachine(RuleBasedStateMachine):
         if ok:
             self.apply(self.core.admit(self.conn(), self.now, key)[1])
         else:
-            self.apply(self.core.open_failed(OSError("down"), key=key, retry=data.draw(st.booleans())))
+            failed = self.core.open_failed if data.draw(st.booleans()) else self.core.open_refused
+            self.apply(failed(OSError("down"), key=key))
 
     @precondition(lambda self: self.retries)
     @rule(data=st.data())
