@@ -9,14 +9,15 @@ core, so a session granted to it in the meantime is handed on, never lost.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Coroutine, Hashable
+from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
 from ._engine import Open, Ping, PoolEngine, Step, Steps, advance, jitter
 
-__all__ = ["AsyncConnector", "AsyncPool"]
+__all__ = ["AsyncConnector", "AsyncPool", "on_loop"]
 
 logger = logging.getLogger("devart_oracle.pool")
 
@@ -105,7 +106,7 @@ class AsyncPool(PoolEngine):
             if future is not None and not future.done():
                 future.set_result(None)
         if actions.retry_after is not None:
-            self.spawn(self._retry(jitter(actions.retry_after), actions.retry_key))
+            self.later(jitter(actions.retry_after), functools.partial(self.call, self.core.retry, key=actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 
@@ -113,11 +114,30 @@ class AsyncPool(PoolEngine):
         """Take back the sessions of collected handles (on the loop, soon after)."""
         self.call(self._adopt)
 
-    async def _retry(self, delay: float, key: Hashable) -> None:
-        await asyncio.sleep(delay)
-        self.call(self.core.retry, key=key)
+    def later(self, delay: float, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` on the loop after ``delay`` seconds: a task of the
+        pool's, or through the injected schedule."""
+        if self.schedule is None:
+            self.spawn(_after(delay, callback))
+            return
+        loop = asyncio.get_running_loop()
+        self.schedule(delay, lambda: on_loop(loop, callback))
 
     async def settle(self) -> None:
         """Wait for the pool's pending tasks (logoffs, opens) to finish."""
         while self.tasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+
+async def _after(delay: float, callback: Callable[[], Any]) -> None:
+    await asyncio.sleep(delay)
+    callback()
+
+
+def on_loop(loop: asyncio.AbstractEventLoop, callback: Callable[[], object]) -> None:
+    """Have ``callback`` run on ``loop`` soon, from any thread; nothing if the loop is closed."""
+    try:
+        loop.call_soon_threadsafe(callback)
+    except RuntimeError:  # the loop is closed: the pool is gone with it
+        pass
+

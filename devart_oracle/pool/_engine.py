@@ -9,6 +9,10 @@ here as a generator that *yields* the I/O it needs as a step (:class:`Ping`,
 their only differences are how a step is performed and how side effects
 (log off, spawn, wake) are carried out.
 
+Time comes from two injectable sources: ``clock()`` for the current time and
+``schedule(delay, fn)`` for the retries of failed background opens (None: the
+layer's own timer). A test's fake clock supplies both.
+
 Core calls take a :class:`threading.Lock` in both layers: it is never held
 across I/O, so holding it inside a coroutine never blocks the event loop for
 longer than a core call.
@@ -26,7 +30,7 @@ from typing import Any
 
 from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Step", "Steps", "Wait", "advance", "jitter"]
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Schedule", "Step", "Steps", "Wait", "advance", "jitter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ Steps = Generator[Step, Any, Any]
 #: the driver's error) and the seconds waited.
 ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
 
+#: ``schedule(delay, fn)``: call ``fn`` once ``delay`` seconds have passed.
+Schedule = Callable[[float, Callable[[], object]], object]
+
 
 def jitter(delay: float) -> float:
     """A retry delay spread by +-50%, so that pools do not retry in step."""
@@ -86,12 +93,14 @@ class PoolEngine:
         error: ErrorFactory,
         *,
         clock: Callable[[], float] = time.monotonic,
+        schedule: Schedule | None = None,
         on_suspect: Callable[[], None] = lambda: None,
         on_orphan: Callable[[], None] = lambda: None,
         refused: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self.core = PoolCore(settings)
         self.clock = clock
+        self.schedule = schedule
         self.refused = refused  # True for a logon the database refused: never retried in the background
         # Sessions of handles the garbage collector found unclosed, with
         # whether they are clean. __del__ may run while this very thread holds

@@ -22,6 +22,7 @@ from ._face import PoolFace
 from ._options import PoolSpec
 from ._physical import AsyncDriverConnector, DriverConnector, is_refused
 from ._sync import SyncPool
+from ._upkeep import current, nap
 from ._validator import tick_period
 
 __all__ = ["AsyncConnectionPool", "ConnectionPool", "create_pool", "create_pool_async"]
@@ -35,14 +36,14 @@ class ConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> SyncPool:
         self._connector = DriverConnector(spec.params, spec.options.ping_timeout)
-        return SyncPool(spec.options.settings(), self._connector, self._error, refused=is_refused)
+        upkeep = current()
+        return SyncPool(
+            spec.options.settings(), self._connector, self._error, refused=is_refused, clock=upkeep.clock,
+            schedule=upkeep.schedule, on_suspect=upkeep.validator.wake, on_orphan=upkeep.validator.wake,
+        )
 
     def _begin(self) -> None:
-        from .._connect import connection_pool  # the process-wide validator
-
-        registry = connection_pool._registry
-        self._engine.on_suspect = self._engine.on_orphan = registry.validator.wake
-        registry.validator.add(self._engine)
+        current().validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
     def acquire(
@@ -101,7 +102,11 @@ class AsyncConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
         self._connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
-        return AsyncPool(spec.options.settings(), self._connector, self._error, refused=is_refused)
+        upkeep = current()
+        return AsyncPool(
+            spec.options.settings(), self._connector, self._error, refused=is_refused, clock=upkeep.clock,
+            schedule=upkeep.schedule,
+        )
 
     def _begin(self) -> None:
         try:
@@ -207,16 +212,14 @@ class _Acquiring:
 
 async def _upkeep(ref: weakref.ref[AsyncConnectionPool]) -> None:
     """The asyncio pool's validator: holds the pool only during a pass."""
-    from .._connect import connection_pool
-
     while True:
         pool = ref()
         if pool is None or pool._closed:
             return
-        interval = connection_pool.validation_interval
-        period = tick_period(pool._engine.core.settings, interval)
+        period = tick_period(pool._engine.core.settings, current().validation_interval)
+        schedule = pool._engine.schedule
         del pool
-        await asyncio.sleep(period)
+        await nap(schedule, period)
         pool = ref()
         if pool is None:
             return
@@ -231,11 +234,9 @@ async def _upkeep(ref: weakref.ref[AsyncConnectionPool]) -> None:
 
 
 async def _validate_now(ref: weakref.ref[AsyncConnectionPool]) -> None:
-    from .._connect import connection_pool
-
     pool = ref()
     if pool is not None and not pool._closed:
-        await pool._engine.validate(connection_pool.validation_interval)
+        await pool._engine.validate(current().validation_interval)
 
 
 _P = TypeVar("_P", bound=PoolFace)

@@ -8,11 +8,7 @@ change at run time: each change is pushed to the partitions of that PoolId.
 
 from __future__ import annotations
 
-import atexit
-import os
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar, overload
 
@@ -23,7 +19,8 @@ from ._core import PoolSettings, Refusal
 from ._physical import ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
-from ._validator import Validator
+from . import _upkeep as upkeep
+from ._upkeep import Upkeep, current
 
 __all__ = ["GlobalPool", "PoolView"]
 
@@ -89,12 +86,17 @@ class _Setting(Generic[T]):
 
 
 class _GlobalSetting(_Setting[T]):
-    """A validated setting of the whole process rather than of one PoolId."""
+    """A validated setting of the whole process (of its current upkeep) rather than of one PoolId."""
 
     def __get__(self, view: PoolView | None, owner: type) -> Any:
         if view is None:
             return self
-        return getattr(view._registry, self.name)
+        return getattr(current(), self.name)
+
+    def __set__(self, view: PoolView, value: Any) -> None:
+        upkeep = current()
+        setattr(upkeep, self.name, float(self.check(view.label(self.name), value)))
+        upkeep.validator.wake()
 
 
 class PoolView:
@@ -205,10 +207,11 @@ _POOL_ID_LIMIT = 10**18
 class _Partition(SyncPool):
     """The sessions of one (PoolId, fingerprint) pair."""
 
-    def __init__(self, params: ConnectionParameters, config: PoolConfig, validator: Validator, clock: Callable[[], float]) -> None:
+    def __init__(self, params: ConnectionParameters, config: PoolConfig, upkeep: Upkeep) -> None:
+        wake = upkeep.validator.wake
         super().__init__(
             config.core_settings(), ParamsConnector(params), _unavailable,
-            clock=clock, on_suspect=validator.wake, on_orphan=validator.wake, refused=is_refused,
+            clock=upkeep.clock, schedule=upkeep.schedule, on_suspect=wake, on_orphan=wake, refused=is_refused,
         )
         self.params = params
         self.masked = params.masked()
@@ -226,28 +229,22 @@ def _unavailable(reason: Refusal | BaseException, waited: float) -> BaseExceptio
 
 
 class _Registry:
-    """Partitions, per-PoolId settings and the validator behind ``connection_pool``."""
+    """Partitions and per-PoolId settings behind ``connection_pool`` (the
+    validator and the clock are the current upkeep's)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self) -> None:
         self.enabled = False
-        self.validation_interval = 30.0
-        self.clock = clock
         self._lock = threading.Lock()
         self._configuring = threading.Lock()  # held across a whole settings change, I/O included
         self._configs: dict[int, PoolConfig] = {}
         self._partitions: dict[tuple[int, str], _Partition] = {}
-        self.validator = Validator(lambda: self.validation_interval)
 
     def config(self, pool_id: int) -> PoolConfig:
         """The settings of a PoolId (defaults until changed)."""
         return self._configs.get(pool_id) or PoolConfig()
 
     def configure(self, pool_id: int, label: str, **changes: Any) -> None:
-        """Change settings of a PoolId (or the global interval) and apply them now."""
-        if "validation_interval" in changes:
-            self.validation_interval = float(changes.pop("validation_interval"))
-            self.validator.wake()
-            return
+        """Change settings of a PoolId and apply them now."""
         with self._configuring:  # the last change wins everywhere, its partitions included
             with self._lock:
                 config = replace(self.config(pool_id), **changes)
@@ -256,7 +253,7 @@ class _Registry:
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
                 partition.call(partition.core.configure, settings=config.core_settings())
-        self.validator.wake()
+        current().validator.wake()
 
     def checkout(self, params: ConnectionParameters) -> Connection:
         """Lend a session of the partition for ``params``."""
@@ -271,7 +268,7 @@ class _Registry:
             # The caller's session counts towards min_size: replenish after
             # it, and only then let the validator see the partition.
             partition.call(partition.core.replenish)
-            self.validator.add(partition)
+            current().validator.add(partition)
         return Connection(entry.conn, partition.masked, partition, entry)
 
     def _partition(self, params: ConnectionParameters) -> _Partition:
@@ -279,7 +276,7 @@ class _Registry:
         with self._lock:
             partition = self._partitions.get(key)
             if partition is None:
-                partition = _Partition(params, self.config(params.pool_id), self.validator, self.clock)
+                partition = _Partition(params, self.config(params.pool_id), current())
                 self._partitions[key] = partition
         return partition
 
@@ -298,7 +295,7 @@ class _Registry:
 
     def shutdown(self) -> None:
         """At exit: stop the validator and log off idle sessions."""
-        self.validator.stop()
+        current().shutdown()
         self.clear(None)
 
     def forget_after_fork(self) -> None:
@@ -311,31 +308,8 @@ class _Registry:
         """
         self._lock = threading.Lock()
         self._configuring = threading.Lock()
-        for pool in self.validator.pools():
-            for conn in pool.reset_after_fork():
-                _disown(conn)
+        current().forget_after_fork()
         self._partitions = {}
-        self.validator.reset_after_fork()
-
-
-#: The insides of sessions inherited from a parent process, kept referenced
-#: for good so that nothing of theirs is finalized in the child.
-_INHERITED: list[Any] = []
-
-
-def _disown(conn: Any) -> None:
-    """Make an inherited python-oracledb connection unusable in this process
-    without logging its session off: the session is the parent's.
-
-    python-oracledb logs off in ``Connection.__del__`` when the connection
-    still has its implementation object; detached, it sends nothing (and any
-    use raises its own "not connected" error). Thin mode only: the Oracle
-    Client of thick mode is not fork-safe in any case.
-    """
-    impl = getattr(conn, "_impl", None)
-    if impl is not None:
-        _INHERITED.append(impl)
-        conn._impl = None
 
 
 def _check_sizes(label: str, config: PoolConfig) -> None:
@@ -348,6 +322,4 @@ def _check_sizes(label: str, config: PoolConfig) -> None:
 def install(pool: GlobalPool) -> None:
     """Register the process hooks for whatever registry ``pool`` uses then:
     log idle sessions off at exit, forget the parent's sessions after fork."""
-    atexit.register(lambda: pool._registry.shutdown())
-    if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=lambda: pool._registry.forget_after_fork())
+    upkeep.install(lambda: pool._registry)

@@ -8,6 +8,7 @@ releases, so a release wakes exactly one waiter.
 from __future__ import annotations
 
 import logging
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -99,9 +100,8 @@ class SyncPool(PoolEngine):
             if waiter.token is not None:
                 waiter.token.release()
         if actions.retry_after is not None:
-            timer = threading.Timer(jitter(actions.retry_after), _retry, (weakref.ref(self), actions.retry_key))
-            timer.daemon = True
-            timer.start()
+            schedule = self.schedule or _timer
+            schedule(jitter(actions.retry_after), functools.partial(_retry, weakref.ref(self), actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 
@@ -113,6 +113,13 @@ class SyncPool(PoolEngine):
 
 def _start(target: Callable[..., None], *args: Any) -> None:
     threading.Thread(target=target, args=args, daemon=True, name="devart_oracle opener").start()
+
+
+def _timer(delay: float, callback: Callable[[], None]) -> None:
+    """The default schedule: a daemon timer thread."""
+    timer = threading.Timer(delay, callback)
+    timer.daemon = True
+    timer.start()
 
 
 def _open_in_background(ref: weakref.ref[SyncPool], key: Hashable) -> None:

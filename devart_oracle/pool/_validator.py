@@ -11,6 +11,9 @@ It sleeps on a socket pair rather than a ``threading.Event``: ``wake()`` is
 then one non-blocking send, no lock taken, so it is safe from ``__del__``
 (a handle collected without ``close()`` wakes it, and the collector may run
 while any lock is held, an Event's own included).
+
+Given a ``schedule(delay, fn)`` (a test's fake clock), it runs no thread: each
+pass is scheduled there, and ``wake()`` schedules one at once.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import weakref
 from collections.abc import Callable
 
 from ._core import PoolSettings
+from ._engine import Schedule
 from ._sync import SyncPool
 
 __all__ = ["Validator", "tick_period"]
@@ -42,12 +46,14 @@ def tick_period(settings: PoolSettings, interval: float) -> float:
 class Validator:
     """Runs pool upkeep in one background thread, started on first use."""
 
-    def __init__(self, interval: Callable[[], float]) -> None:
+    def __init__(self, interval: Callable[[], float], schedule: Schedule | None = None) -> None:
         self._interval = interval
+        self._schedule = schedule
         self._pools: weakref.WeakSet[SyncPool] = weakref.WeakSet()
         self._bell, self._ring = _socket_pair()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._ticking = False  # passes are scheduled (no thread)
         self._stopping = False
 
     def __repr__(self) -> str:
@@ -58,13 +64,21 @@ class Validator:
         """Watch a pool (weakly) and make sure the thread runs."""
         with self._lock:
             self._pools.add(pool)
-            if self._thread is None and not self._stopping:
-                self._thread = threading.Thread(target=self._run, name="devart_oracle validator", daemon=True)
-                self._thread.start()
+            if self._thread is not None or self._ticking or self._stopping:
+                return
+            if self._schedule is not None:
+                self._ticking = True
+                self._schedule(self._period(), self._scheduled_pass)
+                return
+            self._thread = threading.Thread(target=self._run, name="devart_oracle validator", daemon=True)
+            self._thread.start()
 
     def wake(self) -> None:
         """Run a pass now (a pool turned suspect, settings changed, a handle
         was collected). Takes no lock: safe from ``__del__``."""
+        if self._schedule is not None:
+            self._schedule(0.0, self._woken_pass)
+            return
         try:
             self._ring.send(b"!")
         except OSError:  # already ringing (buffer full), or stopped
@@ -90,6 +104,7 @@ class Validator:
         self._bell, self._ring = _socket_pair()
         self._lock = threading.Lock()
         self._thread = None
+        self._ticking = False
 
     def pools(self) -> list[SyncPool]:
         """The pools watched now."""
@@ -105,6 +120,15 @@ class Validator:
             self._sleep(self._period())
             if not self._stopping:
                 self.run_once()
+
+    def _scheduled_pass(self) -> None:
+        if not self._stopping and self._schedule is not None:
+            self.run_once()
+            self._schedule(self._period(), self._scheduled_pass)
+
+    def _woken_pass(self) -> None:
+        if not self._stopping:
+            self.run_once()
 
     def _sleep(self, seconds: float) -> None:
         """Wait until woken or ``seconds`` pass; then clear the bell."""

@@ -17,13 +17,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._clock import FakeClock
     from ._proxy import FaultProxy
     from ._server import OracleTestServer
     from .sql import SessionInfo
 
-__all__ = ["FaultProxy", "OracleTestServer", "SessionInfo"]
+__all__ = ["FakeClock", "FaultProxy", "OracleTestServer", "SessionInfo"]
 
-_HOMES = {"FaultProxy": "._proxy", "OracleTestServer": "._server", "SessionInfo": ".sql"}
+_HOMES = {"FakeClock": "._clock", "FaultProxy": "._proxy", "OracleTestServer": "._server", "SessionInfo": ".sql"}
 
 
 def __getattr__(name: str) -> Any:

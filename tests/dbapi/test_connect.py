@@ -15,6 +15,7 @@ import pytest
 
 import devart_oracle
 from devart_oracle import Connection, ConnectionStringError, InterfaceError, connect, connection_pool
+from devart_oracle.pool._upkeep import current
 from tests.fixtures.pooling import wait_for
 
 
@@ -210,9 +211,10 @@ def test_direct_false_without_oracle_client_suggests_direct_true():
 def test_exit_hook_logs_off_idle_sessions_and_stops_the_validator(registry, private_server):
     connect(private_server.connection_string("scott")).close()
     assert len(private_server.sessions) == 1
+    validator = current().validator
     registry.shutdown()  # what atexit runs
     assert wait_for(lambda: not private_server.sessions)  # logged off while we still live
-    assert registry.validator._thread is None or not registry.validator._thread.is_alive()
+    assert validator._thread is None or not validator._thread.is_alive()
 
 
 def test_interpreter_exits_cleanly_with_pooled_sessions(private_server):

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 import devart_oracle as do
-from devart_oracle.testing import FaultProxy, OracleTestServer
+from devart_oracle.pool._backoff import backoff
+from devart_oracle.testing import FakeClock, FaultProxy, OracleTestServer
+from tests.fixtures.pooling import wait_for
 
 
 def _dsn(proxy: FaultProxy, server: OracleTestServer) -> str:
@@ -121,35 +123,44 @@ class _Counting:
         return bool(self.inner.ping(conn))
 
 
-def test_failed_opens_back_off_then_recover(private_server: OracleTestServer) -> None:
+def _settled(pool: Any, clock: FakeClock, timers: int) -> bool:
+    """True once no open is under way and ``timers`` callbacks wait on the clock."""
+    return wait_for(lambda: pool._engine.core.pending == 0 and clock.pending == timers)
+
+
+def test_failed_opens_back_off_then_recover(private_server: OracleTestServer, fake_time: FakeClock) -> None:
     with FaultProxy(private_server.host, private_server.port) as proxy:
         proxy.stop()
         pool = do.create_pool(user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=0, max=3)
         counting = pool._engine.connector = _Counting(pool._engine.connector)
         pool.reconfigure(min=3)
-        time.sleep(1.5)
-        # Three opens, then one retry of three at a time after 0.05, 0.1, 0.2,
-        # 0.4, 0.8 s (each with +-50% jitter): at most five retries by now.
-        assert 3 <= len(counting.attempts) <= 3 + 5 * 3
+        # The validator's next pass and one retry wait on the clock.
+        assert _settled(pool, fake_time, timers=2) and len(counting.attempts) == 3
+        for failures in range(1, 6):
+            # Each retry is due within backoff(n) +-50%, and reopens all three.
+            fake_time.advance(backoff(failures) * 1.5)
+            assert _settled(pool, fake_time, timers=2)
+            assert len(counting.attempts) == 3 * (failures + 1)
         proxy.start()
-        deadline = time.monotonic() + 15
-        while pool.opened < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert pool.opened == 3
+        fake_time.advance(backoff(6) * 1.5)
+        assert wait_for(lambda: pool.opened == 3)
         pool.close()
 
 
-def test_a_refused_logon_is_not_retried_in_the_background(private_server: OracleTestServer) -> None:
+def test_a_refused_logon_is_not_retried_in_the_background(
+    private_server: OracleTestServer, fake_time: FakeClock
+) -> None:
     pool = do.create_pool(user="scott", password="wrong", dsn=private_server.dsn, min=0, max=3)
     counting = pool._engine.connector = _Counting(pool._engine.connector)
     pool.reconfigure(min=2)
-    time.sleep(0.5)
-    assert len(counting.attempts) == 2  # min's two opens, refused: no retries (accounts lock)
+    assert _settled(pool, fake_time, timers=1)  # the validator's pass only: no retry
+    fake_time.advance(60)  # past any backoff, and a validator pass
+    assert pool._engine.core.pending == 0 and len(counting.attempts) == 2  # refused: no retries (accounts lock)
     with pytest.raises(do.DatabaseUnavailableError, match="ORA-01017"):
         pool.acquire()
     assert len(counting.attempts) == 3  # a new caller tries once more
-    time.sleep(0.3)
-    assert len(counting.attempts) == 3
+    fake_time.advance(60)
+    assert pool._engine.core.pending == 0 and len(counting.attempts) == 3
     pool.close()
 
 
@@ -166,7 +177,7 @@ async def _pinging_on_a_deaf_network(proxy: FaultProxy, server: OracleTestServer
 def test_async_close_while_the_upkeep_task_pings_leaves_no_session(
     registry: Any, private_server: OracleTestServer
 ) -> None:
-    registry.validation_interval = 0.05
+    do.connection_pool.validation_interval = 0.05
 
     async def run() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
@@ -236,7 +247,7 @@ def test_async_close_cancelled_mid_rollback_frees_the_slot(private_server: Oracl
 def test_async_close_on_a_dead_network_returns_within_the_ping_timeout(
     registry: Any, private_server: OracleTestServer
 ) -> None:
-    registry.validation_interval = 0.05
+    do.connection_pool.validation_interval = 0.05
 
     async def run() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
@@ -249,19 +260,16 @@ def test_async_close_on_a_dead_network_returns_within_the_ping_timeout(
     asyncio.run(run())
 
 
-def test_during_an_outage_callers_hear_at_once(private_server: OracleTestServer) -> None:
+def test_during_an_outage_callers_hear_at_once(private_server: OracleTestServer, fake_time: FakeClock) -> None:
     with FaultProxy(private_server.host, private_server.port) as proxy:
         proxy.stop()
         pool = do.create_pool(user="scott", password="tiger", dsn=_dsn(proxy, private_server), min=1, max=2)
-        time.sleep(1.0)  # min's opens fail again and again: the backoff grows past 0.4 s
+        assert _settled(pool, fake_time, timers=2)  # min's open failed: its retry waits on the clock
         for _ in range(3):
-            started = time.monotonic()
             with pytest.raises(do.DatabaseUnavailableError, match="DPY-6005|refused"):
-                pool.acquire()
-            assert time.monotonic() - started < 0.3  # not held until the next retry is due
+                pool.acquire()  # at once: a wait would last until the retry, and the clock stands still
+        assert fake_time.pending == 2  # and no caller started another retry
         proxy.start()
-        deadline = time.monotonic() + 15
-        while pool.opened < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert pool.opened == 1  # and min comes back by itself
+        fake_time.advance(backoff(1) * 1.5)
+        assert wait_for(lambda: pool.opened == 1)  # min comes back by itself
         pool.close()

@@ -16,7 +16,8 @@ import pytest
 import devart_oracle as do
 from devart_oracle import DatabaseUnavailableError, InterfaceError, PoolClosedError, PoolExhaustedError, ProgrammingError
 from devart_oracle.testing import FaultProxy
-from tests.fixtures.pooling import FakeClock
+from devart_oracle.pool._backoff import backoff
+from devart_oracle.testing import FakeClock
 
 
 class SyncFace:
@@ -203,7 +204,7 @@ def test_forceget_opens_beyond_max_and_drops_the_surplus(face, private_server):
     run(body())
 
 
-def test_database_unavailable_is_not_pool_exhausted(face, private_server):
+def test_database_unavailable_is_not_pool_exhausted(face, private_server, fake_time):
     async def body() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
             dsn = f"{proxy.host}:{proxy.port}/{private_server.service_name}"
@@ -212,7 +213,8 @@ def test_database_unavailable_is_not_pool_exhausted(face, private_server):
             with pytest.raises(DatabaseUnavailableError, match=r"could not open a session after waiting .* \(max=2, busy=0\)"):
                 await face.acquire(pool)
             proxy.start()
-            await asyncio.sleep(0.6)  # past the first backoff
+            fake_time.advance(backoff(1) * 1.5)  # past the first backoff (an asyncio pool's retry runs on the loop)
+            await eventually(lambda: not pool._engine.core.backoff.paused(None))
             conn = await face.acquire(pool)
             assert await sid(face, conn) > 0
             await face.release(pool, conn)
@@ -251,7 +253,7 @@ def test_validator_finds_dead_sessions_before_anyone_asks(face, private_server):
 def test_idle_timeout_and_lifetime_with_a_fake_clock(face, private_server):
     async def body() -> None:
         pool = make(face, private_server, min=1, max=3, timeout=10, max_lifetime_session=100)
-        clock = FakeClock()
+        clock = FakeClock(start=1000.0)
         pool._engine.clock = clock
         conns = [await face.acquire(pool) for _ in range(3)]
         for conn in conns:
@@ -549,7 +551,7 @@ def test_wait_at_max_blocks_until_a_release(face, private_server):
 def test_ping_interval_threshold_on_an_injected_clock(face, private_server):
     async def body() -> None:
         pool = make(face, private_server, min=0, max=1, ping_interval=10)
-        clock = FakeClock()
+        clock = FakeClock(start=1000.0)
         pool._engine.clock = clock
         await face.release(pool, await face.acquire(pool))
         private_server.disconnect_all()

@@ -9,7 +9,6 @@ server.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -17,6 +16,7 @@ import devart_oracle
 from devart_oracle import DatabaseError, InterfaceError, connect, connection_pool
 
 from devart_oracle.pool._physical import ParamsConnector
+from devart_oracle.pool._upkeep import current
 from tests.fixtures.pooling import wait_for
 
 
@@ -187,10 +187,10 @@ def test_idle_timeout_logs_off_but_keeps_min(clocked_registry, clock, private_se
     for c in conns:
         c.close()
     clock.advance(59)
-    clocked_registry.validator.run_once()
+    current().validator.run_once()
     assert live(private_server) == 3
     clock.advance(2)
-    clocked_registry.validator.run_once()
+    current().validator.run_once()
     assert wait_for(lambda: live(private_server) == 1)
     assert connection_pool.stats()[0].destroyed["idle"] == 2
 
@@ -287,7 +287,7 @@ def test_module_exports_connect_and_pool():
     assert devart_oracle.connection_pool is connection_pool
 
 
-def test_a_refused_logon_leaves_nothing_retrying(registry, private_server, monkeypatch):
+def test_a_refused_logon_leaves_nothing_retrying(clocked_registry, clock, private_server, monkeypatch):
     attempts = []
     real_open = ParamsConnector.open
 
@@ -300,10 +300,11 @@ def test_a_refused_logon_leaves_nothing_retrying(registry, private_server, monke
     text = private_server.connection_string("scott").replace("Password=tiger", "Password=wrong")
     with pytest.raises(devart_oracle.DatabaseError, match="ORA-01017"):
         connect(text)
-    time.sleep(0.5)
+    clock.advance(2 * 3600)  # two validator passes, and past any backoff
     # The caller's logon was refused: min_size is not restored in the
     # background, where retries would only lock the account.
     assert len(attempts) == 1
+    assert all(p.core.pending == 0 for p in current().validator.pools())
 
 
 def test_an_unknown_host_is_an_operational_error(registry):

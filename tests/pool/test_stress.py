@@ -17,6 +17,7 @@ import pytest
 
 import devart_oracle
 from devart_oracle import connect, connection_pool
+from devart_oracle.pool._upkeep import current
 from tests.fixtures.pooling import wait_for
 
 THREADS = 32
@@ -109,8 +110,8 @@ def test_stress_with_kills_and_outages(registry, private_server):
     assert not unexpected, unexpected[:3]
     assert db_errors[0] > 0, "no fault reached a client: the chaos did nothing"
     assert wait_for(lambda: all(s.busy == 0 for s in connection_pool.stats()))
-    registry.validator.stop()  # so nothing is being pinged or reopened now
-    for pool in registry.validator.pools():
+    current().validator.stop()  # so nothing is being pinged or reopened now
+    for pool in current().validator.pools():
         # Sessions killed in the chaos's last moments, while idle, are still
         # counted until a ping finds them: ping every idle session now.
         pool.validate(0.0)

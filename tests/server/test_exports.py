@@ -12,7 +12,7 @@ import devart_oracle.testing as testing
 
 def test_every_public_name_is_exported_once_and_resolves() -> None:
     assert sorted(set(testing.__all__)) == sorted(testing.__all__)
-    assert set(testing.__all__) == {"FaultProxy", "OracleTestServer", "SessionInfo"}
+    assert set(testing.__all__) == {"FakeClock", "FaultProxy", "OracleTestServer", "SessionInfo"}
     for name in testing.__all__:
         assert getattr(testing, name).__name__ == name
     assert set(testing.__all__) <= set(dir(testing))
