@@ -1,7 +1,8 @@
 """devart_oracle: an Oracle Database connector built around connection pooling.
 
 This module is the one public surface: everything is re-exported here from
-private modules.
+private modules, and what is ours reports this module as its home
+(``devart_oracle.ConnectionPool``, not ``devart_oracle.pool._explicit``).
 """
 
 from __future__ import annotations
@@ -89,3 +90,17 @@ __all__ = [
     "DatabaseUnavailableError",
     "ErrorInfo",
 ]
+
+
+def _rehome() -> None:
+    """Point our exported classes and functions' ``__module__`` here (as trio
+    does), so that reprs, help() and pickles name the public home."""
+    for name in __all__:
+        value = globals()[name]
+        if isinstance(value, type) or callable(value):
+            if getattr(value, "__module__", "").startswith(__name__ + "."):
+                value.__module__ = __name__
+
+
+_rehome()
+del _rehome

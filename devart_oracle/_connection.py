@@ -19,7 +19,7 @@ from ._errors import Error, InterfaceError
 from .pool._core import Entry
 from .pool._physical import is_fatal
 
-__all__ = ["AsyncConnection", "Connection"]
+__all__ = ["AsyncConnection", "Connection", "Handle", "Lessor", "end_lease", "lease"]
 
 #: Session attributes a handle lets callers set, as python-oracledb does:
 #: name -> readable. What a borrower sets is put back before the session
@@ -34,10 +34,36 @@ _SESSION_ATTRIBUTES = {
 _UNRESTORABLE = frozenset({"current_schema"})
 
 
-class _Releaser(Protocol):
+class Lessor(Protocol):
+    """What a handle's session is lent by (a pool engine): the lease contract's pool side.
+
+    A pool makes a handle with ``handle_type(conn, connectstring, lessor,
+    entry)``; the handle gives the session back exactly once, through
+    ``release`` on ``close()``, or through ``orphan`` when it is collected
+    unclosed. The pool side asks :func:`lease` and :func:`end_lease`.
+    """
+
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> Any: ...
 
     def orphan(self, entry: Entry, healthy: bool | None) -> None: ...
+
+
+def lease(handle: object, lessor: Lessor) -> Entry | None:
+    """The pool's record of the session ``handle`` borrowed from ``lessor``,
+    or None once the handle was closed.
+
+    Raises:
+        LookupError: ``handle`` is not a handle lent by ``lessor``.
+    """
+    if not isinstance(handle, Handle) or handle._pool is not lessor:
+        raise LookupError("not a handle of this lessor")
+    return handle._entry if handle._conn is not None else None
+
+
+def end_lease(handle: Handle) -> None:
+    """End a lease without giving the session back (the pool logs it off):
+    the handle turns unusable and its cursors are closed."""
+    handle._detach()
 
 
 def _closed_error() -> InterfaceError:
@@ -48,12 +74,12 @@ def _write_only(name: str) -> Any:
     raise AttributeError(f"{name} is not readable")
 
 
-class _Handle:
+class Handle:
     """What sync and async handles share: state, cursors and settings."""
 
     __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "tag", "__weakref__")
 
-    def __init__(self, conn: Any, connectstring: str, pool: _Releaser | None = None, entry: Entry | None = None) -> None:
+    def __init__(self, conn: Any, connectstring: str, pool: Lessor | None = None, entry: Entry | None = None) -> None:
         self._conn = conn
         self._entry = entry
         self._pool = pool
@@ -165,7 +191,7 @@ class _Handle:
             self._pool.orphan(self._entry, healthy)
 
 
-class Connection(_Handle):
+class Connection(Handle):
     """A DB-API 2.0 connection (sync)."""
 
     __slots__ = ()
@@ -221,7 +247,7 @@ class Connection(_Handle):
         self.close()
 
 
-class AsyncConnection(_Handle):
+class AsyncConnection(Handle):
     """A DB-API-style connection over python-oracledb's asyncio sessions."""
 
     __slots__ = ()
@@ -282,15 +308,15 @@ class AsyncConnection(_Handle):
 
 
 def _session_attribute(name: str, readable: bool) -> property:
-    def get(handle: _Handle) -> Any:
+    def get(handle: Handle) -> Any:
         return getattr(handle._live(), name) if readable else _write_only(name)
 
-    def set_(handle: _Handle, value: Any) -> None:
+    def set_(handle: Handle, value: Any) -> None:
         handle._set(name, value)
 
     return property(get, set_, doc=f"python-oracledb's {name}{'' if readable else ' (write-only)'}; reset on release.")
 
 
 for _name, _readable in _SESSION_ATTRIBUTES.items():
-    setattr(_Handle, _name, _session_attribute(_name, _readable))
+    setattr(Handle, _name, _session_attribute(_name, _readable))
 del _name, _readable

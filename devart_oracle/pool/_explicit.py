@@ -75,8 +75,7 @@ class ConnectionPool(PoolFace):
 
     def drop(self, connection: Connection) -> None:
         """Log a connection's session off and free its slot."""
-        entry = self._own(connection)
-        connection._detach()
+        entry = self._end(connection)
         self._engine.drop(entry)
 
     def close(self, force: bool = False) -> None:
@@ -166,8 +165,7 @@ class AsyncConnectionPool(PoolFace):
 
     async def drop(self, connection: AsyncConnection) -> None:
         """Log a connection's session off and free its slot."""
-        entry = self._own(connection)
-        connection._detach()
+        entry = self._end(connection)
         self._engine.drop(entry)
         await self._engine.settle()
 

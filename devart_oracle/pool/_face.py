@@ -10,11 +10,13 @@ from typing import Any
 
 import oracledb
 
-from .._connection import _Handle
+from .._connection import Handle, end_lease, lease
 from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
-from ._options import PoolSpec, check_option, pool_error, pool_spec, session_key
+from ._options import PoolSpec, check_option, pool_spec
+from ._refusal import pool_error
+from ._sessionkey import session_key
 from ._physical import AsyncDriverConnector, DriverConnector
 
 __all__ = ["PoolFace", "get_pool"]
@@ -51,7 +53,7 @@ class PoolFace:
 
     _engine: PoolEngine
     _connector: DriverConnector | AsyncDriverConnector
-    _handle_type: type[_Handle]
+    _handle_type: type[Handle]
 
     def __init__(
         self, dsn: str | None = None, *, params: oracledb.PoolParams | None = None, pool_alias: str | None = None,
@@ -92,7 +94,7 @@ class PoolFace:
         """Start background work: open ``min`` sessions, validate."""
         raise NotImplementedError
 
-    def _checked_type(self, connectiontype: Any) -> type[_Handle]:
+    def _checked_type(self, connectiontype: Any) -> type[Handle]:
         if connectiontype is None:
             return self._handle_type
         if not (isinstance(connectiontype, type) and issubclass(connectiontype, self._handle_type)):
@@ -125,7 +127,7 @@ class PoolFace:
             )
         return session_key(self._options.homogeneous, user, password, cclass, purity)
 
-    def _handle(self, entry: Entry, tag: str | None) -> tuple[_Handle, bool]:
+    def _handle(self, entry: Entry, tag: str | None) -> tuple[Handle, bool]:
         """Wrap a leased session; True when the session callback must run."""
         handle = self._connectiontype(entry.conn, self._dsn or "", self._engine, entry)
         needs_callback = self._callback is not None and (entry.leases == 1 or tag != entry.tag)
@@ -133,13 +135,21 @@ class PoolFace:
             handle.tag = tag
         return handle, needs_callback
 
-    def _own(self, connection: _Handle) -> Entry:
+    def _own(self, connection: Handle) -> Entry:
         """The pool's record of a connection it lent; refuses strangers and released ones."""
-        if not isinstance(connection, _Handle) or connection._pool is not self._engine:
-            raise ProgrammingError("the connection was not acquired from this pool")
-        if connection._entry is None or connection._conn is None:
+        try:
+            entry = lease(connection, self._engine)
+        except LookupError:
+            raise ProgrammingError("the connection was not acquired from this pool") from None
+        if entry is None:
             raise InterfaceError(f"the connection was already released to pool {self.name!r}")
-        return connection._entry
+        return entry
+
+    def _end(self, connection: Handle) -> Entry:
+        """End a connection's lease for ``drop()``: the pool's record of its session."""
+        entry = self._own(connection)
+        end_lease(connection)
+        return entry
 
     def _check_close(self, force: bool) -> None:
         if self._closed:

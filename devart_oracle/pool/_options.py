@@ -1,4 +1,4 @@
-"""What an explicit pool is made of: its parameters, its settings, its errors.
+"""What an explicit pool is made of: its parameters and its settings.
 
 Shared by ``ConnectionPool`` and ``AsyncConnectionPool``. A pool is built the
 way python-oracledb builds one: a copy of the caller's ``PoolParams`` (or a
@@ -20,20 +20,17 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import oracledb
 
-from .._errors import DatabaseUnavailableError, PoolClosedError, PoolExhaustedError, ProgrammingError
+from .._errors import ProgrammingError
 from ..connstring import parse
-from ._core import GetMode, PoolSettings, Refusal
+from ._core import GetMode, PoolSettings
 
-__all__ = [
-    "DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "SessionKey",
-    "check_option", "pool_error", "pool_spec", "session_key",
-]
+__all__ = ["DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "check_option", "pool_spec"]
 
 _names = itertools.count(1)
 
@@ -271,67 +268,4 @@ def _check_heterogeneous(spec: PoolSpec) -> None:
     raise ProgrammingError(
         f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
         f" sessions as: give user and password, or set min=0 and pass them to acquire()"
-    )
-
-
-class SessionKey:
-    """What sessions are kept apart by: the user of a heterogeneous pool, and the
-    DRCP connection class and purity asked for. Its repr never shows the password."""
-
-    __slots__ = ("user", "password", "cclass", "purity")
-
-    def __init__(self, user: str | None, password: str | None, cclass: str | None, purity: int | None) -> None:
-        self.user = user
-        self.password = password
-        self.cclass = cclass
-        self.purity = purity
-
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.user, self.password, self.cclass, self.purity)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SessionKey) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return f"SessionKey(user={self.user!r}, password=***, cclass={self.cclass!r}, purity={self.purity!r})"
-
-    def as_args(self) -> dict[str, Any]:
-        """The connect arguments this key overrides."""
-        names = ("user", "password", "cclass", "purity")
-        return {name: value for name, value in zip(names, self._fields()) if value is not None}
-
-
-def session_key(
-    homogeneous: bool, user: str | None, password: str | None, cclass: str | None, purity: int | None
-) -> Hashable:
-    """The key a call's sessions are kept under (None: the pool's own sessions).
-
-    Raises:
-        ProgrammingError: per-call credentials on a homogeneous pool.
-    """
-    if (user is not None or password is not None) and homogeneous:
-        raise ProgrammingError("DPI-1012: proxy authentication is not possible with homogeneous pools")
-    if password is not None and user is None:
-        raise ProgrammingError("a password was given without a user")
-    purity = None if purity is None or int(purity) == 0 else int(purity)
-    if user is None and cclass is None and purity is None:
-        return None
-    return SessionKey(user, password, cclass, purity)
-
-
-def pool_error(name: str, options: PoolOptions, busy: int, reason: Refusal | BaseException, waited: float) -> BaseException:
-    """The exception an acquire raises, with the numbers that explain it."""
-    sizes = f"max={options.max}, busy={busy}"
-    if reason is Refusal.CLOSED:
-        return PoolClosedError(f"pool {name!r} is closed", name)
-    if reason is Refusal.EXHAUSTED:
-        after = f" after waiting {waited:.2f} s" if options.getmode != oracledb.PoolGetMode.NOWAIT else ""
-        return PoolExhaustedError(f"pool {name!r} has no free connection{after} ({sizes})", name)
-    assert isinstance(reason, BaseException)
-    text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
-    return DatabaseUnavailableError(
-        f"pool {name!r} could not open a session after waiting {waited:.2f} s ({sizes}): {text}", name, reason
     )

@@ -108,3 +108,6 @@ class FakeClock:
 
         with _upkeep.using(clock=self, schedule=self.schedule, validation_interval=validation_interval):
             yield self
+
+
+FakeClock.__module__ = "devart_oracle.testing"  # its public home
