@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps, advance, jitter
+from ._engine import Open, Ping, PoolEngine, Run, Step, Steps, jitter
 
 __all__ = ["AsyncConnector", "AsyncPool", "on_loop"]
 
@@ -48,26 +48,20 @@ class AsyncPool(PoolEngine):
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call."""
         started = self.clock()
-        while True:
-            actions = self.checkout(key, tag, matchany)
-            if actions.lease is not None and not actions.ping:
-                return actions.lease, False
-            got = await self.drive(self.follow(actions, key, started, timeout))
-            if got is not None:
-                return got  # type: ignore[no-any-return]
+        actions = self.checkout(key, tag, matchany)
+        if actions.lease is not None and not actions.ping:
+            return actions.lease, False
+        return await self.drive(self.obtain(actions, started, key, tag, matchany, timeout))  # type: ignore[no-any-return]
 
     async def drive(self, steps: Steps) -> Any:
         """Run an engine generator to its end, performing each step by awaiting."""
-        reply: Any = None
-        error: BaseException | None = None
-        while True:
-            finished, value = advance(steps, reply, error)
-            if finished:
-                return value
+        run = Run(steps)
+        while run.next():
             try:
-                reply, error = await self._perform(value), None
-            except BaseException as exc:
-                reply, error = None, exc
+                run.reply = await self._perform(run.step)
+            except BaseException as exc:  # handed to the generator: it cleans up and re-raises
+                run.error = exc
+        return run.result
 
     async def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):

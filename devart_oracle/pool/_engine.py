@@ -30,7 +30,7 @@ from typing import Any
 
 from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Schedule", "Step", "Steps", "Wait", "advance", "jitter"]
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait", "jitter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +72,31 @@ def jitter(delay: float) -> float:
     return delay * random.uniform(0.5, 1.5)
 
 
-def advance(steps: Steps, reply: Any, error: BaseException | None) -> tuple[bool, Any]:
-    """Resume an engine generator with a step's reply (or its error).
+class Run:
+    """An engine generator being driven by a layer, one step at a time.
 
-    Returns (True, result) when the generator finished, else (False, next step).
+    The layer's loop is ``while run.next(): <perform run.step, storing
+    run.reply or run.error>``, then ``run.result``.
     """
-    try:
-        step = steps.throw(error) if error is not None else steps.send(reply)
-    except StopIteration as stop:
-        return True, stop.value
-    return False, step
+
+    __slots__ = ("_steps", "step", "reply", "error", "result")
+
+    def __init__(self, steps: Steps) -> None:
+        self._steps = steps
+        self.step: Any = None
+        self.reply: Any = None
+        self.error: BaseException | None = None
+        self.result: Any = None
+
+    def next(self) -> bool:
+        """Resume with the last step's reply (or error); False once finished."""
+        reply, error, self.reply, self.error = self.reply, self.error, None, None
+        try:
+            self.step = self._steps.throw(error) if error is not None else self._steps.send(reply)
+        except StopIteration as stop:
+            self.result = stop.value
+            return False
+        return True
 
 
 class PoolEngine:
@@ -173,6 +188,23 @@ class PoolEngine:
         self.call(self.core.discard, entry=entry)
 
     # -- the shared control flow -----------------------------------------
+
+    def obtain(
+        self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
+    ) -> Steps:
+        """An acquire begun at ``started`` past its first checkout (``actions``),
+        which did not hand over an idle session at once; checks out again
+        after a failed ping.
+
+        Returns (entry, opened_for_this_call).
+        """
+        while True:
+            got = yield from self.follow(actions, key, started, timeout)
+            if got is not None:
+                return got
+            actions = self.checkout(key, tag, matchany)
+            if actions.lease is not None and not actions.ping:
+                return actions.lease, False
 
     def follow(self, actions: Actions, key: Hashable, started: float, timeout: float | None) -> Steps:
         """Finish a checkout that did not hand over an idle session at once.

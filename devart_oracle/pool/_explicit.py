@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import weakref
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Hashable
 from typing import Any, TypeVar
 
 import oracledb
@@ -20,7 +20,7 @@ from .._errors import ProgrammingError
 from ._async import AsyncPool
 from ._face import PoolFace
 from ._options import PoolSpec
-from ._physical import AsyncDriverConnector, DriverConnector, is_refused
+from ._physical import AsyncDriverConnector, DriverConnector
 from ._sync import SyncPool
 from ._upkeep import current, nap
 from ._validator import tick_period
@@ -28,7 +28,7 @@ from ._validator import tick_period
 __all__ = ["AsyncConnectionPool", "ConnectionPool", "create_pool", "create_pool_async"]
 
 
-class ConnectionPool(PoolFace):
+class ConnectionPool(PoolFace[Connection]):
     """A thread-safe pool with python-oracledb's API (``create_pool()`` makes one)."""
 
     _handle_type = Connection
@@ -36,53 +36,32 @@ class ConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> SyncPool:
         self._connector = DriverConnector(spec.params, spec.options.ping_timeout)
-        upkeep = current()
-        return SyncPool(
-            spec.options.settings(), self._connector, self._error, refused=is_refused, clock=upkeep.clock,
-            schedule=upkeep.schedule, on_suspect=upkeep.validator.wake, on_orphan=upkeep.validator.wake,
-        )
+        wake = current().validator.wake
+        return SyncPool(spec.options.settings(), self._connector, self._error, on_suspect=wake, on_orphan=wake,
+                        **self._engine_options())  # fmt: skip
 
     def _begin(self) -> None:
         current().validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
-    def acquire(
-        self,
-        user: str | None = None,
-        password: str | None = None,
-        cclass: str | None = None,
-        purity: int = oracledb.PURITY_DEFAULT,
-        tag: str | None = None,
-        matchanytag: bool = False,
-        shardingkey: Any = None,
-        supershardingkey: Any = None,
-    ) -> Connection:
-        """Borrow a connection; ``close()`` or ``release()`` gives it back."""
-        key = self._key(user, password, cclass, purity, shardingkey, supershardingkey)
-        entry, _ = self._engine.acquire(key, tag, matchanytag, self._options.wait_limit())
-        handle, callback = self._handle(entry, tag)
-        if callback:
-            assert self._callback is not None
-            self._callback(handle, tag)
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> Connection:
+        entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit())
+        handle, _ = self._handed(entry, tag)
         return handle  # type: ignore[return-value]
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._own(connection)
-        if tag is not None:
-            connection.tag = tag
+        self._retag(connection, tag)
         connection.close()
 
     def drop(self, connection: Connection) -> None:
         """Log a connection's session off and free its slot."""
-        entry = self._end(connection)
-        self._engine.drop(entry)
+        self._engine.drop(self._end(connection))
 
     def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
-        self._check_close(force)
-        self._engine.call(self._engine.core.close, force=force)
+        self._close(force)
 
     def __enter__(self) -> ConnectionPool:
         return self
@@ -92,7 +71,28 @@ class ConnectionPool(PoolFace):
             self.close(force=True)
 
 
-class AsyncConnectionPool(PoolFace):
+class _Acquiring:
+    """``pool.acquire()`` of an asyncio pool: awaitable, or an async context manager."""
+
+    __slots__ = ("_coro", "_conn")
+
+    def __init__(self, coro: Any) -> None:
+        self._coro = coro
+        self._conn: AsyncConnection | None = None
+
+    def __await__(self) -> Generator[Any, None, AsyncConnection]:
+        return self._coro.__await__()  # type: ignore[no-any-return]
+
+    async def __aenter__(self) -> AsyncConnection:
+        self._conn = await self._coro
+        return self._conn
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._conn is not None
+        await self._conn.close()
+
+
+class AsyncConnectionPool(PoolFace[_Acquiring]):
     """An asyncio pool with python-oracledb's API (``create_pool_async()`` makes one)."""
 
     _handle_type = AsyncConnection
@@ -101,11 +101,7 @@ class AsyncConnectionPool(PoolFace):
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
         self._connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
-        upkeep = current()
-        return AsyncPool(
-            spec.options.settings(), self._connector, self._error, refused=is_refused, clock=upkeep.clock,
-            schedule=upkeep.schedule,
-        )
+        return AsyncPool(spec.options.settings(), self._connector, self._error, **self._engine_options())
 
     def _begin(self) -> None:
         try:
@@ -130,50 +126,32 @@ class AsyncConnectionPool(PoolFace):
     def _wake(self) -> None:
         self._engine.spawn(_validate_now(weakref.ref(self)))
 
-    def acquire(
-        self,
-        user: str | None = None,
-        password: str | None = None,
-        cclass: str | None = None,
-        purity: int = oracledb.PURITY_DEFAULT,
-        tag: str | None = None,
-        matchanytag: bool = False,
-        shardingkey: Any = None,
-        supershardingkey: Any = None,
-    ) -> _Acquiring:
-        """Borrow a connection: ``await pool.acquire()`` or ``async with pool.acquire()``."""
-        key = self._key(user, password, cclass, purity, shardingkey, supershardingkey)
-        return _Acquiring(self._acquire(key, tag, matchanytag))
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Acquiring:
+        """``await pool.acquire()`` or ``async with pool.acquire()``."""
+        return _Acquiring(self._acquired(key, tag, matchany))
 
-    async def _acquire(self, key: Any, tag: str | None, matchany: bool) -> AsyncConnection:
+    async def _acquired(self, key: Hashable, tag: str | None, matchany: bool) -> AsyncConnection:
         self._start()
         entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit())
-        handle, callback = self._handle(entry, tag)
-        if callback:
-            assert self._callback is not None
-            result = self._callback(handle, tag)
-            if asyncio.iscoroutine(result):
-                await result
+        handle, called = self._handed(entry, tag)
+        if asyncio.iscoroutine(called):
+            await called
         return handle  # type: ignore[return-value]
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._own(connection)
-        if tag is not None:
-            connection.tag = tag
+        self._retag(connection, tag)
         await connection.close()
 
     async def drop(self, connection: AsyncConnection) -> None:
         """Log a connection's session off and free its slot."""
-        entry = self._end(connection)
-        self._engine.drop(entry)
+        self._engine.drop(self._end(connection))
         await self._engine.settle()
 
     async def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
-        self._check_close(force)
-        self._engine.call(self._engine.core.close, force=force)
+        self._close(force)
         if self._upkeep is not None:
             self._upkeep.cancel()
             await asyncio.wait([self._upkeep])  # a pass under way is among the tasks settled next
@@ -185,27 +163,6 @@ class AsyncConnectionPool(PoolFace):
     async def __aexit__(self, *exc_info: object) -> None:
         if not self._closed:
             await self.close(force=True)
-
-
-class _Acquiring:
-    """``pool.acquire()`` of an asyncio pool: awaitable, or an async context manager."""
-
-    __slots__ = ("_coro", "_conn")
-
-    def __init__(self, coro: Any) -> None:
-        self._coro = coro
-        self._conn: AsyncConnection | None = None
-
-    def __await__(self) -> Generator[Any, None, AsyncConnection]:
-        return self._coro.__await__()  # type: ignore[no-any-return]
-
-    async def __aenter__(self) -> AsyncConnection:
-        self._conn = await self._coro
-        return self._conn
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        assert self._conn is not None
-        await self._conn.close()
 
 
 async def _upkeep(ref: weakref.ref[AsyncConnectionPool]) -> None:
@@ -237,7 +194,7 @@ async def _validate_now(ref: weakref.ref[AsyncConnectionPool]) -> None:
         await pool._engine.validate(current().validation_interval)
 
 
-_P = TypeVar("_P", bound=PoolFace)
+_P = TypeVar("_P", bound=PoolFace[Any])
 
 
 def _create(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import oracledb
 
@@ -17,11 +17,12 @@ from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
 from ._refusal import pool_error
 from ._sessionkey import session_key
-from ._physical import AsyncDriverConnector, DriverConnector
+from ._physical import AsyncDriverConnector, DriverConnector, is_refused
+from ._upkeep import current
 
 __all__ = ["PoolFace", "get_pool"]
 
-_aliases: dict[str, PoolFace] = {}
+_aliases: dict[str, PoolFace[Any]] = {}
 _aliases_lock = threading.Lock()
 
 
@@ -33,7 +34,7 @@ def get_pool(pool_alias: str) -> Any:
 def _setting(name: str, doc: str) -> Any:
     """A read-write setting: read from the options, written through ``reconfigure()``."""
 
-    def write(pool: PoolFace, value: Any) -> None:
+    def write(pool: PoolFace[Any], value: Any) -> None:
         pool.reconfigure(**{name: check_option(name, value)})  # None is a bad value here, not "unchanged"
 
     return property(lambda pool: getattr(pool._options, name), write, doc=doc)
@@ -44,7 +45,11 @@ def _reading(name: str, doc: str) -> Any:
     return property(lambda pool: getattr(pool._options, name), doc=doc)
 
 
-class PoolFace:
+#: What ``acquire()`` returns: a connection, or an awaitable of one.
+_Got = TypeVar("_Got")
+
+
+class PoolFace(Generic[_Got]):
     """python-oracledb's pool API over a :class:`PoolEngine`; subclasses add I/O.
 
     Made by ``create_pool()`` / ``create_pool_async()``, which take the same
@@ -127,13 +132,47 @@ class PoolFace:
             )
         return session_key(self._options.homogeneous, user, password, cclass, purity)
 
-    def _handle(self, entry: Entry, tag: str | None) -> tuple[Handle, bool]:
-        """Wrap a leased session; True when the session callback must run."""
+    def acquire(
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        cclass: str | None = None,
+        purity: int = oracledb.PURITY_DEFAULT,
+        tag: str | None = None,
+        matchanytag: bool = False,
+        shardingkey: Any = None,
+        supershardingkey: Any = None,
+    ) -> _Got:
+        """Borrow a connection; ``close()`` or ``release()`` gives it back.
+
+        An asyncio pool returns an awaitable that is also an async context
+        manager: ``await pool.acquire()`` or ``async with pool.acquire()``.
+        """
+        key = self._key(user, password, cclass, purity, shardingkey, supershardingkey)
+        return self._acquire(key, tag, matchanytag)
+
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Got:
+        raise NotImplementedError
+
+    def _engine_options(self) -> dict[str, Any]:
+        """The engine's time source (the current upkeep's) and its refused-logon test."""
+        upkeep = current()
+        return {"clock": upkeep.clock, "schedule": upkeep.schedule, "refused": is_refused}
+
+    def _handed(self, entry: Entry, tag: str | None) -> tuple[Handle, Any]:
+        """Wrap a leased session and run the session callback if it must run;
+        returns the handle and what the callback returned (a coroutine, maybe)."""
         handle = self._connectiontype(entry.conn, self._dsn or "", self._engine, entry)
-        needs_callback = self._callback is not None and (entry.leases == 1 or tag != entry.tag)
-        if needs_callback:
-            handle.tag = tag
-        return handle, needs_callback
+        if self._callback is None or (entry.leases != 1 and tag == entry.tag):
+            return handle, None
+        handle.tag = tag
+        return handle, self._callback(handle, tag)
+
+    def _retag(self, connection: Handle, tag: str | None) -> None:
+        """Check a connection given back and set the tag its session goes back with."""
+        self._own(connection)
+        if tag is not None:
+            connection.tag = tag
 
     def _own(self, connection: Handle) -> Entry:
         """The pool's record of a connection it lent; refuses strangers and released ones."""
@@ -150,6 +189,11 @@ class PoolFace:
         entry = self._own(connection)
         end_lease(connection)
         return entry
+
+    def _close(self, force: bool) -> None:
+        """Close the pool's books: refuses while busy unless ``force``."""
+        self._check_close(force)
+        self._engine.call(self._engine.core.close, force=force)
 
     def _check_close(self, force: bool) -> None:
         if self._closed:
@@ -234,7 +278,7 @@ def _checked_callback(callback: Any) -> Callable[..., Any] | None:
     return callback  # type: ignore[no-any-return]
 
 
-def _register_alias(alias: str, pool: PoolFace) -> None:
+def _register_alias(alias: str, pool: PoolFace[Any]) -> None:
     with _aliases_lock:
         if alias in _aliases:
             raise ProgrammingError(f'connection pool with alias "{alias}" already exists')

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Step, Steps, advance, jitter
+from ._engine import Open, Ping, PoolEngine, Run, Step, Steps, jitter
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -51,26 +51,20 @@ class SyncPool(PoolEngine):
             timeout: seconds to wait when the pool is at ``max`` (None: forever).
         """
         started = self.clock()
-        while True:
-            actions = self.checkout(key, tag, matchany)
-            if actions.lease is not None and not actions.ping:
-                return actions.lease, False
-            got = self.drive(self.follow(actions, key, started, timeout))
-            if got is not None:
-                return got  # type: ignore[no-any-return]
+        actions = self.checkout(key, tag, matchany)
+        if actions.lease is not None and not actions.ping:
+            return actions.lease, False  # the fast path: no generator, no I/O
+        return self.drive(self.obtain(actions, started, key, tag, matchany, timeout))  # type: ignore[no-any-return]
 
     def drive(self, steps: Steps) -> Any:
         """Run an engine generator to its end, performing each step by blocking."""
-        reply: Any = None
-        error: BaseException | None = None
-        while True:
-            finished, value = advance(steps, reply, error)
-            if finished:
-                return value
+        run = Run(steps)
+        while run.next():
             try:
-                reply, error = self._perform(value), None
+                run.reply = self._perform(run.step)
             except BaseException as exc:
-                reply, error = None, exc
+                run.error = exc
+        return run.result
 
     def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):
