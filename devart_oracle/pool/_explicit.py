@@ -197,24 +197,43 @@ async def _validate_now(ref: weakref.ref[AsyncConnectionPool]) -> None:
 _P = TypeVar("_P", bound=PoolFace[Any])
 
 
-def _create(
-    base: type[_P], dsn: str | None, pool_class: object, pool_alias: str | None, params: Any, kwargs: dict[str, Any]
-) -> _P:
-    if not (isinstance(pool_class, type) and issubclass(pool_class, base)):
-        shown = pool_class.__name__ if isinstance(pool_class, type) else repr(pool_class)
-        raise ProgrammingError(f"pool_class must be a subclass of {base.__name__}, not {shown}")
-    return pool_class(dsn, params=params, pool_alias=pool_alias, **kwargs)
+def _creator(base: type[_P], handle: type[Any], name: str, doc: str) -> Callable[..., _P]:
+    """``create_pool()`` or ``create_pool_async()``: one body for both."""
+
+    def create(
+        dsn: str | None = None,
+        *,
+        pool_class: type[_P] = base,
+        pool_alias: str | None = None,
+        params: oracledb.PoolParams | None = None,
+        **kwargs: Any,
+    ) -> _P:
+        if not (isinstance(pool_class, type) and issubclass(pool_class, base)):
+            shown = pool_class.__name__ if isinstance(pool_class, type) else repr(pool_class)
+            raise ProgrammingError(f"pool_class must be a subclass of {base.__name__}, not {shown}")
+        return pool_class(dsn, params=params, pool_alias=pool_alias, **kwargs)
+
+    create.__name__ = create.__qualname__ = name
+    create.__doc__ = doc
+    # help() and IDEs show every keyword; Devart names go in **kwargs.
+    create.__signature__ = _signature(create, base, handle)  # type: ignore[attr-defined]
+    return create
 
 
-def create_pool(
-    dsn: str | None = None,
-    *,
-    pool_class: type[ConnectionPool] = ConnectionPool,
-    pool_alias: str | None = None,
-    params: oracledb.PoolParams | None = None,
-    **kwargs: Any,
-) -> ConnectionPool:
-    """Create a thread-safe pool, as ``oracledb.create_pool()`` does.
+def _signature(function: Callable[..., Any], base: type[Any], handle: type[Any]) -> inspect.Signature:
+    """``function``'s signature with python-oracledb's keywords spelled out, as its own shows them."""
+    own = [p.replace(annotation=f"type[{base.__name__}]") if p.name == "pool_class" else p
+           for p in inspect.signature(function).parameters.values()]  # fmt: skip
+    driver = [p.replace(default=None) for p in inspect.signature(oracledb.PoolParams).parameters.values()]
+    driver = [
+        p.replace(annotation=f"type[{handle.__name__}] | None") if p.name == "connectiontype" else p for p in driver
+    ]
+    return inspect.signature(function).replace(
+        parameters=[*own[:-1], *driver, own[-1]], return_annotation=base.__name__
+    )
+
+
+create_pool = _creator(ConnectionPool, Connection, "create_pool", """Create a thread-safe pool, as ``oracledb.create_pool()`` does.
 
     The pool starts from a copy of ``params`` (or python-oracledb's defaults)
     and only the keyword arguments given here override it. ``dsn`` may be an
@@ -226,32 +245,8 @@ def create_pool(
         ProgrammingError: a bad argument (named in the message), or
             ``pool_class`` that is not a ConnectionPool subclass.
         ConnectionStringError: a Devart string or parameter is invalid.
-    """
-    return _create(ConnectionPool, dsn, pool_class, pool_alias, params, kwargs)
-
-
-def create_pool_async(
-    dsn: str | None = None,
-    *,
-    pool_class: type[AsyncConnectionPool] = AsyncConnectionPool,
-    pool_alias: str | None = None,
-    params: oracledb.PoolParams | None = None,
-    **kwargs: Any,
-) -> AsyncConnectionPool:
-    """Create an asyncio pool, as ``oracledb.create_pool_async()`` does (same parameters)."""
-    return _create(AsyncConnectionPool, dsn, pool_class, pool_alias, params, kwargs)
-
-
-def _signature(function: Callable[..., Any], handle: type[Any]) -> inspect.Signature:
-    """``function``'s signature with python-oracledb's keywords spelled out, as its own shows them."""
-    own = list(inspect.signature(function).parameters.values())
-    driver = [p.replace(default=None) for p in inspect.signature(oracledb.PoolParams).parameters.values()]
-    driver = [
-        p.replace(annotation=f"type[{handle.__name__}] | None") if p.name == "connectiontype" else p for p in driver
-    ]
-    return inspect.signature(function).replace(parameters=[*own[:-1], *driver, own[-1]])
-
-
-# help() and IDEs show every keyword; Devart names go in **kwargs.
-create_pool.__signature__ = _signature(create_pool, Connection)  # type: ignore[attr-defined]
-create_pool_async.__signature__ = _signature(create_pool_async, AsyncConnection)  # type: ignore[attr-defined]
+    """)
+create_pool_async = _creator(
+    AsyncConnectionPool, AsyncConnection, "create_pool_async",
+    """Create an asyncio pool, as ``oracledb.create_pool_async()`` does (same parameters).""",
+)

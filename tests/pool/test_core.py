@@ -279,11 +279,6 @@ def test_failure_with_busy_sessions_fails_only_the_oldest_waiter():
     assert actions.wake == [w1] and w2.error is None
 
 
-def test_backoff_grows_and_caps():
-    assert backoff(1) < backoff(2) < backoff(3)
-    assert backoff(100) == backoff(1000) <= 10.0
-
-
 def test_heterogeneous_keys_make_room_at_max():
     core = explicit(max=1)
     core.checkout(0.0, key="a")

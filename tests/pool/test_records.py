@@ -1,0 +1,90 @@
+"""The pool core's records on their own: the idle stacks, the backoff book and
+the wait queue (no driver, no threads, no clock)."""
+
+from __future__ import annotations
+
+from devart_oracle.pool._backoff import BACKOFF_CAP, Backoff, backoff
+from devart_oracle.pool._idle import IdleStacks
+from devart_oracle.pool._queue import WaitQueue
+from devart_oracle.pool._records import Entry, Waiter
+
+
+def _entry(key: object = None, tag: str | None = None) -> Entry:
+    entry = Entry(object(), key, 0.0)
+    entry.tag = tag
+    return entry
+
+
+def test_backoff_grows_and_caps():
+    assert backoff(1) < backoff(2) < backoff(3)
+    assert backoff(100) == backoff(1000) == BACKOFF_CAP
+
+
+def test_the_idle_count_follows_the_stacks():
+    idle = IdleStacks()
+    a, b, c = _entry("x"), _entry("x"), _entry("y")
+    for entry in (a, b, c):
+        idle.push(entry)
+    assert len(idle) == 3 and list(idle) == [a, b, c] and idle.has("x")
+    assert idle.take("x", None, False) is b  # the warmest first
+    assert idle.coldest(other_than="y") is a and len(idle) == 1 and not idle.has("x")
+    idle.sift(lambda entry: entry is not c)
+    assert len(idle) == 0 and not idle
+
+
+def test_take_prefers_the_exact_tag_then_untagged_then_any_with_matchany():
+    idle = IdleStacks()
+    untagged, red, blue = _entry(), _entry(tag="red"), _entry(tag="blue")
+    for entry in (untagged, red, blue):
+        idle.push(entry)
+    assert idle.take(None, "red", False) is red
+    assert idle.take(None, "green", True) is blue  # matchany: any tagged session
+    assert idle.take(None, "green", False) is untagged
+    assert idle.drain() == [] and idle.take(None, None, False) is None
+
+
+def test_coldest_of_largest_and_mark_suspect():
+    idle = IdleStacks()
+    small, big_cold, big_warm = _entry("a"), _entry("b"), _entry("b")
+    for entry in (small, big_cold, big_warm):
+        idle.push(entry)
+    idle.mark_suspect()
+    assert all(entry.suspect for entry in idle)
+    assert idle.coldest_of_largest() is big_cold
+
+
+def test_the_backoff_book_pauses_a_key_until_its_retry():
+    book = Backoff()
+    down = OSError("down")
+    assert book.failed("k", down) == backoff(1)
+    assert book.failed("k", down) is None  # one retry pending per key
+    assert book.paused("k") and book.down("k") is down
+    book.opened("k", background=False)
+    assert book.paused("k") and book.down("k") is None  # up again, the retry still pending
+    book.retried("k", wanted=True)
+    assert not book.paused("k") and book.failed("k", down) == backoff(2)  # failures in a row count on
+    book.retried("k", wanted=False)
+    assert not book.failures and not book.retrying  # nobody asks for it: forgotten
+
+
+def test_a_refused_logon_of_the_pools_own_key_holds_min_until_asked():
+    book = Backoff()
+    book.refuse("someone")
+    assert not book.holds_min()
+    book.refuse(None)
+    assert book.holds_min()
+    book.asked(None)
+    assert not book.holds_min()
+    book.failed(None, OSError("down"))
+    assert book.holds_min()
+
+
+def test_the_wait_queue_serves_each_key_in_arrival_order():
+    queue = WaitQueue()
+    a1, b1, a2 = Waiter("a", None, False, 0.0), Waiter("b", None, False, 0.0), Waiter("a", None, False, 0.0)
+    queue.extend([a1, b1, a2])
+    assert queue.first("a") is a1 and queue.wants("b") and not queue.wants("c")
+    assert queue.first_not(lambda key: key == "a") is b1
+    assert queue.take_of("a", oldest_only=True) == [a1] and list(queue) == [b1, a2]
+    queue.discard(a1)  # no longer queued: nothing happens
+    assert queue.take_all() == [b1, a2] and not queue
