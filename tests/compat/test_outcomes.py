@@ -58,7 +58,17 @@ def test_summary_lists_the_regressions_with_their_messages() -> None:
         "setup shim answered: _get_charset",
         "pass with python-oracledb's pool, not with devart_oracle's: 1",
         "  b: DPY-4005",
+        "pass with devart_oracle's pool, not with python-oracledb's: 0",
     ]
+
+
+def test_summary_lists_what_only_devart_oracles_pool_passes() -> None:
+    reports = {
+        "oracledb": {"outcomes": {"a": "failed", "b": "skipped"}, "messages": {"a": "DPY-4011 not raised"}, "shim": []},
+        "devart": {"outcomes": {"a": "passed", "b": "skipped"}, "messages": {}, "shim": []},
+    }
+    assert summary(reports)[-2:] == [
+        "pass with devart_oracle's pool, not with python-oracledb's: 1", "  a: DPY-4011 not raised"]
 
 
 def test_summary_of_one_mode_says_the_shim_retired() -> None:
