@@ -9,7 +9,7 @@ pool and not with ours.
 Exit status: 0 when every run collected and finished, whatever the counts
 (the failures are known and listed in docs/compat.md); 2 when the runner itself
 broke (no download, no server, nothing collected, a run that crashed or ran
-out of time); 1 with ``--strict`` when a test passes with python-oracledb's
+out of time; a single test that hangs only fails); 1 with ``--strict`` when a test passes with python-oracledb's
 pool only.
 """
 
@@ -60,8 +60,12 @@ def suite_env(server: OracleTestServer, users: dict[str, str], mode: str, report
     return env
 
 
-def run_mode(root: Path, mode: str, files: Sequence[str], timeout: float, log: Path) -> dict[str, Any]:
-    """One run of ``files`` against a fresh server; returns the plugin's report.
+def run_mode(root: Path, mode: str, args: argparse.Namespace, log: Path) -> dict[str, Any]:
+    """One run of ``args.files`` against a fresh server; returns the plugin's report.
+
+    A test that runs over ``args.test_timeout`` seconds fails (pytest-timeout),
+    so one hang costs one test, not the run; the run as a whole is bounded by
+    ``args.run_timeout``.
 
     Raises:
         RunBroken: the run timed out, crashed or collected nothing.
@@ -73,13 +77,13 @@ def run_mode(root: Path, mode: str, files: Sequence[str], timeout: float, log: P
         with oracledb.connect(user="pythontest", password=users["pythontest"], dsn=server.dsn) as conn:
             schema.create(conn.cursor())
         command = [sys.executable, "-m", "pytest", "-p", "tests.compat.plugin", "-p", "no:cacheprovider",
-                   "-q", "-rfE", *files]
+                   "-q", "-rfE", f"--timeout={args.test_timeout:g}", "--timeout-method=signal", *args.files]
         with open(log, "w", encoding="utf-8") as out:
             try:
                 done = subprocess.run(command, cwd=root, env=suite_env(server, users, mode, report),
-                                      stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+                                      stdout=out, stderr=subprocess.STDOUT, timeout=args.run_timeout)
             except subprocess.TimeoutExpired:
-                raise RunBroken(f"the {mode} run took over {timeout:.0f} s (log: {log})") from None
+                raise RunBroken(f"the {mode} run took over {args.run_timeout:g} s (log: {log})") from None
     return _report(mode, done.returncode, report, log)
 
 
@@ -116,7 +120,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.compat", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", default=list(POOL_FILES), help="suite files, relative to the sdist")
     parser.add_argument("--mode", choices=(*MODES, "both"), default="both", help="whose pools to run")
-    parser.add_argument("--timeout", type=float, default=240.0, help="seconds allowed per run")
+    parser.add_argument("--run-timeout", type=float, default=240.0, help="seconds allowed per run")
+    parser.add_argument("--test-timeout", type=float, default=60.0, help="seconds allowed per test")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a test passes with python-oracledb's pool only")
     parser.add_argument("--save", type=Path, help="write every test's outcome per mode to this JSON file")
     return parser.parse_args(argv)
@@ -129,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         root = suite_root()
         logs = Path(tempfile.mkdtemp(prefix="devart-compat-"))
-        reports = {mode: run_mode(root, mode, args.files, args.timeout, logs / f"{mode}.log") for mode in modes}
+        reports = {mode: run_mode(root, mode, args, logs / f"{mode}.log") for mode in modes}
     except (SuiteUnavailable, RunBroken, OSError, oracledb.Error) as error:
         print(f"compat runner broke: {error}", file=sys.stderr)
         return 2
