@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import oracledb
@@ -26,6 +26,7 @@ import pytest
 
 from tests.compat.outcomes import Recorder
 
+_NAME = "devart-compat"
 #: ORA codes with which a database says it lacks a view or a USERENV parameter.
 _UNANSWERED = {942, 2003}
 #: What a database without those lookups is taken to be: on premises, AL32UTF8.
@@ -80,12 +81,6 @@ class CompatPlugin:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self._patch.undo()
 
-    @pytest.fixture(autouse=True, scope="session")
-    def _compat_setup_shim(self, test_env: Any) -> Iterator[None]:
-        for name, answer in _SHIM_ANSWERS.items():
-            setattr(test_env, name, shimmed(getattr(test_env, name), answer, self.shim_used))
-        yield
-
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         message = failure_line(report) if report.failed else ""
         self.recorder.add(report.nodeid, report.when, report.outcome, message)
@@ -99,8 +94,17 @@ class CompatPlugin:
             json.dump(document, out, indent=1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _compat_setup_shim(request: pytest.FixtureRequest, test_env: Any) -> None:
+    """Wrap the suite's two setup lookups on its ``test_env`` before any test uses them."""
+    plugin = request.config.pluginmanager.get_plugin(_NAME)
+    assert isinstance(plugin, CompatPlugin), "tests.compat.plugin's pytest_configure registers it"
+    for name, answer in _SHIM_ANSWERS.items():
+        setattr(test_env, name, shimmed(getattr(test_env, name), answer, plugin.shim_used))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     mode = os.environ.get("DEVART_COMPAT_POOL", "oracledb")
     if mode not in ("oracledb", "devart"):
         raise pytest.UsageError(f"DEVART_COMPAT_POOL must be 'oracledb' or 'devart', not {mode!r}")
-    config.pluginmanager.register(CompatPlugin(mode, os.environ.get("DEVART_COMPAT_REPORT")), "devart-compat")
+    config.pluginmanager.register(CompatPlugin(mode, os.environ.get("DEVART_COMPAT_REPORT")), _NAME)
