@@ -55,11 +55,16 @@ def shimmed(method: Callable[[Any], Any], answer: Any, used: set[str]) -> Callab
 
 
 def failure_line(report: pytest.TestReport) -> str:
-    """The exception line of a failed phase (``ORA-00942: table or view does not exist``)."""
+    """The exception line of a failed phase (``ORA-00942: table or view does not exist``).
+
+    A line ending in a colon (``ORA-06550: line 1, column 7:``) gets the next
+    one appended, since that is where the cause is; "Help:" links are left out.
+    """
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[0][:300] if lines else ""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Help:")]
+    shown = lines[:2] if lines and lines[0].endswith(":") else lines[:1]
+    return " ".join(shown)[:300]
 
 
 class CompatPlugin:
