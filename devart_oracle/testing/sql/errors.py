@@ -52,8 +52,10 @@ _TEXTS = {
     1036: "illegal variable name/number",
     1086: "savepoint %s never established in this session or is invalid",
     1400: "cannot insert NULL into %s",
+    1403: "no data found",
     1407: "cannot update %s to NULL",
     1418: "specified index does not exist",
+    1422: "exact fetch returns more than requested number of rows",
     1426: "numeric overflow",
     1428: "argument %s is out of range",
     1435: "user does not exist",
@@ -80,6 +82,7 @@ _TEXTS = {
     6550: "line %s",
     8002: "sequence %s.CURRVAL is not yet defined in this session",
     12899: "value too large for column %s",
+    20000: "%s",
     25137: "Data value out of range",
 }
 

@@ -18,11 +18,13 @@ from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
-from .commands import alter_session, alter_system, run_plsql
+from .commands import alter_session, alter_system
+from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
+from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
@@ -65,6 +67,7 @@ class SqlSession:
         self._closed = False
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         register(self._link.conn, self)
         self._link.conn.executescript(SESSION_SETUP)
 
@@ -179,10 +182,10 @@ class SqlSession:
             return self._query(self._plan(sql), params)
         if kind == "dml":
             return self._dml(self._plan(sql), params, verb)
+        if kind == "plsql":
+            return Result(None, 0, out_binds=run_plsql(sql, tokens, params, self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
-        elif kind == "plsql":
-            run_plsql(sql, tokens, params, self)
         else:
             self._command(kind, tokens)
         return Result(None, 0)
@@ -311,6 +314,14 @@ class SqlSession:
         if name in self._current:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
+        """A query a PL/SQL block runs: its first ``limit`` rows."""
+        result = self._execute(sql, tokenize(sql), params)
+        try:
+            return result.fetch(limit) if result.columns is not None else []
+        finally:
+            result.close()
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
