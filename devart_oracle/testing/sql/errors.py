@@ -56,6 +56,8 @@ _TEXTS = {
     1407: "cannot update %s to NULL",
     1418: "specified index does not exist",
     1422: "exact fetch returns more than requested number of rows",
+    1424: "missing or illegal character following the escape character",
+    1425: "escape character must be character string of length 1",
     1426: "numeric overflow",
     1428: "argument %s is out of range",
     1435: "user does not exist",

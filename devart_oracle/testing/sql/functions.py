@@ -33,6 +33,7 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .like import like
 from .numeric import FUNCTIONS
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
@@ -289,4 +290,5 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "SYS_GUID": (0, lambda: os.urandom(16), False),
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
+    "LIKE": (-1, like(_to_char), True),  # the LIKE operator: Oracle's, case-sensitive
 }
