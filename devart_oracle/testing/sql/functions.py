@@ -35,6 +35,7 @@ from .formats import (
 )
 from .like import like
 from .numeric import FUNCTIONS
+from .rownum import rownum_limit
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -290,5 +291,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "SYS_GUID": (0, lambda: os.urandom(16), False),
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
-    "LIKE": (-1, like(_to_char), True),  # the LIKE operator: Oracle's, case-sensitive
+    "LIKE": (-1, like(_to_char), True),
+    "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),  # the LIKE operator: Oracle's, case-sensitive
 }

@@ -1,0 +1,186 @@
+"""ROWNUM, CONNECT BY row generators and (+) outer joins, through the real client.
+
+The expected rows are Oracle's: ROWNUM numbers rows as they pass WHERE and
+before ORDER BY, ``ROWNUM = 2`` and ``ROWNUM > 1`` never hold, and a
+``(+)`` join keeps the rows of the other side with NULLs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import oracledb
+import pytest
+
+from devart_oracle.testing import OracleTestServer
+
+_names = itertools.count()
+IDS = (5, 3, 9, 1, 7, 2, 8)  # inserted in this order: the order a scan gives them
+
+
+@pytest.fixture
+def k(wire_server: OracleTestServer) -> Iterator[oracledb.Cursor]:
+    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as connection:
+        connection.call_timeout = 10_000
+        yield connection.cursor()
+
+
+@pytest.fixture
+def t(k: oracledb.Cursor) -> Iterator[str]:
+    """A table of seven rows, ids in IDS order."""
+    name = f"rn_{next(_names)}"
+    k.execute(f"create table {name} (id number, name varchar2(10))")
+    k.executemany(f"insert into {name} values (:1, :2)", [(i, f"n{i}") for i in IDS])
+    yield name
+    k.execute(f"drop table {name}")
+
+
+def rows(k: oracledb.Cursor, sql: str, **binds: object) -> list[tuple[object, ...]]:
+    k.execute(sql, binds)
+    return k.fetchall()
+
+
+# ------------------------------------------------------------------ ROWNUM
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("rownum <= 3", [5, 3, 9]),
+    ("rownum < 3", [5, 3]),
+    ("rownum = 1", [5]),
+    ("rownum = 2", []),
+    ("rownum > 1", []),
+    ("rownum >= 1", list(IDS)),
+    ("rownum <> 3", [5, 3]),
+    ("3 >= rownum", [5, 3, 9]),
+    ("rownum <= 2.5", [5, 3]),
+    ("id > 4 and rownum <= 2", [5, 9]),
+    ("rownum <= 4 and rownum < 3", [5, 3]),
+    ("id between 2 and 8 and rownum <= 3", [5, 3, 7]),
+])
+def test_rownum_in_where(k: oracledb.Cursor, t: str, condition: str, expected: list[int]) -> None:
+    assert [r[0] for r in rows(k, f"select id from {t} where {condition}")] == expected
+
+
+def test_rownum_limit_from_binds(k: oracledb.Cursor, t: str) -> None:
+    assert rows(k, f"select id from {t} where id > :low and rownum <= :n", low=2, n=2) == [
+        (5,), (3,)]
+
+
+def test_rownum_in_the_select_list_numbers_rows_before_order_by(k: oracledb.Cursor,
+                                                                 t: str) -> None:
+    k.execute(f"select rownum, id from {t} where id > 4 order by id")
+    assert [d[0] for d in k.description] == ["ROWNUM", "ID"]
+    assert k.fetchall() == [(1, 5), (3, 7), (4, 8), (2, 9)]  # scanned 5, 9, 7, 8
+
+
+def test_rownum_pagination_as_orms_write_it(k: oracledb.Cursor, t: str) -> None:
+    sql = (f"select * from (select a.*, rownum rnum from (select id, name from {t} order by id) a"
+           " where rownum <= :max_row) where rnum > :min_row")
+    k.execute(sql, max_row=5, min_row=2)
+    assert [d[0] for d in k.description] == ["ID", "NAME", "RNUM"]
+    assert k.fetchall() == [(3, "n3", 3), (5, "n5", 4), (7, "n7", 5)]
+
+
+def test_top_n_through_an_ordered_inline_view(k: oracledb.Cursor, t: str) -> None:
+    assert rows(k, f"select id from (select id from {t} order by id desc) where rownum <= 2") == [
+        (9,), (8,)]
+
+
+def test_rownum_in_each_member_of_a_union(k: oracledb.Cursor, t: str) -> None:
+    sql = f"select id from {t} where rownum = 1 union all select id from {t} where rownum <= 2"
+    assert rows(k, sql) == [(5,), (5,), (3,)]
+
+
+def test_rownum_in_insert_select(k: oracledb.Cursor, t: str) -> None:
+    k.execute(f"insert into {t} select id + 100, name from {t} where rownum <= 2")
+    assert k.rowcount == 2
+
+
+def test_rownum_in_an_or_is_refused(k: oracledb.Cursor, t: str) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*ROWNUM"):
+        k.execute(f"select id from {t} where rownum <= 2 or id = 1")
+
+
+# -------------------------------------------------------------- CONNECT BY
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("select level from dual connect by level <= 4", [(1,), (2,), (3,), (4,)]),
+    ("select level from dual connect by level < 3", [(1,), (2,)]),
+    ("select rownum from dual connect by rownum <= 2", [(1,), (2,)]),
+    ("select level from dual where level > 2 connect by level <= 4", [(3,), (4,)]),
+    ("select level from dual connect by level <= 3 and prior sys_guid() is not null",
+     [(1,), (2,), (3,)]),
+    ("select level * 10 from dual d connect by level <= 2", [(10,), (20,)]),
+    ("select level from dual connect by level <= 0", [(1,)]),  # the root is always there
+    ("select count(*) from (select level from dual connect by level <= 1000)", [(1000,)]),
+    ("select * from (select level n from dual connect by level <= 9) where rownum <= 2",
+     [(1,), (2,)]),
+])
+def test_connect_by_level_row_generator(k: oracledb.Cursor, sql: str,
+                                        expected: list[tuple[int]]) -> None:
+    assert rows(k, sql) == expected
+
+
+def test_connect_by_with_a_bind_and_column_names(k: oracledb.Cursor) -> None:
+    k.execute("select level, 'r' || level tag from dual connect by level <= :n", n=2)
+    assert [d[0] for d in k.description] == ["LEVEL", "TAG"]
+    assert k.fetchall() == [(1, "r1"), (2, "r2")]
+
+
+def test_connect_by_over_a_table_is_refused(k: oracledb.Cursor, t: str) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*CONNECT BY"):
+        k.execute(f"select id from {t} start with id = 1 connect by prior id = id - 1")
+
+
+# -------------------------------------------------------------- (+) joins
+
+@pytest.fixture
+def depts(k: oracledb.Cursor) -> Iterator[tuple[str, str, str]]:
+    dept, emp, loc = (f"{kind}_{next(_names)}" for kind in ("dept", "emp", "loc"))
+    k.execute(f"create table {dept} (id number, name varchar2(10))")
+    k.execute(f"create table {emp} (id number, dept_id number, name varchar2(10), kind char(1))")
+    k.execute(f"create table {loc} (dept_id number, city varchar2(10))")
+    k.executemany(f"insert into {dept} values (:1, :2)", [(1, "a"), (2, "b"), (3, "c")])
+    k.executemany(f"insert into {emp} values (:1, :2, :3, :4)",
+                  [(1, 1, "x", "m"), (2, 1, "y", "e"), (3, 2, "z", "e")])
+    k.execute(f"insert into {loc} values (1, 'paris')")
+    yield dept, emp, loc
+    for table in (dept, emp, loc):
+        k.execute(f"drop table {table}")
+
+
+def test_outer_join_keeps_unmatched_rows(k: oracledb.Cursor, depts: tuple[str, str, str]) -> None:
+    dept, emp, _ = depts
+    sql = f"select d.name, e.name from {dept} d, {emp} e where d.id = e.dept_id(+) order by 1, 2"
+    assert rows(k, sql) == [("a", "x"), ("a", "y"), ("b", "z"), ("c", None)]
+
+
+def test_outer_join_filter_on_the_optional_side_goes_into_on(
+        k: oracledb.Cursor, depts: tuple[str, str, str]) -> None:
+    dept, emp, _ = depts
+    sql = (f"select d.name, e.name from {dept} d, {emp} e "
+           "where e.dept_id(+) = d.id and e.kind(+) = :kind and d.id < 9 order by 1")
+    assert rows(k, sql, kind="e") == [("a", "y"), ("b", "z"), ("c", None)]
+
+
+def test_outer_joins_to_two_tables_and_anti_join(k: oracledb.Cursor,
+                                                  depts: tuple[str, str, str]) -> None:
+    dept, emp, loc = depts
+    sql = (f"select d.name, e.name, l.city from {emp} e, {dept} d, {loc} l "
+           "where d.id = e.dept_id(+) and l.dept_id(+) = d.id order by d.id, e.id")
+    assert rows(k, sql) == [("a", "x", "paris"), ("a", "y", "paris"), ("b", "z", None),
+                            ("c", None, None)]
+    anti = f"select d.name from {dept} d, {emp} e where d.id = e.dept_id(+) and e.id is null"
+    assert rows(k, anti) == [("c",)]
+
+
+@pytest.mark.parametrize(("where", "code"), [
+    ("d.id(+) = e.dept_id and e.id(+) = d.id", "ORA-01416"),
+    ("d.id(+) = e.id(+)", "ORA-01468"),
+    ("d.id = dept_id(+)", "ORA-00900"),
+])
+def test_outer_joins_refused_as_oracle_does(k: oracledb.Cursor, depts: tuple[str, str, str],
+                                            where: str, code: str) -> None:
+    dept, emp, _ = depts
+    with pytest.raises(oracledb.DatabaseError, match=code):
+        k.execute(f"select * from {dept} d, {emp} e where {where}")
