@@ -28,6 +28,7 @@ _TEXTS = {
     900: "invalid SQL statement",
     902: "invalid datatype",
     904: "%s: invalid identifier",
+    905: "missing keyword",
     906: "missing left parenthesis",
     909: "invalid number of arguments",
     911: "invalid character",
@@ -35,6 +36,7 @@ _TEXTS = {
     918: "column ambiguously defined",
     921: "unexpected end of SQL command",
     922: "missing or invalid option",
+    927: "missing equal sign",
     932: "inconsistent datatypes: expected %s",
     933: "SQL command not properly ended",
     937: "not a single-group group function",
@@ -87,6 +89,8 @@ _TEXTS = {
     8002: "sequence %s.CURRVAL is not yet defined in this session",
     12899: "value too large for column %s",
     20000: "%s",
+    30926: "unable to get a stable set of rows in the source tables",
+    38104: "Columns referenced in the ON Clause cannot be updated: %s",
     25137: "Data value out of range",
 }
 
