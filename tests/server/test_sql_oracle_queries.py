@@ -184,3 +184,48 @@ def test_outer_joins_refused_as_oracle_does(k: oracledb.Cursor, depts: tuple[str
     dept, emp, _ = depts
     with pytest.raises(oracledb.DatabaseError, match=code):
         k.execute(f"select * from {dept} d, {emp} e where {where}")
+
+
+# ----------------------------------------------------------------- LISTAGG
+
+@pytest.fixture
+def staff(k: oracledb.Cursor) -> Iterator[str]:
+    name = f"staff_{next(_names)}"
+    k.execute(f"create table {name} (dept number, name varchar2(10), sal number)")
+    k.executemany(f"insert into {name} values (:1, :2, :3)", [
+        (1, "bob", 3), (1, "al", 5), (2, "cy", None), (1, None, 1), (2, "di", 2), (1, "al", 7)])
+    yield name
+    k.execute(f"drop table {name}")
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    ("listagg(name, ',') within group (order by name)", "al,al,bob,cy,di"),
+    ("listagg(name) within group (order by sal desc)", "cyalalbobdi"),  # DESC: NULLs first
+    ("listagg(name, ',') within group (order by sal)", "di,bob,al,al,cy"),  # ASC: NULLs last
+    ("listagg(name, ',') within group (order by sal nulls first)", "cy,di,bob,al,al"),
+    ("listagg(distinct name, '-') within group (order by name desc)", "di-cy-bob-al"),
+    ("listagg(name || ':' || sal, :sep) within group (order by dept, sal)",
+     ":1|bob:3|al:5|al:7|di:2|cy:"),
+    ("listagg(sal, '+') within group (order by sal)", "1+2+3+5+7"),
+])
+def test_listagg_orders_within_group(k: oracledb.Cursor, staff: str, call: str,
+                                     expected: str) -> None:
+    binds = {"sep": "|"} if ":sep" in call else {}
+    assert rows(k, f"select {call} from {staff}", **binds) == [(expected,)]
+
+
+def test_listagg_per_group_with_its_column_names(k: oracledb.Cursor, staff: str) -> None:
+    k.execute(f"select dept, listagg(name, ', ') within group (order by name) names, "
+              f"listagg(name) within group (order by name) from {staff} group by dept order by 1")
+    assert [d[0] for d in k.description] == [
+        "DEPT", "NAMES", "LISTAGG(NAME)WITHINGROUP(ORDERBYNAME)"]
+    assert k.fetchall() == [(1, "al, al, bob", "alalbob"), (2, "cy, di", "cydi")]
+
+
+def test_listagg_of_no_rows_is_null_and_too_long_is_ora_01489(k: oracledb.Cursor,
+                                                              staff: str) -> None:
+    assert rows(k, f"select listagg(name, ',') within group (order by name) from {staff} "
+                   "where 1 = 0") == [(None,)]
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01489"):
+        rows(k, f"select listagg(rpad('x', 3000, 'x'), ',') within group (order by 1) "
+                f"from {staff}")

@@ -39,6 +39,7 @@ _TEXTS = {
     927: "missing equal sign",
     932: "inconsistent datatypes: expected %s",
     933: "SQL command not properly ended",
+    936: "missing expression",
     937: "not a single-group group function",
     942: "table or view does not exist",
     946: "missing TO keyword",

@@ -34,6 +34,7 @@ from .formats import (
     truncate_datetime,
 )
 from .like import like
+from .listagg import listagg_aggregate
 from .numeric import FUNCTIONS
 from .rownum import rownum_limit
 from .values import declared_column, decode, encode, encode_datetime, number_fits
@@ -60,6 +61,11 @@ def register(conn: sqlite3.Connection, ctx: Context) -> None:
     functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
+    conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char, lambda exc: _park(ctx, exc)))
+
+
+def _park(ctx: Context, error: OracleError) -> None:
+    ctx.pending = error
 
 
 def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:

@@ -25,7 +25,8 @@ identifiers and comments are never touched:
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
   operands come from ``arithmetic``, and ``*`` stays SQLite's. A ``/`` the
   chain parser does not reach still divides exactly (``* 1.0 /``);
-- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``casts``);
+- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``casts``),
+  ``LISTAGG ... WITHIN GROUP (ORDER BY ...)`` ``ORA_LISTAGG`` (``listagg``);
 - DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
   SQLite's own RETURNING and loses its INTO (the wire layer sends the
   returned rows back into the targets);
@@ -51,6 +52,7 @@ from decimal import Decimal
 from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
 from .errors import OracleError
 from .lexer import Token, name_of, significant, split_commas, tokenize
+from .listagg import listagg_sql
 from .literals import datetime_literal, literal_body, quote_literal
 from .structural import restructured
 from .values import encode
@@ -316,6 +318,10 @@ class _Rewriter:
             end = self._cast(i, j)
             if end is not None:
                 return end
+        if upper == "LISTAGG" and after is not None and after.text == "(":
+            text, end = listagg_sql(self.tokens, j, self._end(), self._span)
+            self._emit(text, self._original(i, end))
+            return end
         if upper in _FUNCTIONS:
             self._emit(_FUNCTIONS[upper], upper)
         else:
