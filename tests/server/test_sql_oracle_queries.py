@@ -229,3 +229,28 @@ def test_listagg_of_no_rows_is_null_and_too_long_is_ora_01489(k: oracledb.Cursor
     with pytest.raises(oracledb.DatabaseError, match="ORA-01489"):
         rows(k, f"select listagg(rpad('x', 3000, 'x'), ',') within group (order by 1) "
                 f"from {staff}")
+
+
+# ------------------------------------------------------------- DUAL, CURSOR
+
+def test_views_over_dual(k: oracledb.Cursor) -> None:
+    names = [f"vd_{next(_names)}" for _ in range(3)]
+    k.execute(f"create view {names[0]} as select 1 as one, 'a' || 'b' ab, user u from dual")
+    k.execute(f"create or replace view {names[1]} (x) as select dummy from sys.dual")
+    k.execute(f"create view {names[2]} as select level n from dual connect by level <= 3")
+    try:
+        assert rows(k, f"select * from {names[0]}") == [(1, "ab", "SCOTT")]
+        assert rows(k, f"select x from {names[1]}") == [("X",)]
+        assert rows(k, f"select sum(n) from {names[2]}") == [(6,)]
+    finally:
+        for name in names:
+            k.execute(f"drop view {name}")
+
+
+def test_dual_is_not_a_user_table(k: oracledb.Cursor) -> None:
+    assert rows(k, "select count(*) from user_tables where table_name = 'DUAL'") == [(0,)]
+
+
+def test_cursor_expressions_are_refused_with_the_reason(k: oracledb.Cursor) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*CURSOR expressions"):
+        k.execute("select cursor(select 1 from dual) from dual")

@@ -3,12 +3,14 @@
 ``(+)`` joins first (they rebuild FROM and WHERE), then CONNECT BY (it
 replaces FROM DUAL), then ROWNUM (it takes its conditions out of the WHERE
 the others left). A statement without ROWNUM, CONNECT or ``(+)`` is left as
-it is, token for token.
+it is, token for token. A ``CURSOR(subquery)`` expression is refused here:
+the wire layer does not describe nested cursors or serve their fetches.
 """
 
 from __future__ import annotations
 
 from .blocks import restructure
+from .errors import OracleError
 from .hierarchy import hierarchy_rule
 from .lexer import Token
 from .outer_joins import outer_join_rule
@@ -23,6 +25,9 @@ _WORDS = frozenset({"ROWNUM", "CONNECT"})
 def restructured(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """The statement with its query blocks rebuilt where Oracle's syntax needs it."""
     texts = [t.text.upper() for t in tokens if t.kind in ("word", "op")]
+    if any(texts[i + 1:i + 2] == ["("] for i, text in enumerate(texts) if text == "CURSOR"):
+        raise OracleError(900, "CURSOR expressions are not supported by the test server "
+                          "(it sends no nested cursors); run the inner query on its own")
     marked = any(texts[i:i + 3] == ["(", "+", ")"] for i, text in enumerate(texts) if text == "(")
     if marked or _WORDS.intersection(texts):
         return restructure(tokens, _RULES)
