@@ -55,6 +55,7 @@ def test_like_with_binds_for_pattern_and_escape(people: tuple[oracledb.Cursor, s
 def test_like_on_a_number_matches_its_text(people: tuple[oracledb.Cursor, str]) -> None:
     assert ids(*people, "id like '_'") == [1, 2, 3, 4, 5, 6, 7]
     assert ids(*people, "id * 10 like '_0'") == [1, 2, 3, 4, 5, 6, 7]
+    assert ids(*people, "date '2024-01-05' like '%-JAN-%' and id = 1") == [1]  # DD-MON-RR
 
 
 @pytest.mark.parametrize(("pattern", "code"), [("'a\\'", "ORA-01424"), ("'a\\b'", "ORA-01424")])

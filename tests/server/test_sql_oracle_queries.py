@@ -112,6 +112,9 @@ def test_rownum_in_an_or_is_refused(k: oracledb.Cursor, t: str) -> None:
      [(1,), (2,), (3,)]),
     ("select level * 10 from dual d connect by level <= 2", [(10,), (20,)]),
     ("select level from dual connect by level <= 0", [(1,)]),  # the root is always there
+    ("select level from dual start with 1 = 1 connect by level <= 2", [(1,), (2,)]),
+    ("select level from dual start with 1 = 0 connect by level <= 2", []),
+    ("select level from dual connect by level <= 3 order by rownum desc", [(3,), (2,), (1,)]),
     ("select count(*) from (select level from dual connect by level <= 1000)", [(1000,)]),
     ("select * from (select level n from dual connect by level <= 9) where rownum <= 2",
      [(1,), (2,)]),
