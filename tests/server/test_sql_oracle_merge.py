@@ -8,16 +8,8 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from devart_oracle.testing import OracleTestServer
 
 _names = itertools.count()
-
-
-@pytest.fixture
-def k(wire_server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as connection:
-        connection.call_timeout = 10_000
-        yield connection.cursor()
 
 
 @pytest.fixture

@@ -4,19 +4,10 @@ SELECT INTO, packaged calls and DBMS_OUTPUT (python-oracledb's sample loops)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import oracledb
 import pytest
 
-from devart_oracle.testing import OracleTestServer
-
-
-@pytest.fixture
-def k(wire_server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as connection:
-        connection.call_timeout = 10_000
-        yield connection.cursor()
 
 
 def test_assignment_to_an_out_bind(k: oracledb.Cursor) -> None:

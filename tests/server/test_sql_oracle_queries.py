@@ -13,17 +13,9 @@ from collections.abc import Iterator
 import oracledb
 import pytest
 
-from devart_oracle.testing import OracleTestServer
 
 _names = itertools.count()
 IDS = (5, 3, 9, 1, 7, 2, 8)  # inserted in this order: the order a scan gives them
-
-
-@pytest.fixture
-def k(wire_server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as connection:
-        connection.call_timeout = 10_000
-        yield connection.cursor()
 
 
 @pytest.fixture
