@@ -88,6 +88,14 @@ def test_rownum_in_insert_select(k: oracledb.Cursor, t: str) -> None:
     assert k.rowcount == 2
 
 
+def test_rownum_limits_delete_and_update(k: oracledb.Cursor, t: str) -> None:
+    k.execute(f"delete from {t} where id > :low and rownum <= :n", low=2, n=2)
+    assert k.rowcount == 2
+    k.execute(f"update {t} set name = 'first' where rownum = 1")
+    assert rows(k, f"select id, name from {t}") == [
+        (9, "first"), (1, "n1"), (7, "n7"), (2, "n2"), (8, "n8")]
+
+
 def test_rownum_in_an_or_is_refused(k: oracledb.Cursor, t: str) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*ROWNUM"):
         k.execute(f"select id from {t} where rownum <= 2 or id = 1")

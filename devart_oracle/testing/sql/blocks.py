@@ -20,8 +20,8 @@ from .lexer import Token, significant, tokenize
 
 __all__ = ["Block", "Rule", "restructure", "tokens_of", "conjuncts", "and_joined", "closing"]
 
-_CLAUSES = ("FROM", "WHERE", "START", "CONNECT", "GROUP", "HAVING", "ORDER", "FOR", "OFFSET",
-            "FETCH", "WINDOW")
+_CLAUSES = ("SET", "FROM", "WHERE", "START", "CONNECT", "GROUP", "HAVING", "ORDER", "FOR",
+            "OFFSET", "FETCH", "WINDOW", "RETURNING", "RETURN")
 _SET_OPERATORS = ("UNION", "INTERSECT", "MINUS", "EXCEPT")
 
 
@@ -55,10 +55,15 @@ def _top(tokens: Sequence[Token]) -> list[int]:
 
 @dataclass
 class Block:
-    """One ``SELECT`` block: its tokens, and whether it is a member of a compound query."""
+    """One ``SELECT`` block (or a whole UPDATE or DELETE), and whether it is a compound's member."""
 
     tokens: list[Token]
     compound: bool = False
+
+    @property
+    def verb(self) -> str:
+        """``SELECT``, ``UPDATE`` or ``DELETE``."""
+        return self.tokens[0].text.upper()
 
     def clause(self, word: str) -> tuple[int, int] | None:
         """Where the clause starting with ``word`` starts and ends; None if absent."""
@@ -162,6 +167,8 @@ def _members(words: list[Token], rules: Sequence[Rule]) -> list[Token]:
 
 def _member(words: list[Token], rules: Sequence[Rule], compound: bool) -> list[Token]:
     select = next((i for i in _top(words) if words[i].is_word("SELECT")), None)
+    if select is None and words[:1] and words[0].is_word("UPDATE", "DELETE"):
+        select = 0
     if select is None:
         return words
     block = Block(words[select:], compound)

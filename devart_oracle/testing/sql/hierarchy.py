@@ -31,7 +31,7 @@ __all__ = ["hierarchy_rule"]
 
 def hierarchy_rule(block: Block) -> None:
     """Turn a block's ``FROM DUAL ... CONNECT BY`` into the generator it is."""
-    if block.clause("CONNECT") is None:
+    if block.verb != "SELECT" or block.clause("CONNECT") is None:
         return
     alias = _dual_alias(block.body("FROM"))
     condition = block.body("CONNECT", skip=2)

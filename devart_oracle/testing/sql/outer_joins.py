@@ -27,7 +27,7 @@ __all__ = ["outer_join_rule"]
 def outer_join_rule(block: Block) -> None:
     """Rebuild a block whose WHERE has ``(+)`` with LEFT JOINs."""
     parts = conjuncts(block.body("WHERE"))
-    if not any(_marks(part) for part in parts):
+    if block.verb != "SELECT" or not any(_marks(part) for part in parts):
         return
     tables = split_commas(block.body("FROM"))
     aliases = [_alias(table) for table in tables]

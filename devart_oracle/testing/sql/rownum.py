@@ -13,6 +13,10 @@ ORDER BY. So:
   numbered 1 again when the first is rejected. ``ORA_ROWNUM_LIMIT`` does the
   counting, so ``n`` may be a bind or any expression.
 
+In DELETE and UPDATE, which SQLite (as Python builds it) cannot LIMIT,
+the conditions pick the rows by ROWID: ``WHERE ROWID IN (SELECT ROWID FROM
+t WHERE rest LIMIT n)``.
+
 What differs: a block that has both a ROWNUM limit and ORDER BY is sorted
 before it is limited (Oracle limits first, then sorts: the classic mistake
 the top-N inline view avoids). ROWNUM inside OR, or in a parenthesized part
@@ -52,6 +56,9 @@ def rownum_rule(block: Block) -> None:
                               "ROWNUM < n, <= n, = n (and the like) joined by AND to the rest")
         else:
             rest.append(part)
+    if block.verb != "SELECT":
+        _dml_limit(block, limits, rest)
+        return
     block.replace("WHERE", [*tokens_of("WHERE"), *and_joined(rest)] if rest else [])
     if block.clause("OFFSET") or block.clause("FETCH"):
         raise OracleError(900, "ROWNUM with OFFSET or FETCH FIRST in one query block is not "
@@ -60,6 +67,25 @@ def rownum_rule(block: Block) -> None:
     block.tokens[tail:tail] = [*tokens_of("LIMIT"), *_smallest(limits)]
     if block.compound:  # SQLite allows no LIMIT on a member of a UNION
         block.tokens = [*tokens_of("SELECT * FROM ("), *block.tokens, *tokens_of(")")]
+
+
+def _dml_limit(block: Block, limits: list[list[Token]], rest: list[list[Token]]) -> None:
+    """``DELETE ... WHERE c AND ROWNUM <= n``: the first n rows with c, picked by ROWID.
+
+    SQLite (as Python builds it) has no LIMIT on DELETE and UPDATE.
+    """
+    words = block.tokens
+    start = 2 if words[1].is_word("FROM") else 1
+    span = block.clause("WHERE" if block.verb == "DELETE" else "SET")
+    if span is None:
+        raise OracleError(933)
+    table = words[start:span[0]]
+    alias = table[-1] if len(table) > 1 and table[-2].text != "." else None
+    where = [*tokens_of("WHERE"), *and_joined(rest)] if rest else []
+    picked = [*([alias] if alias else table[-1:]), *tokens_of(". ROWID")]
+    block.replace("WHERE", [*tokens_of("WHERE"), *picked, *tokens_of("IN (SELECT"), *picked,
+                            *tokens_of("FROM"), *table, *where, *tokens_of("LIMIT"),
+                            *_smallest(limits), *tokens_of(")")])
 
 
 def _limit(part: list[Token]) -> list[Token] | None:
