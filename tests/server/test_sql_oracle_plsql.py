@@ -124,6 +124,8 @@ def test_dbms_output_buffer_overflow(k: oracledb.Cursor) -> None:
     ("begin dbms_output.get_line('x', :s); end;", "PLS-00363"),
     ("begin dbms_output.put_line(a => 'x', 'y'); end;", "PLS-00306"),
     ("begin v := 1; end;", "PLS-00201: identifier 'V' must be declared"),
+    ("begin delete from dual returning dummy into :o; end;", "PLS-00999"),
+    ("begin if 1 = 1 then null; end if; end;", "PLS-00999"),
 ])
 def test_blocks_refused_as_oracle_compiles_them(k: oracledb.Cursor, block: str,
                                                 message: str) -> None:
@@ -140,3 +142,20 @@ def test_nothing_runs_when_a_later_statement_does_not_compile(k: oracledb.Cursor
     line, status = k.var(str), k.var(int)
     k.callproc("dbms_output.get_line", (line, status))
     assert status.getvalue() == 1
+
+
+def test_dml_and_commit_inside_a_block(k: oracledb.Cursor) -> None:
+    k.execute("create table plsql_dml (id number primary key, name varchar2(10))")
+    try:
+        k.execute("begin insert into plsql_dml values (:id, :name); "
+                  "update plsql_dml set name = upper(name) where id = :id; commit; end;",
+                  id=1, name="ab")
+        assert not k.connection.transaction_in_progress
+        count = k.var(int)
+        k.execute("begin delete from plsql_dml where id = 2; "
+                  "select count(*) into :n from plsql_dml where name = 'AB'; end;", n=count)
+        assert count.getvalue() == 1
+        with pytest.raises(oracledb.IntegrityError, match="ORA-00001.*\nORA-06512: at line 1"):
+            k.execute("begin insert into plsql_dml values (1, 'again'); end;")
+    finally:
+        k.execute("drop table plsql_dml")

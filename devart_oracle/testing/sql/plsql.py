@@ -11,7 +11,9 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   runs it, so SYSDATE, arithmetic, SYS_CONTEXT and the binds set by earlier
   statements all work);
 - ``SELECT ... INTO :a, :b FROM ...;``: exactly one row, else ORA-01403 or
-  ORA-01422, as in Oracle.
+  ORA-01422, as in Oracle;
+- INSERT, UPDATE, DELETE, MERGE (without RETURNING INTO), COMMIT and
+  ROLLBACK, run as the session runs them on their own.
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -25,7 +27,7 @@ re-execute.
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
 restriction") for constructs the server does not run (DECLARE, IF, loops,
-DML inside a block ...).
+cursors ...). An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from typing import Protocol
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
+from .pls import RESTRICTION, at_line, compile_error
 from .procedures import REQUIRED, Callee, Function, Param, Procedure, functions, procedures
 
 __all__ = ["Host", "Outcome", "run_plsql"]
@@ -66,32 +69,10 @@ class Outcome:
 
 _KEYWORDS = (
     "IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
-    "INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK", "SAVEPOINT", "OPEN",
-    "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL", "CONTINUE",
+    "SAVEPOINT", "OPEN", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL",
+    "CONTINUE",
 )
-_RESTRICTION = "PLS-00999: implementation restriction (may be temporary) "
-
-
-def _position(sql: str, token: Token) -> str:
-    line = sql.count("\n", 0, token.pos) + 1
-    return f"{line}, column {token.pos - sql.rfind(chr(10), 0, token.pos)}"
-
-
-def _pls(sql: str, token: Token, message: str, ignored: bool = False) -> OracleError:
-    where = _position(sql, token)
-    detail = f"{where}:\n{message}"
-    if ignored:
-        detail += f"\nORA-06550: line {where}:\nPL/SQL: Statement ignored"
-    return OracleError(6550, detail)
-
-
-def _at_line(error: OracleError, sql: str, token: Token) -> OracleError:
-    """An error raised while a statement ran, with Oracle's ORA-06512 line after it."""
-    error.text += f"\nORA-06512: at line {sql.count(chr(10), 0, token.pos) + 1}"
-    error.args = (error.text,)
-    return error
-
-
+_SQL = ("INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK")
 Statement = Callable[["_Run"], None]
 _Argument = tuple[list[Token] | None, str | None]  # the argument's tokens, the bind it writes
 _LITERALS = ("bind", "number", "string", "qstring")
@@ -143,7 +124,7 @@ class _Parser:
     def peek(self) -> Token:
         if self.i >= len(self.words):
             end = Token("op", "end-of-file", len(self.sql))
-            raise _pls(self.sql, end, 'PLS-00103: Encountered the symbol "end-of-file" '
+            raise compile_error(self.sql, end, 'PLS-00103: Encountered the symbol "end-of-file" '
                        "when expecting one of the following: ; end")
         return self.words[self.i]
 
@@ -153,7 +134,7 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.peek()
         if token.text.upper() != text:
-            raise _pls(self.sql, token, f'PLS-00103: Encountered the symbol "{token.text.upper()}"'
+            raise compile_error(self.sql, token, f'PLS-00103: Encountered the symbol "{token.text.upper()}"'
                        f' when expecting one of the following: {text.lower()}')
         self.i += 1
 
@@ -173,7 +154,7 @@ class _Parser:
     def target(self, token: Token) -> str:
         """A bind that is written to; PLS-00201 for a name (no local variables here)."""
         if token.kind != "bind":
-            raise _pls(self.sql, token, f"PLS-00201: identifier '{name_of(token)}' must be "
+            raise compile_error(self.sql, token, f"PLS-00201: identifier '{name_of(token)}' must be "
                        "declared", ignored=True)
         self.writes.add(bind_name(token))
         return bind_name(token)
@@ -186,7 +167,7 @@ class _Parser:
             self.i += 1
             return [self.call()]
         if not first.is_word("BEGIN"):
-            raise _pls(self.sql, first, f"{_RESTRICTION}{first.text.upper()} blocks are not run "
+            raise compile_error(self.sql, first, f"{RESTRICTION}{first.text.upper()} blocks are not run "
                        "by the test server")
         self.i += 1
         statements = []
@@ -210,8 +191,10 @@ class _Parser:
             return self.assignment()
         if token.is_word("SELECT"):
             return self.select_into()
+        if token.is_word(*_SQL):
+            return self.sql_statement()
         if token.is_word(*_KEYWORDS):
-            raise _pls(self.sql, token, f"{_RESTRICTION}{token.text.upper()} statements are not "
+            raise compile_error(self.sql, token, f"{RESTRICTION}{token.text.upper()} statements are not "
                        "run by the test server")
         return self.call()
 
@@ -227,7 +210,7 @@ class _Parser:
     def expression(self, tokens: list[Token]) -> Callable[[_Run], object]:
         """How to compute an expression: a packaged function's call, or SQL."""
         if not tokens:
-            raise _pls(self.sql, self.peek(), 'PLS-00103: Encountered the symbol '
+            raise compile_error(self.sql, self.peek(), 'PLS-00103: Encountered the symbol '
                        f'"{self.peek().text.upper()}" when expecting an expression')
         call = self.function_call(tokens)
         if call is not None:
@@ -257,7 +240,7 @@ class _Parser:
         tokens = self.until_semicolon()
         into, source = _top_level(tokens, "INTO"), _top_level(tokens, "FROM")
         if into is None or source is None or into > source:
-            raise _pls(self.sql, tokens[-1], "PLS-00428: an INTO clause is expected in this "
+            raise compile_error(self.sql, tokens[-1], "PLS-00428: an INTO clause is expected in this "
                        "SELECT statement")
         targets = [self.target(part[0]) for part in split_commas(tokens[into + 1:source])]
         query = tokens[:into] + tokens[source:]
@@ -268,12 +251,29 @@ class _Parser:
             binds = [run.values[bind_name(t)] for t in query if t.kind == "bind"]
             rows = run.host.nested(text, binds, 2)
             if len(rows) != 1:
-                raise _at_line(OracleError(1403 if not rows else 1422), self.sql, start)
+                raise at_line(OracleError(1403 if not rows else 1422), self.sql, start)
             if len(rows[0]) != len(targets):
-                raise _at_line(OracleError(913 if len(rows[0]) > len(targets) else 947),
+                raise at_line(OracleError(913 if len(rows[0]) > len(targets) else 947),
                                self.sql, start)
             run.values.update(zip(targets, rows[0]))
         return select
+
+    def sql_statement(self) -> Statement:
+        """DML, COMMIT or ROLLBACK: run as the session runs them (no RETURNING INTO)."""
+        start = self.peek()
+        tokens = self.read(self.until_semicolon())
+        if any(t.is_word("RETURNING", "RETURN") for t in tokens):
+            raise compile_error(self.sql, start, f"{RESTRICTION}RETURNING INTO in a block is not "
+                                "run by the test server")
+        text = self.sql[start.pos:tokens[-1].pos + len(tokens[-1].text)]
+
+        def execute(run: _Run) -> None:
+            try:
+                run.host.nested(text, [run.values[bind_name(t)] for t in tokens
+                                       if t.kind == "bind"], 0)
+            except OracleError as exc:
+                raise at_line(exc, self.sql, start) from None
+        return execute
 
     def call(self) -> Statement:
         start = self.peek()
@@ -284,7 +284,7 @@ class _Parser:
         name = ".".join(parts)
         procedure = self.procedures.get(name)
         if procedure is None:
-            raise _pls(self.sql, start, f"PLS-00201: identifier '{name}' must be declared",
+            raise compile_error(self.sql, start, f"PLS-00201: identifier '{name}' must be declared",
                        ignored=True)
         inside: list[Token] = []
         if self.at("("):
@@ -305,7 +305,7 @@ class _Parser:
     def name(self) -> str:
         token = self.peek()
         if token.kind not in ("word", "ident"):
-            raise _pls(self.sql, token, f"{_RESTRICTION}only NULL, assignments to binds, "
+            raise compile_error(self.sql, token, f"{RESTRICTION}only NULL, assignments to binds, "
                        "SELECT INTO and procedure calls are run by the test server")
         self.i += 1
         return name_of(token)
@@ -335,7 +335,7 @@ class _Parser:
         if not param.writes:
             return self.read(tokens), None
         if len(tokens) != 1 or tokens[0].kind != "bind":
-            raise _pls(self.sql, tokens[0], f"PLS-00363: expression '{tokens[0].text.upper()}'"
+            raise compile_error(self.sql, tokens[0], f"PLS-00363: expression '{tokens[0].text.upper()}'"
                        " cannot be used as an assignment target", ignored=True)
         if param.reads:
             self.read(tokens)
@@ -343,7 +343,7 @@ class _Parser:
 
     def wrong_arguments(self, start: Token, name: str) -> OracleError:
         short = name.rsplit(".", 1)[-1]
-        return _pls(self.sql, start, "PLS-00306: wrong number or types of arguments in call to "
+        return compile_error(self.sql, start, "PLS-00306: wrong number or types of arguments in call to "
                     f"'{short}'", ignored=True)
 
 
