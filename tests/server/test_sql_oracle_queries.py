@@ -130,9 +130,53 @@ def test_connect_by_with_a_bind_and_column_names(k: oracledb.Cursor) -> None:
     assert k.fetchall() == [(1, "r1"), (2, "r2")]
 
 
-def test_connect_by_over_a_table_is_refused(k: oracledb.Cursor, t: str) -> None:
-    with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*CONNECT BY"):
-        k.execute(f"select id from {t} start with id = 1 connect by prior id = id - 1")
+@pytest.fixture
+def emp(k: oracledb.Cursor) -> Iterator[str]:
+    """king manages jones and blake; jones manages scott, who manages adams; blake allen."""
+    name = f"emp_{next(_names)}"
+    k.execute(f"create table {name} (id number, mgr number, name varchar2(10))")
+    k.executemany(f"insert into {name} values (:1, :2, :3)", [
+        (1, None, "king"), (2, 1, "jones"), (3, 1, "blake"), (4, 2, "scott"), (5, 4, "adams"),
+        (6, 3, "allen")])
+    yield name
+    k.execute(f"drop table {name}")
+
+
+def test_hierarchy_comes_depth_first_with_levels(k: oracledb.Cursor, emp: str) -> None:
+    sql = f"select level, name from {emp} start with mgr is null connect by prior id = mgr"
+    assert rows(k, sql) == [(1, "king"), (2, "jones"), (3, "scott"), (4, "adams"),
+                            (2, "blake"), (3, "allen")]
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("select lpad(' ', 2 * (level - 1)) || e.name from {t} e start with e.id = :root "
+     "connect by prior e.id = e.mgr", [("jones",), ("  scott",), ("    adams",)]),
+    ("select name from {t} where level > 2 start with mgr is null connect by prior id = mgr "
+     "order by name", [("adams",), ("allen",), ("scott",)]),
+    ("select count(*) from {t} connect by prior id = mgr", [(15,)]),  # every row a root
+    ("select name from {t} start with id = 1 connect by prior id = mgr and level <= 2",
+     [("king",), ("jones",), ("blake",)]),
+    ("select name from {t} start with name = 'adams' connect by id = prior mgr",
+     [("adams",), ("scott",), ("jones",), ("king",)]),  # walking up
+])
+def test_hierarchical_queries(k: oracledb.Cursor, emp: str, sql: str,
+                              expected: list[tuple[object]]) -> None:
+    binds = {"root": 2} if ":root" in sql else {}
+    assert rows(k, sql.format(t=emp), **binds) == expected
+
+
+def test_connect_by_loop(k: oracledb.Cursor, emp: str) -> None:
+    k.execute(f"update {emp} set mgr = 5 where id = 1")  # king now reports to adams
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01436"):
+        rows(k, f"select name from {emp} start with id = 1 connect by prior id = mgr")
+    sql = f"select name from {emp} start with id = 1 connect by nocycle prior id = mgr"
+    assert [r[0] for r in rows(k, sql)] == ["king", "jones", "scott", "adams", "blake", "allen"]
+
+
+def test_hierarchy_functions_are_refused(k: oracledb.Cursor, emp: str) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*SYS_CONNECT_BY_PATH"):
+        k.execute(f"select sys_connect_by_path(name, '/') from {emp} "
+                  "start with mgr is null connect by prior id = mgr")
 
 
 # -------------------------------------------------------------- (+) joins

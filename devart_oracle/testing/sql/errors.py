@@ -65,6 +65,7 @@ _TEXTS = {
     1426: "numeric overflow",
     1428: "argument %s is out of range",
     1435: "user does not exist",
+    1436: "CONNECT BY loop in user data",
     1438: "value larger than specified precision allowed for this column",
     1465: "invalid hex number",
     1468: "a predicate may reference only one outer-joined table",

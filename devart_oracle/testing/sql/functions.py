@@ -37,6 +37,7 @@ from .like import like
 from .listagg import listagg_aggregate
 from .numeric import FUNCTIONS
 from .rownum import rownum_limit
+from .tree import connect_loop
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -298,5 +299,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
     "LIKE": (-1, like(_to_char), True),
-    "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),  # the LIKE operator: Oracle's, case-sensitive
+    "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),
+    "ORA_CONNECT_LOOP": (2, connect_loop, True),  # the LIKE operator: Oracle's, case-sensitive
 }
