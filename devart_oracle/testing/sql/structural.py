@@ -1,7 +1,7 @@
 """The structural rewrites of a statement, in the order they apply.
 
 ``(+)`` joins first (they rebuild FROM and WHERE), then CONNECT BY (it
-replaces FROM DUAL), then ROWNUM (it takes its conditions out of the WHERE
+replaces FROM), then ROWNUM (it takes its conditions out of the WHERE
 the others left). A statement without ROWNUM, CONNECT or ``(+)`` is left as
 it is, token for token. A ``CURSOR(subquery)`` expression is refused here:
 the wire layer does not describe nested cursors or serve their fetches.
