@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import OracleError
-from .lexer import Token
+from .lexer import Token, split_commas
 from .values import decode
 
 __all__ = ["ListaggCall", "listagg_call", "listagg_sql", "listagg_aggregate"]
@@ -53,18 +53,9 @@ def _closing(tokens: tuple[Token, ...], opening: int, end: int) -> int | None:
 
 def _parts(tokens: tuple[Token, ...], start: int, end: int) -> list[list[int]]:
     """The indices of the significant tokens in ``tokens[start:end]``, split at top-level commas."""
-    parts: list[list[int]] = [[]]
-    depth = 0
-    for index in range(start, end):
-        token = tokens[index]
-        if token.kind in ("ws", "comment"):
-            continue
-        depth += {"(": 1, ")": -1}.get(token.text, 0)
-        if token.text == "," and depth == 0:
-            parts.append([])
-        else:
-            parts[-1].append(index)
-    return [part for part in parts if part]
+    indexed = [tokens[i]._replace(pos=i) for i in range(start, end)
+               if tokens[i].kind not in ("ws", "comment")]
+    return [[t.pos for t in part] for part in split_commas(indexed)]
 
 
 def listagg_call(tokens: tuple[Token, ...], opening: int, end: int) -> ListaggCall:
