@@ -96,6 +96,20 @@ def test_rownum_limits_delete_and_update(k: oracledb.Cursor, t: str) -> None:
         (9, "first"), (1, "n1"), (7, "n7"), (2, "n2"), (8, "n8")]
 
 
+@pytest.mark.parametrize(("statement", "expected"), [
+    ("delete {t} where id = 5", [3, 9, 1, 7, 2, 8]),
+    ("delete from {t} x where x.id > 3", [3, 1, 2]),
+    ("update {t} x set x.name = 'big' where x.id > 7", ["n5", "n3", "big", "n1", "n7", "n2", "big"]),
+    ("update {t} set {t}.name = upper(name) where id = 1", ["n5", "n3", "n9", "N1", "n7", "n2",
+                                                           "n8"]),
+])
+def test_update_and_delete_as_oracle_writes_them(k: oracledb.Cursor, t: str, statement: str,
+                                                 expected: list[object]) -> None:
+    k.execute(statement.format(t=t))
+    column = "id" if statement.startswith("delete") else "name"
+    assert [r[0] for r in rows(k, f"select {column} from {t}")] == expected
+
+
 def test_rownum_in_an_or_is_refused(k: oracledb.Cursor, t: str) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*ROWNUM"):
         k.execute(f"select id from {t} where rownum <= 2 or id = 1")

@@ -141,8 +141,8 @@ class _Parser:
     def until_semicolon(self) -> list[Token]:
         """The tokens up to the next ``;`` outside parentheses (not taken)."""
         start, depth = self.i, 0
-        while not (depth == 0 and self.peek().text == ";"):
-            depth += {"(": 1, ")": -1}.get(self.words[self.i].text, 0)
+        while (token := self.peek()).text != ";" or depth:
+            depth += {"(": 1, ")": -1}.get(token.text, 0)
             self.i += 1
         return self.words[start:self.i]
 
