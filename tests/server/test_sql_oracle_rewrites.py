@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
 from devart_oracle.testing.sql.merge import merge_steps
@@ -82,3 +84,34 @@ def test_errors_carry_the_line_of_the_statement(s: SqlSession) -> None:
     with pytest.raises(OracleError) as info:
         s.execute("begin\n  select 1 into :x from dual where 1 = 0;\nend;", (None,))
     assert info.value.text == "ORA-01403: no data found\nORA-06512: at line 2"
+
+
+_PREFIXES = st.sampled_from([
+    "", "SELECT a FROM t WHERE", "MERGE INTO t USING dual ON (", "SELECT level FROM t START WITH",
+    "SELECT * FROM t x, dual d WHERE x.a(+) =", "SELECT listagg(", "DELETE t x WHERE rownum",
+    "UPDATE t x SET x.a =", "BEGIN :v :=", "BEGIN SELECT a INTO", "BEGIN dbms_output.get_line(",
+])
+_WORDS = st.sampled_from([
+    "SELECT", "FROM", "WHERE", "ROWNUM", "<=", "=", "1", "t", "dual", "CONNECT", "BY", "PRIOR",
+    "LEVEL", "START", "WITH", "MERGE", "INTO", "USING", "ON", "(", ")", "WHEN", "MATCHED", "THEN",
+    "UPDATE", "SET", "INSERT", "VALUES", "NOT", "DELETE", "LISTAGG", "WITHIN", "GROUP", "ORDER",
+    "(+)", ".", ",", "a", "x", "AND", "OR", "UNION", ":v", "BEGIN", "END", ";", ":=", "NULL",
+    "NOCYCLE", "DESC", "NULLS", "LIKE", "ESCAPE", "CURSOR", "AS", "*", "'s'",
+])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=_PREFIXES, words=st.lists(_WORDS, max_size=14))
+def test_the_rewrites_fail_only_with_oracle_errors(s: SqlSession, prefix: str,
+                                                   words: list[str]) -> None:
+    sql = " ".join([prefix, *words])
+    try:
+        s.execute("create table t (a number, b varchar2(5))")
+    except OracleError:
+        pass  # made by an earlier example
+    try:
+        binds = sql.upper().count(":V")
+        s.execute(sql, [None] * (min(binds, 1) if sql.lstrip().startswith("BEGIN") else binds))
+    except OracleError as exc:
+        assert exc.text.startswith(f"ORA-{exc.code:05d}: ")
+    s.rollback()
