@@ -110,6 +110,12 @@ def test_update_and_delete_as_oracle_writes_them(k: oracledb.Cursor, t: str, sta
     assert [r[0] for r in rows(k, f"select {column} from {t}")] == expected
 
 
+def test_rownum_of_a_subquery_in_where_is_the_subquerys(k: oracledb.Cursor, t: str) -> None:
+    sql = (f"select id from {t} where id in (select id from {t} where rownum <= 2) "
+           f"and id not in (select rownum from {t} where rownum < 4) and rownum <= 5")
+    assert rows(k, sql) == [(5,)]
+
+
 def test_rownum_in_an_or_is_refused(k: oracledb.Cursor, t: str) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*ROWNUM"):
         k.execute(f"select id from {t} where rownum <= 2 or id = 1")

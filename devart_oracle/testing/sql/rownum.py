@@ -44,14 +44,14 @@ _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "<>": "<>", "!
 def rownum_rule(block: Block) -> None:
     """Turn a block's ROWNUM conditions into its LIMIT."""
     where = block.body("WHERE")
-    if not any(t.is_word("ROWNUM") for t in where):
+    if not _mentions_rownum(where):
         return
     limits, rest = [], []
     for part in conjuncts(where):
         limit = _limit(part)
         if limit is not None:
             limits.append(limit)
-        elif any(t.is_word("ROWNUM") for t in part):
+        elif _mentions_rownum(part):
             raise OracleError(900, "ROWNUM is supported by the test server only in conditions "
                               "ROWNUM < n, <= n, = n (and the like) joined by AND to the rest")
         else:
@@ -67,6 +67,22 @@ def rownum_rule(block: Block) -> None:
     block.tokens[tail:tail] = [*tokens_of("LIMIT"), *_smallest(limits)]
     if block.compound:  # SQLite allows no LIMIT on a member of a UNION
         block.tokens = [*tokens_of("SELECT * FROM ("), *block.tokens, *tokens_of(")")]
+
+
+def _mentions_rownum(tokens: list[Token]) -> bool:
+    """True if ROWNUM appears outside the subqueries (which have their own)."""
+    depth = inside = 0  # inside: the depth of the subquery being skipped, 0 if none
+    for index, token in enumerate(tokens):
+        if token.text == "(":
+            depth += 1
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if not inside and following is not None and following.is_word("SELECT", "WITH"):
+                inside = depth
+        elif token.text == ")":
+            inside, depth = (0 if depth == inside else inside), depth - 1
+        elif not inside and token.is_word("ROWNUM"):
+            return True
+    return False
 
 
 def _dml_limit(block: Block, limits: list[list[Token]], rest: list[list[Token]]) -> None:
