@@ -6,7 +6,9 @@ names the columns) and the sequences. Sequence values live in memory, behind
 a lock, because Oracle's NEXTVAL is not transactional and must not wait for
 another session's write lock; ``Database.close()`` saves them.
 
-Each connection also gets temporary objects of its own: ``DUAL``, a
+The file also holds a DUAL, for views (a view in the file cannot read a
+temporary table); each connection also gets temporary objects of its own:
+``DUAL`` (which its statements see first), a
 ``V$SESSION`` table refreshed from the server's sessions whenever a
 statement reads it, and the ``USER_TABLES`` and ``USER_SEQUENCES`` views.
 """
@@ -55,6 +57,9 @@ PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TEXT);
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
+-- a view in the file cannot see a session's temp.DUAL: this one is for views
+CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
+INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);
 """
 
 _V_SESSION = [
@@ -71,7 +76,8 @@ INSERT INTO temp.DUAL VALUES ('X');
 CREATE TEMP TABLE "V$SESSION" ({", ".join(f"{n} {t}" for n, t in _V_SESSION)});
 CREATE TEMP VIEW USER_TABLES AS
     SELECT name AS TABLE_NAME FROM main.sqlite_master
-    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%';
+    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%'
+        AND name <> 'DUAL';
 CREATE TEMP VIEW USER_SEQUENCES AS
     SELECT NAME AS SEQUENCE_NAME, INCREMENT AS INCREMENT_BY, NEXT_VALUE AS LAST_NUMBER
     FROM main.{SEQUENCES};
