@@ -21,7 +21,8 @@ from .._errors import ConnectionStringError
 from ._grammar import RawPair, scan
 from ._host import HostError, HostParts, split_host
 from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
-from ._messages import MASK, error, mask, secret_prefix, syntax_error
+from ._messages import MASK, SECRET_IN_NAME, error, mask, syntax_error
+from ._secrets import hides_secret, secret_prefix
 
 __all__ = ["resolve"]
 
@@ -36,6 +37,8 @@ _FOREIGN_HINTS = {
 def _unknown(name: str) -> str:
     """The message for an unknown name; one that starts like the password is not quoted whole."""
     shown = secret_prefix(name)
+    if shown is None and hides_secret(name):
+        return SECRET_IN_NAME
     if shown is not None and name[shown:].strip():
         return f"unknown connection parameter starting with {name[:shown].strip()!r} (is '=' missing after it?)"
     close = suggest(name)
@@ -57,9 +60,11 @@ class _Given:
 
 def _short(value: object) -> str:
     """Return a repr cut to a length a message can carry; a value that may
-    hold a password (a quoted value that swallowed ``;Password=...``) is
-    masked as the input line is."""
-    text = repr(mask(value).text if isinstance(value, str) else value)
+    hold a password (``1521Password=tiger``, a quoted value that swallowed
+    ``;Password=...``) is masked whole."""
+    if isinstance(value, str) and (mask(value).spans or hides_secret(value)):
+        return repr(MASK)
+    text = repr(value)
     if len(text) <= 40:
         return text
     return text[:36] + "..." + (text[-1] if isinstance(value, str) else "")
@@ -91,6 +96,9 @@ class _Resolver:
     def convert(self, keyword: Keyword, value: object, pos: int | None) -> Value | None:
         if isinstance(value, str) and not value:
             return None
+        if not keyword.secret and isinstance(value, str) and hides_secret(value):
+            problem = f"the value of {keyword.name!r} holds a password-like name (is a ';' missing before it?)"
+            raise self.fail(problem, pos)
         try:
             return keyword.convert(value)
         except BadValue as exc:

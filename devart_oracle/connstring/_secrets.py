@@ -1,0 +1,146 @@
+"""What may be a password: the guesses the masker and the messages share.
+
+The grammar knows where a well-written password is. People make mistakes
+the grammar cannot see: a misspelt name (``P@ssword=``, ``Passwrd=``), a
+forgotten ``;`` that makes the password part of the value before it
+(``User Id=scott Password=tiger``, ``Port=1521Password=tiger``), a forgotten
+``=`` (``Password tiger``). These guesses err on the side of hiding: a value
+or a name that looks like it carries a password is masked as a whole.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Final
+
+from ._grammar import BLANKS
+from ._keywords import KEYWORDS, lookup, suggest
+
+__all__ = ["STRIP", "QUOTES", "hides_secret", "is_secret_name", "looks_secret", "secret_prefix"]
+
+QUOTES: Final = ('"', "'")
+STRIP: Final = BLANKS + "".join(QUOTES)
+# Longest first, so "password" is found before a shorter spelling inside it.
+_SECRET_SPELLINGS: Final = sorted(
+    (s.lower() for k in KEYWORDS if k.secret for s in k.spellings), key=len, reverse=True
+)
+# What a misspelt password name is close to, once only its letters are kept.
+_CLOSE_TO: Final = (*_SECRET_SPELLINGS, "passwd", "pass")
+_CUTOFF = 0.75
+# A difflib ratio of 0.75 against words of at most 8 letters needs at most 13.
+_LONGEST_CLOSE = 13
+# The ends of glued words are matched against the long spellings only, and
+# from 5 letters on, so that "compass" does not end in a password name.
+_LONG_SPELLINGS: Final = ("password", "passwd")
+_SHORTEST_END = 5
+# "Pass" as a word of its own, or the end of a camel-case word ("TruePass",
+# "USERPASS"), but not the end of "compass" or the start of "passau".
+_PASS = re.compile(r"(?:(?<![A-Za-z])[Pp]|(?<=[a-z0-9])P)(?:ass|ASS)(?![a-z])|(?<=[A-Z0-9])PASS(?![A-Za-z])")
+# A word of a value: what a forgotten ';' or '=' leaves between separators.
+_TOKEN = re.compile(r"""[^ \t\r\n=:;"',()]+""")
+_WORD = re.compile(r"""[ \t\r\n"']*[^ \t\r\n"'=;:]+""")
+
+
+def _close(letters: str, to: tuple[str, ...]) -> bool:
+    return bool(difflib.get_close_matches(letters, to, 1, _CUTOFF))
+
+
+def looks_secret(word: str) -> bool:
+    """Tell whether a word, by its letters alone, may name the password.
+
+    ``1521Password``, ``P,ASSWORD``, ``P@ssword``, ``Passw0rd`` and
+    ``TruePasswort``, ``UserPass`` do; ``Port``, ``PoolId``, ``compass`` and the words of a
+    connect descriptor do not.
+    """
+    letters = "".join(c for c in word.lower() if "a" <= c <= "z")
+    if any(spelling in letters for spelling in _CLOSE_TO[:-1]) or _PASS.search(word):
+        return True
+    if letters and len(letters) <= _LONGEST_CLOSE and _close(letters, _CLOSE_TO):
+        return True
+    # A misspelt name glued to what came before it: its end is close.
+    ends = (letters[-n:] for n in range(_SHORTEST_END, min(len(letters), _LONGEST_CLOSE) + 1))
+    return any(_close(end, _LONG_SPELLINGS) for end in ends)
+
+
+def is_secret_name(name: str) -> bool:
+    """Tell whether the value after this name (and '=') must be masked."""
+    name = name.strip(STRIP)
+    keyword = lookup(name)
+    if keyword is not None:
+        return keyword.secret
+    if looks_secret(name):
+        return True
+    close = suggest(name) if name else None
+    keyword = lookup(close) if close else None
+    return keyword is not None and keyword.secret
+
+
+def _spelling_end(word: str) -> int | None:
+    """Return where the first exact password spelling inside a word ends, if any.
+
+    Underscores do not count, as in lookups: ``xPASS_WORDtiger`` gives 10.
+    """
+    kept = [(at, char.lower()) for at, char in enumerate(word) if char != "_"]
+    folded = "".join(char for _, char in kept)
+    ends = [folded.find(s) + len(s) for s in _SECRET_SPELLINGS if s in folded]
+    return kept[min(ends) - 1][0] + 1 if ends else None
+
+
+def _names_secret(word: str, before: str, rest: str) -> bool:
+    """Tell whether a word of a value, with more text after it, may name the password."""
+    joined = before + word  # "pass word", "User pass wordtiger": a name cut by a blank
+    end = _spelling_end(joined)
+    if end is not None:
+        return bool(joined[end:] or rest)
+    if not rest:
+        return False
+    return looks_secret(word) or looks_secret(joined)
+
+
+def hides_secret(text: str) -> bool:
+    """Tell whether text holds a password-like word with more text after it.
+
+    ``scott Password=tiger``, ``1521Password=tiger`` and ``1521Passwordtiger``
+    do: a ';' was forgotten, and what follows the word may be the password.
+    """
+    before = ""
+    for m in _TOKEN.finditer(text):
+        if _names_secret(m[0], before, text[m.end() :].strip(STRIP)):
+            return True
+        before = m[0]
+    return False
+
+
+def _spelled_prefix(segment: str) -> int | None:
+    """Return where an exact password spelling that opens a segment ends.
+
+    Blanks, quotes and underscores inside the name do not count, as in
+    lookups: ``PASS_WORDtiger`` gives 9.
+    """
+    folded = ""
+    for at, char in enumerate(segment):
+        if char in STRIP or char == "_":
+            continue
+        folded += char.lower()
+        if folded in _SECRET_SPELLINGS:
+            return at + 1
+        if not any(s.startswith(folded) for s in _SECRET_SPELLINGS):
+            return None
+    return None
+
+
+def secret_prefix(segment: str) -> int | None:
+    """Where a segment without '=' stops being safe to show, if it names the password.
+
+    ``Password tiger`` and ``Pwd:tiger`` show only the name; the rest may be
+    the password with its '=' forgotten.
+    """
+    end = _spelled_prefix(segment)
+    if end is not None:
+        return end + (segment[end : end + 1] in QUOTES)  # a quoted name shows whole
+    m = _WORD.match(segment)
+    if m is None or not is_secret_name(m[0]):
+        return None
+    inside = _spelling_end(m[0])  # "UserPasswordtiger": what follows the spelling goes
+    return m.end() if inside is None else m.start() + inside
