@@ -11,32 +11,26 @@ Exit status 1 if it found any.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from _harness import command_line
+
+from devart_oracle._cli import whole
+
+# The inputs are the test suite's; the repository root makes them importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.connstring.secret_inputs import Case, draw_case, try_case  # noqa: E402
 
 _SHOWN = 5  # findings printed per kind
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bench/fuzz_connstring.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=_positive, default=100_000, help="inputs to try (default 100000)")
+    parser = command_line(__doc__)
+    parser.add_argument("--count", type=whole(1), default=100_000, help="inputs to try (default 100000)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
     return parser
 
