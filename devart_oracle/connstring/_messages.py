@@ -3,11 +3,14 @@
 Every message that shows the input shows it *masked*: the password value is
 replaced by a fixed ``***`` (so not even its length shows) and the caret is
 shifted to match. The masker is deliberately more lenient than the grammar,
-because it must also work on text the grammar rejected. Two guesses make it
-err on the safe side:
+because it must also work on text the grammar rejected. Its guesses (in
+``_secrets``) err on the safe side:
 
-* a name that is not known but looks like a password name (``Passwrod``) has
-  its value masked too;
+* a name that is not known but looks like a password name (``Passwrod``,
+  ``P@ssword``) has its value masked too;
+* a value that holds a password-like name with more after it (a ';'
+  forgotten: ``User Id=scott Password=tiger``) is masked whole, and so is a
+  segment without '=' that does (``scott Password tiger``);
 * segments right after the password that are not ``known-name=value`` are
   masked whole: they are most likely the rest of a password that contains
   ``;`` and was not quoted. Messages never quote a token inside a masked span.

@@ -25,8 +25,10 @@ STRIP: Final = BLANKS + "".join(QUOTES)
 _SECRET_SPELLINGS: Final = sorted(
     (s.lower() for k in KEYWORDS if k.secret for s in k.spellings), key=len, reverse=True
 )
-# What a misspelt password name is close to, once only its letters are kept.
+# What a misspelt password name is close to, once only its letters are kept;
+# all but "pass" also count when found inside a word.
 _CLOSE_TO: Final = (*_SECRET_SPELLINGS, "passwd", "pass")
+_INSIDE: Final = _CLOSE_TO[:-1]
 _CUTOFF = 0.75
 # A difflib ratio of 0.75 against words of at most 8 letters needs at most 13.
 _LONGEST_CLOSE = 13
@@ -49,12 +51,12 @@ def _close(letters: str, to: tuple[str, ...]) -> bool:
 def looks_secret(word: str) -> bool:
     """Tell whether a word, by its letters alone, may name the password.
 
-    ``1521Password``, ``P,ASSWORD``, ``P@ssword``, ``Passw0rd`` and
-    ``TruePasswort``, ``UserPass`` do; ``Port``, ``PoolId``, ``compass`` and the words of a
-    connect descriptor do not.
+    ``1521Password``, ``P,ASSWORD``, ``P@ssword``, ``Passw0rd``,
+    ``TruePasswort`` and ``UserPass`` do; ``Port``, ``PoolId``, ``compass``
+    and the words of a connect descriptor do not.
     """
     letters = "".join(c for c in word.lower() if "a" <= c <= "z")
-    if any(spelling in letters for spelling in _CLOSE_TO[:-1]) or _PASS.search(word):
+    if any(spelling in letters for spelling in _INSIDE) or _PASS.search(word):
         return True
     if letters and len(letters) <= _LONGEST_CLOSE and _close(letters, _CLOSE_TO):
         return True
