@@ -11,7 +11,9 @@ or a name that looks like it carries a password is masked as a whole.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections import Counter
 from typing import Final
 
 from ._grammar import BLANKS
@@ -29,6 +31,7 @@ _SECRET_SPELLINGS: Final = sorted(
 # all but "pass" also count when found inside a word.
 _CLOSE_TO: Final = (*_SECRET_SPELLINGS, "passwd", "pass")
 _INSIDE: Final = _CLOSE_TO[:-1]
+_COUNTS: Final = {spelling: Counter(spelling) for spelling in _CLOSE_TO}
 _CUTOFF = 0.75
 # A difflib ratio of 0.75 against words of at most 8 letters needs at most 13.
 _LONGEST_CLOSE = 13
@@ -44,10 +47,30 @@ _TOKEN = re.compile(r"""[^ \t\r\n=:;"',()]+""")
 _WORD = re.compile(r"""[ \t\r\n"']*[^ \t\r\n"'=;:]+""")
 
 
-def _close(letters: str, to: tuple[str, ...]) -> bool:
-    return bool(difflib.get_close_matches(letters, to, 1, _CUTOFF))
+def _shared(counts: Counter[str], spelling: str) -> int:
+    return sum((counts & _COUNTS[spelling]).values())
 
 
+def _close(letters: str, counts: Counter[str], spelling: str) -> bool:
+    """difflib's ratio >= the cutoff, with its cheap upper bound tried first."""
+    if 2 * _shared(counts, spelling) < _CUTOFF * (len(letters) + len(spelling)):
+        return False
+    return difflib.SequenceMatcher(None, letters, spelling).ratio() >= _CUTOFF
+
+
+def _glued_end(letters: str, counts: Counter[str]) -> bool:
+    """Tell whether the word ends in a misspelt long password name."""
+    # A close end shares at least 5 letters with the spelling: one count
+    # rules most words out before any end is compared.
+    if all(_shared(counts, spelling) < _SHORTEST_END for spelling in _LONG_SPELLINGS):
+        return False
+    ends = (letters[-n:] for n in range(_SHORTEST_END, min(len(letters), _LONGEST_CLOSE) + 1))
+    return any(_close(end, Counter(end), spelling) for end in ends for spelling in _LONG_SPELLINGS)
+
+
+# Pure, and called on every word of every value of an uncached parse: the
+# same host and user names come back, so a bounded cache pays.
+@functools.lru_cache(maxsize=4096)
 def looks_secret(word: str) -> bool:
     """Tell whether a word, by its letters alone, may name the password.
 
@@ -58,11 +81,12 @@ def looks_secret(word: str) -> bool:
     letters = "".join(c for c in word.lower() if "a" <= c <= "z")
     if any(spelling in letters for spelling in _INSIDE) or _PASS.search(word):
         return True
-    if letters and len(letters) <= _LONGEST_CLOSE and _close(letters, _CLOSE_TO):
+    if not letters:
+        return False
+    counts = Counter(letters)
+    if len(letters) <= _LONGEST_CLOSE and any(_close(letters, counts, s) for s in _CLOSE_TO):
         return True
-    # A misspelt name glued to what came before it: its end is close.
-    ends = (letters[-n:] for n in range(_SHORTEST_END, min(len(letters), _LONGEST_CLOSE) + 1))
-    return any(_close(end, _LONG_SPELLINGS) for end in ends)
+    return _glued_end(letters, counts)
 
 
 def is_secret_name(name: str) -> bool:
