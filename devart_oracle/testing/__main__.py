@@ -14,6 +14,7 @@ import argparse
 import errno
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -78,6 +79,8 @@ def _server(args: argparse.Namespace) -> OracleTestServer:
                                 connect_timeout=args.connect_timeout)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
+    except sqlite3.Error as exc:
+        parser.error(f"cannot use --database {args.database!r}: {exc} (give a writable path, or none for a temporary file)")
     except OSError as exc:
         # create_server() appends the address to strerror; the message says it already.
         reason = (exc.strerror or str(exc)).split(" (while attempting")[0].lower()

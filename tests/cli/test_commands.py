@@ -90,6 +90,18 @@ def test_serve_on_a_port_in_use_says_so(capsys: pytest.CaptureFixture[str]) -> N
     assert "pick another --port" in err
 
 
+@pytest.mark.parametrize(("content", "message"), [(None, "unable to open database file"),
+                                                  (b"not sqlite" * 20, "file is not a database")])
+def test_serve_on_an_unusable_database_file_says_so(
+    tmp_path: Path, content: bytes | None, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.sqlite" if content is not None else tmp_path / "missing" / "db.sqlite"
+    if content is not None:
+        path.write_bytes(content)
+    err = _refused(serve_main, ["serve", "--port", "0", "--user", "scott/tiger", "--database", str(path)], capsys)
+    assert f"serve: error: cannot use --database {str(path)!r}: {message}" in err
+
+
 def _run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout)
 
