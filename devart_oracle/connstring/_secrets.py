@@ -14,6 +14,7 @@ import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Final
 
 from ._grammar import BLANKS
@@ -33,8 +34,10 @@ _CLOSE_TO: Final = (*_SECRET_SPELLINGS, "passwd", "pass")
 _INSIDE: Final = _CLOSE_TO[:-1]
 _COUNTS: Final = {spelling: Counter(spelling) for spelling in _CLOSE_TO}
 _CUTOFF = 0.75
-# A difflib ratio of 0.75 against words of at most 8 letters needs at most 13.
+# A difflib ratio of 0.75 against words of at most 8 letters needs at most 13;
+# under 4, too many words are close to "pass" ("ass", "pas").
 _LONGEST_CLOSE = 13
+_SHORTEST_CLOSE = 4
 # The ends of glued words are matched against the long spellings only, and
 # from 5 letters on, so that "compass" does not end in a password name.
 _LONG_SPELLINGS: Final = ("password", "passwd")
@@ -44,6 +47,7 @@ _SHORTEST_END = 5
 _PASS = re.compile(r"(?:(?<![A-Za-z])[Pp]|(?<=[a-z0-9])P)(?:ass|ASS)(?![a-z])|(?<=[A-Z0-9])PASS(?![A-Za-z])")
 # A word of a value: what a forgotten ';' or '=' leaves between separators.
 _TOKEN = re.compile(r"""[^ \t\r\n=:;"',()]+""")
+_CLOSERS: Final = "();,"
 _WORD = re.compile(r"""[ \t\r\n"']*[^ \t\r\n"'=;:]+""")
 
 
@@ -84,7 +88,7 @@ def looks_secret(word: str) -> bool:
     if not letters:
         return False
     counts = Counter(letters)
-    if len(letters) <= _LONGEST_CLOSE and any(_close(letters, counts, s) for s in _CLOSE_TO):
+    if _SHORTEST_CLOSE <= len(letters) <= _LONGEST_CLOSE and any(_close(letters, counts, s) for s in _CLOSE_TO):
         return True
     return _glued_end(letters, counts)
 
@@ -102,39 +106,59 @@ def is_secret_name(name: str) -> bool:
     return keyword is not None and keyword.secret
 
 
-def _spelling_end(word: str) -> int | None:
-    """Return where the first exact password spelling inside a word ends, if any.
+def _spelling_end(word: str, spellings: Sequence[str] = _SECRET_SPELLINGS) -> int | None:
+    """Return where the first of ``spellings`` inside a word ends, if any.
 
     Underscores do not count, as in lookups: ``xPASS_WORDtiger`` gives 10.
     """
     kept = [(at, char.lower()) for at, char in enumerate(word) if char != "_"]
     folded = "".join(char for _, char in kept)
-    ends = [folded.find(s) + len(s) for s in _SECRET_SPELLINGS if s in folded]
+    ends = [folded.find(s) + len(s) for s in spellings if s in folded]
     return kept[min(ends) - 1][0] + 1 if ends else None
 
 
-def _names_secret(word: str, before: str, rest: str) -> bool:
-    """Tell whether a word of a value, with more text after it, may name the password."""
-    joined = before + word  # "pass word", "User pass wordtiger": a name cut by a blank
-    end = _spelling_end(joined)
-    if end is not None:
-        return bool(joined[end:] or rest)
-    if not rest:
+def _is_name(after: str, colon: bool) -> bool:
+    """Tell whether what follows a word of a value makes the word a name.
+
+    '=' (or ':', as in ``Pwd:tiger``) does, and so does more text past a
+    blank or a quote (the '=' forgotten); ')' or the end does not, so the
+    values inside a connect descriptor are not names.
+    """
+    stripped = after.lstrip(STRIP)
+    if not stripped:
         return False
-    return looks_secret(word) or looks_secret(joined)
+    if stripped[0] == "=" or (colon and stripped[0] == ":"):
+        return True
+    return len(stripped) < len(after) and stripped[0] not in _CLOSERS
 
 
-def hides_secret(text: str) -> bool:
-    """Tell whether text holds a password-like word with more text after it.
+def _names_secret(word: str, before: str, after: str, colon: bool) -> bool:
+    """Tell whether a word of a value may name a password that follows it."""
+    joined = before + word  # "pass word", "User pass wordtiger": a name cut by a blank
+    end = _spelling_end(joined, _LONG_SPELLINGS)
+    if end is not None and joined[end:]:  # "1521Passwordtiger": both ';' and '=' forgotten
+        return True
+    return _is_name(after, colon) and (looks_secret(word) or looks_secret(joined))
+
+
+def hides_secret(text: str, *, colon: bool = True) -> bool:
+    """Tell whether text holds a password-like name with more text after it.
 
     ``scott Password=tiger``, ``1521Password=tiger`` and ``1521Passwordtiger``
-    do: a ';' was forgotten, and what follows the word may be the password.
+    do: a ';' was forgotten, and what follows the name may be the password.
+
+    Args:
+        text: a value, or a segment without '='.
+        colon: a ':' after a word makes it a name; False for Host, where
+            ':' comes before the port.
     """
-    before = ""
+    before, end = "", 0
     for m in _TOKEN.finditer(text):
-        if _names_secret(m[0], before, text[m.end() :].strip(STRIP)):
+        # Only a blank can cut a name in two: "pass word", not "xpwdx)(PORT".
+        joined_to = before if not text[end : m.start()].strip(BLANKS) else ""
+        if _names_secret(m[0], joined_to, text[m.end() :], colon):
             return True
-        before = m[0]
+        before, end = m[0], m.end()
     return False
 
 

@@ -31,7 +31,8 @@ _MISSPELT = (
     "User Password", "my_pwd", "1521Password", "P@ss word",
 )  # fmt: skip
 # How the name meets the value: right, or with the '=' forgotten. A name
-# glued to its password ("Passwordtiger") is only told apart for exact spellings.
+# glued to its password ("Passwordtiger") is only told apart for the long
+# exact spellings: "xpwdx" may be a host or a service name.
 _ASSIGNS = ("=", " = ", " ", ":", "\t", "==", " =", "= ")
 _GLUED = ("",)
 _OTHERS = (
@@ -76,7 +77,7 @@ def _quoted(password: str, quote: str) -> str:
 
 def _segment(pick: Picker, password: str) -> str:
     name = pick.choice(pick.choice((_EXACT, _MISSPELT)))
-    assigns = _ASSIGNS + (_GLUED if name in _EXACT else ())
+    assigns = _ASSIGNS + (_GLUED if name in _EXACT and "pwd" not in name.lower() else ())
     return name + pick.choice(assigns) + _quoted(password, pick.choice(_QUOTES))
 
 

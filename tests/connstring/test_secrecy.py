@@ -61,6 +61,9 @@ ERRORS = [
     (f"Port=1521Password={SECRET}", 5, "the value of 'Port' holds a password-like name", "Port=***"),
     (f"Host=db;Schema=HR Pwd={SECRET}", 15, "the value of 'Schema' holds", "Host=db;Schema=***"),
     (f"Direct=TruePass={SECRET}", 7, "the value of 'Direct' holds", "Direct=***"),
+    # In Host, ':' before the port is syntax, but not after it, and a port error quotes nothing.
+    (f"Host=db:1521/svc Passwort:{SECRET}", 5, "the value of 'Host' holds", "Host=***"),
+    (f"Host=dbPwd:{SECRET}", 5, "the value of 'Host' holds", "Host=***"),
     (f"Host=db;scott Password {SECRET}", 8, "a segment that looks like it holds a password",
      "Host=db;***"),
     # A password name misspelt with a stray character is still a password name.
@@ -174,6 +177,9 @@ def test_caret_for_a_password_tail_points_at_its_mask() -> None:
         "Host=pwhost;User=passenger;Schema=PASSPORT_DATA",
         "User Id=pass;Password=pass word",
         "Host=(DESCRIPTION=(ADDRESS=(PROTOCOL=TCPS)(HOST=h)(PORT=1))(CONNECT_DATA=(SERVICE_NAME=s)))",
+        # Found by hypothesis: a descriptor's values are followed by ')', never names.
+        "Host=(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=xpwdx)(PORT=1))(CONNECT_DATA=(SERVICE_NAME=ASS)))",
+        "Host=xpwdx:1521/Pass",
     ],
 )
 def test_values_that_only_resemble_a_password_name_are_kept(text: str) -> None:
