@@ -30,10 +30,34 @@ from .columns import CONSTRAINTS
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
-__all__ = ["SqliteConnection"]
+__all__ = ["SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
+
+
+def retry_while_busy(work: Callable[[], _T], timeout: float,
+                     cancelled: threading.Event | None = None) -> _T:
+    """Run ``work`` again while SQLite says the database is locked or busy.
+
+    Each attempt already waits SQLite's own short busy timeout; the loop
+    lets a cancel end the wait and bounds it by ``timeout`` seconds.
+
+    Raises:
+        OracleError: ORA-00054 after ``timeout``, ORA-01013 once ``cancelled``.
+        sqlite3.Error: any other failure of ``work``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return work()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if cancelled is not None and cancelled.is_set():
+            raise OracleError(1013)
+        if time.monotonic() >= deadline:
+            raise OracleError(54)
 
 
 class SqliteConnection:
@@ -94,18 +118,11 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
-        deadline = time.monotonic() + lock_timeout
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                return True
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise self.translate(exc, "BEGIN") from None
-            if self.cancelled.is_set():
-                raise OracleError(1013)
-            if time.monotonic() >= deadline:
-                raise OracleError(54)
+        try:
+            retry_while_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), lock_timeout, self.cancelled)
+        except sqlite3.Error as exc:
+            raise self.translate(exc, "BEGIN") from None
+        return True
 
     def end(self, verb: str) -> None:
         """COMMIT or ROLLBACK, if a transaction is open."""
