@@ -15,7 +15,7 @@ import selectors
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from .wire.auth import Verifier
 
 if TYPE_CHECKING:
     from .sql import SessionInfo, SqlSession
+    from .sql.instance import Instance
 
 __all__ = ["OracleTestServer"]
 
@@ -55,6 +56,13 @@ class OracleTestServer:
         logon_delay: seconds added to each logon, to mimic a remote database.
         connect_timeout: seconds a client has, from connecting, to log on;
             then the connection is closed and logged. None waits forever.
+        expired_users: users whose password has expired: their logons fail
+            with ORA-28001 until they log on with ``newpassword=`` (see
+            also ``expire_password``).
+        connect_through: target user to the users that may connect as it
+            by proxy (``proxy[target]``), as ``ALTER USER target GRANT
+            CONNECT THROUGH proxy`` allows; None lets any user proxy for
+            any other, an absent target refuses with ORA-28150.
     """
 
     def __init__(
@@ -68,8 +76,11 @@ class OracleTestServer:
         sid: str | None = None,
         logon_delay: float = 0.0,
         connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        expired_users: Iterable[str] = (),
+        connect_through: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         from .sql import Database
+        from .sql.instance import Instance
 
         self.host = host
         self.service_name = service_name
@@ -79,6 +90,14 @@ class OracleTestServer:
         self._port = port
         self._users = dict(users)
         self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
+        self._expired = {name.upper() for name in expired_users}
+        self._through = None if connect_through is None else {
+            target.upper(): {proxy.upper() for proxy in proxies}
+            for target, proxies in connect_through.items()}
+        instance_name = (sid or "FREE").upper()
+        self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
+                                            db_unique_name=instance_name,
+                                            pdb_name=service_name.upper())
         self._registry = SessionRegistry()
         self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
@@ -135,8 +154,25 @@ class OracleTestServer:
         return ";".join(f"{key}={_quote(value)}" for key, value in parts)
 
     def kill_session(self, sid: int) -> bool:
-        """Drop the session with this sid, as ALTER SYSTEM KILL SESSION does."""
+        """Kill the session with this sid, as ALTER SYSTEM KILL SESSION does.
+
+        Its transaction is rolled back and a running call interrupted at
+        once; the call (or the session's next one) gets ORA-00028, which
+        python-oracledb reports as DPY-4011, and then the connection ends.
+        The session leaves ``sessions`` at once. Returns False when no
+        session has this sid. ``disconnect_all`` cuts sockets instead.
+        """
         return self._kill(sid, None)
+
+    def expire_password(self, user: str) -> None:
+        """Mark a user's password expired: ORA-28001 until changed at logon.
+
+        Raises:
+            KeyError: ``user`` is not one of the server's users.
+        """
+        name, _ = self._user(user)
+        with self._lock:
+            self._expired.add(name.upper())
 
     def disconnect_all(self) -> None:
         """Drop every client connection abruptly, as a network failure would."""
@@ -215,8 +251,17 @@ class OracleTestServer:
         member = self._registry.find(sid, serial)
         if member is None:
             return False
-        self._drop(member)
+        self._registry.retire(member)
+        member.kill_session()
         return True
+
+    def _change_password(self, username: str, password: str) -> None:
+        name, _ = self._user(username)
+        verifier = Verifier.create(password)
+        with self._lock:
+            self._users[name] = password
+            self._verifiers[name.upper()] = verifier
+            self._expired.discard(name.upper())
 
     def _drop(self, member: Member) -> None:
         """Kill a connection; it leaves ``sessions`` at once, its thread cleans up."""
@@ -290,14 +335,32 @@ class _Host:
     def verifier(self, username: str) -> Verifier | None:
         return self._server._verifiers.get(username)
 
+    def expired(self, username: str) -> bool:
+        return username in self._server._expired
+
+    def may_proxy(self, proxy: str, target: str) -> bool:
+        through = self._server._through
+        return through is None or proxy in through.get(target, ())
+
+    def change_password(self, username: str, password: str) -> None:
+        self._server._change_password(username, password)
+
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
         from .sql import SessionInfo
+        from .sql.instance import Client
 
         server = self._server
         sid, serial = server._registry.assign(session)
+        client = Client(osuser=identity.osuser, terminal=identity.terminal,
+                        process=identity.process, driver=identity.driver,
+                        version=identity.client_version, address=session.peer.rpartition(":")[0],
+                        proxy_user=identity.proxy_user)
         info = SessionInfo(sid, serial, identity.username, program=identity.program,
                            machine=identity.machine, time_zone=identity.time_zone,
-                           service_name=identity.service_name or server.service_name)
+                           service_name=identity.service_name or server.service_name,
+                           client=client, instance=server._instance)
+        for namespace, attribute, value in identity.app_context:
+            info.contexts.setdefault(namespace.upper(), {})[attribute.upper()] = value
         session.info = info
         try:
             return info, server._database.open_session(info)
@@ -310,7 +373,7 @@ class _Host:
 
     def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]:
         server = self._server
-        instance = server.sid or "FREE"
+        instance = server._instance.name
         return [
             ("AUTH_VERSION_NO", _VERSION_19_3, 0),
             ("AUTH_SESSION_ID", str(info.sid), 0),

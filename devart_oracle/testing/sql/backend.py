@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .catalog import V_SESSION_INSERT
 from .columns import CONSTRAINTS
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
@@ -153,10 +152,21 @@ class SqliteConnection:
             return str(row[0])
         return f"SYS_C{zlib.crc32(repr((table, columns)).encode()) % 10**7:07d}"
 
-    def fill_v_session(self, rows: list[tuple[object, ...]]) -> None:
-        """Replace this connection's V$SESSION rows."""
-        self.conn.execute('DELETE FROM temp."V$SESSION"')
-        self.conn.executemany(V_SESSION_INSERT, rows)
+    def create_temp(self, name: str, create: str) -> bool:
+        """Create a temporary table unless it exists; True if it was created.
+
+        Asked of SQLite each time: a rollback undoes a creation in its transaction.
+        """
+        query = "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ?"
+        if self.execute(query, (name,)).fetchone() is not None:
+            return False
+        self.execute(create)
+        return True
+
+    def fill(self, table: str, insert: str, rows: Sequence[Sequence[object]]) -> None:
+        """Replace the rows of one of this connection's temporary tables."""
+        self.conn.execute(f"DELETE FROM {table}")
+        self.conn.executemany(insert, rows)
 
 
 @functools.lru_cache(maxsize=1024)

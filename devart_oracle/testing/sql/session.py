@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
+from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system, run_plsql
 from .ddl import ddl
 from .errors import OracleError
@@ -26,6 +26,7 @@ from .lexer import Token, tokenize
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
+from .views import VIEWS, mentioned
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -293,10 +294,13 @@ class SqlSession:
         self._results = weakref.WeakSet()
 
     def _refresh(self, plan: Plan) -> None:
-        """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" in plan.objects:
-            sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.fill_v_session(v_session_rows(sessions))
+        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
+        for name in mentioned(plan.sql):
+            view = VIEWS[name]
+            created = self._link.create_temp(name, view.create_sql())
+            if created or view.live:
+                rows = _hook(lambda: view.rows(self.info, self._db.sessions), name)
+                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
