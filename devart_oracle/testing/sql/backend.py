@@ -10,7 +10,11 @@ of its transaction stays true.
 
 The write lock is taken with ``BEGIN IMMEDIATE`` in a loop of short SQLite
 busy waits, so that a cancel can end the wait and ``lock_timeout`` bounds
-it. The declared types of a query's columns come from a temporary view of
+it. Every statement, and the session's setup script, is retried the same
+way while SQLite says "database is locked" (SQLITE_BUSY, which even a read
+meets in WAL mode while another connection checkpoints or recovers the
+log): a statement that failed so did nothing, and past ``lock_timeout`` it
+is ORA-00054, never SQLite's error. The declared types of a query's columns come from a temporary view of
 the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
 ``sqlite3_column_decltype``); they are cached until the next DDL.
 """
@@ -33,6 +37,8 @@ __all__ = ["SqliteConnection"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
+_BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
+_PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
 
 class SqliteConnection:
@@ -44,8 +50,10 @@ class SqliteConnection:
         pending: an ORA error a SQL function raised, until it is reported.
     """
 
-    def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str]) -> None:
+    def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str],
+                 lock_timeout: float = 5.0) -> None:
         self.conn = conn
+        self.lock_timeout = lock_timeout
         self.cancelled = threading.Event()
         self.pending: OracleError | None = None
         self._schema = schema
@@ -65,8 +73,40 @@ class SqliteConnection:
 
     def execute(self, sql: str, params: Sequence[object] = (), verb: str = "SELECT",
                 table: str = "") -> sqlite3.Cursor:
-        """``conn.execute`` through ``run``."""
-        return self.run(lambda: self.conn.execute(sql, params), verb, table)
+        """``conn.execute`` through ``run``, retried while the database is busy."""
+        return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
+
+    def script(self, sql: str) -> None:
+        """Run a script of statements as one transaction, retried while the database is busy.
+
+        Raises:
+            OracleError: ORA-00054 once ``lock_timeout`` passed, or the
+                script's own failure.
+        """
+        def attempt() -> None:
+            try:
+                self.conn.executescript(f"BEGIN;\n{sql}\nCOMMIT;")
+            except sqlite3.Error:
+                self.abandon()  # a script that failed half way leaves nothing behind
+                raise
+        self.run(lambda: self.retry(attempt), "CREATE")
+
+    def retry(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` again while SQLite says the database is locked (busy).
+
+        Each attempt waits SQLite's own busy timeout first; the loop ends on
+        a cancel and after ``lock_timeout``, re-raising SQLite's error for
+        ``run`` to translate (ORA-01013, ORA-00054).
+        """
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return work()
+            except sqlite3.OperationalError as exc:
+                if not str(exc).startswith(_BUSY) or time.monotonic() >= deadline:
+                    raise
+            if self.cancelled.wait(_PAUSE):
+                raise sqlite3.OperationalError(_BUSY)
 
     def translate(self, exc: BaseException, verb: str, table: str = "") -> OracleError:
         """The ORA error to report for a SQLite failure."""
@@ -133,13 +173,15 @@ class SqliteConnection:
             return cached[1]
         types: list[str] | None = None
         try:
-            self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {_describe_sql(sql)}")
+            self.retry(lambda: self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {_describe_sql(sql)}"))
             pragma = 'PRAGMA temp.table_info("DEVART$DESCRIBE")'
             types = [row[2] for row in self.conn.execute(pragma)]
-        except sqlite3.Error:
-            pass  # the query itself reports the problem, or types come from values
+        except sqlite3.Error as exc:
+            if str(exc).startswith(_BUSY):
+                return None  # types come from values this time; not cached
+            # otherwise the query itself reports the problem, or types come from values
         finally:
-            self.conn.execute(f"DROP VIEW IF EXISTS {_DESCRIBE}")
+            self.execute(f"DROP VIEW IF EXISTS {_DESCRIBE}")
         self._described[sql] = (generation, types)
         return types
 

@@ -58,7 +58,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+                                      database.lock_timeout)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
         self._running = 0
@@ -67,7 +68,7 @@ class SqlSession:
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         register(self._link.conn, self)
-        self._link.conn.executescript(SESSION_SETUP)
+        self._link.script(SESSION_SETUP)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
