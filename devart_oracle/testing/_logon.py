@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ._listener import Descriptor
+from .sql.instance import Client
 from .sql.userenv import CLIENT_NAMESPACE
 from .wire.auth import Logon, Verifier
 from .wire.codec import Writer
@@ -53,12 +54,7 @@ class Identity:
     machine: str
     service_name: str
     time_zone: str | None
-    terminal: str = ""
-    osuser: str = ""
-    process: str = ""
-    driver: str = ""
-    client_version: str = ""
-    proxy_user: str | None = None
+    client: Client = field(default_factory=Client)
     app_context: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -193,12 +189,13 @@ class LogonCalls:
             machine=one.get("AUTH_MACHINE") or self.descriptor.machine,
             service_name=self.descriptor.service_name or "",
             time_zone=_time_zone(pairs.get("AUTH_ALTER_SESSION", "")),
-            terminal=one.get("AUTH_TERMINAL", ""),
-            osuser=one.get("AUTH_SID", ""),
-            process=one.get("AUTH_PID", ""),
-            driver=pairs.get("SESSION_CLIENT_DRIVER_NAME", ""),
-            client_version=_version(pairs.get("SESSION_CLIENT_VERSION", "")),
-            proxy_user=self._user if target is not None else None,
+            client=Client(
+                terminal=one.get("AUTH_TERMINAL", ""),
+                osuser=one.get("AUTH_SID", ""),
+                process=one.get("AUTH_PID", ""),
+                driver=pairs.get("SESSION_CLIENT_DRIVER_NAME", ""),
+                version=_version(pairs.get("SESSION_CLIENT_VERSION", "")),
+                proxy_user=self._user if target is not None else None),
             app_context=tuple(app_context),
         )
 

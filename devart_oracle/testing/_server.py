@@ -10,6 +10,7 @@ database survives for ``start()`` to serve again on the same port.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import selectors
 import socket
@@ -347,14 +348,10 @@ class _Host:
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
         from .sql import SessionInfo
-        from .sql.instance import Client
 
         server = self._server
         sid, serial = server._registry.assign(session)
-        client = Client(osuser=identity.osuser, terminal=identity.terminal,
-                        process=identity.process, driver=identity.driver,
-                        version=identity.client_version, address=session.peer.rpartition(":")[0],
-                        proxy_user=identity.proxy_user)
+        client = dataclasses.replace(identity.client, address=session.peer.rpartition(":")[0])
         info = SessionInfo(sid, serial, identity.username, program=identity.program,
                            machine=identity.machine, time_zone=identity.time_zone,
                            service_name=identity.service_name or server.service_name,

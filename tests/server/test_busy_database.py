@@ -76,45 +76,41 @@ def flaky(monkeypatch: pytest.MonkeyPatch) -> Iterator[Busy]:
     BUSY.arm(0, "")
 
 
-def test_session_setup_waits_out_a_busy_database(flaky: Busy) -> None:
-    db = Database(lock_timeout=5.0)
-    try:
-        flaky.arm(3, "CREATE TEMP TABLE DUAL")
-        session = db.open_session(SessionInfo(1, 1, "SCOTT"))
-        assert flaky.seen == 3
-        assert session.execute("select dummy from dual").fetch(1) == [("X",)]
-    finally:
-        db.close()
+@pytest.fixture
+def db(flaky: Busy) -> Iterator[Database]:
+    database = Database(lock_timeout=5.0)
+    yield database
+    database.close()
 
 
-def test_queries_and_describes_wait_out_a_busy_database(flaky: Busy) -> None:
-    db = Database(lock_timeout=5.0)
-    try:
-        session = db.open_session(SessionInfo(1, 1, "SCOTT"))
-        session.execute("create table t (x number(5))")
-        flaky.arm(2, "SELECT")
-        assert session.execute("select x from t").fetch(1) == []
-        sql = "select x, cast(x as varchar2(9)) as y from t"
-        flaky.arm(2, "CREATE TEMP VIEW")
-        result = session.execute(sql)
-        assert flaky.seen == 2
-        calm = db.open_session(SessionInfo(2, 2, "SCOTT")).execute(sql)
-        assert [c.type for c in result.columns or []] == [c.type for c in calm.columns or []]
-    finally:
-        db.close()
+def test_session_setup_waits_out_a_busy_database(flaky: Busy, db: Database) -> None:
+    flaky.arm(3, "CREATE TEMP TABLE DUAL")
+    session = db.open_session(SessionInfo(1, 1, "SCOTT"))
+    assert flaky.seen == 3
+    assert session.execute("select dummy from dual").fetch(1) == [("X",)]
 
 
-def test_past_the_lock_timeout_it_is_ora_00054(flaky: Busy) -> None:
-    db = Database(lock_timeout=0.2)
-    try:
-        session = db.open_session(SessionInfo(1, 1, "SCOTT"))
-        session.execute("create table t (x number)")
-        flaky.arm(10**6, "SELECT X")
-        with pytest.raises(OracleError) as caught:
-            session.execute("select x from t")
-        assert caught.value.code == 54
-    finally:
-        db.close()
+def test_queries_and_describes_wait_out_a_busy_database(flaky: Busy, db: Database) -> None:
+    session = db.open_session(SessionInfo(1, 1, "SCOTT"))
+    session.execute("create table t (x number(5))")
+    flaky.arm(2, "SELECT")
+    assert session.execute("select x from t").fetch(1) == []
+    sql = "select x, cast(x as varchar2(9)) as y from t"
+    flaky.arm(2, "CREATE TEMP VIEW")
+    result = session.execute(sql)
+    assert flaky.seen == 2
+    calm = db.open_session(SessionInfo(2, 2, "SCOTT")).execute(sql)
+    assert [c.type for c in result.columns or []] == [c.type for c in calm.columns or []]
+
+
+def test_past_the_lock_timeout_it_is_ora_00054(flaky: Busy, db: Database) -> None:
+    db.lock_timeout = 0.2
+    session = db.open_session(SessionInfo(1, 1, "SCOTT"))
+    session.execute("create table t (x number)")
+    flaky.arm(10**6, "SELECT X")
+    with pytest.raises(OracleError) as caught:
+        session.execute("select x from t")
+    assert caught.value.code == 54
 
 
 def test_a_client_never_sees_the_busy_database(flaky: Busy) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import oracledb
 import pytest
 
 from devart_oracle.testing import OracleTestServer
+from tests.fixtures.pooling import wait_for
 
 
 @pytest.fixture
@@ -28,15 +29,6 @@ def _sid_serial(conn: oracledb.Connection) -> tuple[int, int]:
         row = cursor.fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_the_next_call_gets_ora_00028_and_then_the_connection_ends(server: OracleTestServer) -> None:
@@ -99,6 +91,6 @@ def test_a_killed_session_ends_on_stop_even_if_it_never_calls() -> None:
 def test_disconnect_all_still_cuts_the_socket_at_once(server: OracleTestServer) -> None:
     conn = _connect(server)
     server.disconnect_all()
-    assert _wait(lambda: not server.sessions)
+    assert wait_for(lambda: not server.sessions)
     with pytest.raises(oracledb.Error, match="DPY-4011"):
         conn.ping()

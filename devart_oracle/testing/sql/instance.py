@@ -77,8 +77,6 @@ class Statistics:
     parses: int = 0
     executes: int = 0
     round_trips: int = 0
-    commits: int = 0
-    rollbacks: int = 0
     open_cursors: int = 0
 
     def values(self) -> list[tuple[int, int]]:
@@ -88,15 +86,13 @@ class Statistics:
 
 
 # (STATISTIC#, NAME, CLASS, Statistics attribute or "" for a constant, constant).
-# The low numbers are Oracle's long-standing ones; the others differ between
-# releases in Oracle too, so clients join V$STATNAME by NAME.
+# The numbers are this server's: they differ between Oracle releases too, so
+# clients join V$STATNAME by NAME.
 STATISTICS: tuple[tuple[int, str, int, str, int], ...] = (
     (0, "logons cumulative", 1, "", 1),
     (1, "logons current", 1, "", 1),
     (3, "opened cursors current", 1, "open_cursors", 0),
-    (6, "user commits", 1, "commits", 0),
-    (7, "user rollbacks", 1, "rollbacks", 0),
-    (8, "user calls", 1, "user_calls", 0),
+    (6, "user calls", 1, "user_calls", 0),
     (1090, "parse count (total)", 64, "parses", 0),
     (1095, "execute count", 64, "executes", 0),
     (1100, "SQL*Net roundtrips to/from client", 1, "round_trips", 0),
@@ -132,8 +128,6 @@ DATABASE_NLS: tuple[tuple[str, str], ...] = (
 # AUTH_MAX_OPEN_CURSORS is 65535, identifiers are up to 128 bytes.
 PARAMETERS: tuple[tuple[str, int, str | None], ...] = (
     ("open_cursors", 3, "65535"),
-    ("processes", 3, "300"),
-    ("sessions", 3, "472"),
     ("db_name", 2, None),
     ("db_unique_name", 2, None),
     ("db_domain", 2, None),
