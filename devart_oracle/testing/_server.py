@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._accounts import Accounts
 from ._listener import Descriptor
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
@@ -89,12 +90,7 @@ class OracleTestServer:
         self.logon_delay = logon_delay
         self.connect_timeout = connect_timeout
         self._port = port
-        self._users = dict(users)
-        self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
-        self._expired = {name.upper() for name in expired_users}
-        self._through = None if connect_through is None else {
-            target.upper(): {proxy.upper() for proxy in proxies}
-            for target, proxies in connect_through.items()}
+        self._accounts = Accounts(users, expired_users, connect_through)
         instance_name = (sid or "FREE").upper()
         self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
                                             db_unique_name=instance_name,
@@ -102,7 +98,7 @@ class OracleTestServer:
         self._registry = SessionRegistry()
         self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
-                                  users=self._verifiers.keys())
+                                  users=self._accounts.names())
         self._lock = threading.Lock()
         self._threads: set[threading.Thread] = set()
         self._listener: socket.socket | None = None
@@ -149,7 +145,7 @@ class OracleTestServer:
         Raises:
             KeyError: ``user`` is not one of the server's users.
         """
-        name, password = self._user(user)
+        name, password = self._accounts.password(user)
         parts = [("Direct", "True"), ("Host", self.host), ("Port", str(self._port)),
                  ("ServiceName", self.service_name), ("UserName", name), ("Password", password)]
         return ";".join(f"{key}={_quote(value)}" for key, value in parts)
@@ -171,9 +167,7 @@ class OracleTestServer:
         Raises:
             KeyError: ``user`` is not one of the server's users.
         """
-        name, _ = self._user(user)
-        with self._lock:
-            self._expired.add(name.upper())
+        self._accounts.expire(user)
 
     def disconnect_all(self) -> None:
         """Drop every client connection abruptly, as a network failure would."""
@@ -242,12 +236,6 @@ class OracleTestServer:
 
     # ------------------------------------------------------------ private
 
-    def _user(self, user: str) -> tuple[str, str]:
-        for name, password in self._users.items():
-            if name.upper() == user.upper():
-                return name, password
-        raise KeyError(f"no user {user!r} on this server")
-
     def _kill(self, sid: int, serial: int | None) -> bool:
         member = self._registry.find(sid, serial)
         if member is None:
@@ -255,14 +243,6 @@ class OracleTestServer:
         self._registry.retire(member)
         member.kill_session()
         return True
-
-    def _change_password(self, username: str, password: str) -> None:
-        name, _ = self._user(username)
-        verifier = Verifier.create(password)
-        with self._lock:
-            self._users[name] = password
-            self._verifiers[name.upper()] = verifier
-            self._expired.discard(name.upper())
 
     def _drop(self, member: Member) -> None:
         """Kill a connection; it leaves ``sessions`` at once, its thread cleans up."""
@@ -334,17 +314,16 @@ class _Host:
         return _NO_SERVICE
 
     def verifier(self, username: str) -> Verifier | None:
-        return self._server._verifiers.get(username)
+        return self._server._accounts.verifier(username)
 
     def expired(self, username: str) -> bool:
-        return username in self._server._expired
+        return self._server._accounts.expired(username)
 
     def may_proxy(self, proxy: str, target: str) -> bool:
-        through = self._server._through
-        return through is None or proxy in through.get(target, ())
+        return self._server._accounts.may_proxy(proxy, target)
 
     def change_password(self, username: str, password: str) -> None:
-        self._server._change_password(username, password)
+        self._server._accounts.change_password(username, password)
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
         from .sql import SessionInfo

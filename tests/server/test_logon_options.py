@@ -86,3 +86,11 @@ def test_an_expired_password_must_be_changed_at_logon(caplog: pytest.LogCaptureF
             server.expire_password("nobody")
     for secret in ("tiger", "renewed", "app-pw"):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("arguments", [{"expired_users": ["nobody"]},
+                                       {"connect_through": {"app": ["nobody"]}},
+                                       {"connect_through": {"nobody": ["scott"]}}])
+def test_options_naming_unknown_users_are_refused(arguments: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="names no user of this server: \\['NOBODY'\\]"):
+        OracleTestServer(users=USERS, **arguments)  # type: ignore[arg-type]

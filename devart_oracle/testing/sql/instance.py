@@ -14,6 +14,7 @@ change them, so the session's NLS parameters equal the database's.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import socket
 from dataclasses import dataclass, field
@@ -155,6 +156,7 @@ def parameter_value(name: str, instance: Instance, service_name: str) -> str | N
     }.get(name)
 
 
+@functools.lru_cache(maxsize=1024)
 def sql_id(text: str) -> str:
     """A statement's SQL_ID: 13 base-32 digits of the last 64 bits of its text's MD5.
 
