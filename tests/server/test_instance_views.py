@@ -156,6 +156,9 @@ def test_client_info_reaches_userenv(conn: oracledb.Connection) -> None:
     assert _one(conn, "select sys_context('userenv', 'client_info') from dual") == "billing"
     conn.clientinfo = None  # type: ignore[assignment]
     assert _one(conn, "select sys_context('userenv', 'client_info') from dual") is None
+    conn.cursor().callproc("dbms_application_info.set_client_info", ["batch"])
+    assert _one(conn, "select client_info from v$session where sid = sys_context('userenv', 'sid')") == (
+        "batch")
 
 
 def test_application_context_from_logon_and_from_set_app_context(server: OracleTestServer) -> None:

@@ -126,6 +126,9 @@ def _procedures(host: Host) -> dict[str, tuple[int, int, Callable[..., None]]]:
     def set_action(action: object) -> None:
         info.action = _text(action)
 
+    def set_client_info(client_info: object) -> None:
+        info.client_info = _text(client_info)
+
     def set_identifier(identifier: object) -> None:
         info.client_identifier = _text(identifier)
 
@@ -137,7 +140,7 @@ def _procedures(host: Host) -> dict[str, tuple[int, int, Callable[..., None]]]:
         "DBMS_LOCK.SLEEP": (1, 1, lambda secs: host.sleep(_number(secs))),
         "DBMS_APPLICATION_INFO.SET_MODULE": (2, 2, set_module),
         "DBMS_APPLICATION_INFO.SET_ACTION": (1, 1, set_action),
-        "DBMS_APPLICATION_INFO.SET_CLIENT_INFO": (1, 1, ignore),
+        "DBMS_APPLICATION_INFO.SET_CLIENT_INFO": (1, 1, set_client_info),
         "DBMS_SESSION.SET_IDENTIFIER": (1, 1, set_identifier),
         "DBMS_SESSION.CLEAR_IDENTIFIER": (0, 0, lambda: set_identifier(None)),
         "DBMS_OUTPUT.PUT_LINE": (1, 1, ignore),
