@@ -330,7 +330,8 @@ class _Host:
 
         server = self._server
         sid, serial = server._registry.assign(session)
-        client = dataclasses.replace(identity.client, address=session.peer.rpartition(":")[0])
+        address, _, port = session.peer.rpartition(":")
+        client = dataclasses.replace(identity.client, address=address, port=int(port or 0))
         info = SessionInfo(sid, serial, identity.username, program=identity.program,
                            machine=identity.machine, time_zone=identity.time_zone,
                            service_name=identity.service_name or server.service_name,

@@ -218,7 +218,7 @@ class Session:
         """Run one backend call with the session marked ACTIVE and watched."""
         info = self.info
         if info is not None:
-            info.status = "ACTIVE"
+            info.status, info.status_since = "ACTIVE", time.monotonic()
         self.interrupted = False
         self.busy_since = time.monotonic()
         try:
@@ -226,7 +226,7 @@ class Session:
         finally:
             self.busy_since = 0.0
             if info is not None:
-                info.status = "INACTIVE"
+                info.status, info.status_since = "INACTIVE", time.monotonic()
 
     def call_status(self) -> int:
         """The end-of-call status bits (transaction in progress)."""

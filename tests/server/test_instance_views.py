@@ -93,8 +93,12 @@ def test_v_session_shows_what_the_client_said_at_logon(server: OracleTestServer)
         assert row == "prog|mach|term|osu"
         driver = "select distinct client_driver from v$session_connect_info where sid = :1"
         assert _one(conn, driver, [_sid(conn)]) == "drv : 1.0"
-        logon = _one(conn, "select logon_time from v$session where sid = sys_context('userenv', 'sid')")
-        assert isinstance(logon, datetime.datetime)
+        mine = "from v$session where sid = sys_context('userenv', 'sid')"
+        assert isinstance(_one(conn, f"select logon_time {mine}"), datetime.datetime)
+        assert _one(conn, f"select server || ' ' || status || ' ' || last_call_et {mine}") == (
+            "DEDICATED ACTIVE 0")
+        port = _one(conn, f"select port {mine}")
+        assert isinstance(port, int) and port > 0
 
 
 def test_sql_id_is_the_running_statement_and_prev_sql_id_the_last(conn: oracledb.Connection) -> None:

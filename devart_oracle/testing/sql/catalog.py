@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ class SessionInfo:
 
     The wire layer updates ``module``, ``action``, ``client_identifier``,
     ``client_info``, ``contexts`` (application contexts by namespace),
-    ``status``, ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
+    ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
     updates ``current_schema`` and ``time_zone``. ``current_schema``
     defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
@@ -47,6 +48,7 @@ class SessionInfo:
     current_schema: str = ""
     time_zone: str | None = None
     status: str = "INACTIVE"
+    status_since: float = field(default_factory=time.monotonic)
     client_info: str | None = None
     sql_id: str | None = None
     prev_sql_id: str | None = None

@@ -61,6 +61,7 @@ class Client:
     driver: str = ""
     version: str = ""
     address: str = ""
+    port: int = 0
     proxy_user: str | None = None
     logon_time: datetime.datetime = field(default_factory=_now)
 

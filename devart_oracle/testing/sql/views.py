@@ -12,6 +12,7 @@ declared types, so that the client sees NUMBER, VARCHAR2 and DATE.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,8 @@ def _v_session(_: SessionInfo, sessions: Sessions) -> Rows:
          _text(i.program), i.module, i.action, i.client_identifier, i.client_info,
          _text(i.machine), _text(i.client.terminal), _text(i.client.osuser),
          _text(i.client.process), encode(i.client.logon_time), i.sql_id, i.prev_sql_id,
-         _text(i.service_name), "USER", i.instance.dbid % 1000 + i.sid)
+         _text(i.service_name), "USER", "DEDICATED", i.client.port or None,
+         int(time.monotonic() - i.status_since), 3)
         for i in sessions()
     ]
 
@@ -128,7 +130,8 @@ _ALL = (
         ("MACHINE", "VARCHAR2(64)"), ("TERMINAL", "VARCHAR2(30)"), ("OSUSER", "VARCHAR2(128)"),
         ("PROCESS", "VARCHAR2(24)"), ("LOGON_TIME", _DATE), ("SQL_ID", "VARCHAR2(13)"),
         ("PREV_SQL_ID", "VARCHAR2(13)"), ("SERVICE_NAME", "VARCHAR2(64)"),
-        ("TYPE", "VARCHAR2(10)"), ("PADDR", _NUMBER)), _v_session, live=True),
+        ("TYPE", "VARCHAR2(10)"), ("SERVER", "VARCHAR2(9)"), ("PORT", _NUMBER),
+        ("LAST_CALL_ET", _NUMBER), ("CON_ID", _NUMBER)), _v_session, live=True),
     View("V$SESSION_CONNECT_INFO", (
         ("SID", _NUMBER), ("SERIAL#", _NUMBER), ("AUTHENTICATION_TYPE", "VARCHAR2(26)"),
         ("OSUSER", "VARCHAR2(128)"), ("NETWORK_SERVICE_BANNER", _TEXT),
