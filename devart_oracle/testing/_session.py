@@ -132,7 +132,7 @@ class Session:
         self.calls = CallRunner(self)
         self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
-        self._killed = False  # the socket was cut
+        self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
         self.killed = False  # killed as Oracle does: the next call gets ORA-00028
 
     def __repr__(self) -> str:
@@ -147,7 +147,7 @@ class Session:
             if self._handshake():
                 self._serve()
         except ConnectionClosed as exc:
-            if self._killed:
+            if self._cut:
                 pass
             elif self.sql is not None:
                 log.info("session %r: client went away without logging off (%s); rolling back", self, exc)
@@ -179,7 +179,7 @@ class Session:
 
     def kill(self) -> None:
         """Drop the connection at once, from any thread."""
-        self._killed = True
+        self._cut = True
         self._close_socket()
         sql = self.sql
         if self.busy_since and sql is not None:
@@ -288,6 +288,7 @@ class Session:
         if self.info is not None:
             self.info.stats.round_trips += 1
         w = Writer()
+        code = 0
         try:
             if self.killed:
                 raise WireError(_KILLED)
@@ -306,8 +307,10 @@ class Session:
             reply = True
         if reply:
             self.stream.send_data(w.buf)
-        if self.killed:
-            self._killed = True
+        if code == _KILLED:
+            # Only once the client was told: a kill that comes after a call's
+            # work is done leaves that reply as it is, and the next call gets it.
+            self._cut = True
             raise ConnectionClosed("the session was killed")
 
     def _messages(self, w: Writer) -> bool:

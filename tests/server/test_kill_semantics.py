@@ -45,6 +45,21 @@ def test_the_next_call_gets_ora_00028_and_then_the_connection_ends(server: Oracl
         victim.close()
 
 
+def test_a_kill_right_after_a_call_still_answers_the_next_call(server: OracleTestServer) -> None:
+    # The kill may land while the session thread is still finishing the call
+    # the client already has the reply of; the next call must get ORA-00028
+    # all the same, not a closed socket. Repeated: the window is short.
+    with _connect(server) as killer:
+        for _ in range(20):
+            victim = _connect(server)
+            sid, serial = _sid_serial(victim)
+            killer.cursor().execute(f"alter system kill session '{sid},{serial}'")
+            with pytest.raises(oracledb.DatabaseError) as caught:
+                victim.ping()
+            assert "ORA-00028" in caught.value.args[0].message
+            victim.close()
+
+
 def test_the_killed_sessions_socket_stays_open_until_it_calls(server: OracleTestServer) -> None:
     victim = _connect(server)
     sid, _ = _sid_serial(victim)
