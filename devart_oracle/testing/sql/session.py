@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
+from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system
 from .dbms_output import OutputBuffer
 from .ddl import ddl
@@ -29,6 +29,7 @@ from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
+from .views import VIEWS, mentioned
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -60,7 +61,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+                                      database.lock_timeout)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
         self._running = 0
@@ -70,7 +72,7 @@ class SqlSession:
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         register(self._link.conn, self)
-        self._link.conn.executescript(SESSION_SETUP)
+        self._link.script(SESSION_SETUP)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -330,10 +332,13 @@ class SqlSession:
         self._results = weakref.WeakSet()
 
     def _refresh(self, plan: Plan) -> None:
-        """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" in plan.objects:
-            sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.fill_v_session(v_session_rows(sessions))
+        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
+        for name in mentioned(plan.sql):
+            view = VIEWS[name]
+            created = self._link.create_temp(name, view.create_sql())
+            if created or view.live:
+                rows = _hook(lambda: view.rows(self.info, self._db.sessions), name)
+                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
