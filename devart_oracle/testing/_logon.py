@@ -24,7 +24,7 @@ from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.reader import MessageReader
 from .wire.requests import read_auth
-from .wire.responses import parameters, status
+from .wire.responses import call_end, parameters
 
 __all__ = ["Identity", "LogonCalls", "LogonHost", "Verified", "accept"]
 
@@ -78,7 +78,7 @@ class LogonCalls:
         verifier = self.host.verifier(self._user) or Verifier.decoy()
         self._exchange = Logon(verifier)
         parameters(w, self._exchange.challenge())
-        status(w, 0)
+        call_end(w, 0)
 
     def phase_two(self, *, logged_on: bool) -> Verified:
         """Check the password of phase two; the caller then opens the session.
@@ -113,7 +113,7 @@ class LogonCalls:
 def accept(w: Writer, verified: Verified, session_parameters: list[tuple[str, str, int]]) -> None:
     """Answer a verified phase two: the server's proof and the session's parameters."""
     parameters(w, [("AUTH_SVR_RESPONSE", verified.server_response, 0), *session_parameters])
-    status(w, 0)
+    call_end(w, 0)
 
 
 def _user_name(user: str | None) -> str:

@@ -26,7 +26,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._calls import CallRunner
+from ._legacy import LegacyCalls
 from ._listener import (
+    LARGE_SDU_VERSION,
     Descriptor,
     accept_payload,
     parse_connect,
@@ -36,6 +38,7 @@ from ._listener import (
 from ._logon import Identity, LogonCalls, accept
 from .wire.auth import Verifier
 from .wire.codec import Writer
+from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
     ACCEPT,
@@ -56,7 +59,6 @@ from .wire.requests import (
     CloseCursors,
     CurrentSchema,
     EndToEnd,
-    read_data_types,
     read_piggyback,
     read_protocol,
 )
@@ -66,7 +68,7 @@ from .wire.responses import (
     MSG_FUNCTION,
     MSG_PIGGYBACK,
     MSG_PROTOCOL,
-    data_types_reply,
+    call_end,
     end_of_call,
     protocol_reply,
     status,
@@ -119,7 +121,7 @@ class Session:
         self.busy_since = 0.0
         self.connected_at = time.monotonic()
         self.interrupted = False
-        self.calls = CallRunner(self)
+        self.calls: CallRunner = CallRunner(self)
         self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
         self._killed = False
@@ -235,8 +237,8 @@ class Session:
             self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
             log.info("session %r: refused with ORA-%05d", self, refusal[0])
             return False
-        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu)))
-        self.stream.large = True
+        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu, request.version)))
+        self.stream.large = request.version >= LARGE_SDU_VERSION
         self.stream.sdu = self.stream.max_size = request.sdu
         return True
 
@@ -267,7 +269,7 @@ class Session:
 
     def _request(self, payload: bytes) -> None:
         self.reader.start(payload)
-        w = Writer()
+        w = Writer(self.reader.dialect)
         try:
             reply = self._messages(w)
         except BreakReceived:
@@ -279,7 +281,7 @@ class Session:
             code, text = ora_error(exc)
             if code == _CANCELLED and self.interrupted:
                 return
-            w = Writer()
+            w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
@@ -303,8 +305,9 @@ class Session:
                 protocol_reply(w)
                 return True
             elif kind == MSG_DATA_TYPES:
-                read_data_types(r)
-                data_types_reply(w)
+                r.dialect = negotiate_data_types(r, w)
+                if r.dialect.legacy:
+                    self.calls = LegacyCalls(self)
                 return True
             elif kind != 0 or r.at_end():
                 raise WireError(3115, f"message type {kind}")
@@ -351,7 +354,7 @@ class Session:
         if sql is not None:
             sql.close()
         self.host.release(self)
-        status(w, 0)
+        call_end(w, 0)
 
     # ----------------------------------------------------------- break
 
@@ -363,7 +366,7 @@ class Session:
             packet = self.stream.read()
             if packet.kind == MARKER and packet.payload[2:3] == bytes((MARKER_RESET,)):
                 break
-        w = Writer()
+        w = Writer(self.reader.dialect)
         error = WireError(1013)
         end_of_call(w, self.call_status(), error=error.code, text=error.text)
         reset = self.stream.frame(MARKER, bytes((1, 0, MARKER_RESET)))
