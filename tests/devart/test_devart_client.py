@@ -66,3 +66,16 @@ def test_commit_and_rollback_take_effect(devart: ModuleType, relay: Relay, serve
         cursor.execute(f"insert into {name} values (2)")
         conn.commit()
         assert count_rows(server, name) == 1
+
+
+def test_a_logon_takes_eight_round_trips_and_a_query_three(devart: ModuleType, relay: Relay) -> None:
+    relay.take()
+    conn = devart.connect(maker(relay)())
+    logon = relay.take()
+    cursor = conn.cursor()
+    cursor.execute("select 1 from dual")
+    cursor.fetchall()
+    query = relay.take()
+    conn.close()
+    assert logon == ["connect", "protocol", "data types", "auth", "auth", "version", "execute", "execute"]
+    assert query == ["describe", "execute", "fetch"]
