@@ -134,16 +134,26 @@ def connection_string(port: int, **extra: object) -> str:
 @pytest.fixture(scope="session")
 def devart(server: Server) -> ModuleType:
     """Devart's connector, once it has logged on to the server (else the test is skipped)."""
-    module = pytest.importorskip("devart.oracle", reason="devart-oracle-connector is not installed "
-                                 "(pip install devart-oracle-connector, or the test extra)")
+    try:
+        import devart.oracle as module
+    except ImportError as exc:
+        pytest.skip(f"devart-oracle-connector is not installed ({exc}): "
+                    "pip install devart-oracle-connector, or the test extra")
+    except Exception as exc:  # a licence check that fails at import
+        _skip_if_trial_is_over(exc)
+        raise
     try:
         module.connect(connection_string(server.port)).close()
     except module.Error as exc:
-        text = str(exc)
-        if any(word in text.lower() for word in _TRIAL_WORDS):
-            pytest.skip(f"Devart's connector refuses to run (its trial has run out?): {text.strip()}")
+        _skip_if_trial_is_over(exc)
         raise
     return module
+
+
+def _skip_if_trial_is_over(exc: BaseException) -> None:
+    text = str(exc).strip()
+    if any(word in text.lower() for word in _TRIAL_WORDS):
+        pytest.skip(f"Devart's connector refuses to run (its 30-day trial has run out?): {text}")
 
 
 @pytest.fixture
