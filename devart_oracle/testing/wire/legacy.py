@@ -56,27 +56,32 @@ def negotiate_data_types(r: MessageReader, w: Writer) -> Dialect:
     r.raw(5)  # charset, ncharset, encoding flags
     compile_caps = r.b() or b""
     dialect = Dialect.from_caps(compile_caps)
+    runtime_caps = r.b() or b""
     if not dialect.legacy:
-        r.b()  # runtime caps
         r.skip_records(8)
         data_types_reply(w)
         return dialect
-    runtime_caps = r.b() or b""
-    zone = len(runtime_caps) > _RCAP_TTC and bool(runtime_caps[_RCAP_TTC] & _RCAP_TIME_ZONE)
-    tz_version = len(compile_caps) > _TTC3 and bool(compile_caps[_TTC3] & _CCAP_TZ_FILE_VERSION)
-    if zone:
-        r.raw(_CLIENT_TIME_ZONE_SIZE)
-        if tz_version:
-            r.raw(4)
-        r.raw(2)  # the client's national character set
     w.u8(MSG_DATA_TYPES)
-    if zone:
-        w.raw(_DB_TIME_ZONE)
-        if tz_version:
-            w.u32be(_TZ_FILE_VERSION)
+    _time_zones(r, w, compile_caps, runtime_caps)
     # the client takes the echo of its list as "every type as asked"
     w.raw(_type_list(r))
     return dialect
+
+
+def _time_zones(r: MessageReader, w: Writer, compile_caps: bytes, runtime_caps: bytes) -> None:
+    """Read the client's time-zone block, if its caps announce one, and answer with the server's.
+
+    A reply with only one of the two parts stalls the client until its timeout.
+    """
+    if not (len(runtime_caps) > _RCAP_TTC and runtime_caps[_RCAP_TTC] & _RCAP_TIME_ZONE):
+        return
+    file_version = len(compile_caps) > _TTC3 and bool(compile_caps[_TTC3] & _CCAP_TZ_FILE_VERSION)
+    r.raw(_CLIENT_TIME_ZONE_SIZE)
+    w.raw(_DB_TIME_ZONE)
+    if file_version:
+        r.raw(4)
+        w.u32be(_TZ_FILE_VERSION)
+    r.raw(2)  # the client's national character set
 
 
 def _type_list(r: MessageReader) -> bytes:
