@@ -112,6 +112,7 @@ def _generate() -> Iterator[str]:
             yield _replace(key, f"{key}={value}")
     for extra in _EXTRAS:
         yield f"{base};{extra}"
+        yield f"{base};{extra.lower()}"
     for pattern in _SYNTAX:
         yield pattern.format(base=base, port="{port}", lower=base.lower(), upper=base.upper().replace("{PORT}", "{port}"),
                              spaced="; ".join(part.replace("=", " = ") for part in BASE))
