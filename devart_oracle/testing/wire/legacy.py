@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from .codec import Writer
 from .dialect import Dialect
 from .reader import MessageReader
-from .responses import MSG_DATA_TYPES, MSG_PARAMETER, ColumnMeta, column, data_types_reply
+from .responses import (
+    MSG_DATA_TYPES,
+    MSG_PARAMETER,
+    MSG_ROW_DATA,
+    ColumnMeta,
+    column,
+    data_types_reply,
+    io_vector,
+)
 
 __all__ = [
     "DescribeCall",
@@ -33,9 +41,7 @@ __all__ = [
     "version_reply",
 ]
 
-MSG_IO_VECTOR = 11
-_MSG_ROW_DATA = 7
-_BIND_DIR_OUTPUT = 0x10
+_BIND_DIR_OUTPUT = 16
 _RCAP_TTC = 1
 _RCAP_TIME_ZONE = 0x01
 _CLIENT_TIME_ZONE_SIZE = 11
@@ -150,20 +156,13 @@ def describe_reply(w: Writer, columns: Sequence[ColumnMeta]) -> None:
 
 
 def out_binds(w: Writer, values: Sequence[bytes | None]) -> None:
-    """The IO vector of a PL/SQL call whose binds are all OUT, and their values.
+    """The IO vector of a PL/SQL call whose binds are all OUT, then their values.
 
-    Flags, the number of binds (the client reads that many values; python-
-    oracledb calls the field "requests"), iteration 0, no iterations this
-    time, no UAC buffer, bit vector or rowid; then each bind's direction,
-    then one ROW_DATA with each value followed by its "actual length" of
-    zero (nothing truncated).
+    One ROW_DATA holds each value followed by its "actual length" of zero
+    (nothing truncated).
     """
-    w.u8(MSG_IO_VECTOR)
-    w.u8(0)
-    w.ub(len(values))
-    w.raw(b"\x00" * 5)
-    w.raw(bytes((_BIND_DIR_OUTPUT,)) * len(values))
-    w.u8(_MSG_ROW_DATA)
+    io_vector(w, [_BIND_DIR_OUTPUT] * len(values))
+    w.u8(MSG_ROW_DATA)
     for value in values:
         w.b(value)
         w.ub(0)
