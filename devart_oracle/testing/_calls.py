@@ -105,7 +105,10 @@ class CallRunner:
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:
-        call = read_execute(self.session.reader, self._returning)
+        return self.execute(read_execute(self.session.reader, self._returning), w)
+
+    def execute(self, call: ExecuteCall, w: Writer) -> bool:
+        """Run an EXECUTE whose body has been read; False when it was cancelled."""
         if call.sql is not None:
             refuse_reserved_binds(call.sql)
         cursor = self.cursors.parse(call.cursor_id, call.sql)
@@ -171,7 +174,7 @@ class CallRunner:
         the previous call's counts if they did not come.
         """
         session = self.session
-        body = Writer()
+        body = Writer(w.dialect)
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
@@ -189,14 +192,15 @@ class CallRunner:
             if row_counts:
                 dml_row_counts(w, getattr(exc, "row_counts", []))
             done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
-            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code, text=text)
+            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
+                        text=text, query=cursor.query)
             return True
         w.raw(body.buf)
         if info is not None and info.current_schema != schema:
             session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
         end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
-                    text=text, batch=self._batch)
+                    text=text, batch=self._batch, query=cursor.query)
         return True
 
     def _watched(self, info: SessionInfo | None, cursor: Cursor,

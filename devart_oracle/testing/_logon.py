@@ -34,7 +34,7 @@ from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.reader import MessageReader
 from .wire.requests import read_auth
-from .wire.responses import parameters, status
+from .wire.responses import call_end, parameters
 
 __all__ = ["Identity", "LogonCalls", "LogonHost", "Verified", "accept"]
 
@@ -101,7 +101,7 @@ class LogonCalls:
         verifier = self.host.verifier(self._user) or Verifier.decoy()
         self._exchange = Logon(verifier)
         parameters(w, self._exchange.challenge())
-        status(w, 0)
+        call_end(w, 0)
 
     def phase_two(self, *, logged_on: bool) -> Verified:
         """Check the password of phase two; the caller then opens the session.
@@ -147,7 +147,7 @@ class LogonCalls:
         if old is None or verifier is None or not verifier.matches(old):
             raise WireError(_INVALID_OLD_PASSWORD)
         self._set_password(exchange, call.pairs.get("AUTH_NEWPASSWORD", ""))
-        status(w, 0)
+        call_end(w, 0)
 
     def _proxy_target(self, pairs: dict[str, str]) -> str | None:
         """The session user of a proxy logon (``user[target]``), None otherwise."""
@@ -203,7 +203,7 @@ class LogonCalls:
 def accept(w: Writer, verified: Verified, session_parameters: list[tuple[str, str, int]]) -> None:
     """Answer a verified phase two: the server's proof and the session's parameters."""
     parameters(w, [("AUTH_SVR_RESPONSE", verified.server_response, 0), *session_parameters])
-    status(w, 0)
+    call_end(w, 0)
 
 
 def _user_name(user: str | None) -> str:

@@ -32,7 +32,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._calls import CallRunner
+from ._legacy import LegacyCalls
 from ._listener import (
+    LARGE_SDU_VERSION,
     Descriptor,
     accept_payload,
     parse_connect,
@@ -43,6 +45,7 @@ from ._logon import Identity, LogonCalls, accept
 from ._piggybacks import apply_piggyback
 from .wire.auth import Verifier
 from .wire.codec import Writer
+from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
     ACCEPT,
@@ -60,7 +63,6 @@ from .wire.packet import (
 )
 from .wire.reader import MessageReader, ProtocolError
 from .wire.requests import (
-    read_data_types,
     read_piggyback,
     read_protocol,
 )
@@ -70,7 +72,7 @@ from .wire.responses import (
     MSG_FUNCTION,
     MSG_PIGGYBACK,
     MSG_PROTOCOL,
-    data_types_reply,
+    call_end,
     end_of_call,
     protocol_reply,
     status,
@@ -129,7 +131,7 @@ class Session:
         self.busy_since = 0.0
         self.connected_at = time.monotonic()
         self.interrupted = False
-        self.calls = CallRunner(self)
+        self.calls: CallRunner = CallRunner(self)
         self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
         self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
@@ -253,8 +255,8 @@ class Session:
             self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
             log.info("session %r: refused with ORA-%05d", self, refusal[0])
             return False
-        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu)))
-        self.stream.large = True
+        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu, request.version)))
+        self.stream.large = request.version >= LARGE_SDU_VERSION
         self.stream.sdu = self.stream.max_size = request.sdu
         return True
 
@@ -287,7 +289,7 @@ class Session:
         self.reader.start(payload)
         if self.info is not None:
             self.info.stats.round_trips += 1
-        w = Writer()
+        w = Writer(self.reader.dialect)
         code = 0
         try:
             if self.killed:
@@ -302,7 +304,7 @@ class Session:
             code, text = ora_error(WireError(_KILLED) if self.killed else exc)
             if code == _CANCELLED and self.interrupted:
                 return
-            w = Writer()
+            w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
@@ -333,8 +335,9 @@ class Session:
                 protocol_reply(w)
                 return True
             elif kind == MSG_DATA_TYPES:
-                read_data_types(r)
-                data_types_reply(w)
+                r.dialect = negotiate_data_types(r, w)
+                if r.dialect.legacy:
+                    self.calls = LegacyCalls(self)
                 return True
             elif kind != 0 or r.at_end():
                 raise WireError(3115, f"message type {kind}")
@@ -375,7 +378,7 @@ class Session:
         if sql is not None:
             sql.close()
         self.host.release(self)
-        status(w, 0)
+        call_end(w, 0)
 
     # ----------------------------------------------------------- break
 
@@ -387,7 +390,7 @@ class Session:
             packet = self.stream.read()
             if packet.kind == MARKER and packet.payload[2:3] == bytes((MARKER_RESET,)):
                 break
-        w = Writer()
+        w = Writer(self.reader.dialect)
         error = WireError(1013)
         end_of_call(w, self.call_status(), error=error.code, text=error.text)
         reset = self.stream.frame(MARKER, bytes((1, 0, MARKER_RESET)))

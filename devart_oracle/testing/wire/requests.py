@@ -6,7 +6,8 @@ function call (message type 3) they ride on. Neither is length-framed, so
 each parser consumes exactly the fields the client writes; one field too many
 or too few and the rest of the stream is garbage. The layouts follow
 python-oracledb's thin client for a server that advertised field version 12
-(so: no token numbers after function codes, ``oaccolid`` present).
+(so: no token numbers after function codes, ``oaccolid`` present); an older
+client's field version drops the 12.2 fields (see ``dialect``).
 """
 
 from __future__ import annotations
@@ -287,7 +288,10 @@ def read_execute(r: MessageReader,
     r.u8()
     num_defines = r.ub(4)
     _skip_fields(r, "u", "b", "b", "b", "u", "b", "u", "u", "b", "u", "b")
-    _skip_fields(r, "b", "u", "b", "u", "b", "b", "u")  # SQL signature, id, chunk ids
+    if r.dialect.has_sql_signature:
+        _skip_fields(r, "b", "u", "b", "u", "b")  # SQL signature, SQL id
+    if r.dialect.has_chunk_ids:
+        _skip_fields(r, "b", "u")
     sql = None
     if has_sql:
         raw = r.b()
@@ -333,7 +337,8 @@ def read_bind_spec(r: MessageReader) -> BindSpec:
     r.ub(2)  # character set
     csfrm = r.u8()
     r.ub(4)  # LOB prefetch length
-    r.ub(4)  # oaccolid
+    if r.dialect.has_sql_signature:
+        r.ub(4)  # oaccolid, from 12.2 on
     return BindSpec(ora_type, flags, buffer_size, csfrm)
 
 
