@@ -56,6 +56,7 @@ from .wire.requests import (
     CloseCursors,
     CurrentSchema,
     EndToEnd,
+    FreeLobs,
     read_data_types,
     read_piggyback,
     read_protocol,
@@ -312,6 +313,8 @@ class Session:
     def _piggyback(self, piggyback: object) -> None:
         if isinstance(piggyback, CloseCursors):
             self.calls.cursors.close(piggyback.cursor_ids)
+        elif isinstance(piggyback, FreeLobs):
+            self.calls.lobs.free(piggyback.locators)
         elif isinstance(piggyback, EndToEnd) and self.info is not None:
             for name, value in piggyback.changes.items():
                 setattr(self.info, name, value)

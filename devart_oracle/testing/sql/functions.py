@@ -33,7 +33,9 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .lobs import FUNCTIONS as LOB_FUNCTIONS
 from .numeric import FUNCTIONS
+from .rowid import rowid_text
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -55,7 +57,8 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
+    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, "ORA_CAST": (2, cast, True),
+                 "ORA_ROWID": (2, rowid_text, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
 
@@ -121,7 +124,9 @@ def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
     if kind == "RAW" and not isinstance(value, bytes):
         value = _hex_bytes(value)
     length = len(value) if isinstance(value, bytes) else len(str(value).encode())
-    if kind in ("VARCHAR2", "CHAR", "RAW") and length > size:
+    if kind in ("NVARCHAR2", "NCHAR"):
+        length = len(str(value))  # national strings count characters
+    if kind in ("VARCHAR2", "CHAR", "RAW", "NVARCHAR2", "NCHAR") and length > size:
         raise OracleError(12899, f"{target} (actual: {length}, maximum: {size})")
 
 

@@ -42,6 +42,7 @@ class Result:
         self.row_counts = row_counts if row_counts is not None else []
         self.returned = returned if returned is not None else []
         self.batch_errors: list[tuple[int, Exception]] = []
+        self.lastrowid: str | None = None  # the ROWID of the row an INSERT added last
         self._buffer = list(rows)
         self._pull = pull
         self._convert = coercer(columns or [])

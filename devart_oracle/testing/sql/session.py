@@ -25,6 +25,7 @@ from .functions import register
 from .lexer import Token, tokenize
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
+from .rowid import rowid_text
 from .values import decode, encode
 
 __all__ = ["SessionDatabase", "SqlSession"]
@@ -237,7 +238,10 @@ class SqlSession:
         else:
             self._dirty = True
         if returned is None:
-            return Result(None, count)
+            result = Result(None, count)
+            if verb == "INSERT" and count:
+                result.lastrowid = rowid_text(plan.target, cursor.lastrowid)
+            return result
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
     def _ddl(self, sql: str, verb: str) -> None:

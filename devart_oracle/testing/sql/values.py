@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from .errors import OracleError
+from .intervals import INTERVAL_TAG, YearMonth, decode_interval, encode_interval
+from .lobs import LOB_KINDS, declared_kind, expression_kind, kind_coercer, stored_float
 
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",
@@ -92,7 +94,9 @@ def encode(value: object) -> object:
     """
     if isinstance(value, (str, bytes)):
         return value or None
-    if value is None or isinstance(value, float):
+    if isinstance(value, float):
+        return stored_float(value)
+    if value is None:
         return value
     if isinstance(value, int):
         return int(value) if value in _INT64 else f"{value}{NUMBER_TAG}"
@@ -100,6 +104,8 @@ def encode(value: object) -> object:
         return _encode_decimal(value)
     if isinstance(value, datetime.datetime):
         return encode_datetime(value)
+    if isinstance(value, (datetime.timedelta, YearMonth)):
+        return encode_interval(value)
     if isinstance(value, datetime.date):
         return encode_datetime(datetime.datetime(value.year, value.month, value.day))
     if isinstance(value, (bytearray, memoryview)):
@@ -138,6 +144,8 @@ def decode(value: object) -> object:
     if isinstance(value, str):
         if value.startswith(DATE_TAG):
             return _tagged_datetime(value)
+        if value.startswith(INTERVAL_TAG):
+            return decode_interval(value)
         if value.endswith(NUMBER_TAG):
             return _tagged_number(value)
         return value or None
@@ -146,6 +154,9 @@ def decode(value: object) -> object:
 
 def declared_column(name: str, declared: str) -> Column | None:
     """The column for a declared Oracle type, None for any other type."""
+    other = declared_kind(declared)
+    if other is not None:
+        return Column(name, other[0], other[1], 0, 0)
     match = _DECLARED.match(declared.strip())
     if match is None:
         return None
@@ -164,6 +175,9 @@ def declared_column(name: str, declared: str) -> Column | None:
 
 def inferred_column(name: str, values: Iterable[object], timestamp: bool = False) -> Column:
     """The column for an expression, from the decoded values it produced."""
+    kind = expression_kind(name)
+    if kind is not None:
+        return Column(name, kind, 0, 0, 0)
     present = [v for v in values if v is not None]
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
@@ -174,6 +188,10 @@ def inferred_column(name: str, values: Iterable[object], timestamp: bool = False
         return Column(name, "TIMESTAMP", 0, 0, 6) if fractional else Column(name, "DATE", 0, 0, 0)
     if isinstance(first, bytes):
         return Column(name, "RAW", 2000, 0, 0)
+    if isinstance(first, datetime.timedelta):
+        return Column(name, "INTERVAL DAY TO SECOND", 0, 2, 6)
+    if isinstance(first, YearMonth):
+        return Column(name, "INTERVAL YEAR TO MONTH", 0, 2, 0)
     return Column(name, "VARCHAR2", 4000, 0, 0)
 
 
@@ -265,6 +283,9 @@ def _to_raw(value: object) -> bytes:
 
 def _coercers(column: Column) -> Callable[[object], object]:
     kind = column.type
+    other = kind_coercer(kind, column.size)
+    if other is not None:
+        return other
     if kind == "NUMBER":
         return _number_coercer(column)
     if kind == "VARCHAR2":
@@ -286,8 +307,10 @@ def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[obj
             value cannot be converted to its column's type.
     """
     converts = [_coercers(column) for column in columns]
+    # LOBs keep an empty value (not NULL); binary floats keep infinities and 'NaN'
+    raw = [column.type in LOB_KINDS or column.type.startswith("BINARY_") for column in columns]
 
     def convert(row: Sequence[object]) -> tuple[object, ...]:
-        values = (decode(value) for value in row)
+        values = (value if keep else decode(value) for keep, value in zip(raw, row))
         return tuple(None if v is None else f(v) for f, v in zip(converts, values))
     return convert

@@ -26,6 +26,10 @@ _TEXTS = {
     1722: "invalid number",
     1861: "literal does not match format string",
     3115: "unsupported network datatype or representation",
+    22275: "invalid LOB locator specified",
+    22289: "cannot perform operation on an unopened file or LOB",
+    22293: "LOB already opened",
+    22926: "specified trim length is greater than current LOB value's length",
     24381: "error(s) in array DML",
 }
 

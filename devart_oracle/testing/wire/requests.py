@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .lob import LOB_TYPES, free_temp_locators
 from .reader import MessageReader, ProtocolError
 from .responses import MSG_ROW_DATA
 
@@ -25,6 +26,7 @@ __all__ = [
     "EndToEnd",
     "ExecuteCall",
     "FetchCall",
+    "FreeLobs",
     "Piggyback",
     "ReexecuteCall",
     "read_auth",
@@ -37,6 +39,7 @@ __all__ = [
     "read_reexecute",
 ]
 
+EXEC_DEFINE = 0x10
 EXEC_EXECUTE = 0x20
 EXEC_FETCH = 0x40
 EXEC_COMMIT = 0x100
@@ -78,6 +81,7 @@ class ExecuteCall:
     al8i4: list[int]
     binds: list[BindSpec] = field(default_factory=list)
     rows: list[list[object]] = field(default_factory=list)
+    defines: list[BindSpec] = field(default_factory=list)  # the fetch types asked for
 
     @property
     def is_query(self) -> bool:
@@ -137,13 +141,20 @@ class EndToEnd:
 
 
 @dataclass(frozen=True)
+class FreeLobs:
+    """Temporary and value LOBs the client no longer holds."""
+
+    locators: list[bytes]
+
+
+@dataclass(frozen=True)
 class CurrentSchema:
     """``connection.current_schema = ...``, applied before the call."""
 
     schema: str
 
 
-Piggyback = CloseCursors | CurrentSchema | EndToEnd | None
+Piggyback = CloseCursors | CurrentSchema | EndToEnd | FreeLobs | None
 
 
 def read_protocol(r: MessageReader) -> bytes:
@@ -199,6 +210,8 @@ def read_piggyback(r: MessageReader, function: int) -> Piggyback:
         r.u8()
         schema = r.s()
         return CurrentSchema(schema.decode("utf-8", "replace") if schema else "")
+    if function == 96:  # LOB operation: free temporary LOBs
+        return FreeLobs(free_temp_locators(r))
     if function == 154:  # application context / key-value
         _read_key_values(r)
         return None
@@ -271,8 +284,7 @@ def read_execute(r: MessageReader,
     al8i4 = [r.ub(4) for _ in range(al8i4_size)]
     call = ExecuteCall(options, cursor_id, sql, prefetch, al8i4)
     if num_defines:
-        for _ in range(num_defines):
-            read_bind_spec(r)
+        call.defines = [read_bind_spec(r) for _ in range(num_defines)]
     elif num_binds:
         _read_binds(r, call, num_binds, returning)
     return call
@@ -347,6 +359,8 @@ def _read_bind(r: MessageReader, spec: BindSpec) -> object:
 
 
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
+    if spec.ora_type in LOB_TYPES:
+        return r.s()  # a locator, with a ub4 length of its own
     if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
         r.raw(2)
         return None

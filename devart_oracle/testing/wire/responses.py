@@ -102,11 +102,13 @@ def end_of_call(
     error: int = 0,
     text: str = "",
     batch: Sequence[tuple[int, int, str]] = (),
+    rowid: bytes = b"\x00" * 5,
 ) -> None:
     """ERROR: the end of an execute or fetch, successful or not.
 
     ``batch`` holds the (row offset, ORA number, text) of each row an
-    ``executemany`` with batch errors skipped.
+    ``executemany`` with batch errors skipped; ``rowid`` the last row a DML
+    statement changed (``cursor.lastrowid``), in ``types.rowid_bytes`` form.
     """
     w.u8(MSG_ERROR)
     w.ub(call_status)
@@ -115,7 +117,7 @@ def end_of_call(
     w.raw(b"\x00\x00")  # array element errors
     w.ub(cursor_id)
     w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
-    w.raw(b"\x00" * 5)  # rowid: rba, partition, byte, block, slot
+    w.raw(rowid)  # rowid: rba, partition, byte, block, slot
     w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
     w.raw(b"\x00" * 2)  # success iters, logical rowid
     _batch_errors(w, batch)

@@ -23,14 +23,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from .codec import (
+    Writer,
     decode_binary_double,
     decode_binary_float,
     decode_date,
+    decode_interval_ds,
     decode_number,
+    encode_binary_double,
+    encode_binary_float,
     encode_date,
+    encode_interval_ds,
+    encode_interval_ym,
     encode_number,
     encode_timestamp,
 )
+from .lob import BLOB, CLOB
 from .oraerror import WireError
 from .responses import ColumnMeta
 
@@ -70,6 +77,9 @@ BINARY_FLOAT = 100
 BINARY_DOUBLE = 101
 TIMESTAMP = 180
 TIMESTAMP_TZ = 181
+ROWID = 11
+INTERVAL_YM = 182
+INTERVAL_DS = 183
 TIMESTAMP_LTZ = 231
 BOOLEAN = 252
 
@@ -98,6 +108,7 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     BINARY_DOUBLE: lambda data, _: decode_binary_double(data),
     BINARY_FLOAT: lambda data, _: decode_binary_float(data),
     BOOLEAN: lambda data, _: data[0] == 1,
+    INTERVAL_DS: lambda data, _: decode_interval_ds(data),
 }
 
 
@@ -195,7 +206,89 @@ def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
         return ColumnMeta(column.name, TIMESTAMP, 11, 0, 0, scale, 0, column.nullable), _timestamp
     if kind == "RAW":
         return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
+    if kind in _OTHERS:
+        ora_type, buffer_size, csfrm, encoder = _OTHERS[kind]
+        if kind in ("NCHAR", "NVARCHAR2"):
+            buffer_size = size * 2
+        max_size = size if kind in ("NCHAR", "NVARCHAR2") else 0
+        return ColumnMeta(column.name, ora_type, buffer_size, max_size,
+                          column.precision, column.scale, csfrm, column.nullable), encoder
     raise WireError(3115, f"column type {column.type!r}")
+
+
+def _national(value: object) -> bytes:
+    return _text(value).decode().encode("utf-16-be")
+
+
+def _float(encode: Callable[[float], bytes]) -> Encoder:
+    def encoder(value: object) -> bytes:
+        if not isinstance(value, (int, float, Decimal, str)):
+            raise WireError(932)
+        return encode(float(value))
+    return encoder
+
+
+def _interval_ds(value: object) -> bytes:
+    if not isinstance(value, datetime.timedelta):
+        raise WireError(932)
+    return encode_interval_ds(value)
+
+
+def _interval_ym(value: object) -> bytes:
+    years, months = getattr(value, "years", None), getattr(value, "months", None)
+    if not isinstance(years, int) or not isinstance(months, int):
+        raise WireError(932)
+    return encode_interval_ym(years, months)
+
+
+_ROWID_DIGITS = {c: i for i, c in enumerate(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+
+
+def rowid_parts(text: str) -> tuple[int, int, int, int]:
+    """An 18-character ROWID as (object, file, block, row) numbers.
+
+    Raises:
+        WireError: ORA-01410 for text that is no ROWID.
+    """
+    if len(text) != 18 or any(c not in _ROWID_DIGITS for c in text):
+        raise WireError(1410)
+    numbers = []
+    for start, end in ((0, 6), (6, 9), (9, 15), (15, 18)):
+        number = 0
+        for char in text[start:end]:
+            number = number * 64 + _ROWID_DIGITS[char]
+        numbers.append(number)
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def rowid_bytes(text: str) -> bytes:
+    """A ROWID as the wire carries it: object, file, a zero byte, block, row."""
+    rba, partition, block, slot = rowid_parts(text)
+    w = Writer()
+    w.ub(rba)
+    w.ub(partition)
+    w.u8(0)
+    w.ub(block)
+    w.ub(slot)
+    return bytes(w.buf)
+
+
+def _rowid(value: object) -> bytes:
+    return rowid_bytes(str(value))
+
+
+_LONG_SIZE = 0x7FFFFFFF
+_OTHERS: dict[str, tuple[int, int, int, Encoder]] = {  # kind -> (type, buffer size, csfrm, encoder)
+    "CLOB": (CLOB, 4000, 1, _text), "NCLOB": (CLOB, 4000, 2, _text), "BLOB": (BLOB, 4000, 0, _raw),
+    "LONG": (LONG, _LONG_SIZE, 1, _text), "LONG RAW": (LONG_RAW, _LONG_SIZE, 0, _raw),
+    "NVARCHAR2": (VARCHAR, 0, 2, _national), "NCHAR": (CHAR, 0, 2, _national),
+    "BINARY_FLOAT": (BINARY_FLOAT, 4, 0, _float(encode_binary_float)),
+    "BINARY_DOUBLE": (BINARY_DOUBLE, 8, 0, _float(encode_binary_double)),
+    "ROWID": (ROWID, 10, 0, _rowid),
+    "INTERVAL DAY TO SECOND": (INTERVAL_DS, 11, 0, _interval_ds),
+    "INTERVAL YEAR TO MONTH": (INTERVAL_YM, 5, 0, _interval_ym),
+}
 
 
 _BIND_ENCODERS: dict[int, Encoder] = {

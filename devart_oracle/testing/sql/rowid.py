@@ -1,0 +1,70 @@
+"""The ROWID pseudo-column: Oracle's 18-character row address over SQLite's rowid.
+
+Oracle's extended ROWID is four numbers in base 64 (``A-Za-z0-9+/``): the
+data object (6 characters), the relative file (3), the block (6) and the row
+in the block (3). Here the object number is a hash of the table's name, the
+file is 1 and SQLite's rowid is split into block and row, so a row's ROWID
+is stable for as long as the row lives, differs between tables, and
+``WHERE ROWID = :r`` compares the text.
+
+The rewrite turns ``ROWID`` into ``ORA_ROWID('TABLE', rowid)`` (and
+``t.ROWID`` into ``ORA_ROWID('TABLE', t.rowid)``, the alias resolved by
+``tables``).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from .lexer import Token, significant
+
+__all__ = ["rowid_text", "tables"]
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_ENDS_FROM = frozenset({"WHERE", "GROUP", "ORDER", "HAVING", "CONNECT", "START", "UNION",
+                        "MINUS", "INTERSECT", "EXCEPT", "FETCH", "OFFSET", "FOR", "SET",
+                        "VALUES", "RETURNING", "RETURN"})
+_NOT_ALIAS = _ENDS_FROM | {"JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "ON",
+                           "USING", "OUTER"}
+
+
+def _base64(number: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        chars.append(_ALPHABET[number & 0x3F])
+        number >>= 6
+    return "".join(reversed(chars))
+
+
+def rowid_text(table: object, rowid: object) -> str | None:
+    """``ORA_ROWID(table, rowid)``: the ROWID of a row of ``table``."""
+    if rowid is None or not isinstance(rowid, int):
+        return None
+    obj = zlib.crc32(str(table).upper().encode()) & 0x3FFFFFFF or 1
+    return _base64(obj, 6) + _base64(1, 3) + _base64(rowid >> 16, 6) + _base64(rowid & 0xFFFF, 3)
+
+
+def tables(tokens: tuple[Token, ...]) -> dict[str, str]:
+    """Alias (or table) -> table for the tables after FROM, JOIN, INTO and UPDATE.
+
+    The first table is also under ``""``, for a bare ROWID.
+    """
+    words = significant(tokens)
+    found: dict[str, str] = {}
+    in_from = False
+    for i, token in enumerate(words[:-1]):
+        upper = token.text.upper()
+        if upper in _ENDS_FROM:
+            in_from = False
+        starts = token.is_word("FROM", "JOIN", "INTO", "UPDATE") or (in_from and upper == ",")
+        if not starts or words[i + 1].kind not in ("word", "ident"):
+            continue
+        in_from = in_from or token.is_word("FROM")
+        table = words[i + 1].text.strip('"').upper()
+        found.setdefault("", table)
+        found[table] = table
+        alias = words[i + 2] if i + 2 < len(words) else None
+        if alias is not None and alias.kind in ("word", "ident") \
+                and alias.text.upper() not in _NOT_ALIAS:
+            found[alias.text.strip('"').upper()] = table
+    return found
