@@ -41,7 +41,7 @@ _STRINGS = {"VARCHAR2": "VARCHAR2", "VARCHAR": "VARCHAR2", "NVARCHAR2": "NVARCHA
             "CHAR": "CHAR", "NCHAR": "NCHAR", "CHARACTER": "CHAR", "RAW": "RAW"}
 # the types of ``lobs``, by their first word: (second word, declared) choices
 _OTHERS = {"CLOB": "CLOB", "NCLOB": "NCLOB", "BLOB": "BLOB", "BINARY_FLOAT": "BINARY_FLOAT",
-           "BINARY_DOUBLE": "BINARY_DOUBLE", "ROWID": "ROWID", "UROWID": "ROWID"}
+           "BINARY_DOUBLE": "BINARY_DOUBLE", "ROWID": "UROWID", "UROWID": "UROWID"}
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,11 @@ def column_type(words: Words) -> str:
         return "DATE"
     if kind == "TIMESTAMP":
         args = _arguments(words)
+        zone = ""
         if words.accept("WITH"):
-            words.skip({"LOCAL", "TIME", "ZONE"})
-        return f"TIMESTAMP({args[0] if args else 6})"
+            zone = "_LTZ" if words.accept("LOCAL") else "_TZ"
+            words.skip({"TIME", "ZONE"})
+        return f"TIMESTAMP{zone}({args[0] if args else 6})"
     raise OracleError(902)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 from typing import NamedTuple
 
+from .errors import OracleError
 from .lexer import Words
 
-__all__ = ["INTERVAL_TAG", "YearMonth", "decode_interval", "encode_interval", "interval_type"]
+__all__ = ["INTERVAL_TAG", "YearMonth", "decode_interval", "encode_interval", "interval_sum",
+           "interval_type"]
 
 INTERVAL_TAG = "\x1d"
 _WIDTH = 20
@@ -37,7 +39,7 @@ def interval_type(words: Words) -> str:
     words.take_upper()
     if words.peek() == "(":
         words.group()
-    return "INTERVAL YEAR TO MONTH" if first == "YEAR" else "INTERVAL DAY TO SECOND"
+    return "INTERVAL_YM" if first == "YEAR" else "INTERVAL_DS"
 
 
 def encode_interval(value: datetime.timedelta | YearMonth) -> str:
@@ -55,6 +57,47 @@ def decode_interval(text: str) -> datetime.timedelta | YearMonth | str:
     except ValueError:
         return text
     if text[1:2] == "Y":
-        years = abs(count) // 12 * (1 if count >= 0 else -1)
-        return YearMonth(years, count - years * 12)
+        return _year_month(count)
     return datetime.timedelta(microseconds=count)
+
+
+def _year_month(total: int) -> YearMonth:
+    """``total`` months as years and months, both with the sign of the total."""
+    years = abs(total) // 12 * (1 if total >= 0 else -1)
+    return YearMonth(years, total - years * 12)
+
+
+def _months(value: YearMonth) -> int:
+    return value.years * 12 + value.months
+
+
+def _plus_months(date: datetime.datetime, months: int) -> datetime.datetime:
+    """Oracle's date + INTERVAL 'n' MONTH: the same day, which must exist (ORA-01839)."""
+    total = date.year * 12 + date.month - 1 + months
+    try:
+        return date.replace(year=total // 12, month=total % 12 + 1)
+    except ValueError:
+        raise OracleError(1839) from None
+
+
+def interval_sum(x: object, y: object, sign: int) -> object | None:
+    """``x + y`` (sign 1) or ``x - y`` (sign -1) when an interval takes part; else None.
+
+    Raises:
+        OracleError: ORA-00932 for an interval with a number or with an
+            interval of the other kind, ORA-01839 for a day the month lacks.
+    """
+    if not isinstance(x, (datetime.timedelta, YearMonth)) \
+            and not isinstance(y, (datetime.timedelta, YearMonth)):
+        return None
+    if isinstance(x, datetime.datetime) and isinstance(y, datetime.timedelta):
+        return x + sign * y
+    if isinstance(x, datetime.datetime) and isinstance(y, YearMonth):
+        return _plus_months(x, sign * _months(y))
+    if sign > 0 and isinstance(y, datetime.datetime):
+        return interval_sum(y, x, 1)
+    if isinstance(x, datetime.timedelta) and isinstance(y, datetime.timedelta):
+        return x + sign * y
+    if isinstance(x, YearMonth) and isinstance(y, YearMonth):
+        return _year_month(_months(x) + sign * _months(y))
+    raise OracleError(932, "INTERVAL got NUMBER")

@@ -14,7 +14,12 @@ LONG RAW           ``LONG RAW``         blob
 NCHAR, NVARCHAR2   ``NCHAR(n)`` ...     text, its length counted in characters
 BINARY_FLOAT/DOUB  ``BINARY_FLOAT`` ... a double (REAL affinity); NaN, which
                                         SQLite would store as NULL, as ``'NaN'``
-ROWID, UROWID      ``ROWID``            the 18-character text (see ``rowid``)
+ROWID, UROWID      ``UROWID``           the 18-character text (see ``rowid``; the
+                                        rewrite would take ``ROWID`` for the column)
+INTERVAL ...       ``INTERVAL_DS``/YM   tagged text (see ``intervals``); SQLite
+                                        reads no "TO" in a type name
+TIMESTAMP WITH     ``TIMESTAMP_TZ(p)``  a TIMESTAMP (``values``), in the session's
+[LOCAL] TIME ZONE  ``TIMESTAMP_LTZ(p)`` time zone: the offset is not kept
 =================  ===================  =====================================
 
 A LOB differs from a string in one way the backend sees: an empty LOB
@@ -34,12 +39,14 @@ __all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_c
            "stored_float"]
 
 LOB_KINDS = frozenset({"CLOB", "NCLOB", "BLOB"})
+_ZONED = {"TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
+          "TIMESTAMP_LTZ": "TIMESTAMP WITH LOCAL TIME ZONE"}
 _SIZED = frozenset({"NCHAR", "NVARCHAR2"})
 _PLAIN = {  # declared (upper case) -> Oracle kind
     "CLOB": "CLOB", "NCLOB": "NCLOB", "BLOB": "BLOB", "LONG VARCHAR": "LONG",
     "LONG RAW": "LONG RAW", "BINARY_FLOAT": "BINARY_FLOAT", "BINARY_DOUBLE": "BINARY_DOUBLE",
-    "ROWID": "ROWID", "INTERVAL DAY TO SECOND": "INTERVAL DAY TO SECOND",
-    "INTERVAL YEAR TO MONTH": "INTERVAL YEAR TO MONTH",
+    "UROWID": "ROWID", "INTERVAL_DS": "INTERVAL DAY TO SECOND",
+    "INTERVAL_YM": "INTERVAL YEAR TO MONTH",
 }
 
 
@@ -51,6 +58,8 @@ def declared_kind(declared: str) -> tuple[str, int] | None:
     name, _, rest = text.partition("(")
     if name in _SIZED and rest.endswith(")") and rest[:-1].isdigit():
         return name, int(rest[:-1])
+    if name in _ZONED and rest.endswith(")") and rest[:-1].isdigit():
+        return _ZONED[name], int(rest[:-1])
     return None
 
 
@@ -95,7 +104,7 @@ def kind_coercer(kind: str, size: int) -> Callable[[object], object] | None:
         return _to_bytes
     if kind in ("BINARY_FLOAT", "BINARY_DOUBLE"):
         return _to_float
-    if kind.startswith("INTERVAL"):
+    if kind.startswith("INTERVAL") or kind in _ZONED.values():
         return lambda value: value  # decoded from its tagged text already
     return None
 

@@ -7,16 +7,14 @@ identifiers and comments are never touched:
   column names come out as Oracle reports them; a word with ``$`` or ``#``
   (``V$SESSION``, ``SERIAL#``) is quoted, since SQLite would not read it;
 - binds become numbered ``?NNN`` placeholders, one per occurrence;
-- ``SYSDATE``, ``SYSTIMESTAMP``, ``USER`` and friends become calls of
-  functions the session registers; ``seq.NEXTVAL`` becomes one too;
-- ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
-  ``q'[...]'`` becomes a plain literal and ``''`` becomes NULL (Oracle's
-  empty string is NULL);
+- ``SYSDATE``, ``USER`` and friends, ``seq.NEXTVAL``, ``ROWID`` (``rowid``)
+  and ``DBMS_LOB.f`` become calls of functions the session registers;
+- ``DATE``, ``TIMESTAMP`` and ``INTERVAL`` literals become stored values
+  (``typed_literals``), ``q'[...]'`` a plain literal and ``''`` NULL;
 - a number literal SQLite would not hold exactly (beyond 64-bit integers,
   or a fraction of more than 15 significant digits) becomes its stored form,
   tagged text (``values``), as a bind of the same value would, its sign
-  included: SQLite reads such literals as binary doubles;
-- ``MINUS`` becomes ``EXCEPT``;
+  included: SQLite reads such literals as binary doubles; ``MINUS`` is ``EXCEPT``;
 - arithmetic with ``+``, ``-``, ``/`` and ``||`` becomes calls of
   ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``numeric``), for
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
@@ -48,8 +46,9 @@ from decimal import Decimal
 from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
 from .errors import OracleError
 from .lexer import Token, name_of, significant, split_commas, tokenize
-from .literals import datetime_literal, literal_body, quote_literal
+from .literals import literal_body, quote_literal
 from .rowid import tables
+from .typed_literals import typed_literal
 from .values import encode
 
 __all__ = ["Plan", "classify", "plan"]
@@ -300,9 +299,10 @@ class _Rewriter:
         upper, after = token.text.upper(), self._at(j)
         if after is not None and after.text == "." and self._at(self._next(j)) is not None:
             return self._dotted(i, upper, self._next(j))
-        if upper in ("DATE", "TIMESTAMP") and after is not None and "string" in after.kind:
-            self._emit(datetime_literal(upper, after), f"{upper} {after.text}")
-            return j + 1
+        if upper in ("DATE", "TIMESTAMP", "INTERVAL") and after is not None and "string" in after.kind:
+            text, after_literal = typed_literal(upper, self.tokens, j)
+            self._emit(text, self._original(i, after_literal).rstrip())
+            return after_literal
         if self.depth == 0 and upper in ("FOR", "OFFSET", "FETCH"):
             return self._tail(i, upper)
         if upper == "CAST" and after is not None and after.text == "(":

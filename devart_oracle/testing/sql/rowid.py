@@ -47,24 +47,30 @@ def rowid_text(table: object, rowid: object) -> str | None:
 def tables(tokens: tuple[Token, ...]) -> dict[str, str]:
     """Alias (or table) -> table for the tables after FROM, JOIN, INTO and UPDATE.
 
-    The first table is also under ``""``, for a bare ROWID.
+    A bare ROWID belongs to the table under ``""``: the first one after a
+    FROM of the outer statement, else the table UPDATE changes, else the
+    first table named at all.
     """
     words = significant(tokens)
     found: dict[str, str] = {}
-    in_from = False
+    ranked: list[tuple[int, int, str]] = []  # (rank, position, table) for the bare ROWID
+    depth, in_from = 0, False
     for i, token in enumerate(words[:-1]):
         upper = token.text.upper()
-        if upper in _ENDS_FROM:
-            in_from = False
+        depth += {"(": 1, ")": -1}.get(upper, 0)
+        in_from = in_from and upper not in _ENDS_FROM
         starts = token.is_word("FROM", "JOIN", "INTO", "UPDATE") or (in_from and upper == ",")
         if not starts or words[i + 1].kind not in ("word", "ident"):
             continue
         in_from = in_from or token.is_word("FROM")
         table = words[i + 1].text.strip('"').upper()
-        found.setdefault("", table)
+        outer_from = depth == 0 and (in_from or token.is_word("JOIN"))
+        ranked.append((0 if outer_from else 1 if token.is_word("UPDATE") else 2, i, table))
         found[table] = table
         alias = words[i + 2] if i + 2 < len(words) else None
         if alias is not None and alias.kind in ("word", "ident") \
                 and alias.text.upper() not in _NOT_ALIAS:
             found[alias.text.strip('"').upper()] = table
+    if ranked:
+        found[""] = min(ranked)[2]
     return found

@@ -106,6 +106,8 @@ def encode(value: object) -> object:
         return encode_datetime(value)
     if isinstance(value, (datetime.timedelta, YearMonth)):
         return encode_interval(value)
+    if isinstance(value, tuple) and hasattr(value, "years") and hasattr(value, "months"):
+        return encode_interval(YearMonth(int(value.years), int(value.months)))
     if isinstance(value, datetime.date):
         return encode_datetime(datetime.datetime(value.year, value.month, value.day))
     if isinstance(value, (bytearray, memoryview)):
@@ -156,7 +158,9 @@ def declared_column(name: str, declared: str) -> Column | None:
     """The column for a declared Oracle type, None for any other type."""
     other = declared_kind(declared)
     if other is not None:
-        return Column(name, other[0], other[1], 0, 0)
+        kind, size = other
+        return Column(name, kind, 0, 0, size) if kind.startswith("TIMESTAMP") else \
+            Column(name, kind, size, 0, 0)
     match = _DECLARED.match(declared.strip())
     if match is None:
         return None

@@ -21,6 +21,7 @@ _TEXTS = {
     1012: "not logged on",
     1013: "user requested cancel of current operation",
     1017: "invalid username/password; logon denied",
+    1410: "invalid ROWID",
     1426: "numeric overflow",
     1465: "invalid hex number",
     1722: "invalid number",

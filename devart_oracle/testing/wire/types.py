@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .codec import (
     Writer,
@@ -89,6 +89,19 @@ _NUMBER_SIZE = 22
 Encoder = Callable[[object], bytes]
 
 
+class YearToMonth(NamedTuple):
+    """A bound INTERVAL YEAR TO MONTH (the backend takes anything with these two fields)."""
+
+    years: int
+    months: int
+
+
+def _year_month(data: bytes) -> YearToMonth:
+    if len(data) != 5:
+        raise ValueError(f"{len(data)} bytes cannot hold an INTERVAL YEAR TO MONTH")
+    return YearToMonth(int.from_bytes(data[:4], "big") - 0x80000000, data[4] - 60)
+
+
 def _decode_text(data: bytes, csfrm: int) -> str:
     return data.decode("utf-16-be" if csfrm == _NCHAR_FORM else "utf-8", "replace")
 
@@ -109,6 +122,7 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     BINARY_FLOAT: lambda data, _: decode_binary_float(data),
     BOOLEAN: lambda data, _: data[0] == 1,
     INTERVAL_DS: lambda data, _: decode_interval_ds(data),
+    INTERVAL_YM: lambda data, _: _year_month(data),
 }
 
 
@@ -278,6 +292,11 @@ def _rowid(value: object) -> bytes:
     return rowid_bytes(str(value))
 
 
+def _timestamp_tz(value: object) -> bytes:
+    return encode_timestamp(_as_datetime(value)) + _UTC
+
+
+_UTC = bytes((20, 60))  # time zone hour and minute, offset by 20 and 60: +00:00
 _LONG_SIZE = 0x7FFFFFFF
 _OTHERS: dict[str, tuple[int, int, int, Encoder]] = {  # kind -> (type, buffer size, csfrm, encoder)
     "CLOB": (CLOB, 4000, 1, _text), "NCLOB": (CLOB, 4000, 2, _text), "BLOB": (BLOB, 4000, 0, _raw),
@@ -288,6 +307,8 @@ _OTHERS: dict[str, tuple[int, int, int, Encoder]] = {  # kind -> (type, buffer s
     "ROWID": (ROWID, 10, 0, _rowid),
     "INTERVAL DAY TO SECOND": (INTERVAL_DS, 11, 0, _interval_ds),
     "INTERVAL YEAR TO MONTH": (INTERVAL_YM, 5, 0, _interval_ym),
+    "TIMESTAMP WITH TIME ZONE": (TIMESTAMP_TZ, 13, 0, _timestamp_tz),
+    "TIMESTAMP WITH LOCAL TIME ZONE": (TIMESTAMP_LTZ, 11, 0, _timestamp),
 }
 
 
