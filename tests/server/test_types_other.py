@@ -179,3 +179,31 @@ def test_async_types(wire_server: OracleTestServer) -> None:
             await conn.close()
 
     assert asyncio.run(scenario()) == [(2, math.inf, datetime.timedelta(0))]
+
+
+FUNCTIONS = [
+    ("to_dsinterval('1 02:03:04.5')", datetime.timedelta(days=1, hours=2, minutes=3, seconds=4.5)),
+    ("to_dsinterval('-0 00:00:01')", datetime.timedelta(seconds=-1)),
+    ("to_yminterval('3-8')", oracledb.IntervalYM(3, 8)),
+    ("to_yminterval('-1-2')", oracledb.IntervalYM(-1, -2)),
+    ("numtodsinterval(90, 'minute')", datetime.timedelta(minutes=90)),
+    ("numtoyminterval(14, 'MONTH')", oracledb.IntervalYM(1, 2)),
+    ("to_timestamp_tz('20220603 +01:30', 'YYYYMMDD TZH:TZM') + to_dsinterval('1 00:00:02.5')",
+     datetime.datetime(2022, 6, 4, 0, 0, 2, 500000)),
+    ("to_timestamp_tz('20091013 17:50:00 00:00', 'YYYYMMDD HH24:MI:SS TZH:TZM')",
+     datetime.datetime(2009, 10, 13, 17, 50)),
+    ("unistr('a\\3042b')", "a\u3042b"),
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), FUNCTIONS, ids=[e for e, _ in FUNCTIONS])
+def test_interval_and_time_zone_functions(k: oracledb.Cursor, expression: str, expected: object) -> None:
+    k.execute(f"select {expression} from dual")
+    assert k.fetchone() == (expected,)
+
+
+@pytest.mark.parametrize("expression", ["to_dsinterval('soon')", "to_yminterval('1 2')",
+                                        "interval '1-x' year to month"])
+def test_bad_intervals_are_ora_01867(k: oracledb.Cursor, expression: str) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01867"):
+        k.execute(f"select {expression} from dual")

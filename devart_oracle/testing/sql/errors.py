@@ -66,6 +66,7 @@ _TEXTS = {
     1742: "comment not terminated properly",
     1756: "quoted string not properly terminated",
     1821: "date format not recognized",
+    1760: "illegal argument for function",
     1839: "date not valid for month specified",
     1841: "(full) year must be between -4713 and +9999, and not be 0",
     1861: "literal does not match format string",

@@ -33,6 +33,7 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .interval_functions import FUNCTIONS as INTERVAL_FUNCTIONS
 from .lobs import FUNCTIONS as LOB_FUNCTIONS
 from .numeric import FUNCTIONS
 from .rowid import rowid_text
@@ -57,7 +58,7 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, "ORA_CAST": (2, cast, True),
+    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, **INTERVAL_FUNCTIONS, "ORA_CAST": (2, cast, True),
                  "ORA_ROWID": (2, rowid_text, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
