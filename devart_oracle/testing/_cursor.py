@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .wire.codec import Writer
-from .wire.lob import LOB_TYPES, LobStore, lob_bytes, lob_data, LobValue, write_locator
+from .wire.lob import LOB_TYPES, LobStore, LobValue, bind_data, lob_bytes, lob_data, write_locator
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
 from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
@@ -59,7 +59,7 @@ class Cursor:
             return [self._decode(spec, item) for item in value]
         assert value is None or isinstance(value, bytes)
         if spec.ora_type in LOB_TYPES and value is not None:
-            return self.lobs.get(value).data
+            return bind_data(self.lobs.get(value))
         return decode_bind(spec.ora_type, spec.csfrm, value)
 
     def needs_define(self) -> bool:

@@ -113,6 +113,7 @@ def test_interval_columns_and_binds(k: oracledb.Cursor) -> None:
     t = _table(k, "ivals", "ym interval year(2) to month, ds interval day(3) to second(6)")
     k.execute(f"select ym, ds from {t}")
     assert [d[1] for d in k.description] == [oracledb.DB_TYPE_INTERVAL_YM, oracledb.DB_TYPE_INTERVAL_DS]
+    assert [d[4:6] for d in k.description] == [(2, 0), (3, 6)]
     ds = datetime.timedelta(days=-1, seconds=5, microseconds=7)
     k.execute(f"insert into {t} values (:1, :2)", [oracledb.IntervalYM(-2, -5), ds])
     k.execute(f"select ym, ds, date '2020-01-15' + ym, date '2020-01-15' + ds from {t}")
@@ -207,3 +208,11 @@ def test_interval_and_time_zone_functions(k: oracledb.Cursor, expression: str, e
 def test_bad_intervals_are_ora_01867(k: oracledb.Cursor, expression: str) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-01867"):
         k.execute(f"select {expression} from dual")
+
+
+def test_not_null_columns_describe_as_not_nullable(k: oracledb.Cursor) -> None:
+    t = _table(k, "nulls_described", "a number(9) not null, b clob not null, c varchar2(5), "
+                                      "d number primary key")
+    k.execute(f"select a, b, c, d, a + 1, t.a from {t} t")
+    assert [d[6] for d in k.description] == [False, False, True, False, True, False]
+    k.execute(f"drop table {t}")

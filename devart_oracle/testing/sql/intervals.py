@@ -30,16 +30,25 @@ class YearMonth(NamedTuple):
     months: int
 
 
+def _precision(words: Words, default: int) -> int:
+    if words.peek() != "(":
+        return default
+    numbers = [t.text for t in words.group() if t.kind == "number"]
+    return int(numbers[0]) if numbers else default
+
+
 def interval_type(words: Words) -> str:
-    """Read ``DAY[(p)] TO SECOND[(s)]`` or ``YEAR[(p)] TO MONTH`` after INTERVAL."""
+    """Read ``DAY[(p)] TO SECOND[(s)]`` or ``YEAR[(p)] TO MONTH`` after INTERVAL.
+
+    The declared type keeps the leading precision and the fractional one
+    (``INTERVAL_DS(2,6)``), which the describe reports.
+    """
     first = words.take_upper()
-    if words.peek() == "(":
-        words.group()
+    leading = _precision(words, 2)
     words.accept("TO")
     words.take_upper()
-    if words.peek() == "(":
-        words.group()
-    return "INTERVAL_YM" if first == "YEAR" else "INTERVAL_DS"
+    fraction = _precision(words, 6)
+    return f"INTERVAL_YM({leading})" if first == "YEAR" else f"INTERVAL_DS({leading},{fraction})"
 
 
 def encode_interval(value: datetime.timedelta | YearMonth) -> str:

@@ -45,9 +45,9 @@ _SIZED = frozenset({"NCHAR", "NVARCHAR2"})
 _PLAIN = {  # declared (upper case) -> Oracle kind
     "CLOB": "CLOB", "NCLOB": "NCLOB", "BLOB": "BLOB", "LONG VARCHAR": "LONG",
     "LONG RAW": "LONG RAW", "BINARY_FLOAT": "BINARY_FLOAT", "BINARY_DOUBLE": "BINARY_DOUBLE",
-    "UROWID": "ROWID", "INTERVAL_DS": "INTERVAL DAY TO SECOND",
-    "INTERVAL_YM": "INTERVAL YEAR TO MONTH",
+    "UROWID": "ROWID",
 }
+_INTERVALS = {"INTERVAL_DS": "INTERVAL DAY TO SECOND", "INTERVAL_YM": "INTERVAL YEAR TO MONTH"}
 
 
 def declared_kind(declared: str) -> tuple[str, int] | None:
@@ -60,6 +60,9 @@ def declared_kind(declared: str) -> tuple[str, int] | None:
         return name, int(rest[:-1])
     if name in _ZONED and rest.endswith(")") and rest[:-1].isdigit():
         return _ZONED[name], int(rest[:-1])
+    if name in _INTERVALS and rest.endswith(")"):
+        numbers = [int(n) for n in rest[:-1].split(",") if n.strip().isdigit()]
+        return _INTERVALS[name], numbers[0] * 10 + (numbers[1] if len(numbers) > 1 else 0)
     return None
 
 

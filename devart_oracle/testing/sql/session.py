@@ -23,6 +23,7 @@ from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
+from .nullability import NotNulls
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .rowid import rowid_text
@@ -66,6 +67,7 @@ class SqlSession:
         self._closed = False
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        self._not_nulls = NotNulls()
         register(self._link.conn, self)
         self._link.conn.executescript(SESSION_SETUP)
 
@@ -210,7 +212,9 @@ class SqlSession:
         declared = self._link.declared_types(plan.sql, self._db.generation)
         cursor = self._link.execute(plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
-        columns = describe_columns(cursor.description, declared, first, plan)
+        columns = self._not_nulls.apply(self._link.conn, plan.sql,
+                                        describe_columns(cursor.description, declared, first, plan),
+                                        self._db.generation)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
         self._results.add(result)
         return result

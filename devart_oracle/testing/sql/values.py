@@ -17,6 +17,8 @@ stored value say what it is, so that an expression column (``MAX(d)``,
   bound datetime equals the stored one. Date arithmetic (``d + 1``) is done
   by the functions the operators are rewritten into (``numeric``).
 - VARCHAR2 and CHAR: text; Oracle's empty string is NULL. RAW: a blob.
+  An empty LOB is not NULL: the wire layer binds one as an empty instance
+  of a ``str`` or ``bytes`` subclass, which is kept (``lobs``).
 
 Which of DATE and TIMESTAMP a column is comes from its declared type; for an
 expression, TIMESTAMP if a value has fractional seconds or the expression
@@ -93,6 +95,8 @@ def encode(value: object) -> object:
         OracleError: ORA-03115 for a type Oracle's columns cannot hold.
     """
     if isinstance(value, (str, bytes)):
+        if not value and type(value) not in (str, bytes):
+            return "" if isinstance(value, str) else b""  # an empty LOB, which is not NULL
         return value or None
     if isinstance(value, float):
         return stored_float(value)
@@ -159,6 +163,8 @@ def declared_column(name: str, declared: str) -> Column | None:
     other = declared_kind(declared)
     if other is not None:
         kind, size = other
+        if kind.startswith("INTERVAL"):  # size: leading precision * 10 + fractional precision
+            return Column(name, kind, 0, size // 10, size % 10)
         return Column(name, kind, 0, 0, size) if kind.startswith("TIMESTAMP") else \
             Column(name, kind, size, 0, 0)
     match = _DECLARED.match(declared.strip())

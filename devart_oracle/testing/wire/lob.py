@@ -27,7 +27,7 @@ from .oraerror import WireError
 from .reader import MessageReader
 
 __all__ = [
-    "BLOB", "CLOB", "LOB_TYPES", "LobOp", "LobStore", "LobValue", "free_temp_locators",
+    "BLOB", "CLOB", "LOB_TYPES", "LobOp", "LobStore", "LobValue", "bind_data", "free_temp_locators",
     "lob_bytes", "lob_data", "locator_id", "read_lob_op", "run_lob_op", "write_locator",
 ]
 
@@ -68,6 +68,21 @@ class LobValue:
     @property
     def empty(self) -> str | bytes:
         return b"" if self.ora_type == BLOB else ""
+
+
+class EmptyText(str):
+    """An empty CLOB bound: unlike ``''``, which Oracle reads as NULL, it is a value."""
+
+
+class EmptyBytes(bytes):
+    """An empty BLOB bound (see ``EmptyText``)."""
+
+
+def bind_data(lob: LobValue) -> str | bytes:
+    """The data of a bound LOB, an empty one marked so that it is not taken for NULL."""
+    if lob.data:
+        return lob.data
+    return EmptyBytes() if lob.ora_type == BLOB else EmptyText()
 
 
 def _locator(lob_id: int, lob: LobValue) -> bytes:
