@@ -28,16 +28,17 @@ Limits, all consequences of SQLite underneath:
   transaction, not just the statement (SQLite's rule for interrupts).
 - Dates are stored as text, so Oracle's operators are rewritten into
   functions (``numeric``): ``d + 1`` and ``d - d`` work, but only where
-  the chain parser (``arithmetic``) finds the operands; INTERVAL literals
-  are not supported, and ``timestamp - timestamp`` is a number of days
+  the chain parser (``arithmetic``) finds the operands; intervals are
+  ``intervals``' business, and ``timestamp - timestamp`` is a number of days
   (Oracle: an INTERVAL).
 - NUMBER values beyond 15 significant digits are kept exactly as text:
   they compare equal to themselves but sort after ordinary numbers. Values
   are not rounded to a column's scale when stored, only when read.
 - One namespace for all users; identifiers are case-insensitive even when
   quoted (``"a"`` and ``A`` collide). Global temporary tables are ordinary
-  tables. ROWNUM, CONNECT BY, MERGE, LOBs, and PL/SQL beyond a few
-  packaged calls are not supported (each fails with an ORA error).
+  tables. ROWNUM, CONNECT BY, MERGE, and PL/SQL beyond a few packaged
+  calls are not supported (each fails with an ORA error). LOBs are text
+  and blobs held whole (``lobs``); the wire layer serves their locators.
 - Sequence values live in memory and are written back by ``close()``.
 """
 

@@ -5,8 +5,9 @@ declared type, which is how result columns get their Oracle type back:
 ``NUMBER[(p[,s])]``, ``VARCHAR2(n)``, ``CHAR(n)``, ``DATE``, ``TIMESTAMP(p)``
 and ``RAW(n)``. Those names give the right SQLite affinities: NUMERIC for
 NUMBER (so ``'5'`` is stored as 5), TEXT for the character types, and none
-that would turn a stored date into a number. LOBs, LONG and INTERVAL are
-refused with ORA-00902.
+that would turn a stored date into a number. The LOBs, LONG, national
+strings, binary floats, intervals, zoned timestamps and ROWID have their
+canon in ``lobs``; other types (BFILE, XMLTYPE, objects) are ORA-00902.
 
 A sized column gets a CHECK constraint calling ``ORA_FITS``, which raises
 ORA-12899 (or ORA-01438 for NUMBER precision) with Oracle's details. A
