@@ -150,10 +150,14 @@ class CallRunner:
         op = read_lob_op(self.session.reader)
         mark = len(w.buf)  # written in place: a read's data is the whole reply
         try:
-            run_lob_op(self.lobs, op, w)
-        except WireError as exc:
+            changed = run_lob_op(self.lobs, op, w)
+            sql = self.session.sql
+            if changed is not None and changed.origin is not None and sql is not None:
+                sql.write_lob(*changed.origin, changed.data)  # a LOB of a row read FOR UPDATE
+        except Exception as exc:
             del w.buf[mark:]
-            end_of_call(w, self.session.call_status(), error=exc.code, text=exc.text)
+            code, text = ora_error(exc)
+            end_of_call(w, self.session.call_status(), error=code, text=text)
             return True
         end_of_call(w, self.session.call_status())
         return True

@@ -137,13 +137,21 @@ class Cursor:
         for index, (value, encoder, meta) in enumerate(zip(row, self._encoders, self._metas)):
             if meta.ora_type in LOB_TYPES:
                 defined = defines[index] if index < len(defines) else meta.ora_type
-                self._write_lob(w, meta, defined, value)
+                self._write_lob(w, meta, defined, value, self._origin(meta, row))
                 continue
             w.b(None if value is None else encoder(value))
             if meta.ora_type in _LONG_TYPES:
                 w.raw(b"\x00\x00")  # indicator, return code
 
-    def _write_lob(self, w: Writer, meta: ColumnMeta, defined: int, value: object) -> None:
+    def _origin(self, meta: ColumnMeta, row: Sequence[Any]) -> tuple[str, str, int] | None:
+        """Where a LOB value lives: (table, column, rowid) for a row read FOR UPDATE."""
+        origin = None if self.result is None else self.result.lob_origin
+        if origin is None or meta.name.upper() not in origin[1] or len(row) <= len(self._metas):
+            return None
+        return origin[0], meta.name, int(row[-1])
+
+    def _write_lob(self, w: Writer, meta: ColumnMeta, defined: int, value: object,
+                   origin: tuple[str, str, int] | None) -> None:
         """A LOB column: its locator, or its data when defined as LONG / LONG RAW."""
         data = None if value is None else lob_data(meta.ora_type, value)
         if defined in _LONG_TYPES:
@@ -152,7 +160,7 @@ class Cursor:
         elif data is None:
             w.ub(0)
         else:
-            write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data)
+            write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data, origin)
 
 
 _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields

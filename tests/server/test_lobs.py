@@ -179,3 +179,26 @@ def test_async_lobs(wire_server: OracleTestServer) -> None:
             await conn.close()
 
     assert asyncio.run(scenario()) == ("async tex", b"\x07" * 50000, 50000)
+
+
+def test_select_for_update_then_write_changes_the_row(conn: oracledb.Connection, table: str) -> None:
+    k = conn.cursor()
+    k.execute(f"insert into {table} (id, c, b) values (1, 'original', :1)", [b"\x01\x02\x03"])
+    k.execute(f"insert into {table} (id, c) values (2, 'other')")
+    conn.commit()
+    k.execute(f"select c, t.b from {table} t where id = 1 for update")
+    clob, blob = k.fetchone()
+    clob.write("ORIG", 1)
+    clob.trim(6)
+    blob.write(b"\xff", 2)
+    k.execute(f"select c, b, dbms_lob.getlength(c) from {table} order by id")
+    rows = [(c.read(), b.read() if b else None, n) for c, b, n in k]
+    assert rows == [("ORIGin", b"\x01\xff\x03", 6), ("other", None, 5)]
+    conn.rollback()
+    k.execute(f"select c from {table} where id = 1")
+    assert k.fetchone()[0].read() == "original"
+    k.execute(f"select c from {table} where id = 1")  # without FOR UPDATE: a copy
+    (copy,) = k.fetchone()
+    copy.write("X", 1)
+    k.execute(f"select dbms_lob.substr(c, 1, 1) from {table} where id = 1")
+    assert k.fetchone() == ("o",)

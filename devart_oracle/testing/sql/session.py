@@ -23,6 +23,7 @@ from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
+from .lob_rows import lob_columns, with_rowid
 from .nullability import NotNulls
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
@@ -210,12 +211,16 @@ class SqlSession:
             self._dirty = True
         self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
-        cursor = self._link.execute(plan.sql, binds)
+        located = with_rowid(plan.sql) if plan.for_update else None
+        cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
+        description = cursor.description[:-1] if located else cursor.description
         columns = self._not_nulls.apply(self._link.conn, plan.sql,
-                                        describe_columns(cursor.description, declared, first, plan),
+                                        describe_columns(description, declared, first, plan),
                                         self._db.generation)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
+        if located:
+            result.lob_origin = (located[1], lob_columns(self._link.conn, located[1]))
         self._results.add(result)
         return result
 
@@ -319,6 +324,14 @@ class SqlSession:
         if name in self._current:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def write_lob(self, table: str, column: str, rowid: int, data: str | bytes) -> None:
+        """Store a LOB changed through a locator of a row read FOR UPDATE."""
+        with self._call():
+            self._begin()
+            self._dirty = True
+            self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                               (data, rowid), "UPDATE", table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

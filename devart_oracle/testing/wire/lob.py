@@ -64,6 +64,7 @@ class LobValue:
     csfrm: int
     data: str | bytes
     is_open: bool = False
+    origin: tuple[str, str, int] | None = None  # (table, column, rowid) of a row read FOR UPDATE
 
     @property
     def empty(self) -> str | bytes:
@@ -145,9 +146,9 @@ class LobStore:
 
 
 def write_locator(w: Writer, store: LobStore, ora_type: int, csfrm: int,
-                  data: str | bytes) -> None:
+                  data: str | bytes, origin: tuple[str, str, int] | None = None) -> None:
     """Write a LOB column value of a row: hold ``data`` and send its locator."""
-    locator = store.add(LobValue(ora_type, csfrm, data))
+    locator = store.add(LobValue(ora_type, csfrm, data, origin=origin))
     w.ub(len(locator))
     w.ub(len(data))
     w.ub(CHUNK_SIZE)
@@ -259,8 +260,11 @@ def _open(lob: LobValue, wanted: bool) -> None:
     lob.is_open = wanted
 
 
-def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> None:
+def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> LobValue | None:
     """Carry out one LOB operation and write its reply (without the end of call).
+
+    Returns the LOB when the operation changed it (a write or a trim), so
+    that the caller can store a LOB that lives in a row.
 
     Raises:
         WireError: ORA-22275 for an invalid locator, ORA-22926 for a trim
@@ -271,7 +275,7 @@ def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> None:
     if op.operation == OP_CREATE_TEMP:  # the offsets carry the charset form and the type
         kind = BLOB if op.dest_offset == BLOB else CLOB
         lob_reply(w, op, store.add(LobValue(kind, op.source_offset, b"" if kind == BLOB else "")))
-        return
+        return None
     if op.locator is None:
         raise WireError(22275)
     lob, locator = store.get(op.locator), op.locator
@@ -283,6 +287,7 @@ def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> None:
     elif operation == OP_WRITE:
         _write(lob, op.source_offset, _from_wire(lob, op.data or b""))
         lob_reply(w, op, locator)
+        return lob
     elif operation == OP_GET_LENGTH:
         lob_reply(w, op, locator, amount=len(lob.data))
     elif operation == OP_TRIM:
@@ -290,6 +295,7 @@ def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> None:
             raise WireError(22926)
         lob.data = lob.data[:op.amount or 0]
         lob_reply(w, op, locator)
+        return lob
     elif operation == OP_GET_CHUNK_SIZE:
         lob_reply(w, op, locator, amount=CHUNK_SIZE)
     elif operation in (OP_OPEN, OP_CLOSE):
@@ -302,6 +308,7 @@ def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> None:
         lob_reply(w, op, locator)
     else:
         raise WireError(3115, f"LOB operation {operation:#x}")
+    return None
 
 
 def lob_data(ora_type: int, value: object) -> str | bytes:
