@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .errors import OracleError
 from .formats import TIMESTAMP_FORMAT, parse_datetime
-from .intervals import YearMonth
+from .intervals import YearMonth, year_month
 from .values import decode, encode
 
 __all__ = ["FUNCTIONS"]
@@ -70,9 +70,7 @@ def _numtoyminterval(number: object, unit: object) -> object:
     per = {"YEAR": 12, "MONTH": 1}.get(str(unit).strip().upper())
     if per is None:
         raise OracleError(1760)
-    months = int(_number(number) * per)
-    years = abs(months) // 12 * (1 if months >= 0 else -1)
-    return encode(YearMonth(years, months - years * 12))
+    return encode(year_month(int(_number(number) * per)))
 
 
 def _to_timestamp_tz(text: object, model: object = None) -> object:

@@ -16,7 +16,7 @@ from .errors import OracleError
 from .lexer import Words
 
 __all__ = ["INTERVAL_TAG", "YearMonth", "decode_interval", "encode_interval", "interval_sum",
-           "interval_type"]
+           "interval_type", "year_month"]
 
 INTERVAL_TAG = "\x1d"
 _WIDTH = 20
@@ -66,11 +66,11 @@ def decode_interval(text: str) -> datetime.timedelta | YearMonth | str:
     except ValueError:
         return text
     if text[1:2] == "Y":
-        return _year_month(count)
+        return year_month(count)
     return datetime.timedelta(microseconds=count)
 
 
-def _year_month(total: int) -> YearMonth:
+def year_month(total: int) -> YearMonth:
     """``total`` months as years and months, both with the sign of the total."""
     years = abs(total) // 12 * (1 if total >= 0 else -1)
     return YearMonth(years, total - years * 12)
@@ -108,5 +108,5 @@ def interval_sum(x: object, y: object, sign: int) -> object | None:
     if isinstance(x, datetime.timedelta) and isinstance(y, datetime.timedelta):
         return x + sign * y
     if isinstance(x, YearMonth) and isinstance(y, YearMonth):
-        return _year_month(_months(x) + sign * _months(y))
+        return year_month(_months(x) + sign * _months(y))
     raise OracleError(932, "INTERVAL got NUMBER")

@@ -14,7 +14,7 @@ import datetime
 import re
 
 from .errors import OracleError
-from .intervals import YearMonth, encode_interval
+from .intervals import YearMonth, encode_interval, year_month
 from .lexer import Token
 from .literals import datetime_literal, literal_body, quote_literal
 
@@ -66,9 +66,7 @@ def _interval(text: str, fields: list[str]) -> datetime.timedelta | YearMonth:
         if fields[0] in ("YEAR", "MONTH"):
             numbers = [int(p) for p in parts]
             months = numbers[0] * (12 if fields[0] == "YEAR" else 1) + sum(numbers[1:2])
-            total = -months if negative else months
-            years = abs(total) // 12 * (1 if total >= 0 else -1)
-            return YearMonth(years, total - years * 12)
+            return year_month(-months if negative else months)
         start = _DAY_FIELDS.index(fields[0])
         seconds = sum(float(p) * _SECONDS[_DAY_FIELDS[start + n]] for n, p in enumerate(parts))
     except (ValueError, IndexError):

@@ -20,6 +20,7 @@ or the is-open flag, then the end of call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .codec import Writer
@@ -47,13 +48,11 @@ OP_FREE_TEMP = 0x0111
 OP_OPEN = 0x8000
 OP_CLOSE = 0x10000
 OP_IS_OPEN = 0x11000
-OP_ARRAY = 0x80000
 
 CHUNK_SIZE = 8132  # what Oracle reports for an 8 KB block
 _LOCATOR_SIZE = 40
 _FLAG_BLOB, _FLAG_ABSTRACT, _FLAG_INIT, _FLAG_TEMP = 0x01, 0x40, 0x08, 0x01
 _NCHAR_FORM = 2
-_MAX_LOB = 4 * 1024**3 - 1  # (4 GB - 1) * block size, but a test needs no more
 
 
 @dataclass
@@ -260,6 +259,60 @@ def _open(lob: LobValue, wanted: bool) -> None:
     lob.is_open = wanted
 
 
+def _read(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+    start = max(op.source_offset, 1) - 1
+    piece = lob.data[start:start + (op.amount or 0)]
+    lob_reply(w, op, op.locator or b"", data=lob_bytes(lob, piece) or None, amount=len(piece))
+    return False
+
+
+def _write_op(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+    _write(lob, op.source_offset, _from_wire(lob, op.data or b""))
+    lob_reply(w, op, op.locator or b"")
+    return True
+
+
+def _trim(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+    if (op.amount or 0) > len(lob.data):
+        raise WireError(22926)
+    lob.data = lob.data[:op.amount or 0]
+    lob_reply(w, op, op.locator or b"")
+    return True
+
+
+def _answer(value: Callable[[LobValue], int | None] = lambda lob: None,
+            flag: Callable[[LobValue], bool | None] = lambda lob: None) -> _Handler:
+    """A handler that changes nothing and answers with an amount or a flag."""
+    def handle(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+        lob_reply(w, op, op.locator or b"", amount=value(lob), flag=flag(lob))
+        return False
+    return handle
+
+
+def _opener(wanted: bool) -> _Handler:
+    def handle(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+        _open(lob, wanted)
+        lob_reply(w, op, op.locator or b"")
+        return False
+    return handle
+
+
+def _free(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
+    store.free([op.locator or b""])
+    lob_reply(w, op, op.locator or b"")
+    return False
+
+
+_Handler = Callable[[LobStore, LobValue, LobOp, Writer], bool]  # True: the LOB changed
+_HANDLERS: dict[int, _Handler] = {
+    OP_READ: _read, OP_WRITE: _write_op, OP_TRIM: _trim,
+    OP_GET_LENGTH: _answer(value=lambda lob: len(lob.data)),
+    OP_GET_CHUNK_SIZE: _answer(value=lambda lob: CHUNK_SIZE),
+    OP_IS_OPEN: _answer(flag=lambda lob: lob.is_open),
+    OP_OPEN: _opener(True), OP_CLOSE: _opener(False), OP_FREE_TEMP: _free,
+}
+
+
 def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> LobValue | None:
     """Carry out one LOB operation and write its reply (without the end of call).
 
@@ -276,39 +329,13 @@ def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> LobValue | None:
         kind = BLOB if op.dest_offset == BLOB else CLOB
         lob_reply(w, op, store.add(LobValue(kind, op.source_offset, b"" if kind == BLOB else "")))
         return None
+    handler = _HANDLERS.get(op.operation)
+    if handler is None:
+        raise WireError(3115, f"LOB operation {op.operation:#x}")
     if op.locator is None:
         raise WireError(22275)
-    lob, locator = store.get(op.locator), op.locator
-    operation = op.operation
-    if operation == OP_READ:
-        start = max(op.source_offset, 1) - 1
-        piece = lob.data[start:start + (op.amount or 0)]
-        lob_reply(w, op, locator, data=lob_bytes(lob, piece) or None, amount=len(piece))
-    elif operation == OP_WRITE:
-        _write(lob, op.source_offset, _from_wire(lob, op.data or b""))
-        lob_reply(w, op, locator)
-        return lob
-    elif operation == OP_GET_LENGTH:
-        lob_reply(w, op, locator, amount=len(lob.data))
-    elif operation == OP_TRIM:
-        if (op.amount or 0) > len(lob.data):
-            raise WireError(22926)
-        lob.data = lob.data[:op.amount or 0]
-        lob_reply(w, op, locator)
-        return lob
-    elif operation == OP_GET_CHUNK_SIZE:
-        lob_reply(w, op, locator, amount=CHUNK_SIZE)
-    elif operation in (OP_OPEN, OP_CLOSE):
-        _open(lob, operation == OP_OPEN)
-        lob_reply(w, op, locator)
-    elif operation == OP_IS_OPEN:
-        lob_reply(w, op, locator, flag=lob.is_open)
-    elif operation == OP_FREE_TEMP:
-        store.free([locator])
-        lob_reply(w, op, locator)
-    else:
-        raise WireError(3115, f"LOB operation {operation:#x}")
-    return None
+    lob = store.get(op.locator)
+    return lob if handler(store, lob, op, w) else None
 
 
 def lob_data(ora_type: int, value: object) -> str | bytes:
