@@ -216,3 +216,16 @@ def test_not_null_columns_describe_as_not_nullable(k: oracledb.Cursor) -> None:
     k.execute(f"select a, b, c, d, a + 1, t.a from {t} t")
     assert [d[6] for d in k.description] == [False, False, True, False, True, False]
     k.execute(f"drop table {t}")
+
+
+def test_rowid_columns_take_only_rowids(k: oracledb.Cursor) -> None:
+    t = _table(k, "rid_checked", "id number, r rowid")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00932"):
+        k.execute(f"insert into {t} values (1, :r)", r=12345)
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01410"):
+        k.execute(f"insert into {t} values (1, :r)", r="523lkhlf")
+    k.execute(f"insert into {t} (id) values (2)")
+    k.execute(f"update {t} set r = rowid")
+    k.execute(f"select count(*) from {t} where r = rowid")
+    assert k.fetchone() == (1,)
+    k.execute(f"drop table {t}")

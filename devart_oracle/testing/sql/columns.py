@@ -153,7 +153,7 @@ def column_definition(tokens: list[Token], table: str, builder: Builder,
     extra = ""
     if (name in primary_key or "PRIMARY" in texts) and "NULL" not in texts:
         extra += " NOT NULL"
-    if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")):
+    if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")) or declared == "UROWID":
         args = ", ".join(quote_literal(v) for v in (declared, table, name))
         extra += f" CHECK (ORA_FITS({column.text}, {args}))"
     return f"{column.text} {declared} {joined(rest)}{extra}"

@@ -54,6 +54,7 @@ _TEXTS = {
     1400: "cannot insert NULL into %s",
     1407: "cannot update %s to NULL",
     1418: "specified index does not exist",
+    1410: "invalid ROWID",
     1426: "numeric overflow",
     1428: "argument %s is out of range",
     1435: "user does not exist",

@@ -36,7 +36,7 @@ from .formats import (
 from .interval_functions import FUNCTIONS as INTERVAL_FUNCTIONS
 from .lobs import FUNCTIONS as LOB_FUNCTIONS
 from .numeric import FUNCTIONS
-from .rowid import rowid_text
+from .rowid import check_rowid, rowid_text
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -121,6 +121,9 @@ def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
     if kind == "NUMBER" and isinstance(value, (int, Decimal)):
         if not number_fits(value, precision, scale):
             raise OracleError(1438)
+        return
+    if kind == "ROWID":
+        check_rowid(value)
         return
     if kind == "RAW" and not isinstance(value, bytes):
         value = _hex_bytes(value)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import zlib
 
+from .errors import OracleError
 from .lexer import Token, significant
 
-__all__ = ["rowid_text", "tables"]
+__all__ = ["check_rowid", "rowid_text", "tables"]
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _ENDS_FROM = frozenset({"WHERE", "GROUP", "ORDER", "HAVING", "CONNECT", "START", "UNION",
@@ -42,6 +43,18 @@ def rowid_text(table: object, rowid: object) -> str | None:
         return None
     obj = zlib.crc32(str(table).upper().encode()) & 0x3FFFFFFF or 1
     return _base64(obj, 6) + _base64(1, 3) + _base64(rowid >> 16, 6) + _base64(rowid & 0xFFFF, 3)
+
+
+def check_rowid(value: object) -> None:
+    """What a ROWID or UROWID column takes: an 18-character ROWID.
+
+    Raises:
+        OracleError: ORA-00932 for a number or bytes, ORA-01410 for other text.
+    """
+    if not isinstance(value, str):
+        raise OracleError(932, f"ROWID got {'BINARY' if isinstance(value, bytes) else 'NUMBER'}")
+    if len(value) != 18 or any(char not in _ALPHABET for char in value):
+        raise OracleError(1410)
 
 
 def tables(tokens: tuple[Token, ...]) -> dict[str, str]:
