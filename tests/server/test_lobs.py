@@ -202,3 +202,14 @@ def test_select_for_update_then_write_changes_the_row(conn: oracledb.Connection,
     copy.write("X", 1)
     k.execute(f"select dbms_lob.substr(c, 1, 1) from {table} where id = 1")
     assert k.fetchone() == ("o",)
+
+
+@pytest.mark.parametrize("condition", ["c = 'abc'", "'abc' = t.c", "c <> :1", "b = :1", "n < 'x'"])
+def test_lobs_do_not_compare(conn: oracledb.Connection, table: str, condition: str) -> None:
+    k = conn.cursor()
+    args = [b"\x01"] if ":1" in condition and condition.startswith("b") else ["x"] if ":1" in condition else []
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00932"):
+        k.execute(f"select id from {table} t where {condition}", args)
+    with pytest.raises(oracledb.DatabaseError, match="ORA-00932"):
+        k.execute(f"delete from {table} t where {condition}", args)
+    k.execute(f"select id from {table} where dbms_lob.getlength(c) = 3 and c like 'a%'")

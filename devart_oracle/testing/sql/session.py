@@ -23,7 +23,7 @@ from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
-from .lob_rows import lob_columns, with_rowid
+from .lob_rows import check_comparisons, with_rowid
 from .nullability import NotNulls
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
@@ -206,6 +206,7 @@ class SqlSession:
 
     def _query(self, plan: Plan, params: Sequence[object]) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         if plan.for_update:
             self._begin()
             self._dirty = True
@@ -220,7 +221,8 @@ class SqlSession:
                                         self._db.generation)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
         if located:
-            result.lob_origin = (located[1], lob_columns(self._link.conn, located[1]))
+            result.lob_origin = (located[1], self._not_nulls.lobs(self._link.conn, plan.sql,
+                                                                  self._db.generation))
         self._results.add(result)
         return result
 
@@ -232,6 +234,7 @@ class SqlSession:
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(plan)
         began = self._begin()
         try:
