@@ -47,7 +47,7 @@ from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
 from .errors import OracleError
 from .lexer import Token, name_of, significant, split_commas, tokenize
 from .literals import literal_body, quote_literal
-from .rowid import tables
+from .rowid import pseudo_call
 from .typed_literals import typed_literal
 from .values import encode
 
@@ -125,7 +125,7 @@ def plan(sql: str, schemas: frozenset[str]) -> Plan:
     """
     tokens = tokenize(sql)
     body, returning = _returning(tokens)
-    rewritten = _Rewriter(body, schemas | _QUALIFIERS, tables=tables(body)).run()
+    rewritten = _Rewriter(body, schemas | _QUALIFIERS).run()
     return dataclasses.replace(rewritten, target=_target(significant(tokens)), returning=returning)
 
 
@@ -174,7 +174,6 @@ def _target(words: list[Token]) -> str:
 class _Rewriter:
     tokens: tuple[Token, ...]
     schemas: frozenset[str]
-    tables: dict[str, str] = field(default_factory=dict)  # alias -> table, for ROWID
     out: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     quoted: set[str] = field(default_factory=set)
@@ -312,7 +311,7 @@ class _Rewriter:
         if upper in _FUNCTIONS:
             self._emit(_FUNCTIONS[upper], upper)
         elif upper == "ROWID":
-            self._rowid("", "rowid")
+            self._emit(*pseudo_call(self.tokens, "", upper))
         else:
             self._name(upper)
         return i + 1
@@ -353,17 +352,10 @@ class _Rewriter:
             self._sequence(upper, member)
             return k + 1
         if upper == "DBMS_LOB" or member.is_word("ROWID"):
-            if upper == "DBMS_LOB":
-                self._emit(f"DBMS_LOB_{member.text.upper()}", f"DBMS_LOB.{member.text.upper()}")
-            else:
-                self._rowid(upper, f"{upper}.rowid")
+            self._emit(*pseudo_call(self.tokens, upper, member.text.upper()))
             return k + 1
         self._name(upper)
         return i + 1
-
-    def _rowid(self, alias: str, column: str) -> None:  # the pseudo-column, see ``rowid``
-        table = quote_literal(self.tables.get(alias, alias))
-        self._emit(f"ORA_ROWID({table}, {column})", f"{alias}.ROWID" if alias else "ROWID")
 
     def _sequence(self, name: str, member: Token) -> None:
         function = f"(ORA_{member.text.upper()}({quote_literal(name)}))"

@@ -14,12 +14,14 @@ The rewrite turns ``ROWID`` into ``ORA_ROWID('TABLE', rowid)`` (and
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 from .errors import OracleError
 from .lexer import Token, significant
+from .literals import quote_literal
 
-__all__ = ["check_rowid", "rowid_text", "tables"]
+__all__ = ["check_rowid", "pseudo_call", "rowid_text", "tables"]
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _ENDS_FROM = frozenset({"WHERE", "GROUP", "ORDER", "HAVING", "CONNECT", "START", "UNION",
@@ -43,6 +45,24 @@ def rowid_text(table: object, rowid: object) -> str | None:
         return None
     obj = zlib.crc32(str(table).upper().encode()) & 0x3FFFFFFF or 1
     return _base64(obj, 6) + _base64(1, 3) + _base64(rowid >> 16, 6) + _base64(rowid & 0xFFFF, 3)
+
+
+def pseudo_call(tokens: tuple[Token, ...], qualifier: str, member: str) -> tuple[str, str]:
+    """``DBMS_LOB.f``, ``ROWID`` or ``q.ROWID`` in a statement: SQLite text and Oracle name.
+
+    The ROWID of a qualifier names the table it aliases; a bare ROWID the
+    statement's first table (see ``tables``).
+    """
+    if qualifier == "DBMS_LOB":
+        return f"DBMS_LOB_{member}", f"DBMS_LOB.{member}"
+    table = quote_literal(_tables(tokens).get(qualifier, qualifier))
+    column = f"{qualifier}.rowid" if qualifier else "rowid"
+    return f"ORA_ROWID({table}, {column})", f"{qualifier}.ROWID" if qualifier else "ROWID"
+
+
+@functools.lru_cache(maxsize=256)
+def _tables(tokens: tuple[Token, ...]) -> dict[str, str]:
+    return tables(tokens)
 
 
 def check_rowid(value: object) -> None:
