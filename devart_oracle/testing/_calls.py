@@ -29,6 +29,7 @@ from .sql.errors import OracleError
 from .sql.instance import sql_id
 from .sql.lexer import bind_names, returning_binds, tokenize
 from .wire.codec import Writer
+from .wire.lob import LobStore, read_lob_op, run_lob_op
 from .wire.oraerror import WireError, ora_error
 from .wire.requests import (
     EXEC_BATCH_ERRORS,
@@ -45,6 +46,7 @@ from .wire.requests import (
     read_reexecute,
 )
 from .wire.responses import dml_row_counts, end_of_call, session_sync
+from .wire.types import rowid_bytes
 
 if TYPE_CHECKING:
     from .sql import Result, SessionInfo, SqlSession
@@ -54,9 +56,10 @@ __all__ = ["CallRunner", "CallSession"]
 
 T = TypeVar("T")
 
-_EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
+_EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH, _LOB_OP = 94, 4, 78, 5, 96
 _CANCELLED = 1013
 _ARRAY_DML_ERRORS = 24381
+_NO_ROWID = b"\x00" * 5
 
 
 class CallSession(Protocol):
@@ -87,8 +90,10 @@ class CallRunner:
 
     def __init__(self, session: CallSession) -> None:
         self.session = session
-        self.cursors = CursorTable()
+        self.lobs = LobStore()  # the LOB values the client holds locators of
+        self.cursors = CursorTable(self.lobs)
         self._batch: list[tuple[int, int, str]] = []  # the running call's batch errors
+        self._rowid = _NO_ROWID  # the running call's last inserted row
 
     def run(self, function: int, w: Writer) -> bool:
         """Handle one call; False when the call was cancelled (no reply yet).
@@ -102,6 +107,8 @@ class CallRunner:
             return self._reexecute(w, function)
         if function == _FETCH:
             return self._fetch(w)
+        if function == _LOB_OP:
+            return self._lob_op(w)
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:
@@ -113,9 +120,12 @@ class CallRunner:
             refuse_reserved_binds(call.sql)
         cursor = self.cursors.parse(call.cursor_id, call.sql)
         self._count(parses=call.sql is not None, executes=bool(call.options & EXEC_EXECUTE))
-        cursor.binds = call.binds
+        if not call.defines:  # a define call sends no binds: the cursor keeps its own
+            cursor.binds = call.binds
         cursor.plsql = call.is_plsql
         cursor.query = call.is_query
+        if call.defines:
+            cursor.defines = [spec.ora_type for spec in call.defines]
         options = call.options
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
@@ -157,6 +167,23 @@ class CallRunner:
         except OracleError:
             return 0  # SQL the backend will refuse anyway
 
+    def _lob_op(self, w: Writer) -> bool:
+        """A LOB operation: it works on the session's LOB values only, never on SQL."""
+        op = read_lob_op(self.session.reader)
+        mark = len(w.buf)  # written in place: a read's data is the whole reply
+        try:
+            changed = run_lob_op(self.lobs, op, w)
+            sql = self.session.sql
+            if changed is not None and changed.origin is not None and sql is not None:
+                sql.write_lob(*changed.origin, changed.data)  # a LOB of a row read FOR UPDATE
+        except Exception as exc:
+            del w.buf[mark:]
+            code, text = ora_error(exc)
+            end_of_call(w, self.session.call_status(), error=code, text=text)
+            return True
+        end_of_call(w, self.session.call_status())
+        return True
+
     def _fetch(self, w: Writer) -> bool:
         call = read_fetch(self.session.reader)
         cursor = self.cursors.get(call.cursor_id)
@@ -178,7 +205,7 @@ class CallRunner:
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
-        self._batch = []
+        self._batch, self._rowid = [], _NO_ROWID
         info = session.info
         schema = None if info is None else info.current_schema
         try:
@@ -200,7 +227,7 @@ class CallRunner:
             session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
         end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
-                    text=text, batch=self._batch, query=cursor.query)
+                    text=text, batch=self._batch, query=cursor.query, rowid=self._rowid)
         return True
 
     def _watched(self, info: SessionInfo | None, cursor: Cursor,
@@ -233,6 +260,8 @@ class CallRunner:
         if commit:
             sql.commit()
         self._batch = [(offset, *ora_error(exc)) for offset, exc in result.batch_errors]
+        if result.lastrowid is not None:
+            self._rowid = rowid_bytes(result.lastrowid)
         return (_ARRAY_DML_ERRORS if self._batch else error), rowcount
 
     def _outcome(self, body: Writer, cursor: Cursor, result: Result, fetch: int,
@@ -244,7 +273,7 @@ class CallRunner:
             return 0, result.rowcount if result.columns is None else 0
         if cursor.open_result(result) or describe:
             cursor.describe(body)
-        error = cursor.fetch(body, fetch) if fetch else 0
+        error = cursor.fetch(body, fetch) if fetch and not cursor.needs_define() else 0
         return error, cursor.rows_sent
 
     def _describe_only(self, body: Writer, cursor: Cursor, options: int) -> tuple[int, int]:

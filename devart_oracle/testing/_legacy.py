@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Protocol
 from ._calls import CallRunner, CallSession
 from .sql.lexer import bind_names, tokenize
 from .wire.codec import Writer
-from .wire.legacy import describe_reply, out_binds, read_describe, read_version, version_reply
+from .wire.legacy import (
+    describe_reply,
+    out_binds,
+    read_describe,
+    read_version,
+    version_reply,
+)
 from .wire.requests import BindSpec, ExecuteCall, read_execute
 from .wire.responses import end_of_call, status
 from .wire.types import bind_encoder, column_format

@@ -1,7 +1,8 @@
 """The state changes a client piggybacks on its calls, applied to its session.
 
-Piggybacks (``wire.requests.read_piggyback``) ride ahead of a function call
-and change the session before the call runs: cursors to close, end-to-end
+Piggybacks (``wire.piggybacks.read_piggyback``) ride ahead of a function call
+and change the session before the call runs: cursors to close, temporary
+LOBs to free, end-to-end
 attributes (module, action, client identifier, client info), the current
 schema (``conn.current_schema = ...``) and application contexts
 (``conn.set_app_context``). A client may set contexts in the CLIENTCONTEXT
@@ -15,8 +16,16 @@ from typing import TYPE_CHECKING
 
 from ._cursor import CursorTable
 from .sql.userenv import CLIENT_NAMESPACE
+from .wire.lob import LobStore
 from .wire.oraerror import WireError
-from .wire.requests import AppContext, CloseCursors, CurrentSchema, EndToEnd, Piggyback
+from .wire.piggybacks import (
+    AppContext,
+    CloseCursors,
+    CurrentSchema,
+    EndToEnd,
+    FreeLobs,
+    Piggyback,
+)
 
 if TYPE_CHECKING:
     from .sql import SessionInfo
@@ -26,7 +35,8 @@ __all__ = ["apply_piggyback"]
 _BAD_NAMESPACE = 28267
 
 
-def apply_piggyback(piggyback: Piggyback, info: SessionInfo | None, cursors: CursorTable) -> None:
+def apply_piggyback(piggyback: Piggyback, info: SessionInfo | None, cursors: CursorTable,
+                    lobs: LobStore) -> None:
     """Apply one piggyback to the session (``info`` is None before logon).
 
     Raises:
@@ -34,6 +44,8 @@ def apply_piggyback(piggyback: Piggyback, info: SessionInfo | None, cursors: Cur
     """
     if isinstance(piggyback, CloseCursors):
         cursors.close(piggyback.cursor_ids)
+    elif isinstance(piggyback, FreeLobs):
+        lobs.free(piggyback.locators)
     elif info is None:
         return
     elif isinstance(piggyback, EndToEnd):

@@ -61,9 +61,9 @@ from .wire.packet import (
     ConnectionClosed,
     PacketStream,
 )
+from .wire.piggybacks import read_piggyback
 from .wire.reader import MessageReader, ProtocolError
 from .wire.requests import (
-    read_piggyback,
     read_protocol,
 )
 from .wire.responses import (
@@ -323,7 +323,8 @@ class Session:
             if kind == MSG_PIGGYBACK:
                 function = r.u8()
                 r.u8()
-                apply_piggyback(read_piggyback(r, function), self.info, self.calls.cursors)
+                apply_piggyback(read_piggyback(r, function), self.info, self.calls.cursors,
+                                self.calls.lobs)
             elif kind == MSG_FUNCTION:
                 function = r.u8()
                 r.u8()

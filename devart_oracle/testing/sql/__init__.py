@@ -28,8 +28,8 @@ Limits, all consequences of SQLite underneath:
   transaction, not just the statement (SQLite's rule for interrupts).
 - Dates are stored as text, so Oracle's operators are rewritten into
   functions (``numeric``): ``d + 1`` and ``d - d`` work, but only where
-  the chain parser (``arithmetic``) finds the operands; INTERVAL literals
-  are not supported, and ``timestamp - timestamp`` is a number of days
+  the chain parser (``arithmetic``) finds the operands; intervals are
+  ``intervals``' business, and ``timestamp - timestamp`` is a number of days
   (Oracle: an INTERVAL).
 - NUMBER values beyond 15 significant digits are kept exactly as text:
   they compare equal to themselves but sort after ordinary numbers. Values
@@ -37,8 +37,9 @@ Limits, all consequences of SQLite underneath:
 - One namespace for all users; identifiers are case-insensitive even when
   quoted (``"a"`` and ``A`` collide). Global temporary tables are ordinary
   tables. ROWNUM, CONNECT BY (over DUAL or one table), MERGE, LISTAGG, ``(+)``
-  are rebuilt for SQLite (``structural``, ``merge``, ``listagg``); LOBs,
-  and PL/SQL beyond the blocks ``plsql`` runs, are not supported.
+  are rebuilt for SQLite (``structural``, ``merge``, ``listagg``); PL/SQL
+  beyond the blocks ``plsql`` runs is not supported. LOBs are text and
+  blobs held whole (``lobs``); the wire layer serves their locators.
 - Sequence values live in memory and are written back by ``close()``.
 """
 

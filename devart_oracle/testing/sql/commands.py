@@ -16,7 +16,7 @@ from .literals import literal_body
 if TYPE_CHECKING:
     from .catalog import SessionInfo
 
-__all__ = ["Host", "alter_session", "alter_system"]
+__all__ = ["Host", "alter_session", "alter_system", "savepoint_name"]
 
 
 class Host(Protocol):
@@ -80,3 +80,12 @@ def alter_system(tokens: tuple[Token, ...], host: Host) -> None:
         raise OracleError(27)
     if not host.kill(sid, serial):
         raise OracleError(30)
+
+
+def savepoint_name(tokens: tuple[Token, ...]) -> str:
+    """The savepoint name that ends SAVEPOINT and ROLLBACK TO statements."""
+    words = [t for t in tokens if t.kind in ("word", "ident")]
+    if len(words) < 2:
+        raise OracleError(900)
+    last = words[-1]
+    return last.text if last.kind == "ident" else f'"{last.text.upper()}"'

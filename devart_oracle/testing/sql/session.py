@@ -18,16 +18,19 @@ from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
-from .commands import alter_session, alter_system
+from .commands import alter_session, alter_system, savepoint_name
 from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
-from .merge import merge_steps
+from .lob_rows import check_comparisons, with_rowid
+from .merge import merge_steps, unstable_match
+from .nullability import NotNulls
 from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
+from .rowid import rowid_text
 from .values import decode, encode
 from .views import VIEWS, mentioned
 
@@ -71,6 +74,7 @@ class SqlSession:
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
+        self._not_nulls = NotNulls()
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
 
@@ -210,15 +214,23 @@ class SqlSession:
 
     def _query(self, plan: Plan, params: Sequence[object]) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         if plan.for_update:
             self._begin()
             self._dirty = True
         self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
-        cursor = self._link.execute(plan.sql, binds)
+        located = with_rowid(plan.sql) if plan.for_update else None
+        cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
-        columns = describe_columns(cursor.description, declared, first, plan)
+        description = cursor.description[:-1] if located else cursor.description
+        columns = self._not_nulls.apply(self._link.conn, plan.sql,
+                                        describe_columns(description, declared, first, plan),
+                                        self._db.generation)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
+        if located:
+            result.lob_origin = (located[1], self._not_nulls.lobs(self._link.conn, plan.sql,
+                                                                  self._db.generation))
         self._results.add(result)
         return result
 
@@ -230,6 +242,7 @@ class SqlSession:
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(plan)
         began = self._begin()
         try:
@@ -245,7 +258,10 @@ class SqlSession:
         else:
             self._dirty = True
         if returned is None:
-            return Result(None, count)
+            result = Result(None, count)
+            if verb == "INSERT" and count:
+                result.lastrowid = rowid_text(plan.target, cursor.lastrowid)
+            return result
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
     def _merge(self, sql: str, params: Sequence[object]) -> Result:
@@ -258,7 +274,7 @@ class SqlSession:
             for step in steps:
                 values = [params[i] for i in step.binds]
                 if step.kind == "check":
-                    self._unstable(self._query(self._plan(step.sql), values))
+                    unstable_match(self._query(self._plan(step.sql), values))
                 else:
                     count += self._dml(self._plan(step.sql), values, step.kind).rowcount
         except OracleError:
@@ -270,14 +286,6 @@ class SqlSession:
                 self._link.abandon()
         self._dirty = self._dirty or count > 0
         return Result(None, count)
-
-    @staticmethod
-    def _unstable(check: Result) -> None:
-        """ORA-30926 if the check found a target row that two source rows match."""
-        found = check.fetch(1)
-        check.close()
-        if found:
-            raise OracleError(30926)
 
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())
@@ -303,7 +311,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
             if kind == "savepoint":
-                self._link.execute("SAVEPOINT " + _last_name(tokens))
+                self._link.execute("SAVEPOINT " + savepoint_name(tokens))
         elif kind == "session":
             alter_session(tokens, self.info, self._db.user_exists)
         elif kind == "system":
@@ -311,7 +319,7 @@ class SqlSession:
 
     def _rollback(self, tokens: tuple[Token, ...]) -> None:
         if any(t.is_word("TO") for t in tokens):
-            self._link.execute("ROLLBACK TO SAVEPOINT " + _last_name(tokens))
+            self._link.execute("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
         else:
             self._end("ROLLBACK")
 
@@ -361,6 +369,13 @@ class SqlSession:
             return result.fetch(limit) if result.columns is not None else []
         finally:
             result.close()
+    def write_lob(self, table: str, column: str, rowid: int, data: str | bytes) -> None:
+        """Store a LOB changed through a locator of a row read FOR UPDATE."""
+        with self._call():
+            self._begin()
+            self._dirty = True
+            self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                               (data, rowid), "UPDATE", table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
@@ -378,12 +393,3 @@ def _hook(call: Callable[[], _T], what: str) -> _T:
         return call()
     except Exception as exc:
         raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
-
-
-def _last_name(tokens: tuple[Token, ...]) -> str:
-    """The savepoint name that ends SAVEPOINT and ROLLBACK TO statements."""
-    words = [t for t in tokens if t.kind in ("word", "ident")]
-    if len(words) < 2:
-        raise OracleError(900)
-    last = words[-1]
-    return last.text if last.kind == "ident" else f'"{last.text.upper()}"'

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import SessionInfo
-from .instance import DATABASE_NLS, NLS_PARAMETERS, PARAMETERS, STATISTICS, parameter_value
+from .instance import (
+    DATABASE_NLS,
+    NLS_PARAMETERS,
+    PARAMETERS,
+    STATISTICS,
+    parameter_value,
+)
 from .values import encode
 
 __all__ = ["VIEWS", "View", "mentioned"]

@@ -15,30 +15,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .lob import LOB_TYPES
 from .reader import MessageReader, ProtocolError
 from .responses import MSG_ROW_DATA
 
 __all__ = [
-    "AppContext",
     "AuthCall",
     "BindSpec",
-    "CloseCursors",
-    "CurrentSchema",
-    "EndToEnd",
     "ExecuteCall",
     "FetchCall",
-    "Piggyback",
     "ReexecuteCall",
     "read_auth",
     "read_bind_rows",
     "read_data_types",
     "read_execute",
     "read_fetch",
-    "read_piggyback",
     "read_protocol",
     "read_reexecute",
 ]
 
+EXEC_DEFINE = 0x10
 EXEC_EXECUTE = 0x20
 EXEC_FETCH = 0x40
 EXEC_COMMIT = 0x100
@@ -80,6 +76,7 @@ class ExecuteCall:
     al8i4: list[int]
     binds: list[BindSpec] = field(default_factory=list)
     rows: list[list[object]] = field(default_factory=list)
+    defines: list[BindSpec] = field(default_factory=list)  # the fetch types asked for
 
     @property
     def is_query(self) -> bool:
@@ -135,37 +132,6 @@ class AuthCall:
                         values("AUTH_APPCTX_VALUE")))
 
 
-@dataclass(frozen=True)
-class CloseCursors:
-    cursor_ids: list[int]
-
-
-@dataclass(frozen=True)
-class EndToEnd:
-    """End-to-end attributes; only the keys present were changed."""
-
-    changes: dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class AppContext:
-    """``conn.set_app_context(namespace, ...)`` or ``clear_app_context``."""
-
-    namespace: str
-    values: dict[str, str]
-    clear: bool
-
-
-@dataclass(frozen=True)
-class CurrentSchema:
-    """``connection.current_schema = ...``, applied before the call."""
-
-    schema: str
-
-
-Piggyback = AppContext | CloseCursors | CurrentSchema | EndToEnd | None
-
-
 def read_protocol(r: MessageReader) -> bytes:
     """Consume protocol negotiation (after its type byte); returns the driver."""
     r.u8()  # protocol version
@@ -199,70 +165,6 @@ def read_auth(r: MessageReader) -> AuthCall:
         items.append((key, r.text() or ""))
         r.ub(4)
     return AuthCall(user, mode, dict(items), items)
-
-
-def read_piggyback(r: MessageReader, function: int) -> Piggyback:
-    """Read a piggyback's body; returns what the session must act on.
-
-    Raises:
-        ProtocolError: a piggyback this server cannot parse.
-    """
-    if function == 105:
-        r.u8()
-        return CloseCursors([r.ub(4) for _ in range(r.ub(4))])
-    if function == 135:
-        return _read_end_to_end(r)
-    if function == 176:  # session state
-        r.ub(8)
-        return None
-    if function == 152:
-        r.u8()
-        schema = r.s()
-        return CurrentSchema(schema.decode("utf-8", "replace") if schema else "")
-    if function == 154:
-        return _read_app_context(r)
-    raise ProtocolError(f"unsupported piggyback function {function}")
-
-
-_E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10),
-              ("client_info", 0x100))
-
-
-def _read_end_to_end(r: MessageReader) -> EndToEnd:
-    r.raw(2)
-    flags = r.ub(4)
-    lengths = []
-    for _ in range(9):  # client id, module, action, ecid, (cct, ecs), info, kstk, ktgt, dbop
-        r.u8()
-        lengths.append(r.ub(4))
-    strings = [lengths[0], lengths[1], lengths[2], lengths[5], lengths[8]]
-    names = ["client_identifier", "module", "action", "client_info", "dbop"]
-    values = {name: (r.b() if size else None) for name, size in zip(names, strings)}
-    changes: dict[str, str | None] = {}
-    for name, flag in _E2E_ITEMS:
-        if flags & flag:
-            raw = values[name]
-            changes[name] = raw.decode("utf-8", "replace") if raw else None
-    return EndToEnd(changes)
-
-
-_APP_CONTEXT_CLEAR = 0x02
-
-
-def _read_app_context(r: MessageReader) -> AppContext:
-    r.u8()
-    r.ub(4)  # namespace length
-    r.u8()
-    count = r.ub(4)
-    flags = r.ub(2)
-    r.u8()
-    namespace = (r.b() or b"").decode("utf-8", "replace")
-    values: dict[str, str] = {}
-    for _ in range(count):
-        key, value = r.s(), r.s()
-        values[(key or b"").decode("utf-8", "replace")] = (value or b"").decode("utf-8", "replace")
-        r.ub(4)
-    return AppContext(namespace, values, bool(flags & _APP_CONTEXT_CLEAR))
 
 
 def read_execute(r: MessageReader,
@@ -299,8 +201,7 @@ def read_execute(r: MessageReader,
     al8i4 = [r.ub(4) for _ in range(al8i4_size)]
     call = ExecuteCall(options, cursor_id, sql, prefetch, al8i4)
     if num_defines:
-        for _ in range(num_defines):
-            read_bind_spec(r)
+        call.defines = [read_bind_spec(r) for _ in range(num_defines)]
     elif num_binds:
         _read_binds(r, call, num_binds, returning)
     return call
@@ -376,6 +277,8 @@ def _read_bind(r: MessageReader, spec: BindSpec) -> object:
 
 
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
+    if spec.ora_type in LOB_TYPES:
+        return r.s()  # a locator, with a ub4 length of its own
     if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
         r.raw(2)
         return None

@@ -124,13 +124,15 @@ def end_of_call(
     text: str = "",
     batch: Sequence[tuple[int, int, str]] = (),
     query: bool = False,
+    rowid: bytes = b"\x00" * 5,
 ) -> None:
     """ERROR: the end of an execute or fetch, successful or not.
 
     ``batch`` holds the (row offset, ORA number, text) of each row an
-    ``executemany`` with batch errors skipped. ``query`` sets the SQL type
-    to "query", which only a legacy client reads (it decodes string columns
-    by it).
+    ``executemany`` with batch errors skipped; ``rowid`` the last row a DML
+    statement changed (``cursor.lastrowid``), in ``types.rowid_bytes`` form.
+    ``query`` sets the SQL type to "query", which only a legacy client reads
+    (it decodes string columns by it).
     """
     if not w.dialect.end_of_call_status:
         _legacy_end_of_call(w, cursor_id, rowcount, error, text, query)
@@ -142,7 +144,7 @@ def end_of_call(
     w.raw(b"\x00\x00")  # array element errors
     w.ub(cursor_id)
     w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
-    w.raw(b"\x00" * 5)  # rowid: rba, partition, byte, block, slot
+    w.raw(rowid)  # rowid: rba, partition, byte, block, slot
     w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
     w.raw(b"\x00" * 2)  # success iters, logical rowid
     _batch_errors(w, batch)
