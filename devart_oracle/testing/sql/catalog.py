@@ -6,9 +6,9 @@ names the columns) and the sequences. Sequence values live in memory, behind
 a lock, because Oracle's NEXTVAL is not transactional and must not wait for
 another session's write lock; ``Database.close()`` saves them.
 
-Each connection also gets temporary objects of its own: ``DUAL``, a
+Each connection also gets temporary objects of its own: ``DUAL`` and a
 ``V$SESSION`` table refreshed from the server's sessions whenever a
-statement reads it, and the ``USER_TABLES`` and ``USER_SEQUENCES`` views.
+statement reads it (the data dictionary views are ``dictionary``'s).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
+from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
 
 __all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "SessionInfo", "Sequences", "create_schema",
@@ -55,6 +56,7 @@ PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TEXT);
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
+{NOTES_SCHEMA}
 """
 
 _V_SESSION = [
@@ -69,12 +71,6 @@ SESSION_SETUP = f"""
 CREATE TEMP TABLE DUAL (DUMMY VARCHAR2(1));
 INSERT INTO temp.DUAL VALUES ('X');
 CREATE TEMP TABLE "V$SESSION" ({", ".join(f"{n} {t}" for n, t in _V_SESSION)});
-CREATE TEMP VIEW USER_TABLES AS
-    SELECT name AS TABLE_NAME FROM main.sqlite_master
-    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%';
-CREATE TEMP VIEW USER_SEQUENCES AS
-    SELECT NAME AS SEQUENCE_NAME, INCREMENT AS INCREMENT_BY, NEXT_VALUE AS LAST_NUMBER
-    FROM main.{SEQUENCES};
 """
 
 V_SESSION_INSERT = f'INSERT INTO temp."V$SESSION" VALUES ({", ".join("?" * len(_V_SESSION))})'
@@ -117,6 +113,11 @@ class Sequences:
             value = state[0]
             state[0] += state[1]
             return value
+
+    def values(self) -> dict[str, tuple[int, int]]:
+        """Every sequence: name -> (next value, increment)."""
+        with self._lock:
+            return {name: (state[0], state[1]) for name, state in self._values.items()}
 
     def exists(self, name: str) -> bool:
         """True if the sequence exists."""

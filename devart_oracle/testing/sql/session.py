@@ -20,6 +20,8 @@ from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
 from .commands import alter_session, alter_system, run_plsql
 from .ddl import ddl
+from .dictionary import Dictionary
+from .dictionary_notes import record
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
@@ -67,6 +69,8 @@ class SqlSession:
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         register(self._link.conn, self)
         self._link.conn.executescript(SESSION_SETUP)
+        self._dictionary = Dictionary(self._link.conn, database, info,
+                                      self._link.constraint_name)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -249,6 +253,7 @@ class SqlSession:
                 self._link.execute(statement, verb=verb)
             for op in translated.sequences:
                 self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
+            self._link.run(lambda: record(self._link.conn, sql, self.info.current_schema))
             self._end("COMMIT")
         finally:
             self._link.abandon()
@@ -297,6 +302,7 @@ class SqlSession:
         if "V$SESSION" in plan.objects:
             sessions = _hook(self._db.sessions, "V$SESSION")
             self._link.fill_v_session(v_session_rows(sessions))
+        self._link.run(lambda: self._dictionary.refresh(plan.sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
