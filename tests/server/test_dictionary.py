@@ -284,3 +284,18 @@ def test_dictionary_columns_are_described_with_oracle_types(db: Db) -> None:
     db.cursor.execute("select table_name, num_rows, last_analyzed from user_tables where 1 = 0")
     types = [d[1] for d in db.cursor.description]
     assert types == [oracledb.DB_TYPE_VARCHAR, oracledb.DB_TYPE_NUMBER, oracledb.DB_TYPE_DATE]
+
+
+def test_reading_the_dictionary_inside_a_transaction_keeps_it(
+        wire_server: OracleTestServer, db: Db) -> None:
+    db.ddl("create table dt_txn (a number)")
+    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as fresh:
+        cursor = fresh.cursor()
+        cursor.execute("insert into dt_txn values (1)")
+        cursor.execute("select count(*) from user_tables where table_name = 'DT_TXN'")
+        assert cursor.fetchone() == (1,)
+        fresh.rollback()  # the views were made in the transaction: rolled back with it
+        cursor.execute("select count(*) from dt_txn")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("select count(*) from user_tables where table_name = 'DT_TXN'")
+        assert cursor.fetchone() == (1,)

@@ -25,8 +25,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .catalog import V_SESSION_INSERT
-from .columns import CONSTRAINTS
+from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
@@ -34,6 +33,8 @@ __all__ = ["SqliteConnection"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
+_WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
+_BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
 
 
 class SqliteConnection:
@@ -94,12 +95,28 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
+        self._locking("BEGIN IMMEDIATE", lock_timeout)
+        return True
+
+    def upgrade(self, lock_timeout: float) -> None:
+        """Take the write lock inside the open read transaction (a serializable snapshot).
+
+        Raises:
+            OracleError: ORA-08177 if another session committed since the
+                snapshot, else as ``begin``.
+        """
+        self._locking(_WRITE, lock_timeout)
+
+    def _locking(self, statement: str, lock_timeout: float) -> None:
+        """Run a statement that takes the write lock, waiting for it in short busy waits."""
         deadline = time.monotonic() + lock_timeout
         while True:
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                return True
+                self.conn.execute(statement)
+                return
             except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode == _BUSY_SNAPSHOT:
+                    raise OracleError(8177) from None
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise self.translate(exc, "BEGIN") from None
             if self.cancelled.is_set():
@@ -153,10 +170,10 @@ class SqliteConnection:
             return str(row[0])
         return f"SYS_C{zlib.crc32(repr((table, columns)).encode()) % 10**7:07d}"
 
-    def fill_v_session(self, rows: list[tuple[object, ...]]) -> None:
-        """Replace this connection's V$SESSION rows."""
-        self.conn.execute('DELETE FROM temp."V$SESSION"')
-        self.conn.executemany(V_SESSION_INSERT, rows)
+    def refill(self, table: str, insert: str, rows: list[tuple[object, ...]]) -> None:
+        """Replace the rows of one of this connection's temporary tables (V$SESSION ...)."""
+        self.conn.execute(f"DELETE FROM {table}")
+        self.conn.executemany(insert, rows)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
 from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
+from .transaction import V_TRANSACTION_SETUP, TransactionState
 
 __all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "SessionInfo", "Sequences", "create_schema",
            "v_session_rows"]
@@ -30,8 +31,8 @@ class SessionInfo:
     """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
 
     The wire layer updates ``module``, ``action``, ``client_identifier`` and
-    ``status``; ``ALTER SESSION`` updates ``current_schema`` and
-    ``time_zone``. ``current_schema`` defaults to ``username``.
+    ``status``; ``ALTER SESSION`` updates ``current_schema``,
+    ``time_zone`` and the transaction's isolation level. ``current_schema`` defaults to ``username``.
     """
 
     sid: int
@@ -46,6 +47,7 @@ class SessionInfo:
     current_schema: str = ""
     time_zone: str | None = None
     status: str = "INACTIVE"
+    transaction: TransactionState = field(default_factory=TransactionState)
 
     def __post_init__(self) -> None:
         self.current_schema = self.current_schema or self.username
@@ -71,6 +73,7 @@ SESSION_SETUP = f"""
 CREATE TEMP TABLE DUAL (DUMMY VARCHAR2(1));
 INSERT INTO temp.DUAL VALUES ('X');
 CREATE TEMP TABLE "V$SESSION" ({", ".join(f"{n} {t}" for n, t in _V_SESSION)});
+{V_TRANSACTION_SETUP}
 """
 
 V_SESSION_INSERT = f'INSERT INTO temp."V$SESSION" VALUES ({", ".join("?" * len(_V_SESSION))})'

@@ -1,7 +1,8 @@
 """The data dictionary: USER_, ALL_ and DBA_ views derived live from the SQLite schema.
 
-Each session's connection gets a temporary table per view family and the
-USER_/ALL_/DBA_ views over it (``dictionary_views``). Whenever a statement
+Each session's connection gets, when it first reads one, a temporary table
+per view family and the USER_/ALL_/DBA_ views over it (``dictionary_views``).
+Whenever a statement
 names one of those views, the session refills the families it names from
 the schema as it is at that moment (``dictionary_schema``, which reads
 SQLite's catalog and the notes DDL leaves, ``dictionary_notes``), so the
@@ -29,12 +30,13 @@ from typing import Protocol
 from .catalog import SessionInfo
 from .dictionary_rows import BUILDERS, Row, Source
 from .dictionary_schema import read_schema
-from .dictionary_views import FAMILIES, family_table, mentioned, setup_script
+from .dictionary_views import FAMILIES, family_table, mentioned, setup_statements
 from .values import encode, encode_datetime
 
 __all__ = ["Dictionary", "DictionaryDatabase"]
 
 _STARTED = encode_datetime(datetime.datetime.now().replace(microsecond=0))
+_SETUP = setup_statements()
 _BUILTIN_USERS = ("SYS", "SYSTEM")
 
 
@@ -68,7 +70,6 @@ class Dictionary:
     def __init__(self, conn: sqlite3.Connection, database: DictionaryDatabase,
                  info: SessionInfo, namer: Callable[[str, tuple[str, ...]], str]) -> None:
         self._conn, self._db, self._info, self._namer = conn, database, info, namer
-        conn.executescript(setup_script())
 
     def refresh(self, sql: str) -> None:
         """Refill the families whose views ``sql`` names (a rewritten statement).
@@ -79,12 +80,25 @@ class Dictionary:
         families = mentioned(sql)
         if not families:
             return
+        self._create()
         schema_name = self._info.current_schema or self._info.username
         schema = read_schema(self._conn, schema_name, self._namer)
         source = Source(schema, self._db.sequences.values(), self._users(schema_name), schema_name,
                         _STARTED)
         for family in sorted(families):
             self._fill(family, BUILDERS[family](source))
+
+    def _create(self) -> None:
+        """Create the views on first use (a logon need not pay for them).
+
+        They are made one statement at a time, since ``executescript`` would
+        commit the session's transaction; a rollback of that transaction
+        takes them away again, so their presence is checked each time.
+        """
+        probe = "SELECT 1 FROM temp.sqlite_master WHERE name = 'DEVART$D_TABLES'"
+        if self._conn.execute(probe).fetchone() is None:
+            for statement in _SETUP:
+                self._conn.execute(statement)
 
     def _users(self, viewer: str) -> list[str]:
         if self._db.users is not None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .literals import quote_literal
 
-__all__ = ["FAMILIES", "Family", "family_table", "mentioned", "setup_script"]
+__all__ = ["FAMILIES", "Family", "family_table", "mentioned", "setup_statements"]
 
 _CURRENT_SCHEMA = "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')"
 
@@ -197,7 +197,7 @@ def _definition(spec: str) -> str:
 def _view(name: str, table: str, columns: list[str], where: str = "") -> str:
     condition = f" WHERE {where}" if where else ""
     quoted = ", ".join(f'"{column}"' for column in columns)  # DEFERRABLE is SQLite's keyword
-    return f"CREATE TEMP VIEW {name} AS SELECT {quoted} FROM {table}{condition};"
+    return f"CREATE TEMP VIEW {name} AS SELECT {quoted} FROM {table}{condition}"
 
 
 def _views(family: Family) -> list[str]:
@@ -214,11 +214,11 @@ def _views(family: Family) -> list[str]:
     return statements
 
 
-def setup_script() -> str:
-    """The script that creates every family's table and views on a session's connection."""
+def setup_statements() -> list[str]:
+    """The statements that create every family's table and views on a session's connection."""
     statements = []
     for family in FAMILIES.values():
         columns = ", ".join(_definition(spec) for spec in family.columns)
-        statements.append(f"CREATE TEMP TABLE {family_table(family.name)[5:]} ({columns});")
+        statements.append(f"CREATE TEMP TABLE {family_table(family.name)[5:]} ({columns})")
         statements += _views(family)
-    return "\n".join(statements)
+    return statements

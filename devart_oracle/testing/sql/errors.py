@@ -79,6 +79,7 @@ _TEXTS = {
     6502: "PL/SQL: numeric or value error",
     6550: "line %s",
     8002: "sequence %s.CURRVAL is not yet defined in this session",
+    8177: "can't serialize access for this transaction",
     12899: "value too large for column %s",
     25137: "Data value out of range",
 }

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
+from .catalog import SESSION_SETUP, V_SESSION_INSERT, Sequences, SessionInfo, v_session_rows
 from .commands import alter_session, alter_system, run_plsql
 from .ddl import ddl
 from .dictionary import Dictionary
@@ -27,6 +27,7 @@ from .functions import register
 from .lexer import Token, tokenize
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
+from .transaction import V_TRANSACTION_INSERT, v_transaction_rows
 from .values import decode, encode
 
 __all__ = ["SessionDatabase", "SqlSession"]
@@ -108,6 +109,7 @@ class SqlSession:
                 with self._state:
                     self._running -= 1
                 self._dirty = self._dirty and self._link.in_transaction
+                self.info.transaction.track(self._dirty)
 
     def cancel(self) -> None:
         """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
@@ -209,6 +211,8 @@ class SqlSession:
         if plan.for_update:
             self._begin()
             self._dirty = True
+        elif self.info.transaction.serializable and not self._link.in_transaction:
+            self._link.execute("BEGIN")  # the query takes the transaction's snapshot
         self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
         cursor = self._link.execute(plan.sql, binds)
@@ -282,11 +286,16 @@ class SqlSession:
             self._end("ROLLBACK")
 
     def _begin(self) -> bool:
+        """Take the write lock; True if that began the transaction."""
+        if self._link.in_transaction and not self._dirty:  # a serializable snapshot
+            self._link.upgrade(self._db.lock_timeout)
+            return False
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
         self._link.end(verb)
         self._dirty = False
+        self.info.transaction.end()
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
@@ -301,7 +310,11 @@ class SqlSession:
         """Fill this connection's V$SESSION when the statement reads it."""
         if "V$SESSION" in plan.objects:
             sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.fill_v_session(v_session_rows(sessions))
+            self._link.refill('temp."V$SESSION"', V_SESSION_INSERT, v_session_rows(sessions))
+        if "V$TRANSACTION" in plan.objects:
+            states = [i.transaction for i in _hook(self._db.sessions, "V$TRANSACTION")]
+            self._link.refill('temp."V$TRANSACTION"', V_TRANSACTION_INSERT,
+                              v_transaction_rows(states))
         self._link.run(lambda: self._dictionary.refresh(plan.sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
@@ -317,6 +330,14 @@ class SqlSession:
         if name in self._current:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def local_transaction_id(self, create: bool = False) -> str | None:
+        """``DBMS_TRANSACTION.LOCAL_TRANSACTION_ID``: the open transaction's id, or None.
+
+        With ``create`` a transaction is begun if none is open (it lasts
+        until COMMIT or ROLLBACK, as in Oracle).
+        """
+        return self.info.transaction.local_id(create)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
