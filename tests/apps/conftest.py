@@ -22,6 +22,19 @@ from devart_oracle.testing import OracleTestServer
 Creator = Callable[[], Any]
 
 
+@pytest.fixture
+def engine(connector: tuple[Creator, bool]) -> Iterator[Any]:
+    """A SQLAlchemy engine on ``connector`` (pooling left to devart_oracle's pools)."""
+    sa = pytest.importorskip("sqlalchemy")
+    from sqlalchemy.pool import NullPool
+
+    creator, pooled = connector
+    options: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
+    engine = sa.create_engine("oracle+oracledb://", creator=creator, **options)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def app_server() -> Iterator[OracleTestServer]:
     """A server of the module's own, so that its tables meet no other module's."""

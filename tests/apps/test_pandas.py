@@ -17,11 +17,7 @@ import pytest
 pd = pytest.importorskip("pandas")
 sa = pytest.importorskip("sqlalchemy")
 
-from sqlalchemy.pool import NullPool  # noqa: E402
-
 from devart_oracle.testing import OracleTestServer  # noqa: E402
-
-from .conftest import Creator  # noqa: E402
 
 _FRAME = {"name": ["ada", "alan", "grace"], "score": [1.5, 2.25, 3.0], "rank": [1, 2, 3],
           "born": [datetime.datetime(1815, 12, 10), datetime.datetime(1912, 6, 23),
@@ -29,18 +25,16 @@ _FRAME = {"name": ["ada", "alan", "grace"], "score": [1.5, 2.25, 3.0], "rank": [
 
 
 @pytest.fixture
-def engine(connector: tuple[Creator, bool]) -> Iterator[Any]:
-    creator, pooled = connector
-    options: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
-    engine = sa.create_engine("oracle+oracledb://", creator=creator, **options)
+def tables_dropped(engine: Any) -> Iterator[Any]:
+    """The engine; the tables a test made are dropped afterwards."""
     yield engine
     with engine.begin() as conn:
         for table in sa.inspect(conn).get_table_names():
             conn.exec_driver_sql(f"drop table {table}")
-    engine.dispose()
 
 
-def test_to_sql_then_read_sql_table(engine: Any) -> None:
+def test_to_sql_then_read_sql_table(tables_dropped: Any) -> None:
+    engine = tables_dropped
     frame = pd.DataFrame(_FRAME)
     frame["name"] = frame["name"].astype(object)  # VARCHAR2, not a CLOB (LOBs are not served)
     # pandas' float64 is Float(precision=53), which SQLAlchemy refuses for any Oracle
@@ -57,7 +51,8 @@ def test_to_sql_then_read_sql_table(engine: Any) -> None:
     assert scores["score"].tolist() == _FRAME["score"]
 
 
-def test_to_sql_if_exists(engine: Any) -> None:
+def test_to_sql_if_exists(tables_dropped: Any) -> None:
+    engine = tables_dropped
     frame = pd.DataFrame({"n": [1, 2]})
     frame.to_sql("pd_numbers", engine, index=False)
     with pytest.raises(ValueError, match="already exists"):
@@ -68,7 +63,8 @@ def test_to_sql_if_exists(engine: Any) -> None:
     assert pd.read_sql_table("pd_numbers", engine)["n"].tolist() == [1, 2]
 
 
-def test_read_sql_with_a_query_and_binds(engine: Any) -> None:
+def test_read_sql_with_a_query_and_binds(tables_dropped: Any) -> None:
+    engine = tables_dropped
     pd.DataFrame({"n": [1, 2, 3, 4]}).to_sql("pd_query", engine, index=False)
     query = sa.text("select n, n * 10 as tens from pd_query where n > :low order by n")
     got = pd.read_sql(query, engine, params={"low": 2})

@@ -17,18 +17,6 @@ import pytest
 sa = pytest.importorskip("sqlalchemy")
 orm = pytest.importorskip("sqlalchemy.orm")
 
-from sqlalchemy.pool import NullPool  # noqa: E402
-
-from .conftest import Creator  # noqa: E402
-
-
-@pytest.fixture
-def engine(connector: tuple[Creator, bool]) -> Iterator[Any]:
-    creator, pooled = connector
-    options: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
-    engine = sa.create_engine("oracle+oracledb://", creator=creator, **options)
-    yield engine
-    engine.dispose()
 
 
 def _metadata() -> Any:

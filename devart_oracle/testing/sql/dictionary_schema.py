@@ -131,6 +131,7 @@ def _internal(name: str) -> bool:
 def _table(conn: sqlite3.Connection, kind: str, name: str, schema: str, result: Schema,
            notes: Notes) -> Table:
     owner, created = result.owners.get((kind, name), (schema, None))
+    owner = "SYS" if name == "DUAL" else owner  # a DUAL in the file (for views) is SYS's
     table = Table(name, kind, owner, created)
     for _, table_name, _, text, _ in notes.get("VIEW", []):
         if table_name == name:
