@@ -16,7 +16,6 @@ import oracledb
 import pytest
 
 import devart_oracle
-from devart_oracle.pool._registry import _Registry
 from devart_oracle.testing import OracleTestServer
 
 Creator = Callable[[], Any]
@@ -43,18 +42,15 @@ def app_server() -> Iterator[OracleTestServer]:
 
 
 @pytest.fixture(params=["oracledb", "devart.connect", "devart.create_pool"])
-def connector(request: pytest.FixtureRequest, app_server: OracleTestServer,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Creator, bool]]:
+def connector(request: pytest.FixtureRequest,
+              app_server: OracleTestServer) -> Iterator[tuple[Creator, bool]]:
     """(a connection factory, whether SQLAlchemy should pool its connections)."""
     if request.param == "oracledb":
         yield (lambda: oracledb.connect(user="scott", password="tiger", dsn=app_server.dsn)), True
     elif request.param == "devart.connect":
-        registry = _Registry()
-        monkeypatch.setattr(devart_oracle.connection_pool, "_registry", registry)
-        registry.enabled = True
+        request.getfixturevalue("registry")  # a fresh module-level pool, and its own upkeep
         text = app_server.connection_string("scott")
         yield (lambda: devart_oracle.connect(text)), False
-        registry.shutdown()
     else:
         pool = devart_oracle.create_pool(user="scott", password="tiger", dsn=app_server.dsn,
                                          min=1, max=4)

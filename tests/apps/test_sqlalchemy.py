@@ -112,6 +112,23 @@ def test_views_and_sequences_reflect(tables: Any, engine: Any) -> None:
             conn.exec_driver_sql("drop sequence sa_seq")
 
 
+def test_reflection_is_per_owner(engine: Any) -> None:
+    metadata = sa.MetaData()
+    sa.Table("sa_theirs", metadata, sa.Column("id", sa.Integer, primary_key=True),
+             schema="adams")
+    metadata.create_all(engine)  # CREATE TABLE adams.sa_theirs: adams owns it
+    try:
+        inspector = sa.inspect(engine)
+        assert inspector.get_table_names(schema="adams") == ["sa_theirs"]
+        assert inspector.get_table_names() == []
+        assert inspector.has_table("sa_theirs", schema="adams")
+        assert not inspector.has_table("sa_theirs")
+        assert inspector.get_pk_constraint("sa_theirs", schema="adams")[
+            "constrained_columns"] == ["id"]
+    finally:
+        metadata.drop_all(engine)
+
+
 class _Base(orm.DeclarativeBase):
     pass
 

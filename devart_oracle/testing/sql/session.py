@@ -14,27 +14,25 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, V_SESSION_INSERT, Sequences, SessionInfo, v_session_rows
+from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system, run_plsql
 from .ddl import ddl
-from .dictionary import Dictionary
 from .dictionary_notes import record
 from .errors import OracleError
 from .functions import register
+from .live_views import LiveViews, hook
 from .lexer import Token, tokenize
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
-from .transaction import V_TRANSACTION_INSERT, v_transaction_rows
 from .values import decode, encode
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
 _CANCELLED = 1013
-_T = TypeVar("_T")
 
 
 class SessionDatabase(Protocol):
@@ -70,8 +68,7 @@ class SqlSession:
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         register(self._link.conn, self)
         self._link.conn.executescript(SESSION_SETUP)
-        self._dictionary = Dictionary(self._link.conn, database, info,
-                                      self._link.constraint_name)
+        self._live = LiveViews(self._link, database, info)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -213,7 +210,7 @@ class SqlSession:
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
             self._link.execute("BEGIN")  # the query takes the transaction's snapshot
-        self._refresh(plan)
+        self._live.refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
         cursor = self._link.execute(plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
@@ -230,7 +227,7 @@ class SqlSession:
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
         binds = self._binds(plan.binds, params)
-        self._refresh(plan)
+        self._live.refresh(plan)
         began = self._begin()
         try:
             cursor = self._link.execute(plan.sql, binds, verb, plan.target)
@@ -306,17 +303,6 @@ class SqlSession:
                 result.close()  # a result that cannot be read any more is dropped
         self._results = weakref.WeakSet()
 
-    def _refresh(self, plan: Plan) -> None:
-        """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" in plan.objects:
-            sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.refill('temp."V$SESSION"', V_SESSION_INSERT, v_session_rows(sessions))
-        if "V$TRANSACTION" in plan.objects:
-            states = [i.transaction for i in _hook(self._db.sessions, "V$TRANSACTION")]
-            self._link.refill('temp."V$TRANSACTION"', V_TRANSACTION_INSERT,
-                              v_transaction_rows(states))
-        self._link.run(lambda: self._dictionary.refresh(plan.sql))
-
     # ------------------------------------------ hooks for functions, PL/SQL
 
     def next_value(self, name: str) -> int:
@@ -331,14 +317,6 @@ class SqlSession:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
 
-    def local_transaction_id(self, create: bool = False) -> str | None:
-        """``DBMS_TRANSACTION.LOCAL_TRANSACTION_ID``: the open transaction's id, or None.
-
-        With ``create`` a transaction is begun if none is open (it lasts
-        until COMMIT or ROLLBACK, as in Oracle).
-        """
-        return self.info.transaction.local_id(create)
-
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
         if self._link.cancelled.wait(max(seconds, 0.0)):
@@ -346,15 +324,7 @@ class SqlSession:
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""
-        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
-
-
-def _hook(call: Callable[[], _T], what: str) -> _T:
-    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
-    try:
-        return call()
-    except Exception as exc:
-        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
+        return hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
 
 
 def _last_name(tokens: tuple[Token, ...]) -> str:

@@ -94,7 +94,12 @@ class TransactionState:
         self.asked = False
 
     def local_id(self, create: bool) -> str | None:
-        """``DBMS_TRANSACTION.LOCAL_TRANSACTION_ID(create)``: ``usn.slot.sqn`` or None."""
+        """``DBMS_TRANSACTION.LOCAL_TRANSACTION_ID(create)``: ``usn.slot.sqn`` or None.
+
+        With ``create`` a transaction is begun if none is open; it lasts until
+        COMMIT or ROLLBACK, as in Oracle. (PL/SQL reaches it through
+        ``SessionInfo.transaction``.)
+        """
         if create and self.xid is None:
             self.asked = True
             self._begin()
