@@ -179,13 +179,15 @@ class CallRunner:
         sql = self.session.sql
         assert sql is not None
         params = cursor.params(rows)
-        returning = [] if cursor.query else cursor.returning()  # refuse a bad type before running
+        returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
         if len(params) > 1 or batch:
             result: Result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         if returning:
             Cursor.write_returned(body, returning, result.returned)
+        if result.out_binds:
+            cursor.write_out_binds(body, result.out_binds)
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()

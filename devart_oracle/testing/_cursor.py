@@ -11,13 +11,14 @@ with the column encoders for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
-from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
-from .wire.types import Encoder, bind_encoder, column_format, decode_bind
+from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, io_vector, row_header
+from .wire.types import VARCHAR, Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from .sql import Result
@@ -27,6 +28,7 @@ __all__ = ["Cursor", "CursorTable"]
 Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
+_DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
 
 
 class Cursor:
@@ -46,9 +48,13 @@ class Cursor:
         self.rows_sent = 0
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
-        """Decode raw bind rows with this cursor's bind metadata (RETURNING targets left out)."""
-        return [[_decode(spec, value) for spec, value in zip(self.binds, row) if not spec.returned]
-                for row in rows]
+        """Decode raw bind rows with this cursor's bind metadata.
+
+        RETURNING targets are left out; a PL/SQL block's OUT binds, whose
+        values a re-execute does not send, are None.
+        """
+        return [[_decode(spec, value) for spec, value in zip(self.binds, row)
+                 if self.plsql or not spec.returned] for row in rows]
 
     def returning(self) -> list[Encoder]:
         """The encoders of the RETURNING INTO targets, in bind order.
@@ -73,6 +79,26 @@ class Cursor:
                     value = row[column]
                     w.b(None if value is None else encoder(value))
                     w.ub(0)
+
+    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]]) -> None:
+        """Write a PL/SQL block's bind directions, then its OUT and IN OUT values.
+
+        The OUT binds are marked as never sent, as the client leaves them out
+        of its re-executes from now on.
+
+        Raises:
+            WireError: ORA-03115 for an OUT bind of a type the server cannot
+                send, ORA-06502 for a value longer than its bind's buffer.
+        """
+        io_vector(w, [_DIRECTIONS[direction] for direction, _ in binds])
+        self.binds = [replace(spec, returned=direction == "OUT")
+                      for spec, (direction, _) in zip(self.binds, binds)]
+        outs = [(spec, value) for spec, (direction, value) in zip(self.binds, binds)
+                if direction != "IN"]
+        if outs:
+            w.u8(MSG_ROW_DATA)
+            for spec, value in outs:
+                _write_out_bind(w, spec, value)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""
@@ -114,6 +140,20 @@ class Cursor:
         w.u8(MSG_ROW_DATA)
         for value, encoder in zip(row, self._encoders):
             w.b(None if value is None else encoder(value))
+
+
+def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
+    """One OUT value (or an array's count and elements), each with a zero "actual length"."""
+    encoder = bind_encoder(spec.ora_type)
+    values = value if spec.is_array and isinstance(value, list) else [value]
+    if spec.is_array:
+        w.ub(len(values))
+    for item in values:
+        data = None if item is None else encoder(item)
+        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
+            raise WireError(6502, "character string buffer too small")
+        w.b(data)
+        w.ub(0)
 
 
 def _decode(spec: BindSpec, value: object) -> object:

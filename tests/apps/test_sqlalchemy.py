@@ -168,19 +168,6 @@ def test_orm_round_trip(engine: Any) -> None:
         _Base.metadata.drop_all(engine)
 
 
-def _plsql_out_binds(engine: Any) -> bool:
-    """Whether the server assigns to OUT binds in PL/SQL (``begin :x := ...; end;``)."""
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cursor:
-            out = cursor.var(int)
-            try:
-                cursor.execute("begin :x := 1; end;", {"x": out})
-            except Exception:
-                return False
-            return bool(out.getvalue() == 1)
-
-
 @pytest.mark.parametrize("level", ["SERIALIZABLE", "READ COMMITTED"])
 def test_execution_options_isolation_level(engine: Any, level: str) -> None:
     with engine.begin() as conn:
@@ -200,8 +187,6 @@ def test_execution_options_isolation_level(engine: Any, level: str) -> None:
 
 
 def test_get_isolation_level(engine: Any) -> None:
-    if not _plsql_out_binds(engine):
-        pytest.skip("needs PL/SQL assignments to OUT binds (the PL/SQL blocks of issue 17)")
     with engine.connect() as conn:
         assert conn.get_isolation_level() == "READ COMMITTED"
     with engine.connect().execution_options(isolation_level="SERIALIZABLE") as conn:

@@ -114,3 +114,27 @@ def test_v_transaction_lists_an_open_transaction_with_its_level(
     assert _transactions(other) == [("ACTIVE", level)]
     conn.commit()
     assert _transactions(other) == []
+
+
+def _local_id(connection: oracledb.Connection, create: str = "") -> str | None:
+    with connection.cursor() as cursor:
+        out = cursor.var(str)
+        argument = f"({create})" if create else ""
+        cursor.execute(f"begin :x := dbms_transaction.local_transaction_id{argument}; end;",
+                       x=out)
+        value = out.getvalue()
+        return None if value is None else str(value)
+
+
+def test_local_transaction_id(conn: oracledb.Connection, other: oracledb.Connection) -> None:
+    assert _local_id(conn) is None
+    xid = _local_id(conn, "true")
+    assert xid is not None and len(xid.split(".")) == 3
+    assert _local_id(conn) == xid  # the same transaction until it ends
+    with other.cursor() as cursor:
+        cursor.execute("select xidusn || '.' || xidslot || '.' || xidsqn from v$transaction")
+        assert cursor.fetchall() == [(xid,)]
+    conn.rollback()
+    assert _local_id(conn) is None
+    assert _local_id(conn, "true") != xid
+    conn.commit()

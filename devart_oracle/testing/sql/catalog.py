@@ -6,7 +6,9 @@ names the columns) and the sequences. Sequence values live in memory, behind
 a lock, because Oracle's NEXTVAL is not transactional and must not wait for
 another session's write lock; ``Database.close()`` saves them.
 
-Each connection also gets temporary objects of its own: ``DUAL`` and a
+The file also holds a DUAL, for views (a view in the file cannot read a
+temporary table); each connection also gets temporary objects of its own:
+``DUAL`` (which its statements see first), a
 ``V$SESSION`` table refreshed from the server's sessions whenever a
 statement reads it (the data dictionary views are ``dictionary``'s).
 """
@@ -59,6 +61,9 @@ CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TE
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
 {NOTES_SCHEMA}
+-- a view in the file cannot see a session's temp.DUAL: this one is for views
+CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
+INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);
 """
 
 _V_SESSION = [

@@ -33,7 +33,11 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .like import like
+from .listagg import listagg_aggregate
 from .numeric import FUNCTIONS
+from .rownum import rownum_limit
+from .tree import connect_loop
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -58,6 +62,11 @@ def register(conn: sqlite3.Connection, ctx: Context) -> None:
     functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
+    conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char, lambda exc: _park(ctx, exc)))
+
+
+def _park(ctx: Context, error: OracleError) -> None:
+    ctx.pending = error
 
 
 def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:
@@ -289,4 +298,7 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "SYS_GUID": (0, lambda: os.urandom(16), False),
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
+    "LIKE": (-1, like(_to_char), True),
+    "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),
+    "ORA_CONNECT_LOOP": (2, connect_loop, True),  # the LIKE operator: Oracle's, case-sensitive
 }

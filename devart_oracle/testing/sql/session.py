@@ -18,13 +18,16 @@ from typing import Protocol
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
-from .commands import alter_session, alter_system, run_plsql
+from .commands import alter_session, alter_system
+from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .dictionary_notes import record
 from .errors import OracleError
 from .functions import register
 from .live_views import LiveViews, hook
 from .lexer import Token, tokenize
+from .merge import merge_steps
+from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
@@ -66,6 +69,7 @@ class SqlSession:
         self._closed = False
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         register(self._link.conn, self)
         self._link.conn.executescript(SESSION_SETUP)
         self._live = LiveViews(self._link, database, info)
@@ -181,11 +185,13 @@ class SqlSession:
         if kind == "query":
             return self._query(self._plan(sql), params)
         if kind == "dml":
+            if verb == "MERGE":
+                return self._merge(sql, params)
             return self._dml(self._plan(sql), params, verb)
+        if kind == "plsql":
+            return Result(None, 0, out_binds=run_plsql(sql, tokens, params, self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
-        elif kind == "plsql":
-            run_plsql(sql, tokens, params, self)
         else:
             self._command(kind, tokens)
         return Result(None, 0)
@@ -244,6 +250,37 @@ class SqlSession:
         if returned is None:
             return Result(None, count)
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
+
+    def _merge(self, sql: str, params: Sequence[object]) -> Result:
+        """MERGE as its statements (``merge``), all or none of them done."""
+        steps = merge_steps(sql)
+        self._binds(1 + max((i for step in steps for i in step.binds), default=-1), params)
+        began, count = self._begin(), 0
+        self._link.execute("SAVEPOINT ORA_MERGE")
+        try:
+            for step in steps:
+                values = [params[i] for i in step.binds]
+                if step.kind == "check":
+                    self._unstable(self._query(self._plan(step.sql), values))
+                else:
+                    count += self._dml(self._plan(step.sql), values, step.kind).rowcount
+        except OracleError:
+            self._link.execute("ROLLBACK TO ORA_MERGE")
+            raise
+        finally:
+            self._link.execute("RELEASE ORA_MERGE")
+            if began and not count:
+                self._link.abandon()
+        self._dirty = self._dirty or count > 0
+        return Result(None, count)
+
+    @staticmethod
+    def _unstable(check: Result) -> None:
+        """ORA-30926 if the check found a target row that two source rows match."""
+        found = check.fetch(1)
+        check.close()
+        if found:
+            raise OracleError(30926)
 
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())
@@ -316,6 +353,14 @@ class SqlSession:
         if name in self._current:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
+        """A query a PL/SQL block runs: its first ``limit`` rows."""
+        result = self._execute(sql, tokenize(sql), params)
+        try:
+            return result.fetch(limit) if result.columns is not None else []
+        finally:
+            result.close()
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

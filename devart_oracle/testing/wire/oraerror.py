@@ -25,6 +25,7 @@ _TEXTS = {
     1465: "invalid hex number",
     1722: "invalid number",
     1861: "literal does not match format string",
+    6502: "PL/SQL: numeric or value error",
     3115: "unsupported network datatype or representation",
     24381: "error(s) in array DML",
 }

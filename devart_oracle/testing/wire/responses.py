@@ -19,6 +19,7 @@ __all__ = [
     "CALL_TXN_IN_PROGRESS",
     "MSG_DATA_TYPES",
     "MSG_FUNCTION",
+    "MSG_IO_VECTOR",
     "MSG_PIGGYBACK",
     "MSG_PROTOCOL",
     "MSG_ROW_DATA",
@@ -27,6 +28,7 @@ __all__ = [
     "describe_info",
     "dml_row_counts",
     "end_of_call",
+    "io_vector",
     "parameters",
     "protocol_reply",
     "row_header",
@@ -40,6 +42,7 @@ MSG_ERROR = 4
 MSG_ROW_HEADER = 6
 MSG_ROW_DATA = 7
 MSG_PARAMETER = 8
+MSG_IO_VECTOR = 11
 MSG_STATUS = 9
 MSG_DESCRIBE_INFO = 16
 MSG_PIGGYBACK = 17
@@ -123,6 +126,23 @@ def end_of_call(
     w.ub(rowcount)
     if error:
         w.b((text.rstrip("\n") + "\n").encode())
+
+
+def io_vector(w: Writer, directions: Sequence[int]) -> None:
+    """IO_VECTOR: the direction of each bind of a PL/SQL block (32 IN, 16 OUT, 48 IN OUT).
+
+    The client then reads one ROW_DATA with the OUT and IN OUT values, and
+    sends no values for the OUT binds when it re-executes the cursor.
+    """
+    w.u8(MSG_IO_VECTOR)
+    w.u8(0)  # flags
+    w.ub(len(directions))  # requests (the client reads iterations * 256 + requests)
+    w.ub(0)  # iterations
+    w.ub(0)  # iterations this time
+    w.ub(0)  # UAC buffer length
+    w.ub(0)  # fast fetch bit vector, no bytes
+    w.ub(0)  # rowid, no bytes
+    w.raw(bytes(directions))
 
 
 def _batch_errors(w: Writer, batch: Sequence[tuple[int, int, str]]) -> None:

@@ -1,0 +1,1 @@
+"""python-oracledb's own test suite run against the embedded server (docs/compat.md)."""

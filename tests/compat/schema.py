@@ -1,0 +1,75 @@
+"""The tables python-oracledb's suite expects, written here because its schema
+scripts (``tests/sql/*.sql``) are not in the sdist.
+
+Only plain tables are created: the ones the pool files use (TestNumbers,
+TestTempTable) and a few the connection and cursor files use most (TestStrings,
+TestDates, TestArrayDML). The columns follow the suite's expectations; the
+rows are those its scripts insert in PL/SQL loops, computed here and inserted
+with binds, since the embedded server runs no PL/SQL loops. Types, packages,
+queues and LOB tables are left out: tests that need them fail, and say so.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+Row = Sequence[Any]
+
+_TABLES: dict[str, str] = {
+    "TestNumbers": """(IntCol number(9) not null, LongIntCol number(16) not null,
+        NumberCol number(9, 2) not null, FloatCol float not null,
+        UnconstrainedCol number not null, NullableCol number(38))""",
+    "TestStrings": """(IntCol number(9) not null, StringCol varchar2(20) not null,
+        RawCol raw(30) not null, FixedCharCol char(40) not null, NullableCol varchar2(50))""",
+    "TestDates": "(IntCol number(9) not null, DateCol date not null, NullableCol date)",
+    "TestTempTable": """(IntCol number(9) not null, StringCol1 varchar2(400),
+        StringCol2 varchar2(400), NumberCol number(25, 2),
+        constraint TestTempTable_pk primary key (IntCol))""",
+    "TestArrayDML": """(IntCol number(9) not null, StringCol varchar2(100), IntCol2 number(3),
+        constraint TestArrayDML_pk primary key (IntCol))""",
+}
+
+
+def _odd(i: int, value: Any) -> Any:
+    """The scripts' ``decode(mod(i, 2), 0, null, value)``."""
+    return None if i % 2 == 0 else value
+
+
+def _numbers(i: int) -> Row:
+    return (i, 38**i, Decimal(i) + Decimal(i) * Decimal("0.25"), i + i * 0.75,
+            Decimal(i**3) + Decimal(i) * Decimal("0.5"), _odd(i, 143**i))
+
+
+def _strings(i: int) -> Row:
+    return (i, f"String {i}", f"Raw {i}".encode(), f"Fixed Char {i}", _odd(i, f"Nullable {i}"))
+
+
+def _dates(i: int) -> Row:
+    base = datetime.datetime(2002, 12, 9)
+    return (i, base + datetime.timedelta(days=i * 1.1), _odd(i, base + datetime.timedelta(days=i * 2.15)))
+
+
+_ROWS: dict[str, Callable[[int], Row]] = {"TestNumbers": _numbers, "TestStrings": _strings, "TestDates": _dates}
+
+
+def statements() -> Iterable[tuple[str, list[Row]]]:
+    """``(sql, rows)`` pairs that build the schema: DDL with no rows, then inserts."""
+    for table, columns in _TABLES.items():
+        yield f"create table {table} {columns}", []
+    for table, make in _ROWS.items():
+        rows = [make(i) for i in range(1, 11)]
+        binds = ", ".join(f":{n + 1}" for n in range(len(rows[0])))
+        yield f"insert into {table} values ({binds})", rows
+
+
+def create(cursor: Any) -> None:
+    """Create the tables and their rows through a python-oracledb cursor, and commit."""
+    for sql, rows in statements():
+        if rows:
+            cursor.executemany(sql, rows)
+        else:
+            cursor.execute(sql)
+    cursor.connection.commit()
