@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._arguments import check_port, check_seconds, check_text, check_users
 from ._listener import Descriptor
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
@@ -55,6 +56,11 @@ class OracleTestServer:
         logon_delay: seconds added to each logon, to mimic a remote database.
         connect_timeout: seconds a client has, from connecting, to log on;
             then the connection is closed and logged. None waits forever.
+
+    Raises:
+        TypeError, ValueError: an argument makes no sense (no users, an
+            empty password, a port beyond 65535, a negative delay, ...).
+        OSError: the address cannot be bound (the port is taken, say).
     """
 
     def __init__(
@@ -71,13 +77,16 @@ class OracleTestServer:
     ) -> None:
         from .sql import Database
 
-        self.host = host
-        self.service_name = service_name
-        self.sid = sid
-        self.logon_delay = logon_delay
-        self.connect_timeout = connect_timeout
-        self._port = port
-        self._users = dict(users)
+        self.host = check_text("host", host)
+        self.service_name = check_text("service_name", service_name)
+        self.sid = None if sid is None else check_text("sid", sid)
+        self.logon_delay = check_seconds("logon_delay", logon_delay, zero=True)
+        self.connect_timeout = (None if connect_timeout is None
+                                else check_seconds("connect_timeout", connect_timeout, zero=False))
+        self._port = check_port(port)
+        self._users = check_users(users)
+        if database is not None:
+            check_text("database", database)
         self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
         self._registry = SessionRegistry()
         self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)

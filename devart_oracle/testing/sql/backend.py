@@ -29,12 +29,36 @@ from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
-__all__ = ["SqliteConnection"]
+__all__ = ["SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
 _WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
 _BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
+
+
+def retry_while_busy(work: Callable[[], _T], timeout: float,
+                     cancelled: threading.Event | None = None) -> _T:
+    """Run ``work`` again while SQLite says the database is locked or busy.
+
+    Each attempt already waits SQLite's own short busy timeout; the loop
+    lets a cancel end the wait and bounds it by ``timeout`` seconds.
+
+    Raises:
+        OracleError: ORA-00054 after ``timeout``, ORA-01013 once ``cancelled``.
+        sqlite3.Error: any other failure of ``work``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return work()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if cancelled is not None and cancelled.is_set():
+            raise OracleError(1013)
+        if time.monotonic() >= deadline:
+            raise OracleError(54)
 
 
 class SqliteConnection:
@@ -108,21 +132,19 @@ class SqliteConnection:
         self._locking(_WRITE, lock_timeout)
 
     def _locking(self, statement: str, lock_timeout: float) -> None:
-        """Run a statement that takes the write lock, waiting for it in short busy waits."""
-        deadline = time.monotonic() + lock_timeout
-        while True:
-            try:
-                self.conn.execute(statement)
-                return
-            except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode == _BUSY_SNAPSHOT:
-                    raise OracleError(8177) from None
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise self.translate(exc, "BEGIN") from None
-            if self.cancelled.is_set():
-                raise OracleError(1013)
-            if time.monotonic() >= deadline:
-                raise OracleError(54)
+        """Run a statement that takes the write lock, waiting out another writer."""
+        try:
+            retry_while_busy(lambda: self._write(statement), lock_timeout, self.cancelled)
+        except sqlite3.Error as exc:
+            raise self.translate(exc, "BEGIN") from None
+
+    def _write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == _BUSY_SNAPSHOT:  # "locked" too, but waiting cannot help
+                raise OracleError(8177) from None
+            raise
 
     def end(self, verb: str) -> None:
         """COMMIT or ROLLBACK, if a transaction is open."""
