@@ -299,3 +299,8 @@ def test_reading_the_dictionary_inside_a_transaction_keeps_it(
         assert cursor.fetchone() == (0,)
         cursor.execute("select count(*) from user_tables where table_name = 'DT_TXN'")
         assert cursor.fetchone() == (1,)
+
+
+def test_dual_is_sys_s(db: Db) -> None:
+    assert db.rows("select owner from all_tables where table_name = 'DUAL'") == [("SYS",)]
+    assert db.rows("select count(*) from user_tables where table_name = 'DUAL'") == [(0,)]
