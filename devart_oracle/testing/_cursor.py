@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .sql.errors import OracleError
+from .sql.lexer import bind_name, significant, tokenize
 from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
@@ -23,12 +25,45 @@ from .wire.types import VARCHAR, Encoder, bind_encoder, column_format, decode_bi
 if TYPE_CHECKING:
     from .sql import Result
 
-__all__ = ["Cursor", "CursorTable"]
+__all__ = ["Cursor", "CursorTable", "refuse_reserved_binds"]
 
 Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
 _DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
+_BAD_BIND_NAME = 1745
+# Oracle's SQL reserved words (V$RESERVED_WORDS, RESERVED = 'Y'): not bind names in SQL.
+_RESERVED = frozenset("""
+    ACCESS ADD ALL ALTER AND ANY AS ASC AUDIT BETWEEN BY CHAR CHECK CLUSTER COLUMN COMMENT
+    COMPRESS CONNECT CREATE CURRENT DATE DECIMAL DEFAULT DELETE DESC DISTINCT DROP ELSE
+    EXCLUSIVE EXISTS FILE FLOAT FOR FROM GRANT GROUP HAVING IDENTIFIED IMMEDIATE IN INCREMENT
+    INDEX INITIAL INSERT INTEGER INTERSECT INTO IS LEVEL LIKE LOCK LONG MAXEXTENTS MINUS
+    MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOT NOWAIT NULL NUMBER OF OFFLINE ON ONLINE OPTION
+    OR ORDER PCTFREE PRIOR PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID ROWNUM ROWS SELECT
+    SESSION SET SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE TABLE THEN TO TRIGGER
+    UID UNION UNIQUE UPDATE USER VALIDATE VALUES VARCHAR VARCHAR2 VIEW WHENEVER WHERE WITH
+""".split())
+
+
+def refuse_reserved_binds(sql: str) -> None:
+    """Refuse a SQL statement with a bind named by a reserved word (``:ROWID``).
+
+    PL/SQL blocks are not SQL: their bind names are not checked.
+
+    Raises:
+        WireError: ORA-01745, as Oracle's parse gives (a quoted name is allowed).
+    """
+    try:
+        tokens = tokenize(sql)
+    except OracleError:
+        return  # the backend reports what is wrong with it
+    words = significant(tokens)
+    if words and words[0].is_word("BEGIN", "DECLARE", "CALL"):
+        return
+    for token in tokens:
+        if token.kind == "bind" and not token.text[1:].startswith('"') and (
+                bind_name(token) in _RESERVED):
+            raise WireError(_BAD_BIND_NAME)
 
 
 class Cursor:
@@ -118,6 +153,10 @@ class Cursor:
     def fetch(self, w: Writer, count: int) -> int:
         """Write up to ``count`` rows; returns 1403 once the rows run out.
 
+        As Oracle does, the end is reported only by a batch that comes back
+        short (possibly empty), even when the result already knows that the
+        last row went out: clients count on those round trips.
+
         Raises:
             WireError: ORA-01002 without an open result, or a value the
                 column type cannot encode.
@@ -131,7 +170,7 @@ class Cursor:
             for row in rows:
                 self._write_row(w, row)
         self.rows_sent += len(rows)
-        if len(rows) < count or result.exhausted:
+        if len(rows) < count:
             self.result = None
             return _NO_DATA_FOUND
         return 0

@@ -14,6 +14,8 @@ import pytest
 
 from devart_oracle.testing import OracleTestServer
 
+from .conftest import USERS
+
 Row = tuple[object, ...]
 
 
@@ -71,8 +73,7 @@ def test_owner_is_the_schema_the_ddl_names_or_the_current_one(
         wire_server: OracleTestServer, db: Db) -> None:
     db.ddl("create table dt_mine (a number)")
     db.ddl("create table alice.dt_hers (a number)")
-    with oracledb.connect(user="alice", password=wire_server._users["alice"],
-                          dsn=wire_server.dsn) as alice:
+    with oracledb.connect(user="alice", password=USERS["alice"], dsn=wire_server.dsn) as alice:
         other = Db(alice)
         assert other.rows("select owner, table_name from all_tables where table_name like 'DT\\_%'"
                           " escape '\\' order by 2") == [("ALICE", "DT_HERS"), ("SCOTT", "DT_MINE")]

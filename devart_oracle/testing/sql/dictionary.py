@@ -29,6 +29,7 @@ from typing import Protocol
 
 from .catalog import SessionInfo
 from .dictionary_rows import BUILDERS, Row, Source
+from .dictionary_notes import record
 from .dictionary_schema import read_schema
 from .dictionary_views import FAMILIES, family_table, mentioned, setup_statements
 from .values import encode, encode_datetime
@@ -87,6 +88,15 @@ class Dictionary:
                         _STARTED)
         for family in sorted(families):
             self._fill(family, BUILDERS[family](source))
+
+    def record(self, sql: str) -> None:
+        """Note what a DDL statement SQLite has just run tells the dictionary.
+
+        Raises:
+            OracleError: for COMMENT ON what does not exist.
+            sqlite3.Error: when SQLite fails.
+        """
+        record(self._conn, sql, self._info.current_schema)
 
     def _create(self) -> None:
         """Create the views on first use (a logon need not pay for them).

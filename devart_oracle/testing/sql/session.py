@@ -14,28 +14,29 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system
 from .dbms_output import OutputBuffer
 from .ddl import ddl
-from .dictionary_notes import record
+from .dictionary import Dictionary
 from .errors import OracleError
 from .functions import register
-from .live_views import LiveViews, hook
 from .lexer import Token, tokenize
 from .merge import merge_steps
 from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
+from .views import VIEWS, mentioned
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
 _CANCELLED = 1013
+_T = TypeVar("_T")
 
 
 class SessionDatabase(Protocol):
@@ -61,7 +62,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+                                      database.lock_timeout)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
         self._running = 0
@@ -71,8 +73,8 @@ class SqlSession:
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         register(self._link.conn, self)
-        self._link.conn.executescript(SESSION_SETUP)
-        self._live = LiveViews(self._link, database, info)
+        self._link.script(SESSION_SETUP)
+        self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -216,7 +218,7 @@ class SqlSession:
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
             self._link.execute("BEGIN")  # the query takes the transaction's snapshot
-        self._live.refresh(plan)
+        self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
         cursor = self._link.execute(plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
@@ -233,7 +235,7 @@ class SqlSession:
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
         binds = self._binds(plan.binds, params)
-        self._live.refresh(plan)
+        self._refresh(plan)
         began = self._begin()
         try:
             cursor = self._link.execute(plan.sql, binds, verb, plan.target)
@@ -291,7 +293,7 @@ class SqlSession:
                 self._link.execute(statement, verb=verb)
             for op in translated.sequences:
                 self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
-            self._link.run(lambda: record(self._link.conn, sql, self.info.current_schema))
+            self._link.run(lambda: self._dictionary.record(sql))
             self._end("COMMIT")
         finally:
             self._link.abandon()
@@ -320,7 +322,6 @@ class SqlSession:
             self._end("ROLLBACK")
 
     def _begin(self) -> bool:
-        """Take the write lock; True if that began the transaction."""
         if self._link.in_transaction and not self._dirty:  # a serializable snapshot
             self._link.upgrade(self._db.lock_timeout)
             return False
@@ -339,6 +340,16 @@ class SqlSession:
             except OracleError:
                 result.close()  # a result that cannot be read any more is dropped
         self._results = weakref.WeakSet()
+
+    def _refresh(self, plan: Plan) -> None:
+        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
+        for name in mentioned(plan.sql):
+            view = VIEWS[name]
+            created = self._link.create_temp(name, view.create_sql())
+            if created or view.live:
+                rows = _hook(lambda: view.rows(self.info, self._db.sessions), name)
+                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
+        self._link.run(lambda: self._dictionary.refresh(plan.sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -369,7 +380,15 @@ class SqlSession:
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""
-        return hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
+        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
+
+
+def _hook(call: Callable[[], _T], what: str) -> _T:
+    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
+    try:
+        return call()
+    except Exception as exc:
+        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
 
 
 def _last_name(tokens: tuple[Token, ...]) -> str:

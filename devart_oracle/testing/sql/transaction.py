@@ -35,8 +35,8 @@ from .errors import OracleError
 from .lexer import Token
 from .values import encode_datetime
 
-__all__ = ["LEVELS", "TransactionState", "V_TRANSACTION_INSERT", "V_TRANSACTION_SETUP",
-           "isolation_level", "v_transaction_rows"]
+__all__ = ["LEVELS", "TransactionState", "V_TRANSACTION_COLUMNS", "isolation_level",
+           "v_transaction_rows"]
 
 LEVELS = ("READ COMMITTED", "SERIALIZABLE")
 _SERIALIZABLE_FLAG = 1 << 28
@@ -44,16 +44,12 @@ _ACTIVE_FLAG = 3587  # what Oracle shows for an ordinary active transaction
 _ids = itertools.count(1)
 _ids_lock = threading.Lock()
 
-_COLUMNS = [
+V_TRANSACTION_COLUMNS = (  # the view itself is one of ``views``
     ("ADDR", "VARCHAR2(16)"), ("XIDUSN", "NUMBER"), ("XIDSLOT", "NUMBER"), ("XIDSQN", "NUMBER"),
     ("STATUS", "VARCHAR2(16)"), ("START_TIME", "VARCHAR2(20)"), ("START_DATE", "DATE"),
     ("SES_ADDR", "VARCHAR2(16)"), ("FLAG", "NUMBER"), ("NAME", "VARCHAR2(256)"),
     ("USED_UBLK", "NUMBER"), ("USED_UREC", "NUMBER"),
-]
-V_TRANSACTION_SETUP = (f'CREATE TEMP TABLE "V$TRANSACTION" '
-                       f'({", ".join(f"{n} {t}" for n, t in _COLUMNS)});')
-V_TRANSACTION_INSERT = (f'INSERT INTO temp."V$TRANSACTION" '
-                        f'VALUES ({", ".join("?" * len(_COLUMNS))})')
+)
 
 
 def isolation_level(words: list[Token]) -> str:

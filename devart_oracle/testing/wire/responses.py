@@ -32,6 +32,7 @@ __all__ = [
     "parameters",
     "protocol_reply",
     "row_header",
+    "session_sync",
     "status",
 ]
 
@@ -46,6 +47,7 @@ MSG_IO_VECTOR = 11
 MSG_STATUS = 9
 MSG_DESCRIBE_INFO = 16
 MSG_PIGGYBACK = 17
+MSG_SERVER_PIGGYBACK = 23
 
 CALL_TXN_IN_PROGRESS = 0x2
 CHARSET_AL32UTF8 = 873
@@ -238,3 +240,23 @@ def row_header(w: Writer) -> None:
     """ROW_HEADER before a batch of ROW_DATA messages (no bit vector)."""
     w.u8(MSG_ROW_HEADER)
     w.raw(b"\x00" * 7)  # flags, requests, iteration, iters, buffer, bit vector, rxhrid
+
+
+_PIGGYBACK_SYNC = 5
+_KEYWORD_CURRENT_SCHEMA = 168
+
+
+def session_sync(w: Writer, *, current_schema: str) -> None:
+    """SERVER PIGGYBACK (sync): tell the client its session's current schema changed."""
+    w.u8(MSG_SERVER_PIGGYBACK)
+    w.u8(_PIGGYBACK_SYNC)
+    w.ub(0)  # DTYs
+    w.u8(0)
+    w.ub(1)  # key/value pairs
+    w.u8(0)
+    text = current_schema.encode()
+    w.ub(len(text))
+    w.b(text)
+    w.ub(0)  # no binary value
+    w.ub(_KEYWORD_CURRENT_SCHEMA)
+    w.ub(0)  # flags
