@@ -10,7 +10,9 @@ readers never wait for the writer.
 A statement goes through the tokenizer (``lexer``) and, by its kind,
 through the rewrite of queries and DML (``rewrite``), the DDL
 translation (``ddl``, ``columns``) or the commands that never reach
-SQLite (``commands``). Values are encoded and typed by ``values``;
+SQLite (``commands``). The data dictionary views (``dictionary``) and the
+transaction's id and isolation level (``transaction``) are derived live.
+Values are encoded and typed by ``values``;
 the Oracle functions come from ``functions``; SQLite is driven and its
 errors translated by ``backend`` and ``errors``. A query's result
 streams from the SQLite cursor: its first rows are read at once to type the

@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .columns import CONSTRAINTS
+from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
@@ -37,6 +37,8 @@ __all__ = ["SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
+_WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
+_BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
 _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
@@ -151,11 +153,32 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
+        self._locking("BEGIN IMMEDIATE", lock_timeout)
+        return True
+
+    def upgrade(self, lock_timeout: float) -> None:
+        """Take the write lock inside the open read transaction (a serializable snapshot).
+
+        Raises:
+            OracleError: ORA-08177 if another session committed since the
+                snapshot, else as ``begin``.
+        """
+        self._locking(_WRITE, lock_timeout)
+
+    def _locking(self, statement: str, lock_timeout: float) -> None:
+        """Run a statement that takes the write lock, waiting out another writer."""
         try:
-            retry_while_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), lock_timeout, self.cancelled)
+            retry_while_busy(lambda: self._write(statement), lock_timeout, self.cancelled)
         except sqlite3.Error as exc:
             raise self.translate(exc, "BEGIN") from None
-        return True
+
+    def _write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == _BUSY_SNAPSHOT:  # "locked" too, but waiting cannot help
+                raise OracleError(8177) from None
+            raise
 
     def end(self, verb: str) -> None:
         """COMMIT or ROLLBACK, if a transaction is open."""

@@ -8,8 +8,8 @@ another session's write lock; ``Database.close()`` saves them.
 
 The file also holds a DUAL, for views (a view in the file cannot read a
 temporary table); each connection also gets temporary objects of its own:
-``DUAL`` (which its statements see first), and the ``USER_TABLES`` and
-``USER_SEQUENCES`` views (the V$ views are in ``views``).
+``DUAL`` (which its statements see first); the V$ views are in ``views``, the
+data dictionary views in ``dictionary``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
+from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
 from .instance import Client, Instance, Statistics
+from .transaction import TransactionState
 
 __all__ = ["SESSION_SETUP", "SessionInfo", "Sequences", "create_schema"]
 
@@ -34,7 +36,8 @@ class SessionInfo:
     The wire layer updates ``module``, ``action``, ``client_identifier``,
     ``client_info``, ``contexts`` (application contexts by namespace),
     ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
-    updates ``current_schema`` and ``time_zone``. ``current_schema``
+    updates ``current_schema``, ``time_zone`` and the isolation level of
+    ``transaction``. ``current_schema``
     defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
 
@@ -58,6 +61,7 @@ class SessionInfo:
     instance: Instance = field(default_factory=Instance)
     contexts: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
+    transaction: TransactionState = field(default_factory=TransactionState)
 
     def __post_init__(self) -> None:
         self.current_schema = self.current_schema or self.username
@@ -68,6 +72,7 @@ PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TEXT);
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
+{NOTES_SCHEMA}
 -- a view in the file cannot see a session's temp.DUAL: this one is for views
 CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
 INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);
@@ -76,13 +81,6 @@ INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);
 SESSION_SETUP = f"""
 CREATE TEMP TABLE DUAL (DUMMY VARCHAR2(1));
 INSERT INTO temp.DUAL VALUES ('X');
-CREATE TEMP VIEW USER_TABLES AS
-    SELECT name AS TABLE_NAME FROM main.sqlite_master
-    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%'
-        AND name <> 'DUAL';
-CREATE TEMP VIEW USER_SEQUENCES AS
-    SELECT NAME AS SEQUENCE_NAME, INCREMENT AS INCREMENT_BY, NEXT_VALUE AS LAST_NUMBER
-    FROM main.{SEQUENCES};
 """
 
 
@@ -113,6 +111,11 @@ class Sequences:
             value = state[0]
             state[0] += state[1]
             return value
+
+    def values(self) -> dict[str, tuple[int, int]]:
+        """Every sequence: name -> (next value, increment)."""
+        with self._lock:
+            return {name: (state[0], state[1]) for name, state in self._values.items()}
 
     def exists(self, name: str) -> bool:
         """True if the sequence exists."""

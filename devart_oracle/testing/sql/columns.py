@@ -3,7 +3,9 @@
 Oracle's column types are mapped to a small canon that SQLite keeps as the
 declared type, which is how result columns get their Oracle type back:
 ``NUMBER[(p[,s])]``, ``VARCHAR2(n)``, ``CHAR(n)``, ``DATE``, ``TIMESTAMP(p)``
-and ``RAW(n)``. Those names give the right SQLite affinities: NUMERIC for
+and ``RAW(n)``; ``NUMBER(0,s)`` stands for ``NUMBER(*,s)`` and ``NUMBER(0,0)``
+for INTEGER (no precision, as the dictionary reports; SQLite's type names
+cannot hold a ``*``, and 0 is no precision Oracle allows). Those names give the right SQLite affinities: NUMERIC for
 NUMBER (so ``'5'`` is stored as 5), TEXT for the character types, and none
 that would turn a stored date into a number. The LOBs, LONG, national
 strings, binary floats, intervals, zoned timestamps and ROWID have their
@@ -92,7 +94,7 @@ def _number_type(args: list[str]) -> str:
     if not args or args == ["*"]:
         return "NUMBER"
     scale = "".join(args[1:])
-    precision = "38" if args[0] == "*" else args[0]
+    precision = "0" if args[0] == "*" else args[0]
     return f"NUMBER({precision},{scale})" if scale else f"NUMBER({precision})"
 
 
@@ -112,7 +114,7 @@ def column_type(words: Words) -> str:
     if kind in _NUMBERS:
         return _number_type(_arguments(words))
     if kind in _INTEGERS:
-        return "NUMBER(38)"
+        return "NUMBER(0,0)"
     if kind in _FLOATS:
         words.accept("PRECISION")
         _arguments(words)

@@ -190,4 +190,5 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., object], bool]] = {
                         "last"), True),
     "EXP": (1, _checked(math.exp, lambda x: True, "first"), True),
     "POWER": (2, _checked(math.pow, _power_valid, "first"), True),
+    "BITAND": (2, lambda x, y: None if x is None or y is None else int(x) & int(y), True),
 }

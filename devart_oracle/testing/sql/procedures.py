@@ -150,4 +150,8 @@ def functions(host: Callee) -> dict[str, Function]:
     return {
         # hundredths of a second from an arbitrary point, wrapping as Oracle's does
         "DBMS_UTILITY.GET_TIME": Function((), lambda: int(time.monotonic() * 100) % 2**31),
+        # TRUE begins a transaction if none is open (see ``transaction``)
+        "DBMS_TRANSACTION.LOCAL_TRANSACTION_ID": Function(
+            (Param("CREATE_TRANSACTION", default=False),),
+            lambda create=False: host.info.transaction.local_id(bool(create))),
     }

@@ -21,7 +21,8 @@ from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system, savepoint_name
 from .dbms_output import OutputBuffer
 from .ddl import ddl
-from .errors import OracleError
+from .dictionary import Dictionary
+from .errors import OracleError, call_hook
 from .functions import register
 from .lexer import Token, tokenize
 from .lob_rows import check_comparisons, with_rowid
@@ -77,6 +78,7 @@ class SqlSession:
         self._not_nulls = NotNulls()
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
+        self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -114,6 +116,7 @@ class SqlSession:
                 with self._state:
                     self._running -= 1
                 self._dirty = self._dirty and self._link.in_transaction
+                self.info.transaction.track(self._dirty)
 
     def cancel(self) -> None:
         """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
@@ -218,6 +221,8 @@ class SqlSession:
         if plan.for_update:
             self._begin()
             self._dirty = True
+        elif self.info.transaction.serializable and not self._link.in_transaction:
+            self._link.execute("BEGIN")  # the query takes the transaction's snapshot
         self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
         located = with_rowid(plan.sql) if plan.for_update else None
@@ -296,6 +301,7 @@ class SqlSession:
                 self._link.execute(statement, verb=verb)
             for op in translated.sequences:
                 self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
+            self._link.run(lambda: self._dictionary.record(sql))
             self._end("COMMIT")
         finally:
             self._link.abandon()
@@ -324,11 +330,15 @@ class SqlSession:
             self._end("ROLLBACK")
 
     def _begin(self) -> bool:
+        if self._link.in_transaction and not self._dirty:  # a serializable snapshot
+            self._link.upgrade(self._db.lock_timeout)
+            return False
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
         self._link.end(verb)
         self._dirty = False
+        self.info.transaction.end()
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
@@ -345,8 +355,9 @@ class SqlSession:
             view = VIEWS[name]
             created = self._link.create_temp(name, view.create_sql())
             if created or view.live:
-                rows = _hook(lambda: view.rows(self.info, self._db.sessions), name)
+                rows = call_hook(lambda: view.rows(self.info, self._db.sessions), name)
                 self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
+        self._link.run(lambda: self._dictionary.refresh(plan.sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -384,12 +395,4 @@ class SqlSession:
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""
-        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
-
-
-def _hook(call: Callable[[], _T], what: str) -> _T:
-    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
-    try:
-        return call()
-    except Exception as exc:
-        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
+        return call_hook(lambda: self._db.kill(sid, serial), "KILL SESSION")

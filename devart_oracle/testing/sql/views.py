@@ -25,6 +25,7 @@ from .instance import (
     STATISTICS,
     parameter_value,
 )
+from .transaction import V_TRANSACTION_COLUMNS, v_transaction_rows
 from .values import encode
 
 __all__ = ["VIEWS", "View", "mentioned"]
@@ -70,6 +71,10 @@ def _v_session(_: SessionInfo, sessions: Sessions) -> Rows:
          int(time.monotonic() - i.status_since), 3)
         for i in sessions()
     ]
+
+
+def _transactions(_: SessionInfo, sessions: Sessions) -> Rows:
+    return v_transaction_rows(i.transaction for i in sessions())
 
 
 def _connect_info(_: SessionInfo, sessions: Sessions) -> Rows:
@@ -144,6 +149,7 @@ _ALL = (
         ("CLIENT_CHARSET", "VARCHAR2(40)"), ("CLIENT_CONNECTION", "VARCHAR2(12)"),
         ("CLIENT_OCI_LIBRARY", "VARCHAR2(28)"), ("CLIENT_VERSION", "VARCHAR2(40)"),
         ("CLIENT_DRIVER", "VARCHAR2(128)"), ("CON_ID", _NUMBER)), _connect_info, live=True),
+    View("V$TRANSACTION", V_TRANSACTION_COLUMNS, _transactions, live=True),
     View("V$SESSTAT", _STAT_COLUMNS, _sesstat, live=True),
     View("V$MYSTAT", _STAT_COLUMNS, _mystat, live=True),
     View("V$STATNAME", (("STATISTIC#", _NUMBER), ("NAME", "VARCHAR2(64)"), ("CLASS", _NUMBER),
