@@ -4,9 +4,11 @@ A handle is what ``connect()`` and ``pool.acquire()`` return. It lends the
 caller one physical session until ``close()``: cursors are python-oracledb's
 own (no wrapping cost on execute and fetch), but the handle remembers them and
 closes them when it is closed, so a stale cursor can never run on a session
-that has since been lent to someone else. Session state the caller changed
-through the handle (autocommit, call timeout, end-to-end attributes) is put
-back before the session returns to its pool.
+that has since been lent to someone else. With ``connect()`` (Devart's
+clean-session contract), session state the caller changed through the handle
+(autocommit, call timeout, end-to-end attributes) is put back before the
+session returns to its pool; an explicit pool's sessions keep it, as
+python-oracledb's do (that is what tags and session callbacks are for).
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def _write_only(name: str) -> Any:
 class Handle:
     """What sync and async handles share: state, cursors and settings."""
 
-    __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "tag", "__weakref__")
+    __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "_resets", "tag",
+                 "__weakref__")  # fmt: skip
 
     def __init__(self, conn: Any, connectstring: str, pool: Lessor | None = None, entry: Entry | None = None) -> None:
         self._conn = conn
@@ -87,6 +90,9 @@ class Handle:
         self._cursors: weakref.WeakSet[Any] | None = None
         self._saved: dict[str, Any] | None = None
         self._fatal = False
+        #: Whether what the borrower changed is put back on release: Devart's
+        #: clean-session contract; python-oracledb's explicit pools keep it.
+        self._resets = True
         self.tag = entry.tag if entry is not None else None
 
     def __repr__(self) -> str:
@@ -125,7 +131,7 @@ class Handle:
     def _set(self, name: str, value: Any) -> None:
         """Change a session attribute, remembering its value to restore on release."""
         conn = self._live()
-        if self._pool is not None:
+        if self._pool is not None and self._resets:
             saved = self._saved if self._saved is not None else {}
             if name not in saved:
                 saved[name] = getattr(conn, name) if _SESSION_ATTRIBUTES[name] else None

@@ -43,6 +43,7 @@ __all__ = [
     "PoolClosedError",
     "DatabaseUnavailableError",
     "ErrorInfo",
+    "driver_error",
 ]
 
 #: Devart's name for OperationalError, kept for code written against it.
@@ -85,7 +86,20 @@ class ErrorInfo:
 
 def _info(message: str | ErrorInfo, full_code: str = "", offset: int = 0) -> ErrorInfo:
     # An ErrorInfo comes back when an error is unpickled or copied (it is rebuilt from its args).
-    return message if isinstance(message, ErrorInfo) else ErrorInfo(message, full_code, offset=offset)
+    if isinstance(message, ErrorInfo):
+        return message
+    if full_code.startswith("DPY-"):  # python-oracledb's messages start with their code
+        message = f"{full_code}: {message}"
+    return ErrorInfo(message, full_code, offset=offset)
+
+
+def driver_error(kind: type[Error], number: int, message: str) -> Error:
+    """An error shaped like python-oracledb's for the same situation: its
+    class, and ``DPY-<number>`` as the message's prefix and ``full_code``
+    (``kind(_info(...))`` is how handlers written for python-oracledb read it).
+    """
+    full_code = f"DPY-{number:04}"
+    return kind(ErrorInfo(f"{full_code}: {message}", full_code))
 
 
 class ConnectionStringError(OperationalError):
@@ -133,8 +147,8 @@ class PoolExhaustedError(PoolError):
     full_code = "DPY-4005"
 
 
-class PoolClosedError(PoolError):
-    """The pool has been closed."""
+class PoolClosedError(PoolError, InterfaceError):
+    """The pool has been closed (an InterfaceError too, as python-oracledb has it)."""
 
     __module__ = "devart_oracle"
     full_code = "DPY-1002"
