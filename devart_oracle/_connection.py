@@ -17,7 +17,19 @@ import weakref
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
-from ._errors import Error, InterfaceError
+from ._errors import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    Warning,
+    driver_error,
+)
 from .pool._core import Entry
 from .pool._physical import is_fatal
 
@@ -68,8 +80,8 @@ def end_lease(handle: Handle) -> None:
     handle._detach()
 
 
-def _closed_error() -> InterfaceError:
-    return InterfaceError("the connection is closed")
+def _closed_error() -> Error:
+    return driver_error(InterfaceError, 1001, "the connection is closed")
 
 
 def _write_only(name: str) -> Any:
@@ -78,6 +90,18 @@ def _write_only(name: str) -> Any:
 
 class Handle:
     """What sync and async handles share: state, cursors and settings."""
+
+    # PEP 249's optional extension: the exception classes as connection attributes.
+    Warning = Warning
+    Error = Error
+    InterfaceError = InterfaceError
+    DatabaseError = DatabaseError
+    DataError = DataError
+    OperationalError = OperationalError
+    IntegrityError = IntegrityError
+    InternalError = InternalError
+    ProgrammingError = ProgrammingError
+    NotSupportedError = NotSupportedError
 
     __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "_resets", "tag",
                  "__weakref__")  # fmt: skip
@@ -164,6 +188,11 @@ class Handle:
                 pass
         return conn
 
+    def _detach_live(self) -> Any:
+        """:meth:`_detach` for ``close()``: refuses a closed handle."""
+        self._live()
+        return self._detach()
+
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is
         not touched: python-oracledb may crash setting attributes on one)."""
@@ -222,10 +251,12 @@ class Connection(Handle):
         self._call("ping")
 
     def close(self) -> None:
-        """Give the session back to its pool (or log it off); idempotent."""
-        if self._conn is None:
-            return
-        conn = self._detach()
+        """Give the session back to its pool (or log it off).
+
+        Raises:
+            InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
+        """
+        conn = self._detach_live()
         if self._pool is None:
             conn.close()
             return
@@ -250,7 +281,8 @@ class Connection(Handle):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        if self._conn is not None:  # closed inside the block: nothing left to do
+            self.close()
 
 
 class AsyncConnection(Handle):
@@ -278,10 +310,12 @@ class AsyncConnection(Handle):
         await self._call("ping")
 
     async def close(self) -> None:
-        """Give the session back to its pool (or log it off); idempotent."""
-        if self._conn is None:
-            return
-        conn = self._detach()
+        """Give the session back to its pool (or log it off).
+
+        Raises:
+            InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
+        """
+        conn = self._detach_live()
         if self._pool is None:
             await conn.close()
             return
@@ -310,7 +344,8 @@ class AsyncConnection(Handle):
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        if self._conn is not None:
+            await self.close()
 
 
 def _session_attribute(name: str, readable: bool) -> property:

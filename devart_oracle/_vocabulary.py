@@ -41,6 +41,11 @@ ACQUIRE_NAMES = ("user", "password", "cclass", "purity", "tag", "matchanytag", "
 #: python-oracledb names with a Devart equivalent: a call made of these alone can be pooled.
 _TRANSLATABLE = frozenset({"user", "password", "host", "port", "service_name", "sid"})
 _DEVART = re.compile(r"^\s*[A-Za-z][A-Za-z ]*=")
+#: A descriptor that says no more than Devart's Host, Port and ServiceName or SID.
+_SIMPLE = re.compile(
+    r"\(DESCRIPTION=\(ADDRESS=\(PROTOCOL=tcp\)\(HOST=[^()]+\)\(PORT=\d+\)\)"
+    r"\(CONNECT_DATA=\((?:SERVICE_NAME|SID)=[^()]+\)\)\)"
+)
 
 
 def is_oracledb_call(text: str, names: Mapping[str, Any]) -> bool:
@@ -86,6 +91,17 @@ def connect_params(dsn: str | None, params: Any, names: Mapping[str, Any]) -> or
     return built
 
 
+def _address(built: oracledb.ConnectParams) -> dict[str, object]:
+    """Devart's address parameters for python-oracledb's: the same words a
+    Devart string would use for a plain address (so the same partition), the
+    whole descriptor as Host otherwise."""
+    descriptor = built.get_connect_string()
+    if not _SIMPLE.fullmatch(descriptor):
+        return {"Host": descriptor}
+    database = {"ServiceName": built.service_name} if built.service_name else {"SID": built.sid}
+    return {"Host": built.host, "Port": built.port, **database}
+
+
 def translated(dsn: str | None, params: Any, names: Mapping[str, Any]) -> ConnectionParameters | None:
     """A python-oracledb call as Devart parameters, or None when it says more than they can."""
     if params is not None or not _TRANSLATABLE.issuperset(names):
@@ -95,7 +111,7 @@ def translated(dsn: str | None, params: Any, names: Mapping[str, Any]) -> Connec
         return None
     _, password, _ = built.parse_dsn_with_credentials(dsn) if dsn and "@" in dsn else (None, None, None)
     password = names.get("password", password)
-    devart: dict[str, object] = {"Direct": True, "UserName": built.user, "Host": built.get_connect_string()}
+    devart: dict[str, object] = {"Direct": True, "UserName": built.user, **_address(built)}
     if password is not None:
         devart["Password"] = password
     return parse("", AutoCommit=False, **devart)

@@ -89,7 +89,7 @@ class _Acquiring:
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self._conn is not None
-        await self._conn.close()
+        await self._conn.__aexit__(*exc_info)
 
 
 class AsyncConnectionPool(PoolFace[_Acquiring]):
