@@ -113,7 +113,9 @@ class PoolFace(Generic[_Got]):
         return connectiontype
 
     def _error(self, reason: Refusal | BaseException, waited: float) -> BaseException:
-        return pool_error(self._label, self._options, self._engine.core.busy, reason, waited)
+        host, port = self._params.host, self._params.port
+        address = f"{host}:{port}" if isinstance(host, str) else None  # one address; a list says it in the error
+        return pool_error(self._label, self._options, self._engine.core.busy, reason, waited, address)
 
     def __repr__(self) -> str:
         core = self._engine.core
