@@ -11,7 +11,7 @@ from typing import Any
 import oracledb
 
 from ._connection import AsyncConnection, Connection
-from ._errors import ProgrammingError, driver_error
+from ._errors import ProgrammingError, driver_error, shaped
 from ._vocabulary import ACQUIRE_NAMES, connect_params, is_oracledb_call, translated
 from .connstring import parse
 from .pool._face import PoolFace, get_pool
@@ -53,7 +53,7 @@ def connect(dsn: str = "", *, pool: Any = None, pool_alias: Any = None, params: 
     if pool is not None or pool_alias is not None:
         return _pool(pool, pool_alias).acquire(**_acquire_args(kwargs))  # type: ignore[no-any-return]
     if not dsn and not kwargs and params is None:
-        raise ProgrammingError("connect() needs a connection string or connection parameters")
+        raise shaped(ProgrammingError, "connect() needs a connection string or connection parameters")
     if not is_oracledb_call(dsn, {**kwargs, **({"params": params} if params is not None else {})}):
         return connection_pool.connect(parse(dsn, **kwargs))
     devart = translated(dsn or None, params, kwargs)

@@ -10,6 +10,7 @@ handlers written as ``error, = exc.args; error.full_code`` work for both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from oracledb import (
@@ -44,6 +45,7 @@ __all__ = [
     "DatabaseUnavailableError",
     "ErrorInfo",
     "driver_error",
+    "shaped",
 ]
 
 #: Devart's name for OperationalError, kept for code written against it.
@@ -93,13 +95,20 @@ def _info(message: str | ErrorInfo, full_code: str = "", offset: int = 0) -> Err
     return ErrorInfo(message, full_code, offset=offset)
 
 
+_CODE = re.compile(r"^([A-Z]{3}-\d{4,5}):")
+
+
+def shaped(kind: type[Error], message: str) -> Error:
+    """``kind(message)`` with python-oracledb's ``args[0]`` shape; a message
+    that starts with a code (``DPI-1012: ...``) has it as ``full_code``."""
+    code = _CODE.match(message)
+    return kind(ErrorInfo(message, code.group(1) if code else ""))
+
+
 def driver_error(kind: type[Error], number: int, message: str) -> Error:
     """An error shaped like python-oracledb's for the same situation: its
-    class, and ``DPY-<number>`` as the message's prefix and ``full_code``
-    (``kind(_info(...))`` is how handlers written for python-oracledb read it).
-    """
-    full_code = f"DPY-{number:04}"
-    return kind(ErrorInfo(f"{full_code}: {message}", full_code))
+    class, and ``DPY-<number>`` as the message's prefix and ``full_code``."""
+    return shaped(kind, f"DPY-{number:04}: {message}")
 
 
 class ConnectionStringError(OperationalError):

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar, cast
 import oracledb
 
 from .._connection import Handle, end_lease, lease
-from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError, driver_error
+from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError, driver_error, shaped
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
@@ -132,10 +132,10 @@ class PoolFace(Generic[_Got]):
         if self._closed:
             raise self._error(Refusal.CLOSED, 0.0)
         if shardingkey or supershardingkey:
-            raise NotSupportedError("sharding keys are not supported by devart_oracle pools")
+            raise shaped(NotSupportedError, "sharding keys are not supported by devart_oracle pools")
         if user is None and self._needs_user:
-            raise ProgrammingError(
-                f"pool {self._label!r} is heterogeneous and was created without a user:"
+            raise shaped(
+                ProgrammingError, f"pool {self._label!r} is heterogeneous and was created without a user:"
                 f" pass user and password to acquire()"
             )
         return session_key(self._options.homogeneous, user, password, cclass, purity)
@@ -192,7 +192,7 @@ class PoolFace(Generic[_Got]):
         try:
             entry = lease(connection, self._engine)
         except LookupError:
-            raise ProgrammingError(f"the connection was not acquired from pool {self._label!r}") from None
+            raise shaped(ProgrammingError, f"the connection was not acquired from pool {self._label!r}") from None
         if entry is None:
             raise driver_error(InterfaceError, 1001,
                                f"not connected: the connection was already released to pool {self._label!r}")  # fmt: skip
@@ -289,7 +289,7 @@ class PoolFace(Generic[_Got]):
 
 def _checked_callback(callback: Any) -> Callable[..., Any] | None:
     if callback is not None and not callable(callback):
-        raise NotSupportedError("session_callback must be a python callable (pl/sql callbacks need thick mode)")
+        raise shaped(NotSupportedError, "session_callback must be a python callable (pl/sql callbacks need thick mode)")
     return callback  # type: ignore[no-any-return]
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import oracledb
 
 
-from .._errors import ProgrammingError, driver_error
+from .._errors import ProgrammingError, driver_error, shaped
 from ..connstring import parse
 from ..connstring._keywords import lookup
 from ._core import GetMode, PoolSettings
@@ -66,8 +66,9 @@ _GETMODE_VALUES = frozenset(int(mode) for mode in oracledb.PoolGetMode)
 
 def _invalid(name: str, value: Any, expected: str, wrong_type: bool = True) -> Exception:
     # A value of the wrong type is a TypeError, as python-oracledb raises; one out of range is ours.
-    kind = TypeError if wrong_type else ProgrammingError
-    return kind(f"invalid value {value!r} for {name}: expected {expected}")
+    if wrong_type:
+        return TypeError(f"invalid value {value!r} for {name}: expected {expected}")
+    return shaped(ProgrammingError, f"invalid value {value!r} for {name}: expected {expected}")
 
 
 def check_option(name: str, value: Any) -> Any:
@@ -238,12 +239,12 @@ def _apply_dsn(
 ) -> str | None:
     """Set the given arguments and the dsn into ``params``; returns the dsn to show."""
     if dsn is not None and not isinstance(dsn, str):
-        raise ProgrammingError(f"dsn must be a string, not {type(dsn).__name__}")
+        raise shaped(ProgrammingError, f"dsn must be a string, not {type(dsn).__name__}")
     if dsn is not None and not _DEVART.match(dsn):
         if devart:
             names = ", ".join(sorted(devart))
-            raise ProgrammingError(
-                f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names"
+            raise shaped(
+                ProgrammingError, f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names"
             )
         params.set(**given)
         return _parse_dsn(params, dsn)
@@ -273,8 +274,8 @@ def _parse_dsn(params: oracledb.PoolParams, dsn: str) -> str | None:
         user, password, connect_string = params.parse_dsn_with_credentials(dsn)
         if user is not None or password is not None:
             if params.user is not None:
-                raise ProgrammingError(
-                    f"the dsn starts with credentials and user={params.user!r} was given too:"
+                raise shaped(
+                    ProgrammingError, f"the dsn starts with credentials and user={params.user!r} was given too:"
                     f" give the user in one place"
                 )
             params.set(user=user, password=password)
@@ -288,7 +289,7 @@ def _check_heterogeneous(spec: PoolSpec) -> None:
     options, params = spec.options, spec.params
     if options.homogeneous or not options.min or params.user is not None or params.externalauth:
         return
-    raise ProgrammingError(
-        f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
+    raise shaped(
+        ProgrammingError, f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
         f" sessions as: give user and password, or set min=0 and pass them to acquire()"
     )

@@ -142,6 +142,11 @@ def test_pool_errors_carry_python_oracledbs_codes_and_classes(oracle_server: Ora
         with pytest.raises(kind) as info:
             make()
         assert _code(info.value) == code and str(info.value).startswith(code + ": ")
+    for ours in (lambda: do.create_pool(dsn=dsn, homogeneous=False, min=1), lambda: do.connect()):
+        with pytest.raises(do.ProgrammingError) as plain:  # no python-oracledb code: the shape all the same
+            ours()
+        (error,) = plain.value.args
+        assert (error.full_code, error.message, error.isrecoverable) == ("", str(plain.value), False)
     with pytest.raises(TypeError, match=r"^unknown parameter 'maxx' \(did you mean 'max'\?\)$"):
         do.create_pool(user="scott", password="tiger", dsn=dsn, maxx=3)
     with pytest.raises(TypeError, match="pool_alias must be a str, not int"):
