@@ -17,19 +17,7 @@ import weakref
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
-from ._errors import (
-    DatabaseError,
-    DataError,
-    Error,
-    IntegrityError,
-    InterfaceError,
-    InternalError,
-    NotSupportedError,
-    OperationalError,
-    ProgrammingError,
-    Warning,
-    driver_error,
-)
+from ._errors import PEP_249_EXCEPTIONS, Error, InterfaceError, driver_error
 from .pool._core import Entry
 from .pool._physical import is_fatal
 
@@ -90,18 +78,6 @@ def _write_only(name: str) -> Any:
 
 class Handle:
     """What sync and async handles share: state, cursors and settings."""
-
-    # PEP 249's optional extension: the exception classes as connection attributes.
-    Warning = Warning
-    Error = Error
-    InterfaceError = InterfaceError
-    DatabaseError = DatabaseError
-    DataError = DataError
-    OperationalError = OperationalError
-    IntegrityError = IntegrityError
-    InternalError = InternalError
-    ProgrammingError = ProgrammingError
-    NotSupportedError = NotSupportedError
 
     __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "_resets", "tag",
                  "__weakref__")  # fmt: skip
@@ -360,4 +336,7 @@ def _session_attribute(name: str, readable: bool) -> property:
 
 for _name, _readable in _SESSION_ATTRIBUTES.items():
     setattr(Handle, _name, _session_attribute(_name, _readable))
-del _name, _readable
+# PEP 249's optional extension: the exception classes as connection attributes.
+for _name, _kind in PEP_249_EXCEPTIONS.items():
+    setattr(Handle, _name, _kind)
+del _name, _readable, _kind

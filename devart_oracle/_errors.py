@@ -48,6 +48,10 @@ __all__ = [
     "shaped",
 ]
 
+#: PEP 249's exception classes by name (what connections expose as attributes).
+PEP_249_EXCEPTIONS = {kind.__name__: kind for kind in (Warning, Error, InterfaceError, DatabaseError, DataError,
+                      OperationalError, IntegrityError, InternalError, ProgrammingError, NotSupportedError)}  # fmt: skip
+
 #: Devart's name for OperationalError, kept for code written against it.
 OraOperationalError = OperationalError
 

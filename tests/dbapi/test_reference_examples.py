@@ -75,10 +75,11 @@ def test_example_runs(server: OracleTestServer, number: int) -> None:
         0: "Employee count: 7",
         1: "Department Research: 3 employees",
         3: "Employee 5: Name5",
-        4: "Released connection 5\nPool Stats:\n Opened: 5\n Busy: 0",
+        4: "Released connection 5\nPool Stats:\n Opened: ",  # 5 or more: growth runs in the background
         5: "Department 20: Research",
     }
     assert expected[number] in printed
+    assert number != 4 or "Busy: 0\n Available: " in printed.rsplit("Reconfiguring", 1)[0]
 
 
 def test_the_heterogeneous_example_says_why_it_cannot_start(server: OracleTestServer) -> None:
