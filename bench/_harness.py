@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import statistics
 import subprocess
@@ -10,6 +11,13 @@ import time
 from collections.abc import Callable, Iterator
 
 USER, PASSWORD = "scott", "tiger"
+
+
+def command_line(doc: str | None) -> argparse.ArgumentParser:
+    """A parser for a bench script: its docstring is the ``--help`` text."""
+    summary, _, details = (doc or "").partition("\n")
+    return argparse.ArgumentParser(description=summary, epilog=details.strip() or None,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 @contextlib.contextmanager

@@ -13,12 +13,13 @@ than an unpooled connect.
 from __future__ import annotations
 
 import oracledb
-from _harness import PASSWORD, USER, devart_string, per_call_us, server_process
+from _harness import PASSWORD, USER, command_line, devart_string, per_call_us, server_process
 
 import devart_oracle
 
 
 def main() -> None:
+    command_line(__doc__).parse_args()  # --help, and no stray arguments
     with server_process() as dsn:
         text = devart_string(dsn)
         devart_oracle.connection_pool.enabled = True

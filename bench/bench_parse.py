@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import timeit
 
+from _harness import command_line
+
 from devart_oracle.connstring import ConnectionParameters, parse
 
 TEXT = (
@@ -26,6 +28,7 @@ def _best_microseconds(stmt: str, number: int) -> float:
 
 def main() -> None:
     """Print the figures."""
+    command_line(__doc__).parse_args()  # --help, and no stray arguments
     parse(TEXT)
     parse(BASE, PoolId=2)
     print(f"string: {ConnectionParameters(TEXT)!r}")

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 import oracledb
-from _harness import PASSWORD, USER, median, per_call_us, percentile, server_process
+from _harness import PASSWORD, USER, command_line, median, per_call_us, percentile, server_process
 
 import devart_oracle
 
@@ -171,6 +171,7 @@ PEERS = {"devart_oracle": (devart_oracle.create_pool, devart_oracle.create_pool_
 
 
 def main() -> None:
+    command_line(__doc__).parse_args()  # --help, and no stray arguments
     with server_process() as dsn:
         print("acquire()+release(), us per cycle")
         cycles = {}

@@ -13,7 +13,6 @@ Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16]``.
 
 from __future__ import annotations
 
-import argparse
 import re
 import signal
 import subprocess
@@ -23,6 +22,9 @@ import time
 from collections.abc import Callable
 
 import oracledb
+from _harness import command_line
+
+from devart_oracle._cli import seconds, whole
 
 USER, PASSWORD = "scott", "tiger"
 
@@ -99,12 +101,17 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
     }
 
 
+def _counts(text: str) -> list[int]:
+    return [whole(1)(part) for part in text.split(",")]
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=float, default=2.0, help="seconds per measurement")
-    parser.add_argument("--clients", default="1,16", help="comma-separated client thread counts")
+    parser = command_line(__doc__)
+    parser.add_argument("--duration", type=seconds(zero=False), default=2.0, help="seconds per measurement")
+    parser.add_argument("--clients", type=_counts, default=[1, 16], metavar="N,N,...",
+                        help="comma-separated client thread counts (default 1,16)")
     args = parser.parse_args()
-    client_counts = [int(n) for n in args.clients.split(",")]
+    client_counts = args.clients
     process, dsn = start_server()
     try:
         print(f"server: {dsn} (separate process); {args.duration:.1f} s per figure")

@@ -13,30 +13,38 @@ import time
 from collections.abc import Sequence
 
 from . import ConnectionStringError, connect, connection_pool
+from ._cli import seconds, whole
 from .connstring import parse
 
 __all__ = ["main"]
 
 
-def _parse_command(text: str) -> int:
+def _parse_command(text: str, parser: argparse.ArgumentParser) -> int:
     try:
         params = parse(text)
     except ConnectionStringError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        parser.error(str(exc))  # exits with status 2
     width = max(map(len, params))
     for name, value in params.items():
         shown = "***" if name == "Password" else value
         print(f"  {name:<{width}}  {shown!r}")
     print(f"pool id:      {params.pool_id}")
     print(f"fingerprint:  {params.fingerprint}")
+    print("  (keyed by a secret drawn at start-up: equal within one process, different on every run)")
     return 0
 
 
 def _progress(done: int, total: int, width: int = 40) -> None:
+    """Redraw the progress bar; without a terminal, only the final count, once."""
+    if not sys.stdout.isatty():
+        if done == total:
+            print(f"  {done}/{total} requests")
+        return
     filled = width * done // total
     sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} requests")
     sys.stdout.flush()
+    if done == total:
+        print()
 
 
 def _workload(text: str, threads: int, requests: int) -> float:
@@ -59,10 +67,10 @@ def _workload(text: str, threads: int, requests: int) -> float:
         w.start()
     total = threads * requests
     while any(w.is_alive() for w in workers):
-        _progress(done[0], total)
+        if done[0] < total:
+            _progress(done[0], total)
         time.sleep(0.05)
     _progress(done[0], total)
-    print()
     return time.perf_counter() - started
 
 
@@ -83,6 +91,22 @@ def _print_stats() -> None:
         )
 
 
+def _autocommit(text: str) -> None:
+    """Show that a write without ``commit()`` is kept, as with Devart's connector."""
+    with connect(text) as conn:
+        cursor = conn.cursor()
+        cursor.execute("create table demo_autocommit (x number)")
+        cursor.execute("insert into demo_autocommit values (1)")  # no commit()
+    with connect(text, AutoCommit=False) as conn:
+        conn.cursor().execute("insert into demo_autocommit values (2)")  # rolled back at close
+    with connect(text) as conn:
+        cursor = conn.cursor()
+        cursor.execute("select count(*) from demo_autocommit")
+        kept = cursor.fetchone()[0]
+    print(f"autocommit: {kept} of 2 uncommitted inserts kept (on by default, as with Devart;"
+          " AutoCommit=False turns it off)")
+
+
 def _demo(threads: int, requests: int, logon_delay: float) -> int:
     from .testing import OracleTestServer
 
@@ -101,6 +125,7 @@ def _demo(threads: int, requests: int, logon_delay: float) -> int:
         print(f"pooled connect()+close():   {pooled:10.1f} us")
         print(f"unpooled connect()+close(): {unpooled:10.1f} us")
         print(f"speed-up: {unpooled / pooled:.0f}x")
+        _autocommit(text)
         connection_pool.clear()
     return 0
 
@@ -111,13 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     show = commands.add_parser("parse", help="show how a connection string is understood")
     show.add_argument("text", help="a Devart connection string")
+    show.set_defaults(command_parser=show)
     demo = commands.add_parser("demo", help="a pooled workload on the embedded server")
-    demo.add_argument("--threads", type=int, default=8)
-    demo.add_argument("--requests", type=int, default=100, help="requests per thread")
-    demo.add_argument("--logon-delay", type=float, default=0.02, help="seconds added to each logon")
+    demo.add_argument("--threads", type=whole(1), default=8, help="worker threads (default 8)")
+    demo.add_argument("--requests", type=whole(1), default=100, help="requests per thread (default 100)")
+    demo.add_argument("--logon-delay", type=seconds(zero=True), default=0.02, metavar="SECONDS",
+                      help="seconds added to each logon (default 0.02)")
     args = parser.parse_args(argv)
     if args.command == "parse":
-        return _parse_command(args.text)
+        return _parse_command(args.text, args.command_parser)
     return _demo(args.threads, args.requests, args.logon_delay)
 
 

@@ -3,11 +3,14 @@
 Every message that shows the input shows it *masked*: the password value is
 replaced by a fixed ``***`` (so not even its length shows) and the caret is
 shifted to match. The masker is deliberately more lenient than the grammar,
-because it must also work on text the grammar rejected. Two guesses make it
-err on the safe side:
+because it must also work on text the grammar rejected. Its guesses (in
+``_secrets``) err on the safe side:
 
-* a name that is not known but looks like a password name (``Passwrod``) has
-  its value masked too;
+* a name that is not known but looks like a password name (``Passwrod``,
+  ``P@ssword``) has its value masked too;
+* a value that holds a password-like name with more after it (a ';'
+  forgotten: ``User Id=scott Password=tiger``) is masked whole, and so is a
+  segment without '=' that does (``scott Password tiger``);
 * segments right after the password that are not ``known-name=value`` are
   masked whole: they are most likely the rest of a password that contains
   ``;`` and was not quoted. Messages never quote a token inside a masked span.
@@ -23,13 +26,17 @@ import pyparsing as pp
 
 from .._errors import ConnectionStringError
 from ._grammar import BLANKS
-from ._keywords import KEYWORDS, lookup, suggest
+from ._keywords import lookup
+from ._secrets import QUOTES, STRIP, hides_secret, is_secret_name, secret_prefix
 
-__all__ = ["MASK", "PASSWORD_TAIL", "Masked", "error", "mask", "secret_prefix", "syntax_error"]
+__all__ = ["MASK", "PASSWORD_TAIL", "SECRET_IN_NAME", "Masked", "error", "mask", "syntax_error"]
 
 MASK: Final = "***"
-QUOTES: Final = ('"', "'")
-_STRIP: Final = BLANKS + "".join(QUOTES)
+#: The message for a name that may hold a password: it is never quoted.
+SECRET_IN_NAME: Final = (
+    "a segment that looks like it holds a password is not a 'name=value' pair"
+    " (is a ';' or '=' missing?)"
+)
 #: The message for a token that lies inside a masked span.
 PASSWORD_TAIL: Final = (
     "text after the password is not a 'name=value' pair of a known parameter"
@@ -45,12 +52,7 @@ _QUOTED_SEGMENT = re.compile(
     re.X,
 )
 _PLAIN_SEGMENT = re.compile(r"(?P<name>[^=;]*)(?:=[ \t\r\n]*(?P<value>)[^;]*)?")
-_WORD = re.compile(r"[ \t\r\n\"']*[A-Za-z]+")
 _WIDTH = 76
-# Longest first, so "password" is found before a shorter spelling inside it.
-_SECRET_SPELLINGS: Final = sorted(
-    (s.lower() for k in KEYWORDS if k.secret for s in k.spellings), key=len, reverse=True
-)
 
 
 @dataclass(frozen=True)
@@ -79,32 +81,6 @@ class Masked:
         return starts[0] if starts else None
 
 
-def _is_secret(name: str) -> bool:
-    name = name.strip(_STRIP)
-    keyword = lookup(name)
-    if keyword is None:
-        close = suggest(name) if name else None
-        keyword = lookup(close) if close else None
-        return keyword is not None and keyword.secret
-    return keyword.secret
-
-
-def secret_prefix(segment: str) -> int | None:
-    """Where a segment without '=' stops being safe to show, if it names the password.
-
-    ``Password tiger`` and ``Pwd:tiger`` show only the name; the rest may be
-    the password with its '=' forgotten.
-    """
-    folded = segment.lower()
-    for spelling in _SECRET_SPELLINGS:
-        at = folded.find(spelling)
-        if at != -1 and not folded[:at].strip(_STRIP):
-            end = at + len(spelling)
-            return end + (folded[end : end + 1] in QUOTES)  # a quoted name shows whole
-    m = _WORD.match(segment)
-    return m.end() if m is not None and _is_secret(m[0]) else None
-
-
 def _secret_spans(text: str) -> list[tuple[int, int, bool]]:
     """The union of both readings' spans, overlaps merged."""
     merged: list[tuple[int, int, bool]] = []
@@ -122,22 +98,31 @@ def _read_spans(text: str, segment: re.Pattern[str]) -> list[tuple[int, int, boo
     while pos <= len(text):
         m = segment.match(text, pos)
         assert m is not None  # every part of the pattern can match empty
-        name, has_value = m["name"], m["value"] is not None
-        shown = secret_prefix(name)
-        if shown is not None and name[shown:].strip(_STRIP):
-            # "Password tiger", "Passwordtiger=x": more than a password name
-            # before any '=': all after the name may be the password.
-            in_tail = True
-            spans.append((pos + shown, m.end(), False))
-        elif has_value and shown is not None:  # Password=..., or a misspelt Passwrod=...
-            in_tail = True
-            spans.append((m.start("value"), m.end(), False))
-        elif in_tail and (not has_value or lookup(name.strip(BLANKS)) is None):
-            spans.append((pos, m.end(), True))
-        else:
-            in_tail = False
+        span = _segment_span(m, in_tail)
+        if span is not None:
+            spans.append(span)
+        in_tail = span is not None
         pos = m.end() + 1
     return [span for span in spans if span[1] > span[0]]
+
+
+def _segment_span(m: re.Match[str], in_tail: bool) -> tuple[int, int, bool] | None:
+    """Return what to mask of one segment, or None when it shows whole."""
+    name, has_value, start = m["name"], m["value"] is not None, m.start()
+    shown = secret_prefix(name)
+    if shown is not None and name[shown:].strip(STRIP):
+        # "Password tiger", "Passwordtiger=x": more than a password name
+        # before any '=': all after the name may be the password.
+        return start + shown, m.end(), False
+    if hides_secret(name):  # "scott Password tiger": a ';' and a '=' forgotten
+        return start, m.end(), False
+    if has_value and (is_secret_name(name) or hides_secret(m.string[m.start("value") : m.end()])):
+        # Password=..., a misspelt P@ssword=..., or "User Id=scott Password=tiger"
+        # (a ';' forgotten): the whole value goes.
+        return m.start("value"), m.end(), False
+    if in_tail and (not has_value or lookup(name.strip(BLANKS)) is None):
+        return start, m.end(), True
+    return None
 
 
 def mask(text: str) -> Masked:
@@ -218,4 +203,6 @@ def syntax_error(text: str, exc: pp.ParseBaseException) -> ConnectionStringError
         if shown is not None:  # show the password's name only; point where '=' belongs
             problem = f"missing '=' after {text[start : start + shown].strip(BLANKS)!r}"
             pos = start + shown
+        elif hides_secret(text[start:pos]):
+            problem, pos = SECRET_IN_NAME, _skip_blanks(text, start)
     return error(text, problem, pos)

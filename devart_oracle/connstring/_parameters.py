@@ -24,7 +24,8 @@ from ._driver import driver_args
 from ._fingerprint import fingerprint
 from ._grammar import BLANKS
 from ._keywords import Value, lookup
-from ._messages import MASK, QUOTES
+from ._messages import MASK
+from ._secrets import QUOTES
 from ._resolver import resolve
 
 __all__ = ["ConnectionParameters", "parse"]

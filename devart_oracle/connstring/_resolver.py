@@ -21,7 +21,8 @@ from .._errors import ConnectionStringError
 from ._grammar import RawPair, scan
 from ._host import HostError, HostParts, split_host
 from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
-from ._messages import MASK, error, mask, secret_prefix, syntax_error
+from ._messages import MASK, SECRET_IN_NAME, error, mask, syntax_error
+from ._secrets import hides_secret, secret_prefix
 
 __all__ = ["resolve"]
 
@@ -36,6 +37,8 @@ _FOREIGN_HINTS = {
 def _unknown(name: str) -> str:
     """The message for an unknown name; one that starts like the password is not quoted whole."""
     shown = secret_prefix(name)
+    if shown is None and hides_secret(name):
+        return SECRET_IN_NAME
     if shown is not None and name[shown:].strip():
         return f"unknown connection parameter starting with {name[:shown].strip()!r} (is '=' missing after it?)"
     close = suggest(name)
@@ -55,11 +58,17 @@ class _Given:
     plain: bool = False  # written unquoted: offsets inside the value are exact
 
 
+def _holds_password(name: str) -> str:
+    return f"the value of {name!r} holds a password-like name (is a ';' missing before it?)"
+
+
 def _short(value: object) -> str:
     """Return a repr cut to a length a message can carry; a value that may
-    hold a password (a quoted value that swallowed ``;Password=...``) is
-    masked as the input line is."""
-    text = repr(mask(value).text if isinstance(value, str) else value)
+    hold a password (``1521Password=tiger``, a quoted value that swallowed
+    ``;Password=...``) is masked whole."""
+    if isinstance(value, str) and (mask(value).spans or hides_secret(value)):
+        return repr(MASK)
+    text = repr(value)
     if len(text) <= 40:
         return text
     return text[:36] + "..." + (text[-1] if isinstance(value, str) else "")
@@ -91,6 +100,10 @@ class _Resolver:
     def convert(self, keyword: Keyword, value: object, pos: int | None) -> Value | None:
         if isinstance(value, str) and not value:
             return None
+        # In Host, ':' comes before the port, not after a password name.
+        colon = keyword.name != "Host"
+        if not keyword.secret and isinstance(value, str) and hides_secret(value, colon=colon):
+            raise self.fail(_holds_password(keyword.name), pos)
         try:
             return keyword.convert(value)
         except BadValue as exc:
@@ -132,13 +145,20 @@ class _Resolver:
         given = self.given.get("Host")
         if given is None or given.value is None:
             return HostParts("localhost")
+        value = str(given.value)
         try:
-            return split_host(str(given.value))
+            parts = split_host(value)
         except HostError as exc:
+            if hides_secret(value):  # the problem may quote a piece of it ("invalid port ...")
+                raise self.fail(_holds_password("Host"), given.value_pos) from None
             pos = given.value_pos
             if pos is not None and given.plain:
                 pos += exc.offset
-            raise self.fail(f"invalid 'Host' value {_short(given.value)}: {exc.problem}", pos) from None
+            raise self.fail(f"invalid 'Host' value {_short(value)}: {exc.problem}", pos) from None
+        # After the host and port, ':' no longer means a port: "h:1/svc Pwd:tiger".
+        if any(part is not None and hides_secret(part) for part in (parts.service_name, parts.sid)):
+            raise self.fail(_holds_password("Host"), given.value_pos)
+        return parts
 
     def forbid_together(self, first: str, second: str, problem: str) -> None:
         if self.is_set(first) and self.is_set(second):

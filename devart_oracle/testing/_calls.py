@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ._cursor import Cursor, CursorTable
+from ._cursor import Cursor, CursorTable, refuse_reserved_binds
 from .sql.errors import OracleError
-from .sql.lexer import returning_binds, tokenize
+from .sql.instance import sql_id
+from .sql.lexer import bind_names, returning_binds, tokenize
 from .wire.codec import Writer
 from .wire.oraerror import WireError, ora_error
 from .wire.requests import (
@@ -43,10 +44,10 @@ from .wire.requests import (
     read_fetch,
     read_reexecute,
 )
-from .wire.responses import dml_row_counts, end_of_call
+from .wire.responses import dml_row_counts, end_of_call, session_sync
 
 if TYPE_CHECKING:
-    from .sql import Result, SqlSession
+    from .sql import Result, SessionInfo, SqlSession
     from .wire.reader import MessageReader
 
 __all__ = ["CallRunner", "CallSession"]
@@ -55,7 +56,6 @@ T = TypeVar("T")
 
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
 _CANCELLED = 1013
-_NOT_ALL_BOUND = 1008
 _ARRAY_DML_ERRORS = 24381
 
 
@@ -70,6 +70,12 @@ class CallSession(Protocol):
 
     @property
     def interrupted(self) -> bool: ...
+
+    @property
+    def killed(self) -> bool: ...
+
+    @property
+    def info(self) -> SessionInfo | None: ...
 
     def busy(self, call: Callable[[], T]) -> T: ...
 
@@ -99,14 +105,23 @@ class CallRunner:
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:
-        call = read_execute(self.session.reader, self._returning)
+        return self.execute(read_execute(self.session.reader, self._returning), w)
+
+    def execute(self, call: ExecuteCall, w: Writer) -> bool:
+        """Run an EXECUTE whose body has been read; False when it was cancelled."""
+        if call.sql is not None:
+            refuse_reserved_binds(call.sql)
         cursor = self.cursors.parse(call.cursor_id, call.sql)
+        self._count(parses=call.sql is not None, executes=bool(call.options & EXEC_EXECUTE))
         cursor.binds = call.binds
         cursor.plsql = call.is_plsql
         cursor.query = call.is_query
         options = call.options
         if not options & EXEC_EXECUTE:
-            return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options))
+            # Only a query's cursor is kept: the client would re-execute a kept DML
+            # cursor by id, and DML cursors are closed after each execute (below).
+            return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options),
+                                 keep=call.is_query)
         fetch = call.prefetch if options & EXEC_FETCH else 0
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
         batch = bool(options & EXEC_BATCH_ERRORS) and not call.is_query
@@ -118,12 +133,19 @@ class CallRunner:
     def _reexecute(self, w: Writer, function: int) -> bool:
         call = read_reexecute(self.session.reader)
         cursor = self.cursors.get(call.cursor_id)
+        self._count(parses=False, executes=True)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
         rows = read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds else []
         fetch = call.iterations if function == _REEXECUTE_FETCH else 0
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
+
+    def _count(self, *, parses: bool, executes: bool) -> None:
+        info = self.session.info
+        if info is not None:
+            info.stats.parses += parses
+            info.stats.executes += executes
 
     def _returning(self, call: ExecuteCall) -> int:
         """How many of an EXECUTE's binds are RETURNING INTO targets (the client's rule)."""
@@ -152,40 +174,61 @@ class CallRunner:
         the previous call's counts if they did not come.
         """
         session = self.session
-        body = Writer()
+        body = Writer(w.dialect)
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
         self._batch = []
+        info = session.info
+        schema = None if info is None else info.current_schema
         try:
-            error, rowcount = session.busy(lambda: work(body))
+            error, rowcount = self._watched(info, cursor, lambda: session.busy(lambda: work(body)))
         except Exception as exc:
+            if session.killed:
+                raise  # the session answers ORA-00028 and ends
             code, text = ora_error(exc)
             if code == _CANCELLED and session.interrupted:
                 return False
             if row_counts:
                 dml_row_counts(w, getattr(exc, "row_counts", []))
             done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
-            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code, text=text)
+            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
+                        text=text, query=cursor.query)
             return True
         w.raw(body.buf)
+        if info is not None and info.current_schema != schema:
+            session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
         end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
-                    text=text, batch=self._batch)
+                    text=text, batch=self._batch, query=cursor.query)
         return True
+
+    def _watched(self, info: SessionInfo | None, cursor: Cursor,
+                 call: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+        """Run a call with V$SESSION's SQL_ID set to its statement's, and count open cursors."""
+        if info is None:
+            return call()
+        info.sql_id = sql_id(cursor.sql)
+        try:
+            return call()
+        finally:
+            info.prev_sql_id, info.sql_id = info.sql_id, None
+            info.stats.open_cursors = len(self.cursors)
 
     def _run(self, body: Writer, cursor: Cursor, rows: list[list[object]], *, fetch: int,
              commit: bool, row_counts: bool, describe: bool, batch: bool = False) -> tuple[int, int]:
         sql = self.session.sql
         assert sql is not None
         params = cursor.params(rows)
-        returning = [] if cursor.query else cursor.returning()  # refuse a bad type before running
+        returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
         if len(params) > 1 or batch:
             result: Result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         if returning:
             Cursor.write_returned(body, returning, result.returned)
+        if result.out_binds:
+            cursor.write_out_binds(body, result.out_binds)
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()
@@ -207,18 +250,18 @@ class CallRunner:
     def _describe_only(self, body: Writer, cursor: Cursor, options: int) -> tuple[int, int]:
         """A parse without execute: describe a query's columns, keep no rows.
 
-        The backend describes by running the query, which a query with binds
-        cannot do without values; such a query is described at its execute.
+        The backend describes by running the query; one with binds runs with
+        NULL for each (the column types come from the declarations, or are
+        VARCHAR2 for a bare bind), except under FOR UPDATE, which would take
+        the write lock: such a query is described at its execute.
         """
         sql = self.session.sql
         if not options & EXEC_DESCRIBE or not cursor.query or sql is None:
             return 0, 0
-        try:
-            result = sql.execute(cursor.sql)
-        except Exception as exc:
-            if getattr(exc, "code", None) != _NOT_ALL_BOUND:
-                raise
+        tokens = tokenize(cursor.sql)
+        if any(t.is_word("UPDATE") for t in tokens) and any(t.is_word("FOR") for t in tokens):
             return 0, 0
+        result = sql.execute(cursor.sql, [None] * len(bind_names(tokens, plsql=False)))
         cursor.open_result(result)
         cursor.describe(body)
         cursor.result = None

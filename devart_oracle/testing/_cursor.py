@@ -11,22 +11,59 @@ with the column encoders for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .sql.errors import OracleError
+from .sql.lexer import bind_name, significant, tokenize
 from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
-from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, row_header
-from .wire.types import Encoder, bind_encoder, column_format, decode_bind
+from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, io_vector, row_header
+from .wire.types import VARCHAR, Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from .sql import Result
 
-__all__ = ["Cursor", "CursorTable"]
+__all__ = ["Cursor", "CursorTable", "refuse_reserved_binds"]
 
 Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
+_DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
+_BAD_BIND_NAME = 1745
+# Oracle's SQL reserved words (V$RESERVED_WORDS, RESERVED = 'Y'): not bind names in SQL.
+_RESERVED = frozenset("""
+    ACCESS ADD ALL ALTER AND ANY AS ASC AUDIT BETWEEN BY CHAR CHECK CLUSTER COLUMN COMMENT
+    COMPRESS CONNECT CREATE CURRENT DATE DECIMAL DEFAULT DELETE DESC DISTINCT DROP ELSE
+    EXCLUSIVE EXISTS FILE FLOAT FOR FROM GRANT GROUP HAVING IDENTIFIED IMMEDIATE IN INCREMENT
+    INDEX INITIAL INSERT INTEGER INTERSECT INTO IS LEVEL LIKE LOCK LONG MAXEXTENTS MINUS
+    MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOT NOWAIT NULL NUMBER OF OFFLINE ON ONLINE OPTION
+    OR ORDER PCTFREE PRIOR PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID ROWNUM ROWS SELECT
+    SESSION SET SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE TABLE THEN TO TRIGGER
+    UID UNION UNIQUE UPDATE USER VALIDATE VALUES VARCHAR VARCHAR2 VIEW WHENEVER WHERE WITH
+""".split())
+
+
+def refuse_reserved_binds(sql: str) -> None:
+    """Refuse a SQL statement with a bind named by a reserved word (``:ROWID``).
+
+    PL/SQL blocks are not SQL: their bind names are not checked.
+
+    Raises:
+        WireError: ORA-01745, as Oracle's parse gives (a quoted name is allowed).
+    """
+    try:
+        tokens = tokenize(sql)
+    except OracleError:
+        return  # the backend reports what is wrong with it
+    words = significant(tokens)
+    if words and words[0].is_word("BEGIN", "DECLARE", "CALL"):
+        return
+    for token in tokens:
+        if token.kind == "bind" and not token.text[1:].startswith('"') and (
+                bind_name(token) in _RESERVED):
+            raise WireError(_BAD_BIND_NAME)
 
 
 class Cursor:
@@ -46,9 +83,13 @@ class Cursor:
         self.rows_sent = 0
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
-        """Decode raw bind rows with this cursor's bind metadata (RETURNING targets left out)."""
-        return [[_decode(spec, value) for spec, value in zip(self.binds, row) if not spec.returned]
-                for row in rows]
+        """Decode raw bind rows with this cursor's bind metadata.
+
+        RETURNING targets are left out; a PL/SQL block's OUT binds, whose
+        values a re-execute does not send, are None.
+        """
+        return [[_decode(spec, value) for spec, value in zip(self.binds, row)
+                 if self.plsql or not spec.returned] for row in rows]
 
     def returning(self) -> list[Encoder]:
         """The encoders of the RETURNING INTO targets, in bind order.
@@ -74,6 +115,26 @@ class Cursor:
                     w.b(None if value is None else encoder(value))
                     w.ub(0)
 
+    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]]) -> None:
+        """Write a PL/SQL block's bind directions, then its OUT and IN OUT values.
+
+        The OUT binds are marked as never sent, as the client leaves them out
+        of its re-executes from now on.
+
+        Raises:
+            WireError: ORA-03115 for an OUT bind of a type the server cannot
+                send, ORA-06502 for a value longer than its bind's buffer.
+        """
+        io_vector(w, [_DIRECTIONS[direction] for direction, _ in binds])
+        self.binds = [replace(spec, returned=direction == "OUT")
+                      for spec, (direction, _) in zip(self.binds, binds)]
+        outs = [(spec, value) for spec, (direction, value) in zip(self.binds, binds)
+                if direction != "IN"]
+        if outs:
+            w.u8(MSG_ROW_DATA)
+            for spec, value in outs:
+                _write_out_bind(w, spec, value)
+
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""
         formats = [column_format(column) for column in result.columns or ()]
@@ -92,6 +153,10 @@ class Cursor:
     def fetch(self, w: Writer, count: int) -> int:
         """Write up to ``count`` rows; returns 1403 once the rows run out.
 
+        As Oracle does, the end is reported only by a batch that comes back
+        short (possibly empty), even when the result already knows that the
+        last row went out: clients count on those round trips.
+
         Raises:
             WireError: ORA-01002 without an open result, or a value the
                 column type cannot encode.
@@ -105,7 +170,7 @@ class Cursor:
             for row in rows:
                 self._write_row(w, row)
         self.rows_sent += len(rows)
-        if len(rows) < count or result.exhausted:
+        if len(rows) < count:
             self.result = None
             return _NO_DATA_FOUND
         return 0
@@ -114,6 +179,20 @@ class Cursor:
         w.u8(MSG_ROW_DATA)
         for value, encoder in zip(row, self._encoders):
             w.b(None if value is None else encoder(value))
+
+
+def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
+    """One OUT value (or an array's count and elements), each with a zero "actual length"."""
+    encoder = bind_encoder(spec.ora_type)
+    values = value if spec.is_array and isinstance(value, list) else [value]
+    if spec.is_array:
+        w.ub(len(values))
+    for item in values:
+        data = None if item is None else encoder(item)
+        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
+            raise WireError(6502, "character string buffer too small")
+        w.b(data)
+        w.ub(0)
 
 
 def _decode(spec: BindSpec, value: object) -> object:

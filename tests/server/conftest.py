@@ -39,6 +39,14 @@ def conn(wire_server: OracleTestServer) -> Iterator[oracledb.Connection]:
             connection.close()
 
 
+@pytest.fixture
+def k(wire_server: OracleTestServer) -> Iterator[oracledb.Cursor]:
+    """A cursor of a fresh connection as scott whose calls cannot hang a test."""
+    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as connection:
+        connection.call_timeout = 10_000
+        yield connection.cursor()
+
+
 class Relay:
     """A one-connection TCP relay to a server that can be cut abruptly.
 

@@ -36,8 +36,9 @@ Limits, all consequences of SQLite underneath:
   are not rounded to a column's scale when stored, only when read.
 - One namespace for all users; identifiers are case-insensitive even when
   quoted (``"a"`` and ``A`` collide). Global temporary tables are ordinary
-  tables. ROWNUM, CONNECT BY, MERGE, LOBs, and PL/SQL beyond a few
-  packaged calls are not supported (each fails with an ORA error).
+  tables. ROWNUM, CONNECT BY (over DUAL or one table), MERGE, LISTAGG, ``(+)``
+  are rebuilt for SQLite (``structural``, ``merge``, ``listagg``); LOBs,
+  and PL/SQL beyond the blocks ``plsql`` runs, are not supported.
 - Sequence values live in memory and are written back by ``close()``.
 """
 

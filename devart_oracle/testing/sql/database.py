@@ -10,6 +10,7 @@ SQLite connection from it (``session``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import tempfile
@@ -17,6 +18,7 @@ import threading
 import weakref
 from collections.abc import Callable, Collection
 
+from .backend import retry_while_busy
 from .catalog import Sequences, SessionInfo, create_schema
 from .errors import OracleError
 from .session import SqlSession
@@ -26,6 +28,8 @@ __all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
 DEFAULT_LOCK_TIMEOUT = 5.0
 _BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; sessions loop around it
 _BUILTIN_USERS = frozenset({"SYS", "SYSTEM"})
+# synchronous=NORMAL: with WAL, still safe against a crash of the process.
+_CONNECT_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL")
 
 
 class Database:
@@ -74,8 +78,14 @@ class Database:
         """A new SQLite connection to the file, in explicit-transaction mode."""
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None,
                                check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: safe against a crash of the process
+        try:
+            for pragma in _CONNECT_PRAGMAS:
+                # Even a PRAGMA can meet another connection's lock (a checkpoint,
+                # a session's commit): wait for it as statements do.
+                retry_while_busy(functools.partial(conn.execute, pragma), self.lock_timeout)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def open_session(self, info: SessionInfo) -> SqlSession:

@@ -33,7 +33,12 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .like import like
+from .listagg import listagg_aggregate
 from .numeric import FUNCTIONS
+from .rownum import rownum_limit
+from .tree import connect_loop
+from .userenv import sys_context
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -58,6 +63,11 @@ def register(conn: sqlite3.Connection, ctx: Context) -> None:
     functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
+    conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char, lambda exc: _park(ctx, exc)))
+
+
+def _park(ctx: Context, error: OracleError) -> None:
+    ctx.pending = error
 
 
 def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:
@@ -72,32 +82,10 @@ def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:
 
 # --------------------------------------------------------- session-bound
 
-_USERENV: dict[str, Callable[[SessionInfo], object]] = {
-    "SID": lambda i: i.sid,
-    "SESSIONID": lambda i: i.sid,
-    "SESSION_USER": lambda i: i.username,
-    "CURRENT_USER": lambda i: i.username,
-    "CURRENT_SCHEMA": lambda i: i.current_schema or i.username,
-    "SERVICE_NAME": lambda i: i.service_name,
-    "MODULE": lambda i: i.module,
-    "ACTION": lambda i: i.action,
-    "CLIENT_IDENTIFIER": lambda i: i.client_identifier,
-    "CLIENT_PROGRAM_NAME": lambda i: i.program,
-    "HOST": lambda i: i.machine,
-    "SESSION_TIMEZONE": lambda i: i.time_zone,
-}
-
-
 def _sys_context(ctx: Context) -> Callable[..., object]:
-    def sys_context(namespace: object, parameter: object, _length: object = None) -> object:
-        if str(namespace).upper() != "USERENV":
-            return None
-        getter = _USERENV.get(str(parameter).upper())
-        if getter is None:
-            raise OracleError(2003)
-        value = getter(ctx.info)
-        return None if value is None else str(value) or None  # always VARCHAR2, as in Oracle
-    return sys_context
+    def call(namespace: object, parameter: object, _length: object = None) -> object:
+        return sys_context(ctx.info, namespace, parameter)
+    return call
 
 
 def _fits(ctx: Context) -> Callable[..., object]:
@@ -289,4 +277,7 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "SYS_GUID": (0, lambda: os.urandom(16), False),
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
+    "LIKE": (-1, like(_to_char), True),
+    "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),
+    "ORA_CONNECT_LOOP": (2, connect_loop, True),  # the LIKE operator: Oracle's, case-sensitive
 }

@@ -31,17 +31,21 @@ class Result:
             values of the returned expressions for each row it changed.
         batch_errors: for ``executemany`` with batch errors, the offset and
             error of each row that failed.
+        out_binds: for a PL/SQL block, the direction (``"IN"``, ``"OUT"``,
+            ``"IN OUT"``) and final value of each bind, in wire order.
     """
 
     def __init__(self, columns: list[Column] | None, rowcount: int = 0,
                  row_counts: list[int] | None = None, *, rows: Sequence[Row] = (),
                  pull: Callable[[int], list[Row]] | None = None,
-                 returned: list[list[Row]] | None = None) -> None:
+                 returned: list[list[Row]] | None = None,
+                 out_binds: tuple[tuple[str, object], ...] | None = None) -> None:
         self.columns = columns
         self.rowcount = rowcount
         self.row_counts = row_counts if row_counts is not None else []
         self.returned = returned if returned is not None else []
         self.batch_errors: list[tuple[int, Exception]] = []
+        self.out_binds = out_binds
         self._buffer = list(rows)
         self._pull = pull
         self._convert = coercer(columns or [])

@@ -6,7 +6,10 @@ identifiers and comments are never touched:
 - unquoted words are folded to upper case, as Oracle does, so that result
   column names come out as Oracle reports them; a word with ``$`` or ``#``
   (``V$SESSION``, ``SERIAL#``) is quoted, since SQLite would not read it;
-- binds become numbered ``?NNN`` placeholders, one per occurrence;
+- binds become numbered ``?NNN`` placeholders, one per occurrence, numbered
+  in the order of the original text (a structural rewrite may move them);
+- query blocks with ROWNUM conditions, CONNECT BY or ``(+)`` are rebuilt
+  first (``structural``), and any other ROWNUM is ``ROW_NUMBER() OVER ()``;
 - ``SYSDATE``, ``SYSTIMESTAMP``, ``USER`` and friends become calls of
   functions the session registers; ``seq.NEXTVAL`` becomes one too;
 - ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
@@ -22,7 +25,8 @@ identifiers and comments are never touched:
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
   operands come from ``arithmetic``, and ``*`` stays SQLite's. A ``/`` the
   chain parser does not reach still divides exactly (``* 1.0 /``);
-- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``casts``);
+- ``CAST(expr AS type)`` becomes ``ORA_CAST(expr, 'type')`` (``casts``),
+  ``LISTAGG ... WITHIN GROUP (ORDER BY ...)`` ``ORA_LISTAGG`` (``listagg``);
 - DML's ``RETURNING exprs INTO :targets`` keeps its expressions for
   SQLite's own RETURNING and loses its INTO (the wire layer sends the
   returned rows back into the targets);
@@ -48,7 +52,9 @@ from decimal import Decimal
 from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
 from .errors import OracleError
 from .lexer import Token, name_of, significant, split_commas, tokenize
+from .listagg import listagg_sql
 from .literals import datetime_literal, literal_body, quote_literal
+from .structural import restructured
 from .values import encode
 
 __all__ = ["Plan", "classify", "plan"]
@@ -68,6 +74,7 @@ _FUNCTIONS = {
     ("SYSDATE", "CURRENT_DATE", "SYSTIMESTAMP", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "USER")
 }
 _FUNCTIONS["MINUS"] = "EXCEPT"
+_FUNCTIONS["ROWNUM"] = "(ROW_NUMBER() OVER ())"  # where no rule made it a LIMIT
 _QUALIFIERS = frozenset({"SYS", "PUBLIC"})
 _DML = ("INSERT", "UPDATE", "DELETE", "MERGE")
 _OPERAND_STARTS = frozenset({"number", "string", "qstring", "bind", "word", "ident"})
@@ -125,6 +132,7 @@ def plan(sql: str, schemas: frozenset[str]) -> Plan:
     """
     tokens = tokenize(sql)
     body, returning = _returning(tokens)
+    body = restructured(body)
     rewritten = _Rewriter(body, schemas | _QUALIFIERS).run()
     return dataclasses.replace(rewritten, target=_target(significant(tokens)), returning=returning)
 
@@ -179,6 +187,7 @@ class _Rewriter:
     quoted: set[str] = field(default_factory=set)
     objects: set[str] = field(default_factory=set)
     binds: int = 0
+    ordinals: dict[int, int] = field(default_factory=dict)  # a bind's offset -> its number
     depth: int = 0
     for_update: bool = False
     limit: str | None = None
@@ -186,6 +195,9 @@ class _Rewriter:
     end: int = -1  # where the tokens being rewritten end; -1: at the end of the statement
 
     def run(self) -> Plan:
+        offsets = sorted({t.pos for t in self.tokens if t.kind == "bind"})
+        self.ordinals = {pos: number for number, pos in enumerate(offsets, 1)}
+        self.binds = len(offsets)
         i = 0
         while i < len(self.tokens):
             i = self._step(i)
@@ -223,8 +235,7 @@ class _Rewriter:
         if token.kind == "word":
             return self._word(i)
         if token.kind == "bind":
-            self.binds += 1
-            self._emit(f"?{self.binds}", token.text.upper())
+            self._emit(f"?{self.ordinals[token.pos]}", token.text.upper())
         elif token.kind in ("string", "qstring"):
             body = literal_body(token)
             self.out.append(quote_literal(body) if body else "NULL")
@@ -307,6 +318,10 @@ class _Rewriter:
             end = self._cast(i, j)
             if end is not None:
                 return end
+        if upper == "LISTAGG" and after is not None and after.text == "(":
+            text, end = listagg_sql(self.tokens, j, self._end(), self._span)
+            self._emit(text, self._original(i, end))
+            return end
         if upper in _FUNCTIONS:
             self._emit(_FUNCTIONS[upper], upper)
         else:
@@ -375,8 +390,7 @@ class _Rewriter:
         if token.kind == "number":
             return token.text
         if token.kind == "bind":
-            self.binds += 1
-            return f"?{self.binds}"
+            return f"?{self.ordinals[token.pos]}"
         raise OracleError(933)
 
     def _skip(self, i: int, count: int) -> int:

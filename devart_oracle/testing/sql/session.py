@@ -17,15 +17,19 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
-from .commands import alter_session, alter_system, run_plsql
+from .catalog import SESSION_SETUP, Sequences, SessionInfo
+from .commands import alter_session, alter_system
+from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .errors import OracleError
 from .functions import register
 from .lexer import Token, tokenize
+from .merge import merge_steps
+from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
 from .values import decode, encode
+from .views import VIEWS, mentioned
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -57,7 +61,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+                                      database.lock_timeout)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
         self._running = 0
@@ -65,8 +70,9 @@ class SqlSession:
         self._closed = False
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         register(self._link.conn, self)
-        self._link.conn.executescript(SESSION_SETUP)
+        self._link.script(SESSION_SETUP)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -178,11 +184,13 @@ class SqlSession:
         if kind == "query":
             return self._query(self._plan(sql), params)
         if kind == "dml":
+            if verb == "MERGE":
+                return self._merge(sql, params)
             return self._dml(self._plan(sql), params, verb)
+        if kind == "plsql":
+            return Result(None, 0, out_binds=run_plsql(sql, tokens, params, self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
-        elif kind == "plsql":
-            run_plsql(sql, tokens, params, self)
         else:
             self._command(kind, tokens)
         return Result(None, 0)
@@ -240,6 +248,37 @@ class SqlSession:
             return Result(None, count)
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
+    def _merge(self, sql: str, params: Sequence[object]) -> Result:
+        """MERGE as its statements (``merge``), all or none of them done."""
+        steps = merge_steps(sql)
+        self._binds(1 + max((i for step in steps for i in step.binds), default=-1), params)
+        began, count = self._begin(), 0
+        self._link.execute("SAVEPOINT ORA_MERGE")
+        try:
+            for step in steps:
+                values = [params[i] for i in step.binds]
+                if step.kind == "check":
+                    self._unstable(self._query(self._plan(step.sql), values))
+                else:
+                    count += self._dml(self._plan(step.sql), values, step.kind).rowcount
+        except OracleError:
+            self._link.execute("ROLLBACK TO ORA_MERGE")
+            raise
+        finally:
+            self._link.execute("RELEASE ORA_MERGE")
+            if began and not count:
+                self._link.abandon()
+        self._dirty = self._dirty or count > 0
+        return Result(None, count)
+
+    @staticmethod
+    def _unstable(check: Result) -> None:
+        """ORA-30926 if the check found a target row that two source rows match."""
+        found = check.fetch(1)
+        check.close()
+        if found:
+            raise OracleError(30926)
+
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())
         self._end("COMMIT")  # Oracle commits before DDL, even a failing one
@@ -293,10 +332,13 @@ class SqlSession:
         self._results = weakref.WeakSet()
 
     def _refresh(self, plan: Plan) -> None:
-        """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" in plan.objects:
-            sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.fill_v_session(v_session_rows(sessions))
+        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
+        for name in mentioned(plan.sql):
+            view = VIEWS[name]
+            created = self._link.create_temp(name, view.create_sql())
+            if created or view.live:
+                rows = _hook(lambda: view.rows(self.info, self._db.sessions), name)
+                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -311,6 +353,14 @@ class SqlSession:
         if name in self._current:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
+
+    def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
+        """A query a PL/SQL block runs: its first ``limit`` rows."""
+        result = self._execute(sql, tokenize(sql), params)
+        try:
+            return result.fetch(limit) if result.columns is not None else []
+        finally:
+            result.close()
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

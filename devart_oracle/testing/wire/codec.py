@@ -8,7 +8,8 @@ TTC messages are built from a handful of primitive encodings:
   byte when negative and carry the magnitude;
 * ``B`` byte strings: a length byte then the bytes. 0 and 255 mean NULL, 254
   opens the long form (``ub4`` chunk lengths, each followed by its bytes,
-  closed by a zero length). The short form carries at most 252 bytes;
+  closed by a zero length; one-byte lengths for a client without big
+  chunks, see ``dialect``). The short form carries at most 252 bytes;
 * ``S`` byte strings: a ``ub4`` length, then (when non-zero) a ``B``.
 
 Column and bind values travel as ``B`` strings holding Oracle's own formats:
@@ -38,6 +39,8 @@ import struct
 from decimal import Decimal
 from typing import Union
 
+from .dialect import THIN, Dialect
+
 __all__ = [
     "Number",
     "Writer",
@@ -55,17 +58,23 @@ Number = Union[int, float, Decimal]
 _MAX_SHORT = 252
 _LONG_FORM = 254
 _CHUNK = 32767
+_SMALL_CHUNK = 255
 _MAX_PAIRS = 20
 _ZERO = b"\x80"
 
 
 class Writer:
-    """An append-only buffer with the TTC primitive encodings."""
+    """An append-only buffer with the TTC primitive encodings.
 
-    __slots__ = ("buf",)
+    Args:
+        dialect: the client's dialect, which the message builders consult.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("buf", "dialect")
+
+    def __init__(self, dialect: Dialect = THIN) -> None:
         self.buf = bytearray()
+        self.dialect = dialect
 
     def u8(self, value: int) -> None:
         """Append one byte."""
@@ -117,9 +126,14 @@ class Writer:
             self.buf += data
             return
         self.buf.append(_LONG_FORM)
-        for start in range(0, size, _CHUNK):
-            chunk = data[start:start + _CHUNK]
-            self.ub(len(chunk))
+        big = self.dialect.big_chunks
+        step = _CHUNK if big else _SMALL_CHUNK
+        for start in range(0, size, step):
+            chunk = data[start:start + step]
+            if big:
+                self.ub(len(chunk))
+            else:
+                self.buf.append(len(chunk))
             self.buf += chunk
         self.buf.append(0)
 

@@ -14,7 +14,9 @@ __all__ = ["WireError", "ora_error"]
 log = logging.getLogger("devart_oracle.testing")
 
 _TEXTS = {
+    28: "your session has been killed",
     600: "internal error code, arguments",
+    988: "missing or invalid password(s)",
     1000: "maximum open cursors exceeded",
     1001: "invalid cursor",
     1002: "fetch out of sequence",
@@ -24,9 +26,15 @@ _TEXTS = {
     1426: "numeric overflow",
     1465: "invalid hex number",
     1722: "invalid number",
+    1745: "invalid host/bind variable name",
     1861: "literal does not match format string",
+    6502: "PL/SQL: numeric or value error",
     3115: "unsupported network datatype or representation",
     24381: "error(s) in array DML",
+    28001: "the password has expired",
+    28008: "invalid old password",
+    28150: "proxy not authorized to connect as client",
+    28267: "Invalid NameSpace Value",
 }
 
 

@@ -6,7 +6,8 @@ function call (message type 3) they ride on. Neither is length-framed, so
 each parser consumes exactly the fields the client writes; one field too many
 or too few and the rest of the stream is garbage. The layouts follow
 python-oracledb's thin client for a server that advertised field version 12
-(so: no token numbers after function codes, ``oaccolid`` present).
+(so: no token numbers after function codes, ``oaccolid`` present); an older
+client's field version drops the 12.2 fields (see ``dialect``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .reader import MessageReader, ProtocolError
 from .responses import MSG_ROW_DATA
 
 __all__ = [
+    "AppContext",
     "AuthCall",
     "BindSpec",
     "CloseCursors",
@@ -122,6 +124,15 @@ class AuthCall:
     user: str | None
     mode: int
     pairs: dict[str, str]
+    items: list[tuple[str, str]] = field(default_factory=list)  # every pair, repeats included
+
+    @property
+    def app_context(self) -> list[tuple[str, str, str]]:
+        """The ``appcontext=`` entries of a logon: (namespace, attribute, value)."""
+        def values(key: str) -> list[str]:
+            return [value for name, value in self.items if name.rstrip("\x00") == key]
+        return list(zip(values("AUTH_APPCTX_NSPACE"), values("AUTH_APPCTX_ATTR"),
+                        values("AUTH_APPCTX_VALUE")))
 
 
 @dataclass(frozen=True)
@@ -137,13 +148,22 @@ class EndToEnd:
 
 
 @dataclass(frozen=True)
+class AppContext:
+    """``conn.set_app_context(namespace, ...)`` or ``clear_app_context``."""
+
+    namespace: str
+    values: dict[str, str]
+    clear: bool
+
+
+@dataclass(frozen=True)
 class CurrentSchema:
     """``connection.current_schema = ...``, applied before the call."""
 
     schema: str
 
 
-Piggyback = CloseCursors | CurrentSchema | EndToEnd | None
+Piggyback = AppContext | CloseCursors | CurrentSchema | EndToEnd | None
 
 
 def read_protocol(r: MessageReader) -> bytes:
@@ -173,12 +193,12 @@ def read_auth(r: MessageReader) -> AuthCall:
     if has_user:
         raw = r.b()
         user = raw.decode("utf-8", "replace") if raw else None
-    pairs: dict[str, str] = {}
+    items: list[tuple[str, str]] = []
     for _ in range(count):
         key = r.text() or ""
-        pairs[key] = r.text() or ""
+        items.append((key, r.text() or ""))
         r.ub(4)
-    return AuthCall(user, mode, pairs)
+    return AuthCall(user, mode, dict(items), items)
 
 
 def read_piggyback(r: MessageReader, function: int) -> Piggyback:
@@ -199,13 +219,13 @@ def read_piggyback(r: MessageReader, function: int) -> Piggyback:
         r.u8()
         schema = r.s()
         return CurrentSchema(schema.decode("utf-8", "replace") if schema else "")
-    if function == 154:  # application context / key-value
-        _read_key_values(r)
-        return None
+    if function == 154:
+        return _read_app_context(r)
     raise ProtocolError(f"unsupported piggyback function {function}")
 
 
-_E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10))
+_E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10),
+              ("client_info", 0x100))
 
 
 def _read_end_to_end(r: MessageReader) -> EndToEnd:
@@ -226,18 +246,23 @@ def _read_end_to_end(r: MessageReader) -> EndToEnd:
     return EndToEnd(changes)
 
 
-def _read_key_values(r: MessageReader) -> None:
+_APP_CONTEXT_CLEAR = 0x02
+
+
+def _read_app_context(r: MessageReader) -> AppContext:
     r.u8()
     r.ub(4)  # namespace length
     r.u8()
     count = r.ub(4)
-    r.ub(2)  # flags
+    flags = r.ub(2)
     r.u8()
-    r.b()  # namespace
+    namespace = (r.b() or b"").decode("utf-8", "replace")
+    values: dict[str, str] = {}
     for _ in range(count):
-        r.s()
-        r.s()
+        key, value = r.s(), r.s()
+        values[(key or b"").decode("utf-8", "replace")] = (value or b"").decode("utf-8", "replace")
         r.ub(4)
+    return AppContext(namespace, values, bool(flags & _APP_CONTEXT_CLEAR))
 
 
 def read_execute(r: MessageReader,
@@ -263,7 +288,10 @@ def read_execute(r: MessageReader,
     r.u8()
     num_defines = r.ub(4)
     _skip_fields(r, "u", "b", "b", "b", "u", "b", "u", "u", "b", "u", "b")
-    _skip_fields(r, "b", "u", "b", "u", "b", "b", "u")  # SQL signature, id, chunk ids
+    if r.dialect.has_sql_signature:
+        _skip_fields(r, "b", "u", "b", "u", "b")  # SQL signature, SQL id
+    if r.dialect.has_chunk_ids:
+        _skip_fields(r, "b", "u")
     sql = None
     if has_sql:
         raw = r.b()
@@ -309,7 +337,8 @@ def read_bind_spec(r: MessageReader) -> BindSpec:
     r.ub(2)  # character set
     csfrm = r.u8()
     r.ub(4)  # LOB prefetch length
-    r.ub(4)  # oaccolid
+    if r.dialect.has_sql_signature:
+        r.ub(4)  # oaccolid, from 12.2 on
     return BindSpec(ora_type, flags, buffer_size, csfrm)
 
 

@@ -3,7 +3,8 @@
 python-oracledb binds int, float and Decimal as NUMBER (2), str as VARCHAR
 (1), bytes as RAW (23), date and datetime as DATE (12, seconds only), None as
 a NULL VARCHAR, and bool as BINARY_INTEGER (3) against servers older than
-23ai; ``setinputsizes`` can ask for CHAR (96), TIMESTAMP (180), LONG (8),
+23ai; an older client (Devart's Direct mode) binds numbers as VARNUM (6, the
+NUMBER bytes alone on the wire) and strings as AL16UTF16 VARCHAR; ``setinputsizes`` can ask for CHAR (96), TIMESTAMP (180), LONG (8),
 BINARY_DOUBLE (101) and friends. Binds are decoded to the Python values the
 backend takes: None, int, Decimal (non-integral numbers), float (binary
 floating point), str, bytes, datetime and bool.
@@ -61,6 +62,8 @@ class ColumnSpec(Protocol):
 VARCHAR = 1
 NUMBER = 2
 BINARY_INTEGER = 3
+VARNUM = 6
+VARCHAR_LEGACY = 9  # what an older client binds a string OUT target as
 LONG = 8
 DATE = 12
 RAW = 23
@@ -88,6 +91,8 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     CHAR: _decode_text,
     LONG: _decode_text,
     NUMBER: lambda data, _: decode_number(data),
+    VARNUM: lambda data, _: decode_number(data),
+    VARCHAR_LEGACY: _decode_text,
     BINARY_INTEGER: lambda data, _: decode_number(data),
     DATE: lambda data, _: decode_date(data),
     TIMESTAMP: lambda data, _: decode_date(data),
@@ -199,7 +204,8 @@ def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
 
 
 _BIND_ENCODERS: dict[int, Encoder] = {
-    NUMBER: _number, BINARY_INTEGER: _number, VARCHAR: _text, CHAR: _text, LONG: _text,
+    NUMBER: _number, BINARY_INTEGER: _number, VARNUM: _number, VARCHAR: _text,
+    VARCHAR_LEGACY: _text, CHAR: _text, LONG: _text,
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
 }
 

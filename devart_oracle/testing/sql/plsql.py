@@ -1,0 +1,391 @@
+"""Anonymous PL/SQL blocks of the shapes clients send, and their OUT binds.
+
+PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
+(or ``CALL proc(...)``) where each statement is one of:
+
+- ``NULL;``
+- a call of a packaged procedure (``procedures``), with positional or
+  ``name => value`` arguments; an OUT or IN OUT parameter takes a bind;
+- ``:bind := expression;`` where the expression is a call of a packaged
+  function, or anything SQL can compute (``SELECT expression FROM DUAL``
+  runs it, so SYSDATE, arithmetic, SYS_CONTEXT and the binds set by earlier
+  statements all work);
+- ``SELECT ... INTO :a, :b FROM ...;``: exactly one row, else ORA-01403 or
+  ORA-01422, as in Oracle;
+- INSERT, UPDATE, DELETE, MERGE (without RETURNING INTO), COMMIT and
+  ROLLBACK, run as the session runs them on their own.
+
+The block is parsed whole before any of it runs, as Oracle compiles it
+first: an error in the third statement means the first two did not run.
+Parsing also gives each bind its direction, which Oracle reports to the
+client (the "I/O vector"): a bind that is only written (an assignment
+target, an INTO target, an OUT argument) is OUT, one that is also read is
+IN OUT, the rest are IN. The client then reads the values of the OUT and
+IN OUT binds from the reply, and leaves the OUT ones out of its next
+re-execute.
+
+Anything else is ORA-06550 with the PLS error Oracle would give for it, at
+the line and column of the offending token, or PLS-00999 ("implementation
+restriction") for constructs the server does not run (DECLARE, IF, loops,
+cursors ...). An error while a statement runs gets Oracle's ORA-06512 line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from .errors import OracleError
+from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
+from .literals import literal_body
+from .pls import RESTRICTION, at_line, compile_error
+from .procedures import REQUIRED, Callee, Function, Param, Procedure, functions, procedures
+
+__all__ = ["Host", "Outcome", "run_plsql"]
+
+Row = tuple[object, ...]
+
+
+class Host(Callee, Protocol):
+    """What a block needs from the session: the packaged calls' needs, and SQL."""
+
+    def nested(self, sql: str, params: Sequence[object], limit: int) -> list[Row]:
+        """Run a query for the block; its first ``limit`` rows."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a block did to its binds: (direction, value) per bind, in wire order.
+
+    Directions are ``"IN"``, ``"OUT"`` and ``"IN OUT"``; an IN bind's value
+    is the one it came with.
+    """
+
+    binds: tuple[tuple[str, object], ...] = ()
+
+
+_KEYWORDS = (
+    "IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
+    "SAVEPOINT", "OPEN", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL",
+    "CONTINUE",
+)
+_SQL = ("INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK")
+Statement = Callable[["_Run"], None]
+_Argument = tuple[list[Token] | None, str | None]  # the argument's tokens, the bind it writes
+_LITERALS = ("bind", "number", "string", "qstring")
+
+
+@dataclass
+class _Run:
+    """A block while it runs: the binds' current values and the session."""
+
+    values: dict[str, object]
+    host: Host
+    sql: str
+
+    def evaluate(self, expression: list[Token]) -> object:
+        """The value of an expression: a literal or bind as it is, else SQL's answer."""
+        if len(expression) == 1 and expression[0].kind in _LITERALS:
+            return self.literal(expression[0])
+        first, last = expression[0], expression[-1]
+        text = self.sql[first.pos:last.pos + len(last.text)]
+        binds = [self.values[bind_name(t)] for t in expression if t.kind == "bind"]
+        return self.host.nested(f"SELECT {text} FROM DUAL", binds, 1)[0][0]
+
+    def literal(self, token: Token) -> object:
+        if token.kind == "bind":
+            return self.values[bind_name(token)]
+        if token.kind == "number":
+            return Decimal(token.text)
+        return literal_body(token) or None
+
+    def arguments(self, params: tuple[Param, ...], arguments: list[_Argument]) -> list[object]:
+        """Each parameter's value on entry: its argument's, its default, NULL for OUT."""
+        return [param.default if tokens is None else
+                self.evaluate(tokens) if param.reads else None
+                for (tokens, _), param in zip(arguments, params)]
+
+
+class _Parser:
+    """Parses a block into statements, noting which binds are read and written."""
+
+    def __init__(self, sql: str, tokens: tuple[Token, ...], host: Host) -> None:
+        self.sql, self.words, self.i = sql, significant(tokens), 0
+        self.reads: set[str] = set()
+        self.writes: set[str] = set()
+        self.procedures = procedures(host)
+        self.functions = functions(host)
+
+    # -------------------------------------------------------- tokens
+
+    def peek(self) -> Token:
+        if self.i >= len(self.words):
+            end = Token("op", "end-of-file", len(self.sql))
+            raise compile_error(self.sql, end, 'PLS-00103: Encountered the symbol "end-of-file" '
+                       "when expecting one of the following: ; end")
+        return self.words[self.i]
+
+    def at(self, text: str) -> bool:
+        return self.i < len(self.words) and self.words[self.i].text.upper() == text
+
+    def expect(self, text: str) -> None:
+        token = self.peek()
+        if token.text.upper() != text:
+            raise compile_error(self.sql, token, f'PLS-00103: Encountered the symbol "{token.text.upper()}"'
+                       f' when expecting one of the following: {text.lower()}')
+        self.i += 1
+
+    def until_semicolon(self) -> list[Token]:
+        """The tokens up to the next ``;`` outside parentheses (not taken)."""
+        start, depth = self.i, 0
+        while (token := self.peek()).text != ";" or depth:
+            depth += {"(": 1, ")": -1}.get(token.text, 0)
+            self.i += 1
+        return self.words[start:self.i]
+
+    def read(self, tokens: list[Token]) -> list[Token]:
+        """Note the binds an expression reads; gives the expression back."""
+        self.reads.update(bind_name(t) for t in tokens if t.kind == "bind")
+        return tokens
+
+    def target(self, token: Token) -> str:
+        """A bind that is written to; PLS-00201 for a name (no local variables here)."""
+        if token.kind != "bind":
+            raise compile_error(self.sql, token, f"PLS-00201: identifier '{name_of(token)}' must be "
+                       "declared", ignored=True)
+        self.writes.add(bind_name(token))
+        return bind_name(token)
+
+    # ---------------------------------------------------------- block
+
+    def block(self) -> list[Statement]:
+        first = self.peek()
+        if first.is_word("CALL"):
+            self.i += 1
+            return [self.call()]
+        if not first.is_word("BEGIN"):
+            raise compile_error(self.sql, first, f"{RESTRICTION}{first.text.upper()} blocks are not run "
+                       "by the test server")
+        self.i += 1
+        statements = []
+        while not self.peek().is_word("END"):
+            statements.append(self.statement())
+            self.expect(";")
+        self.i += 1
+        if self.i < len(self.words) and self.words[self.i].kind == "word":
+            self.i += 1
+        if self.i < len(self.words):
+            self.expect(";")
+        return statements
+
+    def statement(self) -> Statement:
+        token = self.peek()
+        if token.is_word("NULL"):
+            self.i += 1
+            return lambda run: None
+        if token.kind == "bind" and self.i + 1 < len(self.words) \
+                and self.words[self.i + 1].text == ":=":
+            return self.assignment()
+        if token.is_word("SELECT"):
+            return self.select_into()
+        if token.is_word(*_SQL):
+            return self.sql_statement()
+        if token.is_word(*_KEYWORDS):
+            raise compile_error(self.sql, token, f"{RESTRICTION}{token.text.upper()} statements are not "
+                       "run by the test server")
+        return self.call()
+
+    def assignment(self) -> Statement:
+        target = self.target(self.peek())
+        self.i += 2
+        value = self.expression(self.read(self.until_semicolon()))
+
+        def assign(run: _Run) -> None:
+            run.values[target] = value(run)
+        return assign
+
+    def expression(self, tokens: list[Token]) -> Callable[[_Run], object]:
+        """How to compute an expression: a packaged function's call, or SQL."""
+        if not tokens:
+            raise compile_error(self.sql, self.peek(), 'PLS-00103: Encountered the symbol '
+                       f'"{self.peek().text.upper()}" when expecting an expression')
+        call = self.function_call(tokens)
+        if call is not None:
+            return call
+        return lambda run: run.evaluate(tokens)
+
+    def function_call(self, tokens: list[Token]) -> Callable[[_Run], object] | None:
+        parts, i = [], 0
+        while i < len(tokens) and tokens[i].kind in ("word", "ident"):
+            parts.append(name_of(tokens[i]))
+            i += 1
+            if i < len(tokens) and tokens[i].text == ".":
+                i += 1
+            else:
+                break
+        function = self.functions.get(".".join(parts))
+        if function is None:
+            return None
+        rest = tokens[i:]
+        if rest and (rest[0].text != "(" or rest[-1].text != ")"):
+            return None
+        arguments = self.arguments(tokens[0], ".".join(parts), function, rest[1:-1])
+        return lambda run: function.body(*run.arguments(function.params, arguments))
+
+    def select_into(self) -> Statement:
+        start = self.peek()
+        tokens = self.until_semicolon()
+        into, source = _top_level(tokens, "INTO"), _top_level(tokens, "FROM")
+        if into is None or source is None or into > source:
+            raise compile_error(self.sql, tokens[-1], "PLS-00428: an INTO clause is expected in this "
+                       "SELECT statement")
+        targets = [self.target(part[0]) for part in split_commas(tokens[into + 1:source])]
+        query = tokens[:into] + tokens[source:]
+        text = " ".join(t.text for t in query)
+        self.read(query)
+
+        def select(run: _Run) -> None:
+            binds = [run.values[bind_name(t)] for t in query if t.kind == "bind"]
+            rows = run.host.nested(text, binds, 2)
+            if len(rows) != 1:
+                raise at_line(OracleError(1403 if not rows else 1422), self.sql, start)
+            if len(rows[0]) != len(targets):
+                raise at_line(OracleError(913 if len(rows[0]) > len(targets) else 947),
+                               self.sql, start)
+            run.values.update(zip(targets, rows[0]))
+        return select
+
+    def sql_statement(self) -> Statement:
+        """DML, COMMIT or ROLLBACK: run as the session runs them (no RETURNING INTO)."""
+        start = self.peek()
+        tokens = self.read(self.until_semicolon())
+        if any(t.is_word("RETURNING", "RETURN") for t in tokens):
+            raise compile_error(self.sql, start, f"{RESTRICTION}RETURNING INTO in a block is not "
+                                "run by the test server")
+        text = self.sql[start.pos:tokens[-1].pos + len(tokens[-1].text)]
+
+        def execute(run: _Run) -> None:
+            try:
+                run.host.nested(text, [run.values[bind_name(t)] for t in tokens
+                                       if t.kind == "bind"], 0)
+            except OracleError as exc:
+                raise at_line(exc, self.sql, start) from None
+        return execute
+
+    def call(self) -> Statement:
+        start = self.peek()
+        parts = [self.name()]
+        while self.at("."):
+            self.i += 1
+            parts.append(self.name())
+        name = ".".join(parts)
+        procedure = self.procedures.get(name)
+        if procedure is None:
+            raise compile_error(self.sql, start, f"PLS-00201: identifier '{name}' must be declared",
+                       ignored=True)
+        inside: list[Token] = []
+        if self.at("("):
+            self.i += 1
+            inside = self.until_closing()
+        arguments = self.arguments(start, name, procedure, inside)
+        return lambda run: _invoke(run, procedure, arguments)
+
+    def until_closing(self) -> list[Token]:
+        """The tokens up to the ``)`` closing the one just taken (which is taken)."""
+        start, depth = self.i, 1
+        while True:
+            depth += {"(": 1, ")": -1}.get(self.peek().text, 0)
+            self.i += 1
+            if depth == 0:
+                return self.words[start:self.i - 1]
+
+    def name(self) -> str:
+        token = self.peek()
+        if token.kind not in ("word", "ident"):
+            raise compile_error(self.sql, token, f"{RESTRICTION}only NULL, assignments to binds, "
+                       "SELECT INTO and procedure calls are run by the test server")
+        self.i += 1
+        return name_of(token)
+
+    def arguments(self, start: Token, name: str, callee: Procedure | Function,
+                  tokens: list[Token]) -> list[_Argument]:
+        """Each parameter's argument (None: its default) and, for OUT ones, the bind."""
+        given: dict[int, list[Token]] = {}
+        names = [p.name for p in callee.params]
+        named = False  # a positional argument may not follow a named one
+        for position, part in enumerate(split_commas(tokens)):
+            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names:
+                given[names.index(name_of(part[0]))], named = part[2:], True
+            elif len(part) > 1 and part[1].text == "=>" or position >= len(names) or named:
+                raise self.wrong_arguments(start, name)
+            else:
+                given[position] = part
+        return [self.argument(start, name, param, given.get(k)) for k, param in
+                enumerate(callee.params)]
+
+    def argument(self, start: Token, name: str, param: Param,
+                 tokens: list[Token] | None) -> _Argument:
+        if tokens is None:
+            if param.default is REQUIRED:
+                raise self.wrong_arguments(start, name)
+            return None, None
+        if not param.writes:
+            return self.read(tokens), None
+        if len(tokens) != 1 or tokens[0].kind != "bind":
+            raise compile_error(self.sql, tokens[0], f"PLS-00363: expression '{tokens[0].text.upper()}'"
+                       " cannot be used as an assignment target", ignored=True)
+        if param.reads:
+            self.read(tokens)
+        return tokens, self.target(tokens[0])
+
+    def wrong_arguments(self, start: Token, name: str) -> OracleError:
+        short = name.rsplit(".", 1)[-1]
+        return compile_error(self.sql, start, "PLS-00306: wrong number or types of arguments in call to "
+                    f"'{short}'", ignored=True)
+
+
+def _invoke(run: _Run, procedure: Procedure, arguments: list[_Argument]) -> None:
+    values = run.arguments(procedure.params, arguments)
+    procedure.body(values)
+    for (_, target), value in zip(arguments, values):
+        if target is not None:
+            run.values[target] = value
+
+
+def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],
+              host: Host) -> Outcome:
+    """Run a PL/SQL block (or CALL); what it did to its binds.
+
+    Raises:
+        OracleError: ORA-01008/ORA-01036 for the wrong number of binds,
+            ORA-06550 for what is not run, or what a statement raises
+            (ORA-01013 when a sleep is cancelled, ORA-01403 ...).
+    """
+    names = bind_names(tokens, plsql=True)
+    if len(params) != len(names):
+        raise OracleError(1008 if len(params) < len(names) else 1036)
+    parser = _Parser(sql, tokens, host)
+    statements = parser.block()
+    run = _Run(dict(zip(names, params)), host, sql)
+    for statement in statements:
+        statement(run)
+    return Outcome(tuple((_direction(name, parser), run.values[name]) for name in names))
+
+
+def _top_level(tokens: list[Token], word: str) -> int | None:
+    """Where ``word`` first appears outside parentheses; None if it does not."""
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth += {"(": 1, ")": -1}.get(token.text, 0)
+        if depth == 0 and token.is_word(word):
+            return index
+    return None
+
+
+def _direction(name: str, parser: _Parser) -> str:
+    if name not in parser.writes:
+        return "IN"
+    return "IN OUT" if name in parser.reads else "OUT"

@@ -1,0 +1,153 @@
+"""The packaged procedures and functions an anonymous block may call.
+
+Each procedure declares its parameters, with Oracle's names (for ``name =>
+value`` arguments), modes and defaults. Its body gets one value per
+parameter, in order (an OUT parameter's starts as its bind's value), and
+changes the OUT and IN OUT ones in place; ``plsql`` copies them back into
+the binds. Functions get their arguments and return a value.
+
+The set is small on purpose: the calls clients and test suites make
+(sleeps, end-to-end attributes, DBMS_OUTPUT). Another procedure is
+PLS-00201, as an undeclared one is in Oracle.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import OracleError
+
+if TYPE_CHECKING:
+    from .catalog import SessionInfo
+    from .dbms_output import OutputBuffer
+
+__all__ = ["REQUIRED", "Param", "Procedure", "Function", "Callee", "procedures", "functions"]
+
+REQUIRED = object()  # the default of a parameter that has none
+
+
+@dataclass(frozen=True)
+class Param:
+    """One formal parameter: its name, mode (``IN``, ``OUT``, ``IN OUT``) and default."""
+
+    name: str
+    mode: str = "IN"
+    default: object = REQUIRED
+
+    @property
+    def writes(self) -> bool:
+        return "OUT" in self.mode
+
+    @property
+    def reads(self) -> bool:
+        return "IN" in self.mode
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A packaged procedure: its parameters and its body."""
+
+    params: tuple[Param, ...]
+    body: Callable[[list[object]], None]
+
+
+@dataclass(frozen=True)
+class Function:
+    """A packaged function: its parameters and its body."""
+
+    params: tuple[Param, ...]
+    body: Callable[..., object]
+
+
+class Callee(Protocol):
+    """What the packaged procedures need from the session."""
+
+    info: SessionInfo
+    output: OutputBuffer
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)
+    raise OracleError(6502)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _session(host: Callee) -> dict[str, Procedure]:
+    info = host.info
+
+    def set_module(args: list[object]) -> None:
+        info.module, info.action = _text(args[0]), _text(args[1])
+
+    def set_action(args: list[object]) -> None:
+        info.action = _text(args[0])
+
+    def set_identifier(args: list[object]) -> None:
+        info.client_identifier = _text(args[0])
+
+    def clear_identifier(args: list[object]) -> None:
+        info.client_identifier = None
+
+    def set_client_info(args: list[object]) -> None:
+        info.client_info = _text(args[0])
+
+    def sleep(args: list[object]) -> None:
+        host.sleep(_seconds(args[0]))
+
+    return {
+        "DBMS_SESSION.SLEEP": Procedure((Param("SECONDS"),), sleep),
+        "DBMS_LOCK.SLEEP": Procedure((Param("SECONDS"),), sleep),
+        "DBMS_APPLICATION_INFO.SET_MODULE": Procedure(
+            (Param("MODULE_NAME"), Param("ACTION_NAME")), set_module),
+        "DBMS_APPLICATION_INFO.SET_ACTION": Procedure((Param("ACTION_NAME"),), set_action),
+        "DBMS_APPLICATION_INFO.SET_CLIENT_INFO": Procedure((Param("CLIENT_INFO"),), set_client_info),
+        "DBMS_SESSION.SET_IDENTIFIER": Procedure((Param("CLIENT_ID"),), set_identifier),
+        "DBMS_SESSION.CLEAR_IDENTIFIER": Procedure((), clear_identifier),
+    }
+
+
+def _output(buffer: OutputBuffer) -> dict[str, Procedure]:
+    def get_line(args: list[object]) -> None:
+        args[0], args[1] = buffer.get_line()
+
+    def get_lines(args: list[object]) -> None:
+        args[0], args[1] = buffer.get_lines(args[1])
+
+    return {
+        "DBMS_OUTPUT.ENABLE": Procedure((Param("BUFFER_SIZE", default=20000),),
+                                        lambda args: buffer.enable(args[0])),
+        "DBMS_OUTPUT.DISABLE": Procedure((), lambda args: buffer.disable()),
+        "DBMS_OUTPUT.PUT_LINE": Procedure((Param("A"),), lambda args: buffer.put_line(args[0])),
+        "DBMS_OUTPUT.PUT": Procedure((Param("A"),), lambda args: buffer.put(args[0])),
+        "DBMS_OUTPUT.NEW_LINE": Procedure((), lambda args: buffer.new_line()),
+        "DBMS_OUTPUT.GET_LINE": Procedure((Param("LINE", "OUT"), Param("STATUS", "OUT")),
+                                          get_line),
+        "DBMS_OUTPUT.GET_LINES": Procedure((Param("LINES", "OUT"), Param("NUMLINES", "IN OUT")),
+                                           get_lines),
+    }
+
+
+def procedures(host: Callee) -> dict[str, Procedure]:
+    """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
+    return {**_session(host), **_output(host.output)}
+
+
+def functions(host: Callee) -> dict[str, Function]:
+    """Function name -> function, for ``:x := package.function(...)``.
+
+    A function SQL also has (SYSDATE, SYS_CONTEXT ...) needs no entry: an
+    expression that is not a call of one of these is evaluated by SQL.
+    """
+    return {
+        # hundredths of a second from an arbitrary point, wrapping as Oracle's does
+        "DBMS_UTILITY.GET_TIME": Function((), lambda: int(time.monotonic() * 100) % 2**31),
+    }
