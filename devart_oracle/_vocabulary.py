@@ -11,9 +11,10 @@ python-oracledb call, a Devart-only name (``UserName``, ``PoolId``,
 ``Direct``...) is refused: the two vocabularies are not mixed in one call.
 
 A python-oracledb call made only of ``user``, ``password`` and the address is
-translated into Devart parameters (``Direct=True``, python-oracledb's
-``autocommit`` default of False), so ``connection_pool`` partitions it as it
-does a Devart string for the same user and address. Anything else it says
+translated into Devart parameters (``Direct=True``, and python-oracledb's
+``autocommit`` default, off, where Devart's is on), so ``connection_pool``
+partitions it as it does a Devart string for the same user and address with
+``AutoCommit=False``. Anything else it says
 (``params``, ``mode``, ``events``...) has no Devart equivalent: such a call
 opens a standalone session with python-oracledb.
 """
