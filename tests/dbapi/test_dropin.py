@@ -90,9 +90,10 @@ def test_connect_acquires_from_a_pool(oracle_server: OracleTestServer) -> None:
 
 def test_connect_async(oracle_server: OracleTestServer) -> None:
     async def body() -> None:
-        conn = await do.connect_async(user="scott", password="tiger", dsn=oracle_server.dsn)
-        assert isinstance(conn, do.AsyncConnection)
-        await conn.close()
+        for conn in (await do.connect_async(user="scott", password="tiger", dsn=oracle_server.dsn),
+                     await do.connect_async(oracle_server.connection_string("scott"))):  # fmt: skip
+            assert isinstance(conn, do.AsyncConnection) and "tiger" not in repr(conn)
+            await conn.close()
         pool = do.create_pool_async(user="scott", password="tiger", dsn=oracle_server.dsn, min=0)
         conn = await do.connect_async(pool=pool)
         assert pool.busy == 1
