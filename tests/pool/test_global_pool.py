@@ -96,8 +96,7 @@ def test_closed_handle_and_its_cursors_are_unusable(registry, private_server):
     conn = connect(private_server.connection_string("scott"))
     cursor = conn.cursor()
     conn.close()
-    conn.close()  # idempotent
-    for action in (conn.cursor, conn.commit, conn.rollback, conn.ping):
+    for action in (conn.close, conn.cursor, conn.commit, conn.rollback, conn.ping):  # a second close too (PEP 249)
         with pytest.raises(InterfaceError, match="the connection is closed"):
             action()
     with pytest.raises(InterfaceError):
