@@ -12,7 +12,7 @@ import oracledb
 
 from .._connection import Handle, end_lease, lease
 from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError
-from ._core import Entry, Refusal
+from ._core import Entry, Failure, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
 from ._refusal import pool_error
@@ -106,7 +106,7 @@ class PoolFace(Generic[_Got]):
             raise ProgrammingError(f"connectiontype must be a subclass of {self._handle_type.__qualname__}")
         return connectiontype
 
-    def _error(self, reason: Refusal | BaseException, waited: float) -> BaseException:
+    def _error(self, reason: Failure, waited: float) -> BaseException:
         return pool_error(self.name, self._options, self._engine.core.busy, reason, waited)
 
     def __repr__(self) -> str:
