@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Run, Step, Steps, jitter
+from ._engine import Open, Ping, PoolEngine, Run, Step, Steps
 
 __all__ = ["AsyncConnector", "AsyncPool", "on_loop"]
 
@@ -48,7 +48,7 @@ class AsyncPool(PoolEngine):
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call."""
         started = self.clock()
-        actions = self.checkout(key, tag, matchany)
+        actions = self.checkout(key, tag, matchany, timeout)
         if actions.lease is not None and not actions.ping:
             return actions.lease, False
         return await self.drive(self.obtain(actions, started, key, tag, matchany, timeout))  # type: ignore[no-any-return]
@@ -100,7 +100,7 @@ class AsyncPool(PoolEngine):
             if future is not None and not future.done():
                 future.set_result(None)
         if actions.retry_after is not None:
-            self.later(jitter(actions.retry_after), functools.partial(self.call, self.core.retry, key=actions.retry_key))
+            self.later(actions.retry_after, functools.partial(self.call, self.core.retry, key=actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 

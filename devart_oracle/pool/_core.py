@@ -33,22 +33,23 @@ events (``admit``, ``open_failed``, ``open_refused`` and their ``caller_`` twins
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._backoff import Backoff, backoff
+from ._backoff import Backoff, jitter
 from ._idle import IdleStacks
 from ._queue import WaitQueue
-from ._records import Actions, Entry, GetMode, Key, PoolSettings, Reason, Refusal, Waiter
+from ._records import Actions, Entry, Failure, GetMode, Key, Outage, PoolSettings, Reason, Refusal, Waiter, Why
 
 # The records are re-exported: layers import them from here.
-__all__ = ["Actions", "Entry", "GetMode", "PoolCore", "PoolSettings", "Reason", "Refusal", "Waiter", "backoff"]
+__all__ = ["Actions", "Entry", "Failure", "GetMode", "Outage", "PoolCore", "PoolSettings", "Reason", "Refusal",
+           "Waiter", "Why"]  # fmt: skip
 
 
 class PoolCore:
-    """The bookkeeping of one pool; see the module docstring for the contract."""
+    """The bookkeeping of one pool (see the module docstring); ``spread`` jitters retry delays."""
 
-    def __init__(self, settings: PoolSettings) -> None:
+    def __init__(self, settings: PoolSettings, spread: Callable[[float], float] = jitter) -> None:
         self.settings = settings
         self.closed = False
         self._idle = IdleStacks()
@@ -57,7 +58,7 @@ class PoolCore:
         self._opening = 0
         self._caller_opening = 0
         self._waiters = WaitQueue()
-        self.backoff = Backoff()
+        self.backoff = Backoff(spread)
         self._stalled = False  # a checkout's ping failed since the last validator pass
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
@@ -104,8 +105,9 @@ class PoolCore:
 
     # -- checkout --------------------------------------------------------
 
-    def checkout(self, now: float, key: Key = None, tag: str | None = None, matchany: bool = False) -> Actions:
-        """Decide how a caller gets a session: lease, open, wait or refuse."""
+    def checkout(self, now: float, key: Key = None, tag: str | None = None, matchany: bool = False,
+                 budget: float | None = None) -> Actions:  # fmt: skip
+        """Decide how a caller gets a session: lease, open, wait or refuse (``budget``: seconds it would wait)."""
         if self.closed:
             return Actions(refuse=Refusal.CLOSED)
         entry = self._idle.take(key, tag, matchany)
@@ -119,13 +121,13 @@ class PoolCore:
             entry.leases += 1
             self._busy.add(entry)
             return Actions(lease=entry, ping=self._needs_ping(entry, now))
-        return self._no_idle(now, key, tag, matchany)
+        return self._no_idle(now, key, tag, matchany, budget)
 
     def _needs_ping(self, entry: Entry, now: float) -> bool:
         interval = self.settings.ping_interval
         return entry.suspect or (interval >= 0 and now - entry.idle_since >= interval)
 
-    def _no_idle(self, now: float, key: Key, tag: str | None, matchany: bool) -> Actions:
+    def _no_idle(self, now: float, key: Key, tag: str | None, matchany: bool, budget: float | None) -> Actions:
         limit = self.settings.max
         if limit is None:
             self._caller_opening += 1
@@ -138,13 +140,14 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        down = self.backoff.down(key)
-        if down is not None and not (self.opened or self.pending):
-            # The database is down and the retry is not due: nothing could
-            # serve this caller before then, so it hears so now.
-            return Actions(refuse=down)
+        if not (self.opened or self.pending):
+            # Nothing but the pending retry could serve this caller: one
+            # whose wait ends before it is due hears so now.
+            outage = self.backoff.refusal(key, now, budget, self.settings.getmode == GetMode.NOWAIT)
+            if outage is not None:
+                return Actions(refuse=outage)
         self.backoff.asked(key)  # a refused logon is tried again
-        waiter = Waiter(key, tag, matchany, now)
+        waiter = Waiter(key, tag, matchany, now, None if budget is None else now + budget)
         self._waiters.append(waiter)
         return Actions(wait=waiter).merge(self._grow())
 
@@ -214,33 +217,29 @@ class PoolCore:
         self.backoff.refuse(key)
         return self.caller_open_failed(key)
 
-    def open_failed(self, error: BaseException, key: Key = None) -> Actions:
-        """A background open failed; the error reaches waiting callers.
+    def open_failed(self, error: BaseException, key: Key = None, *, now: float, ticket: int = 0) -> Actions:
+        """A background open (begun when ``backoff.ticket(key)`` was ``ticket``) failed at ``now``.
 
-        Only waiters of the failed key hear of it. When nothing else can serve
-        them (no session busy, none being opened) they all get the error at
-        once; otherwise only the oldest one does, and the rest keep waiting
-        for a release. Opens for that key then back off, with one retry
-        pending at a time; other keys are not held up.
+        See :mod:`._backoff` for when the key pauses; its retry is due within
+        half the time the first waiting caller has left (the rest is for the
+        logon). Waiters keep waiting while the retry or a release may serve
+        them: only those whose wait ends before the retry hear of it now.
         """
-        actions = self._fail_waiters(error, key, everyone=False)
-        delay = self.backoff.failed(key, error)
-        if delay is not None:
-            actions.retry_after, actions.retry_key = delay, key
-        return actions.merge(self._grow())
+        self._opening -= 1
+        patience = self._waiters.patience(key, now)
+        delay = self.backoff.failed(key, error, now, ticket, None if patience is None else patience / 2)
+        actions = Actions(retry_after=delay, retry_key=key)
+        pending = self.backoff.down(key)
+        if pending is not None and not (self._busy or self._opening):
+            actions.wake = self._waiters.fail(key, Outage(error, Why.BUDGET, pending.due - now), pending.due)
+        return actions.merge(self._grow()).merge(self.replenish())
 
     def open_refused(self, error: BaseException, key: Key = None) -> Actions:
         """The database refused a background logon: every waiter of the key
         gets the error, and nothing is retried until a new caller asks."""
-        self.backoff.refuse(key)
-        return self._fail_waiters(error, key, everyone=True).merge(self._grow())
-
-    def _fail_waiters(self, error: BaseException, key: Key, everyone: bool) -> Actions:
         self._opening -= 1
-        failed = self._waiters.take_of(key, oldest_only=not everyone and bool(self._busy or self._opening))
-        for waiter in failed:
-            waiter.error = error
-        return Actions(wake=failed)
+        self.backoff.refuse(key)
+        return Actions(wake=self._waiters.fail(key, Outage(error, Why.REFUSED))).merge(self._grow())
 
     def ping_failed(self, entry: Entry, now: float) -> Actions:
         """A leased session failed its ping: log it off; the caller checks out again."""
@@ -325,6 +324,8 @@ class PoolCore:
         """A waiter gave up; a session already granted to it goes back."""
         if waiter.entry is None:
             self._waiters.discard(waiter)
+            if waiter.error is None:  # its wait ended while the database looked down: it hears so
+                waiter.error = self.backoff.outage(waiter.key, now)
             return Actions()
         entry, waiter.entry = waiter.entry, None
         return self.checkin(entry, now, tag=entry.tag)

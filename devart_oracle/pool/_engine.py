@@ -20,7 +20,6 @@ longer than a core call.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections import deque
@@ -28,9 +27,9 @@ from collections.abc import Callable, Generator, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
+from ._core import Actions, Entry, Failure, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait", "jitter"]
+__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +59,11 @@ Step = Ping | Open | Wait
 Steps = Generator[Step, Any, Any]
 
 #: Builds the exception for a refused or failed acquire from the refusal (or
-#: the driver's error) and the seconds waited.
-ErrorFactory = Callable[[Refusal | BaseException, float], BaseException]
+#: the outage) and the seconds waited.
+ErrorFactory = Callable[[Failure, float], BaseException]
 
 #: ``schedule(delay, fn)``: call ``fn`` once ``delay`` seconds have passed.
 Schedule = Callable[[float, Callable[[], object]], object]
-
-
-def jitter(delay: float) -> float:
-    """A retry delay spread by +-50%, so that pools do not retry in step."""
-    return delay * random.uniform(0.5, 1.5)
 
 
 class Run:
@@ -144,12 +138,13 @@ class PoolEngine:
         self.run(actions)
         return actions
 
-    def checkout(self, key: Hashable, tag: str | None, matchany: bool) -> Actions:
-        """Ask the core for a session (the fast path: no generator, no I/O)."""
+    def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None) -> Actions:
+        """Ask the core for a session (the fast path: no generator, no I/O);
+        ``budget``: the seconds the caller would wait (None: for ever)."""
         if self.orphans:
             self.call(self._adopt)
         with self.lock:
-            return self.core.checkout(self.clock(), key, tag, matchany)
+            return self.core.checkout(self.clock(), key, tag, matchany, budget)
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
         """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
@@ -202,7 +197,8 @@ class PoolEngine:
             got = yield from self.follow(actions, key, started, timeout)
             if got is not None:
                 return got
-            actions = self.checkout(key, tag, matchany)
+            budget = None if timeout is None else max(0.0, started + timeout - self.clock())
+            actions = self.checkout(key, tag, matchany, budget)
             if actions.lease is not None and not actions.ping:
                 return actions.lease, False
 
@@ -261,8 +257,8 @@ class PoolEngine:
             entry, error = waiter.entry, waiter.error
         else:
             with self.lock:  # timed out: a grant may be racing with us
-                entry, error = waiter.entry, waiter.error
-                actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
+                actions = self.core.abandon(waiter, self.clock()) if waiter.entry is None else Actions()
+                entry, error = waiter.entry, waiter.error  # abandon tells of an outage
             self.run(actions)
         if entry is not None:
             return entry, False
@@ -270,10 +266,15 @@ class PoolEngine:
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""
+        with self.lock:  # a failure tells something new only if none was booked meanwhile
+            ticket = self.core.backoff.ticket(key)
         try:
             conn = yield Open(key)
         except Exception as exc:
-            self.call(self.core.open_refused if self.refused(exc) else self.core.open_failed, error=exc, key=key)
+            if self.refused(exc):
+                self.call(self.core.open_refused, error=exc, key=key)
+            else:
+                self.call(self.core.open_failed, error=exc, key=key, now=self.clock(), ticket=ticket)
             return None
         with self.lock:
             _, actions = self.core.admit(conn, self.clock(), key)

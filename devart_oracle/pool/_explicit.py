@@ -20,7 +20,8 @@ from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
 from ._options import PoolSpec
-from ._physical import AsyncDriverConnector, DriverConnector
+from ._physical import AsyncDriverConnector, DriverConnector, is_refused
+from ._records import Outage, Why
 from ._sync import SyncPool
 from ._upkeep import current, nap
 from ._validator import tick_period
@@ -139,7 +140,7 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         self._start()
         core = self._engine.core
         while not self._closed and core.opened < core.settings.min:
-            failed = core.backoff.down(None)
+            failed = core.backoff.outage(None, self._engine.clock())
             if failed is not None:
                 raise self._error(failed, 0.0)
             pending = list(self._engine.tasks)
@@ -153,7 +154,7 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         try:
             return await self._async_connector.open(None)
         except Exception as exc:
-            raise self._error(exc, 0.0) from exc
+            raise self._error(Outage(exc, Why.REFUSED if is_refused(exc) else Why.BUDGET), 0.0) from exc
 
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Acquiring:
         """``await pool.acquire()`` or ``async with pool.acquire()``."""

@@ -12,7 +12,7 @@ import oracledb
 
 from .._connection import Handle, end_lease, lease
 from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError, driver_error, shaped
-from ._core import Entry, Refusal
+from ._core import Entry, Failure, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
 from ._refusal import pool_error
@@ -112,7 +112,7 @@ class PoolFace(Generic[_Got]):
                                f"connectiontype must be a subclass of {self._handle_type.__qualname__}")  # fmt: skip
         return connectiontype
 
-    def _error(self, reason: Refusal | BaseException, waited: float) -> BaseException:
+    def _error(self, reason: Failure, waited: float) -> BaseException:
         host, port = self._params.host, self._params.port
         address = f"{host}:{port}" if isinstance(host, str) else None  # one address; a list says it in the error
         return pool_error(self._label, self._options, self._engine.core.busy, reason, waited, address)

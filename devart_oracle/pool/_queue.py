@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from ._records import Key, Waiter
+from ._records import Key, Outage, Waiter
 
 __all__ = ["WaitQueue"]
 
@@ -33,14 +33,27 @@ class WaitQueue(deque[Waiter]):
         """Whether a waiter of ``key`` is queued."""
         return self.first(key) is not None
 
-    def take_of(self, key: Key, oldest_only: bool) -> list[Waiter]:
-        """Take out the waiters of ``key`` (only the oldest, if asked)."""
-        mine = [waiter for waiter in self if waiter.key == key]
-        if oldest_only:
-            mine = mine[:1]
-        for waiter in mine:
+    def patience(self, key: Key, now: float) -> float | None:
+        """Seconds until the first of ``key``'s waiters that is still willing
+        stops waiting (None: none of them will)."""
+        left = [w.deadline - now for w in self if w.key == key and w.deadline is not None and w.deadline > now]
+        return min(left, default=None)
+
+    def fail(self, key: Key, outage: Outage, before: float | None = None) -> list[Waiter]:
+        """Take out the waiters of ``key`` (if ``before`` is given, those that
+        stop waiting before that time, and those that wait without a limit)
+        and settle them with ``outage``.
+
+        A caller without a wait limit (WAIT) waits through a transient fault,
+        which the fast retry absorbs, but hears the error once the database
+        looks down: waiting for ever on a database that is gone is a hang,
+        and python-oracledb's own pool raises there too.
+        """
+        gone = [w for w in self if w.key == key and (before is None or w.deadline is None or w.deadline < before)]
+        for waiter in gone:
             self.remove(waiter)
-        return mine
+            waiter.error = outage
+        return gone
 
     def discard(self, waiter: Waiter) -> None:
         """Take a waiter out if it is still queued."""

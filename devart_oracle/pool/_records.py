@@ -16,11 +16,14 @@ __all__ = [
     "Actions",
     "Entry",
     "GetMode",
+    "Failure",
     "Key",
+    "Outage",
     "PoolSettings",
     "Reason",
     "Refusal",
     "Waiter",
+    "Why",
 ]
 
 Key = Hashable
@@ -52,6 +55,34 @@ class Refusal(str, enum.Enum):
 
     EXHAUSTED = "exhausted"
     CLOSED = "closed"
+
+
+class Why(str, enum.Enum):
+    """Why a caller hears of a failed open instead of waiting for the next attempt."""
+
+    BUDGET = "budget"  # the next attempt is due after the caller's wait ends
+    NOWAIT = "nowait"  # the caller does not wait at all
+    REFUSED = "refused"  # the database refused the logon: nothing retries until a caller asks
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """A failed open as a caller hears of it.
+
+    Attributes:
+        error: the driver's error from the last failed open.
+        why: which case it is.
+        retry_in: seconds from then until the next attempt is due (None:
+            none is scheduled).
+    """
+
+    error: BaseException
+    why: Why
+    retry_in: float | None = None
+
+
+#: What a refused or failed checkout reports.
+Failure = Refusal | Outage
 
 
 @dataclass(frozen=True)
@@ -104,15 +135,16 @@ class Entry:
 class Waiter:
     """A caller queued for a session; the layer stores its wake-up in ``token``."""
 
-    __slots__ = ("key", "tag", "matchany", "since", "entry", "error", "token")
+    __slots__ = ("key", "tag", "matchany", "since", "deadline", "entry", "error", "token")
 
-    def __init__(self, key: Key, tag: str | None, matchany: bool, now: float) -> None:
+    def __init__(self, key: Key, tag: str | None, matchany: bool, now: float, deadline: float | None = None) -> None:
         self.key = key
         self.tag = tag
         self.matchany = matchany
         self.since = now
+        self.deadline = deadline  # when the caller stops waiting (None: never)
         self.entry: Entry | None = None
-        self.error: BaseException | Refusal | None = None
+        self.error: Failure | None = None
         self.token: Any = None
 
     @property
@@ -131,16 +163,16 @@ class Actions:
         open_now: the caller opens a session itself, then reports with
             :meth:`PoolCore.admit_for_caller`.
         wait: the caller must wait on this waiter.
-        refuse: the checkout is refused at once (a refusal, or the error of
-            the last failed open while the database is down).
+        refuse: the checkout is refused at once (a refusal, or an
+            :class:`Outage` while the database is down).
         spawn: open one session in the background per key listed.
         close: log these sessions off.
         check: ping these idle sessions (validator), then report with
             :meth:`PoolCore.checked`.
         wake: wake these waiters (each has ``entry`` or ``error`` set).
         retry_after: background opens for ``retry_key`` failed; call
-            :meth:`PoolCore.retry` with that key after this many seconds (the
-            layer adds jitter). At most one retry per key is ever pending.
+            :meth:`PoolCore.retry` with that key after this many seconds
+            (jitter included). At most one retry per key is ever pending.
         check_soon: the pool turned suspect; run the validator promptly.
     """
 
@@ -157,7 +189,7 @@ class Actions:
         ping: bool = False,
         open_now: bool = False,
         wait: Waiter | None = None,
-        refuse: Refusal | BaseException | None = None,
+        refuse: Failure | None = None,
         spawn: Sequence[Key] = (),
         close: Sequence[tuple[Entry, Reason]] = (),
         check: Sequence[Entry] = (),

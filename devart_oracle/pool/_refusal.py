@@ -1,20 +1,21 @@
 """What an explicit pool's acquire raises when it cannot hand out a session:
-the pool is closed, exhausted, or no session could be opened, and then why,
-in the message itself (not only in ``__cause__``)."""
+the pool is closed, exhausted, or no session could be opened: then why, in
+the message itself (not only in ``__cause__``), which case it is, and when
+the next attempt is due."""
 
 from __future__ import annotations
 
 import oracledb
 
 from .._errors import DatabaseUnavailableError, PoolClosedError, PoolExhaustedError
-from ._core import Refusal
+from ._core import Failure, Outage, Refusal, Why
 from ._options import PoolOptions
 from ._physical import is_refused
 
 __all__ = ["pool_error", "why_not_opened"]
 
 
-def pool_error(name: str, options: PoolOptions, busy: int, reason: Refusal | BaseException, waited: float,
+def pool_error(name: str, options: PoolOptions, busy: int, reason: Failure, waited: float,
                address: str | None = None) -> BaseException:  # fmt: skip
     """The exception an acquire raises, with the numbers that explain it."""
     sizes = f"max={options.max}, busy={busy}"
@@ -23,10 +24,11 @@ def pool_error(name: str, options: PoolOptions, busy: int, reason: Refusal | Bas
     if reason is Refusal.EXHAUSTED:
         after = f" after waiting {waited:.2f} s" if options.getmode != oracledb.PoolGetMode.NOWAIT else ""
         return PoolExhaustedError(f"pool {name!r} has no free connection{after} ({sizes})", name)
-    assert isinstance(reason, BaseException)
+    assert isinstance(reason, Outage)
+    error = reason.error
     return DatabaseUnavailableError(
         f"pool {name!r} could not open a session after waiting {waited:.2f} s ({sizes}):"
-        f" {why_not_opened(reason, address)}", name, reason,
+        f" {why_not_opened(error, address)}{_case(reason, options)}", name, error
     )
 
 
@@ -39,3 +41,16 @@ def why_not_opened(reason: BaseException, address: str | None) -> str:
     if lines[0].startswith("DPY-6005") and address:  # python-oracledb puts the socket's error last
         return f"cannot connect to {address}: {lines[-1]} ({lines[0].split(':')[0]})"
     return lines[0]
+
+
+def _case(outage: Outage, options: PoolOptions) -> str:
+    """Which case a failed acquire is, and when the next attempt is due."""
+    due = f"{outage.retry_in:.2f} s" if outage.retry_in is not None else "later"
+    if outage.why is Why.REFUSED:
+        return " (the next acquire tries again)"
+    if outage.why is Why.NOWAIT:
+        return f"; the database looks down and a NOWAIT acquire does not wait for the next attempt, due in {due}"
+    if options.getmode == oracledb.PoolGetMode.TIMEDWAIT:
+        budget = f"wait_timeout={options.wait_timeout} ms ends"
+        return f"; the database looks down and the next attempt is due in {due}, after this acquire's {budget}"
+    return f"; the database looks down: the attempt this acquire waited for failed, the next is due in {due}"

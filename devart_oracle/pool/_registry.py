@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar, overload
 from .._connection import Connection
 from .._errors import PoolError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
-from ._core import PoolSettings, Refusal
+from ._core import Failure, PoolSettings
 from ._physical import ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
@@ -223,7 +223,7 @@ class _Partition(SyncPool):
             return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
 
 
-def _unavailable(reason: Refusal | BaseException, waited: float) -> BaseException:
+def _unavailable(reason: Failure, waited: float) -> BaseException:
     # The global pool never waits and never refuses; only a closed pool could.
     return PoolError(f"the pool cannot hand out a connection ({reason})")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Run, Step, Steps, jitter
+from ._engine import Open, Ping, PoolEngine, Run, Step, Steps
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -51,7 +51,7 @@ class SyncPool(PoolEngine):
             timeout: seconds to wait when the pool is at ``max`` (None: forever).
         """
         started = self.clock()
-        actions = self.checkout(key, tag, matchany)
+        actions = self.checkout(key, tag, matchany, timeout)
         if actions.lease is not None and not actions.ping:
             return actions.lease, False  # the fast path: no generator, no I/O
         return self.drive(self.obtain(actions, started, key, tag, matchany, timeout))  # type: ignore[no-any-return]
@@ -95,7 +95,7 @@ class SyncPool(PoolEngine):
                 waiter.token.release()
         if actions.retry_after is not None:
             schedule = self.schedule or _timer
-            schedule(jitter(actions.retry_after), functools.partial(_retry, weakref.ref(self), actions.retry_key))
+            schedule(actions.retry_after, functools.partial(_retry, weakref.ref(self), actions.retry_key))
         if actions.check_soon:
             self.on_suspect()
 

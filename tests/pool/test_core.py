@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devart_oracle.pool._core import Actions, GetMode, PoolCore, PoolSettings, Reason, Refusal, backoff
+from devart_oracle.pool._core import Actions, GetMode, Outage, PoolCore, PoolSettings, Reason, Refusal, Why
 
 
 def opened(core: PoolCore, now: float = 0.0, key: object = None) -> object:
@@ -90,7 +90,7 @@ def test_refused_logon_is_not_retried_in_the_background():
     waiter = core.checkout(0.0).wait
     refused = OSError("ORA-01017")
     actions = core.open_refused(refused, key=None)
-    assert actions.wake == [waiter] and waiter.error is refused and actions.retry_after is None
+    assert actions.wake == [waiter] and waiter.error == Outage(refused, Why.REFUSED) and actions.retry_after is None
     assert core.open_refused(refused, key=None).retry_after is None
     assert not core.replenish().spawn and not core.tick(10.0, 1.0).spawn
     assert core.checkout(20.0).spawn == [None]  # a new caller tries once more
@@ -104,10 +104,11 @@ def test_refused_and_failed_keys_are_not_remembered_for_ever():
         core.open_refused(OSError("ORA-01017"), key=key)
         assert waiter.error is not None
     other = core.checkout(0.0, key="flaky").wait
-    retry = core.open_failed(OSError("down"), key="flaky")
+    core.open_failed(OSError("down"), key="flaky", now=0.0)  # retried at once
+    retry = core.open_failed(OSError("down"), key="flaky", now=0.0, ticket=1)
     core.abandon(other, 1.0)
     core.retry(retry.retry_key)
-    assert not core.backoff.retrying and not core.backoff.failures
+    assert not core.backoff.retrying and not core.backoff.failures and not core.backoff.tickets
 
 
 def test_nowait_callers_ping_a_doubtful_session_rather_than_be_refused():
@@ -190,7 +191,8 @@ def test_forget_drops_everything_without_closing():
 
 
 def explicit(**kw) -> PoolCore:
-    return PoolCore(PoolSettings(**{"max": 2, "increment": 1, **kw}))
+    """A core with a cap, as explicit pools have, and retries without jitter."""
+    return PoolCore(PoolSettings(**{"max": 2, "increment": 1, **kw}), spread=lambda delay: delay)
 
 
 def test_waiter_triggers_one_background_open_at_a_time():
@@ -252,31 +254,6 @@ def test_abandoned_waiter_leaves_the_queue():
     w = core.checkout(0.0).wait  # queued behind the first
     w2 = core.checkout(0.0).wait
     assert w is not None and w.entry is None or w.entry is entry
-
-
-def test_background_failure_reaches_waiters_and_backs_off():
-    core = explicit(max=3)
-    w1 = core.checkout(0.0).wait
-    w2 = core.checkout(0.0).wait
-    error = OSError("down")
-    actions = core.open_failed(error)
-    assert actions.wake == [w1, w2] and w1.error is error
-    assert actions.retry_after == backoff(1)
-    assert core.checkout(1.0).refuse is error  # down, and the retry is not due: told at once
-    core.retry()
-    w3 = core.checkout(1.1).wait  # the retry is due: a new try
-    assert w3 is not None and core.pending == 1
-    assert core.open_failed(error).retry_after == backoff(2) > backoff(1)
-
-
-def test_failure_with_busy_sessions_fails_only_the_oldest_waiter():
-    core = explicit(max=3)
-    core.checkout(0.0)
-    core.admit(object(), 0.0)  # busy, granted to the first waiter
-    w1 = core.checkout(0.0).wait
-    w2 = core.checkout(0.0).wait
-    actions = core.open_failed(OSError("down"))
-    assert actions.wake == [w1] and w2.error is None
 
 
 def test_heterogeneous_keys_make_room_at_max():
@@ -349,27 +326,6 @@ def test_release_at_max_makes_room_for_a_waiter_of_another_key():
     assert waiter.entry is b and done.wake == [waiter]
 
 
-def test_a_failed_open_fails_only_waiters_of_its_key():
-    core = explicit(max=3)
-    for_a = core.checkout(0.0, key="a").wait
-    for_b = core.checkout(0.0, key="b").wait
-    error = OSError("bad password for a")
-    actions = core.open_failed(error, key="a")
-    assert actions.wake == [for_a] and for_a.error is error and for_b.error is None
-    assert (actions.retry_key, actions.retry_after) == ("a", backoff(1))
-    assert actions.spawn == ["b"]  # key b is not held up by a's backoff
-
-
-def test_one_retry_pending_per_key():
-    core = explicit(max=3, min=2)
-    assert core.replenish().spawn == [None, None]
-    first = core.open_failed(OSError("down"))
-    second = core.open_failed(OSError("down"))
-    assert first.retry_after == backoff(1) and second.retry_after is None
-    assert core.retry().spawn == [None, None]
-    assert core.open_failed(OSError("down")).retry_after == backoff(2)
-
-
 def test_forced_close_logs_off_busy_sessions_once():
     core = explicit(max=2)
     core.checkout(0.0)
@@ -388,14 +344,3 @@ def test_unchecked_session_goes_back_as_it_was():
     assert core.tick(5.0, check_after=1.0).check == [a]
     core.unchecked(a, 5.0)
     assert core.idle == 1 and a.idle_since == 1.0 and a.checked_at == 0.0
-
-
-def test_callers_hear_at_once_that_the_database_is_down():
-    core = explicit(max=2)
-    first = core.checkout(0.0).wait
-    down = OSError("connection refused")
-    failed = core.open_failed(down)
-    assert failed.wake == [first] and first.error is down and failed.retry_after
-    assert core.checkout(0.1).refuse is down  # no waiting for a retry that is not due
-    core.retry()
-    assert core.checkout(1.0).spawn == [None]  # after the backoff: a new try

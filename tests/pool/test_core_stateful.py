@@ -4,7 +4,11 @@ The machine plays the layer: it carries out every action the core returns
 (opens in the background, pings, waits, abandons) at random moments, with a
 fake clock, and checks after each step that no session is lost, duplicated or
 handed to two borrowers, that caps hold, and that waiters are served first
-come, first served.
+come, first served. During outages it checks the rules of issue 15: a caller
+is refused at once only when its wait ends before the pending retry (or it
+does not wait at all), a caller without a wait limit hears of the outage once
+a fresh attempt failed (never of a transient fault), a retry is never due after a waiting caller's budget,
+and the first failed open in a row never makes the database look down.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from devart_oracle.pool._core import Actions, Entry, GetMode, PoolCore, PoolSettings, Waiter
+from devart_oracle.pool._core import Actions, Entry, GetMode, Outage, PoolCore, PoolSettings, Waiter, Why
 
 KEYS = st.sampled_from([None, None, "b"])
 TAGS = st.sampled_from([None, None, "x", "y"])
+BUDGETS = st.one_of(st.none(), st.sampled_from([0.0, 0.02, 0.2, 5.0]))  # seconds a caller would wait
 
 SETTINGS = st.builds(
     PoolSettings,
@@ -40,13 +45,14 @@ class CoreMachine(RuleBasedStateMachine):
         self.borrowed: list[Entry] = []  # held by callers
         self.to_ping: list[Entry] = []  # leased, awaiting the caller's ping
         self.to_check: list[Entry] = []  # taken out by the validator
-        self.spawns: list[object] = []  # background opens in flight
+        self.spawns: list[tuple[object, int]] = []  # background opens in flight: key, ticket
         self.caller_opens: list[object] = []  # callers opening themselves
         self.waiters: list[Waiter] = []
         self.woken: list[Waiter] = []
         self.closed: set[int] = set()
         self.graveyard: list[Entry] = []
         self.retries: list[object] = []  # keys with a retry timer pending
+        self.outage = False  # the database is down: opens fail, sessions die
         self.zombies: list[Entry] = []  # held by callers, logged off by a forced close
 
     # -- carrying out actions -----------------------------------------------
@@ -65,7 +71,8 @@ class CoreMachine(RuleBasedStateMachine):
         if actions.spawn and self.core is not None and self.core.settings.max is not None:
             total = self.core.opened + self.core.pending
             assert total <= self.core.settings.max, "a background open would exceed max"
-        self.spawns.extend(actions.spawn)
+        if self.core is not None:
+            self.spawns.extend((key, self.core.backoff.ticket(key)) for key in actions.spawn)
         self.to_check.extend(actions.check)
         for waiter in actions.wake:
             # Woken, but the waiting caller has not run yet: it may still
@@ -80,16 +87,26 @@ class CoreMachine(RuleBasedStateMachine):
 
     @initialize(s=SETTINGS)
     def create(self, s: PoolSettings) -> None:
-        self.core = PoolCore(s)
+        self.core = PoolCore(s, spread=lambda delay: delay)  # no jitter: hypothesis replays exactly
         self.apply(self.core.replenish())
 
     # -- callers --------------------------------------------------------------
 
     @precondition(lambda self: self.core is not None)
-    @rule(key=KEYS, tag=TAGS, matchany=st.booleans())
-    def checkout(self, key: object, tag: str | None, matchany: bool) -> None:
+    @rule(key=KEYS, tag=TAGS, matchany=st.booleans(), budget=BUDGETS)
+    def checkout(self, key: object, tag: str | None, matchany: bool, budget: float | None) -> None:
         assert self.core is not None
-        actions = self.core.checkout(self.now, key, tag, matchany)
+        core = self.core
+        pending = core.backoff.down(key)
+        # Refused at once exactly when waiting could not help: only the retry
+        # could serve the caller, and it does not wait that long (or at all).
+        nowait = core.settings.getmode == GetMode.NOWAIT
+        hopeless = pending is not None and not (core.closed or core.settings.max is None or core.opened or core.pending)
+        short = nowait or (budget is not None and pending is not None and self.now + budget < pending.due)
+        actions = core.checkout(self.now, key, tag, matchany, budget)
+        assert isinstance(actions.refuse, Outage) == (hopeless and short)
+        if isinstance(actions.refuse, Outage):
+            assert actions.refuse.why is (Why.NOWAIT if nowait else Why.BUDGET)
         self.apply(actions)
         if actions.lease is not None:
             (self.to_ping if actions.ping else self.borrowed).append(actions.lease)
@@ -103,7 +120,7 @@ class CoreMachine(RuleBasedStateMachine):
     def ping(self, data: st.DataObject, alive: bool) -> None:
         assert self.core is not None
         entry = self.to_ping.pop(data.draw(st.integers(0, len(self.to_ping) - 1)))
-        if alive and id(entry) not in self.closed:
+        if alive and not self.outage and id(entry) not in self.closed:
             self.borrowed.append(entry)
         else:
             self.apply(self.core.ping_failed(entry, self.now))
@@ -129,7 +146,7 @@ class CoreMachine(RuleBasedStateMachine):
         if drop:
             self.apply(self.core.discard(entry))
         else:
-            self.apply(self.core.checkin(entry, self.now, healthy, tag))
+            self.apply(self.core.checkin(entry, self.now, healthy and not self.outage, tag))
 
     @precondition(lambda self: self.zombies)
     @rule()
@@ -158,15 +175,56 @@ class CoreMachine(RuleBasedStateMachine):
     # -- background -----------------------------------------------------------
 
     @precondition(lambda self: self.spawns)
-    @rule(ok=st.booleans(), data=st.data())
-    def background_open(self, ok: bool, data: st.DataObject) -> None:
+    @rule(ok=st.booleans(), refused=st.booleans(), late=st.booleans())
+    def background_open(self, ok: bool, refused: bool, late: bool) -> None:
         assert self.core is not None
-        key = self.spawns.pop(0)
-        if ok:
+        key, ticket = self.spawns.pop(0)
+        if ok and not self.outage:
             self.apply(self.core.admit(self.conn(), self.now, key)[1])
+        elif refused and not self.outage:
+            self.apply(self.core.open_refused(OSError("refused"), key=key))
         else:
-            failed = self.core.open_failed if data.draw(st.booleans()) else self.core.open_refused
-            self.apply(failed(OSError("down"), key=key))
+            # ``late``: the open began only after later failures were booked.
+            self.open_failed(key, self.core.backoff.ticket(key) if late else ticket)
+
+    def open_failed(self, key: object, ticket: int) -> None:
+        assert self.core is not None
+        book = self.core.backoff
+        fresh = ticket == book.ticket(key)
+        first = fresh and not book.failures.get(key)
+        before = (book.failures.get(key), book.down(key))
+        actions = self.core.open_failed(OSError("down"), key=key, now=self.now, ticket=ticket)
+        if first:
+            assert book.down(key) is None, "one failed open made the database look down"
+        if not fresh:
+            assert (book.failures.get(key), book.down(key)) == before, "a stale failure was booked"
+        if actions.retry_after is not None:
+            due = self.now + actions.retry_after
+            for waiter in self.waiters:
+                if waiter.key == key and waiter.deadline is not None and waiter.deadline > self.now:
+                    assert due <= waiter.deadline, "the retry is due after a waiting caller gives up"
+        pending = self.core.backoff.down(key)
+        for waiter in actions.wake:
+            assert isinstance(waiter.error, Outage) and waiter.error.why is Why.BUDGET
+            # those whose wait ends before the retry, and WAIT callers once the database looks down
+            assert pending is not None and (waiter.deadline is None or waiter.deadline < pending.due)
+        self.apply(actions)
+
+    @rule()
+    def database_goes_down_or_up(self) -> None:
+        self.outage = not self.outage
+
+    @precondition(lambda self: self.outage and (self.spawns or self.to_check))
+    @rule()
+    def outage_is_found(self) -> None:
+        """Everything under way fails, fast retries included (sessions idle
+        or lent out die as the validator or their borrowers find them)."""
+        assert self.core is not None
+        while self.to_check:
+            self.apply(self.core.checked(self.to_check.pop(0), self.now, alive=False))
+        while self.spawns:
+            key, ticket = self.spawns.pop(0)
+            self.open_failed(key, ticket)
 
     @precondition(lambda self: self.retries)
     @rule(data=st.data())
@@ -176,7 +234,7 @@ class CoreMachine(RuleBasedStateMachine):
         self.apply(self.core.retry(key))
 
     @precondition(lambda self: self.core is not None)
-    @rule(step=st.sampled_from([0.0, 0.5, 2.0, 6.0]))
+    @rule(step=st.sampled_from([0.0, 0.01, 0.5, 2.0, 6.0]))
     def tick(self, step: float) -> None:
         assert self.core is not None
         self.now += step
@@ -186,7 +244,7 @@ class CoreMachine(RuleBasedStateMachine):
     @rule(alive=st.booleans())
     def checked(self, alive: bool) -> None:
         assert self.core is not None
-        self.apply(self.core.checked(self.to_check.pop(0), self.now, alive))
+        self.apply(self.core.checked(self.to_check.pop(0), self.now, alive and not self.outage))
 
     @precondition(lambda self: self.core is not None)
     @rule(s=SETTINGS)
@@ -201,10 +259,11 @@ class CoreMachine(RuleBasedStateMachine):
         self.apply(self.core.clear())
 
     @precondition(lambda self: self.core is not None and not self.core.closed)
-    @rule(force=st.booleans())
-    def close(self, force: bool) -> None:
+    @rule(force=st.booleans(), now=st.integers(0, 9))
+    def close(self, force: bool, now: int) -> None:
         assert self.core is not None
-        self.apply(self.core.close(force))
+        if now == 0:  # rarely: a closed pool refuses everything, so little else is tried after
+            self.apply(self.core.close(force))
 
     # -- invariants -----------------------------------------------------------
 

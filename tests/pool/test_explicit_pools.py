@@ -208,13 +208,16 @@ def test_database_unavailable_is_not_pool_exhausted(face, private_server, fake_t
     async def body() -> None:
         with FaultProxy(private_server.host, private_server.port) as proxy:
             dsn = f"{proxy.host}:{proxy.port}/{private_server.service_name}"
-            pool = face.create(user="scott", password="tiger", dsn=dsn, min=0, max=2)
             proxy.stop()
+            pool = face.create(user="scott", password="tiger", dsn=dsn, min=1, max=2,
+                               getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=10)  # fmt: skip
+            # min's open and its fast retry failed: the retry waits on the clock, after wait_timeout.
+            await eventually(lambda: pool._engine.core.backoff.down(None) is not None)
             with pytest.raises(DatabaseUnavailableError, match=r"could not open a session after waiting .* \(max=2, busy=0\)"):
                 await face.acquire(pool)
             proxy.start()
             fake_time.advance(backoff(1) * 1.5)  # past the first backoff (an asyncio pool's retry runs on the loop)
-            await eventually(lambda: not pool._engine.core.backoff.paused(None))
+            await eventually(lambda: pool.opened == 1)  # min's session: the acquire need not wait
             conn = await face.acquire(pool)
             assert await sid(face, conn) > 0
             await face.release(pool, conn)

@@ -15,6 +15,7 @@ from devart_oracle.pool._core import PoolSettings, Refusal
 from devart_oracle.pool._sync import SyncPool
 from devart_oracle.pool._upkeep import current
 from devart_oracle.testing import FakeClock
+from tests.fixtures.pooling import wait_for
 
 
 def test_callbacks_run_in_time_order_each_at_its_time():
@@ -85,9 +86,9 @@ def _error(reason: Refusal | BaseException, waited: float) -> BaseException:
 def test_a_pool_retries_failed_opens_only_as_the_clock_advances():
     clock, connector = FakeClock(), _Down()
     pool = SyncPool(PoolSettings(min=1, max=2), connector, _error, clock=clock, schedule=clock.schedule)
-    pool.call(pool.core.replenish)
-    pool.drive(pool.open_in_background(None))  # the spawned thread's open, done here too
-    assert clock.pending == 1 and pool.core.backoff.paused(None)
+    pool.call(pool.core.replenish)  # min's open fails, then its fast retry (opener threads)
+    assert wait_for(lambda: pool.core.backoff.paused(None) and pool.core.pending == 0)
+    assert clock.pending == 1
     connector.up = True
     clock.advance(backoff(1) * 0.4)  # not due yet (jitter is at most -50%)
     assert pool.core.backoff.paused(None)

@@ -3,10 +3,12 @@ the wait queue (no driver, no threads, no clock)."""
 
 from __future__ import annotations
 
+import pytest
+
 from devart_oracle.pool._backoff import BACKOFF_CAP, Backoff, backoff
 from devart_oracle.pool._idle import IdleStacks
 from devart_oracle.pool._queue import WaitQueue
-from devart_oracle.pool._records import Entry, Waiter
+from devart_oracle.pool._records import Entry, Outage, Waiter, Why
 
 
 def _entry(key: object = None, tag: str | None = None) -> Entry:
@@ -53,18 +55,38 @@ def test_coldest_of_largest_and_mark_suspect():
     assert idle.coldest_of_largest() is big_cold
 
 
-def test_the_backoff_book_pauses_a_key_until_its_retry():
-    book = Backoff()
+def test_the_backoff_book_pauses_a_key_only_when_a_fresh_attempt_fails():
+    book = Backoff(spread=lambda delay: delay)
     down = OSError("down")
-    assert book.failed("k", down) == backoff(1)
-    assert book.failed("k", down) is None  # one retry pending per key
-    assert book.paused("k") and book.down("k") is down
+    assert book.failed("k", down, 0.0, ticket=0, limit=None) is None  # the first in a row: retried at once
+    assert not book.paused("k") and book.down("k") is None and book.ticket("k") == 1
+    assert book.failed("k", down, 0.0, ticket=0, limit=None) is None  # begun before that failure: stale
+    assert book.ticket("k") == 1 and book.failures["k"] == 1
+    assert book.failed("k", down, 1.0, ticket=1, limit=None) == backoff(1)  # the fresh retry failed too
+    pending = book.down("k")
+    assert pending is not None and (pending.due, pending.error) == (1.0 + backoff(1), down)
+    assert book.failed("k", down, 1.0, ticket=2, limit=None) is None  # one retry pending per key
     book.opened("k", background=False)
     assert book.paused("k") and book.down("k") is None  # up again, the retry still pending
     book.retried("k", wanted=True)
-    assert not book.paused("k") and book.failed("k", down) == backoff(2)  # failures in a row count on
+    assert book.failed("k", down, 2.0, ticket=2, limit=None) == backoff(2)  # failures in a row count on
+    book.retried("k", wanted=True)
+    assert book.failed("k", down, 3.0, ticket=3, limit=0.01) == 0.01  # a waiting caller's budget caps it
     book.retried("k", wanted=False)
-    assert not book.failures and not book.retrying  # nobody asks for it: forgotten
+    assert not book.failures and not book.retrying and not book.tickets  # nobody asks for it: forgotten
+
+
+def test_the_backoff_book_tells_which_callers_cannot_wait_for_the_retry():
+    book = Backoff(spread=lambda delay: delay)
+    down = OSError("down")
+    book.failed(None, down, 0.0, ticket=0, limit=None)
+    assert book.refusal(None, 0.0, budget=0.0, nowait=True) is None  # not down: the fast retry is on its way
+    book.failed(None, down, 0.0, ticket=1, limit=None)
+    due = backoff(1)
+    assert book.refusal(None, 0.0, budget=None, nowait=False) is None  # waits for ever: waits for it
+    assert book.refusal(None, 0.0, budget=due, nowait=False) is None  # its wait reaches the retry
+    assert book.refusal(None, 0.01, budget=due / 2, nowait=False) == Outage(down, Why.BUDGET, due - 0.01)
+    assert book.refusal(None, 0.0, budget=None, nowait=True) == Outage(down, Why.NOWAIT, due)
 
 
 def test_a_refused_logon_of_the_pools_own_key_holds_min_until_asked():
@@ -75,7 +97,9 @@ def test_a_refused_logon_of_the_pools_own_key_holds_min_until_asked():
     assert book.holds_min()
     book.asked(None)
     assert not book.holds_min()
-    book.failed(None, OSError("down"))
+    book.failed(None, OSError("down"), 0.0, ticket=0, limit=None)
+    assert not book.holds_min()  # the fast retry
+    book.failed(None, OSError("down"), 0.0, ticket=1, limit=None)
     assert book.holds_min()
 
 
@@ -85,6 +109,19 @@ def test_the_wait_queue_serves_each_key_in_arrival_order():
     queue.extend([a1, b1, a2])
     assert queue.first("a") is a1 and queue.wants("b") and not queue.wants("c")
     assert queue.first_not(lambda key: key == "a") is b1
-    assert queue.take_of("a", oldest_only=True) == [a1] and list(queue) == [b1, a2]
+    outage = Outage(OSError("down"), Why.REFUSED)
+    assert queue.fail("a", outage) == [a1, a2] and list(queue) == [b1] and a1.error is a2.error is outage
+    queue.append(a2)
     queue.discard(a1)  # no longer queued: nothing happens
     assert queue.take_all() == [b1, a2] and not queue
+
+
+def test_the_wait_queue_knows_how_long_its_waiters_will_wait():
+    queue = WaitQueue()
+    ever, soon, late, gone = (Waiter("a", None, False, 0.0, deadline) for deadline in (None, 0.3, 0.5, 0.05))
+    queue.extend([ever, soon, late, gone, Waiter("b", None, False, 0.0, 0.15)])
+    assert queue.patience("a", 0.1) == pytest.approx(0.2)  # the earliest still waiting: gone is past its own
+    assert queue.patience("c", 0.1) is None
+    outage = Outage(OSError("down"), Why.BUDGET, 0.3)
+    assert queue.fail("a", outage, before=0.4) == [ever, soon, gone]  # no limit: the outage ends its wait
+    assert ever.error is soon.error is outage and late.error is None
