@@ -61,6 +61,17 @@ SCENARIOS = {
         pool.release(pool.acquire())
         proxy.deaf = True
     """,
+    "a stalled network that outlives the script (the exit handler's logoffs time out)": """
+        from devart_oracle.testing import _exit
+        _exit._live[0].discard(proxy)  # the proxy stays deaf through the exit
+        do.connection_pool.enabled = True
+        conns = [do.connect(text) for _ in range(3)]
+        for conn in conns:
+            conn.close()
+        pool = do.create_pool(user="scott", password="tiger", dsn=through, min=2, max=2)
+        pool.release(pool.acquire())
+        proxy.deaf = True
+    """,
     "an asyncio pool and connection left open": """
         async def main():
             global pool, conn

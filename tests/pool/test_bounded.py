@@ -25,9 +25,10 @@ from devart_oracle.testing import FaultProxy, OracleTestServer
 from tests.fixtures.pooling import wait_for
 
 LIMIT_MS = 200
-#: Seconds an acquire may overrun its limit here (a loaded machine); the bug
+#: Seconds an acquire may overrun its limit here (a loaded machine: the chaos
+#: soak measured scheduling delays above a second); the bug
 #: being pinned overran by ten seconds.
-MARGIN = 1.5
+MARGIN = 4.0
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ from tests.fixtures.pooling import wait_for
 THREADS = 32
 FAULTS = int(os.environ.get("DEVART_CHAOS_FAULTS", "2000"))
 #: Seconds the soak may run at most (then it fails: the faults were too slow).
-TIME_CAP = max(100.0, FAULTS * 0.05)
+TIME_CAP = max(100.0, FAULTS * 0.1)
 CONNECT_LIMIT = 1.0  # ConnectionTimeout, seconds
 WAIT_LIMIT_MS = 300  # the explicit pool's wait_timeout
 OVERRUN = 0.050  # seconds an acquire may take beyond its limit
