@@ -53,12 +53,15 @@ class Upkeep:
     def forget_after_fork(self) -> None:
         """In a forked child: every pool forgets the parent's sessions
         without logging them off, and its waiters and pending opens; the
-        validator starts afresh."""
-        pools: list[_Forkable] = [*self.validator.pools(), *self.unwatched]
+        validator starts afresh, watching the same sync pools."""
+        watched = self.validator.pools()
+        pools: list[_Forkable] = [*watched, *self.unwatched]
         for pool in pools:
             for conn in pool.reset_after_fork():
                 _disown(conn)
         self.validator.reset_after_fork()
+        for pool in watched:  # the child's validator restores their min
+            self.validator.add(pool)
 
 
 _current = Upkeep()

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import devart_oracle as do
+from devart_oracle.pool._upkeep import current
 from devart_oracle.testing import OracleTestServer
 
 pytestmark = [
@@ -84,9 +85,10 @@ def test_a_sync_pool_forked_while_a_thread_waits(registry: Any, private_server: 
         fresh = _books(pool)
         conn = pool.acquire()  # the child's own session, not one granted to a ghost
         conn.cursor().execute("select 1 from dual")
-        return f"{fresh} {pool.busy}"
+        watched = pool._engine in current().validator.pools()  # validated in the child too
+        return f"{fresh} {pool.busy} {watched}"
 
-    assert _in_child(child) == "(0, 0, 0) 1"
+    assert _in_child(child) == "(0, 0, 0) 1 True"
     pool.release(held)  # the parent's waiter is served as before
     waiter.join(10)
     assert not waiter.is_alive()
