@@ -343,8 +343,16 @@ class PoolEngine:
                 actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
             self.run(actions)
         if entry is not None:
+            if self._ping_on_handoff(entry):
+                return (yield from self._validated(entry, started, timeout))
             return entry, False
         raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
+
+    def _ping_on_handoff(self, entry: Entry) -> bool:
+        """Whether a session handed to a waiter is pinged first: a doubtful
+        one, or any used one when ``ping_interval`` is 0 ("always"); a
+        session released as healthy may have been killed since its last call."""
+        return entry.suspect or (self.core.settings.ping_interval == 0 and entry.leases > 1)
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""

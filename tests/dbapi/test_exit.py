@@ -36,6 +36,17 @@ SERVER = """
             f"ServiceName={server.service_name};User Id=scott;Password=tiger")
 """
 
+#: Idle sessions of connect() and of an explicit pool, then the network goes quiet.
+STALLED = """
+        do.connection_pool.enabled = True
+        conns = [do.connect(text) for _ in range(3)]
+        for conn in conns:
+            conn.close()
+        pool = do.create_pool(user="scott", password="tiger", dsn=through, min=2, max=2)
+        pool.release(pool.acquire())
+        proxy.deaf = True
+"""
+
 SCENARIOS = {
     "an unpooled python-oracledb connection": """
         conn = oracledb.connect(user="scott", password="tiger", dsn=server.dsn)
@@ -52,26 +63,12 @@ SCENARIOS = {
         pool = do.create_pool(user="scott", password="tiger", dsn=through, min=3, max=4)
         held = pool.acquire()
     """,
-    "idle pooled sessions behind a stalled network": """
-        do.connection_pool.enabled = True
-        conns = [do.connect(text) for _ in range(3)]
-        for conn in conns:
-            conn.close()
-        pool = do.create_pool(user="scott", password="tiger", dsn=through, min=2, max=2)
-        pool.release(pool.acquire())
-        proxy.deaf = True
-    """,
-    "a stalled network that outlives the script (the exit handler's logoffs time out)": """
+    "idle pooled sessions behind a stalled network": STALLED,
+    # The proxy stays deaf through the exit: the exit handler's logoffs time out.
+    "a stalled network that outlives the script": """
         from devart_oracle.testing import _exit
-        _exit._live[0].discard(proxy)  # the proxy stays deaf through the exit
-        do.connection_pool.enabled = True
-        conns = [do.connect(text) for _ in range(3)]
-        for conn in conns:
-            conn.close()
-        pool = do.create_pool(user="scott", password="tiger", dsn=through, min=2, max=2)
-        pool.release(pool.acquire())
-        proxy.deaf = True
-    """,
+        _exit._live[0].discard(proxy)
+    """ + STALLED,
     "an asyncio pool and connection left open": """
         async def main():
             global pool, conn

@@ -13,6 +13,7 @@ and a logon on a deaf network waited until the network came back.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -165,3 +166,23 @@ def test_close_and_clear_return_on_a_stalled_network(
     assert took < 2.0 + MARGIN
     proxy.deaf = False
     assert wait_for(lambda: not private_server.sessions, timeout=10)
+
+
+def test_a_session_handed_to_a_waiter_is_pinged_when_ping_interval_is_zero(private_server: OracleTestServer) -> None:
+    pool = do.create_pool(user="scott", password="tiger", dsn=private_server.dsn, min=0, max=1, ping_interval=0,
+                          getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=10_000)  # fmt: skip
+    held = pool.acquire()
+    cursor = held.cursor()
+    cursor.execute("select sys_context('USERENV', 'SID') from dual")
+    (sid,) = cursor.fetchone()
+    got: list[Any] = []
+    waiter = threading.Thread(target=lambda: got.append(pool.acquire()))
+    waiter.start()
+    assert wait_for(lambda: pool._engine.core.waiting == 1)
+    private_server.kill_session(int(sid))  # killed after its last call: it still looks healthy
+    pool.release(held)  # straight to the waiter, which pings it and opens another
+    waiter.join(10)
+    assert got, "the waiter got nothing"
+    got[0].cursor().execute("select 1 from dual")
+    pool.release(got[0])
+    pool.close()

@@ -162,7 +162,7 @@ class Worker:
             time.sleep(self.rng.uniform(0.0, 0.02))  # as a client would, before trying again
             return
         self._timed(time.monotonic() - started, limit, refused=None, what="explicit" if explicit else "connect")
-        self._check(conn, before)
+        self._check(conn, before, "explicit" if explicit else "connect")
 
     def _timed(self, elapsed: float, limit: float, refused: str | None, what: str = "") -> None:
         with self.tally.lock:
@@ -175,7 +175,7 @@ class Worker:
             else:
                 self.tally.borrowed += 1
 
-    def _check(self, conn: Any, before: int) -> None:
+    def _check(self, conn: Any, before: int, what: str) -> None:
         """One query: a failure with no fault since the borrow began means it was handed out dead."""
         try:
             conn.call_timeout = 2000  # a deaf period must not hang the worker
@@ -188,7 +188,7 @@ class Worker:
                 if faulted:
                     self.tally.broken += 1
                 else:
-                    self.tally.dead.append(str(exc).splitlines()[0])
+                    self.tally.dead.append(f"{what}: {str(exc).splitlines()[0]}")
         finally:
             try:
                 conn.close()
