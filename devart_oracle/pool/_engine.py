@@ -350,9 +350,10 @@ class PoolEngine:
 
     def _ping_on_handoff(self, entry: Entry) -> bool:
         """Whether a session handed to a waiter is pinged first: a doubtful
-        one, or any used one when ``ping_interval`` is 0 ("always"); a
-        session released as healthy may have been killed since its last call."""
-        return entry.suspect or (self.core.settings.ping_interval == 0 and entry.leases > 1)
+        one, or any when ``ping_interval`` is 0 ("always"). A session released
+        as healthy may have been killed since its last call, and a fresh one
+        since its logon, before this caller even began to wait."""
+        return entry.suspect or self.core.settings.ping_interval == 0
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""
