@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Run, Step, Steps
+from ._engine import LATE, Open, Ping, PoolEngine, Run, Step, Steps
+from ._physical import LOGOFF_WAIT
 
 __all__ = ["AsyncConnector", "AsyncPool", "on_loop"]
 
@@ -65,9 +67,17 @@ class AsyncPool(PoolEngine):
 
     async def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):
-            return await self.connector.ping(step.entry.conn)
+            entry = step.entry
+            if step.limit is None:
+                return await self.connector.ping(entry.conn)
+            return await self._within(step.limit, self.connector.ping(entry.conn),
+                                      lambda task: self.late_ping(entry, _outcome(task)[0] is True))  # fmt: skip
         if isinstance(step, Open):
-            return await self.connector.open(step.key)
+            key = step.key
+            if step.limit is None:
+                return await self.connector.open(key)
+            return await self._within(step.limit, self.connector.open(key),
+                                      lambda task: self.late_open(key, *_outcome(task)))  # fmt: skip
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if not self.wait_token(step.waiter, future):
             return True
@@ -76,6 +86,27 @@ class AsyncPool(PoolEngine):
         except asyncio.TimeoutError:
             return False
         return True
+
+    async def _within(
+        self, limit: float, coro: Coroutine[Any, Any, Any], late: Callable[[asyncio.Task[Any]], object]
+    ) -> Any:
+        """Await ``coro`` as a task of the pool's for at most ``limit``
+        seconds: its result, or LATE (``late(task)`` runs once it is done).
+
+        Cancelled meanwhile, the call is cancelled too and waited for, as an
+        unlimited step would be: the engine then counts its session as lost.
+        """
+        task = self.spawn(coro)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=max(0.0, limit))
+        except BaseException:
+            task.cancel()
+            await asyncio.wait({task})
+            raise
+        if not done:
+            task.add_done_callback(late)
+            return LATE
+        return task.result()
 
     async def validate(self, check_after: float) -> None:
         """One validator pass."""
@@ -117,10 +148,33 @@ class AsyncPool(PoolEngine):
         loop = asyncio.get_running_loop()
         self.schedule(delay, lambda: on_loop(loop, callback))
 
-    async def settle(self) -> None:
-        """Wait for the pool's pending tasks (logoffs, opens) to finish."""
+    async def settle(self, timeout: float = LOGOFF_WAIT) -> bool:
+        """Wait at most ``timeout`` seconds for the pool's pending tasks
+        (logoffs, pings, opens); True when none is left. A task still under
+        way then (a stalled network) ends alone: logoffs and pings within
+        the ping timeout, opens when the network answers."""
+        deadline = time.monotonic() + timeout
         while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                logger.warning("%d pool task(s) still under way after %.1f s: they end in the background",
+                               len(self.tasks), timeout)  # fmt: skip
+                return False
+            await asyncio.wait(list(self.tasks), timeout=left)
+        return True
+
+    def forget_after_fork(self) -> list[Any]:
+        """In a forked child: also forget the parent's tasks (its event loop's)."""
+        self.tasks = set()
+        return super().forget_after_fork()
+
+
+def _outcome(task: asyncio.Task[Any]) -> tuple[Any, BaseException | None]:
+    """A finished task's result and error (a cancelled task's error is its cancellation)."""
+    if task.cancelled():
+        return None, asyncio.CancelledError()
+    error = task.exception()
+    return (None, error) if error is not None else (task.result(), None)
 
 
 async def _after(delay: float, callback: Callable[[], Any]) -> None:

@@ -61,7 +61,7 @@ class Backoff:
             default; a test passes a fixed one).
     """
 
-    __slots__ = ("failures", "tickets", "retrying", "refused", "spread")
+    __slots__ = ("failures", "tickets", "retrying", "refused", "spread", "last")
 
     def __init__(self, spread: Callable[[float], float] = jitter) -> None:
         self.failures: dict[Key, int] = {}  # failed fresh background opens in a row, per key
@@ -69,6 +69,7 @@ class Backoff:
         self.retrying: dict[Key, Pending] = {}  # keys backing off, one retry pending each
         self.refused = False  # the pool's own logon was refused
         self.spread = spread
+        self.last: dict[Key, BaseException] = {}  # the last failed open, until one succeeds
 
     def __repr__(self) -> str:
         return f"<Backoff retrying={len(self.retrying)} refused={self.refused}>"
@@ -93,6 +94,13 @@ class Backoff:
             return None
         return Outage(pending.error, why, max(0.0, pending.due - now))
 
+    def heard(self, key: Key, now: float) -> Outage | None:
+        """What a caller of ``key`` whose wait ended hears: the outage, or the
+        last failed open while its retry is under way (None: nothing failed)."""
+        outage = self.outage(key, now)
+        error = self.last.get(key)
+        return outage if outage is not None or error is None else Outage(error, Why.BUDGET)
+
     def refusal(self, key: Key, now: float, budget: float | None, nowait: bool) -> Outage | None:
         """The outage a caller of ``key`` with ``budget`` seconds to wait hears
         at once, or None when it may wait for the pending retry."""
@@ -116,6 +124,7 @@ class Backoff:
         """A session of ``key`` opened: the database is up, that logon works."""
         if key in self.retrying:
             self.retrying[key].error = None
+        self.last.pop(key, None)
         self.asked(key)
         if background:
             self._forget(key)
@@ -139,6 +148,7 @@ class Backoff:
         """
         if ticket != self.ticket(key) or key in self.retrying:
             return None
+        self.last[key] = error
         self.tickets[key] = ticket + 1
         failures = self.failures[key] = self.failures.get(key, 0) + 1
         if failures == 1:
@@ -160,3 +170,4 @@ class Backoff:
         # fresh: one fast retry more, at worst.
         self.failures.pop(key, None)
         self.tickets.pop(key, None)
+        self.last.pop(key, None)

@@ -325,7 +325,7 @@ class PoolCore:
         if waiter.entry is None:
             self._waiters.discard(waiter)
             if waiter.error is None:  # its wait ended while the database looked down: it hears so
-                waiter.error = self.backoff.outage(waiter.key, now)
+                waiter.error = self.backoff.heard(waiter.key, now)
             return Actions()
         entry, waiter.entry = waiter.entry, None
         return self.checkin(entry, now, tag=entry.tag)

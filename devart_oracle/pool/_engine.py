@@ -13,6 +13,13 @@ Time comes from two injectable sources: ``clock()`` for the current time and
 ``schedule(delay, fn)`` for the retries of failed background opens (None: the
 layer's own timer). A test's fake clock supplies both.
 
+A step may carry a ``limit``: the seconds left of the caller's wait limit
+(None: as long as it takes). A layer that cannot finish a limited Ping or
+Open in time replies :data:`LATE` and leaves the call to finish alone; it
+then reports the result through :meth:`PoolEngine.late_ping` or
+:meth:`PoolEngine.late_open`, so a session pinged too slowly is never
+handed out and one opened too late serves the pool instead of the caller.
+
 Core calls take a :class:`threading.Lock` in both layers: it is never held
 across I/O, so holding it inside a coroutine never blocks the event loop for
 longer than a core call.
@@ -20,6 +27,7 @@ longer than a core call.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -29,21 +37,40 @@ from typing import Any
 
 from ._core import Actions, Entry, Failure, PoolCore, PoolSettings, Reason, Refusal, Waiter
 
-__all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait"]
+__all__ = ["LATE", "ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait"]
+
+logger = logging.getLogger("devart_oracle.pool")
+
+
+class _Late:
+    """The reply to a limited step that did not finish in time."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "LATE"
+
+
+#: A limited Ping or Open still under way when its limit ran out.
+LATE = _Late()
 
 
 @dataclass(frozen=True, slots=True)
 class Ping:
-    """Round-trip on ``entry``'s session; reply True when it is alive."""
+    """Round-trip on ``entry``'s session; reply True when it is alive (or
+    LATE, past ``limit`` seconds)."""
 
     entry: Entry
+    limit: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Open:
-    """Log a session on for ``key``; reply with it (or raise the driver's error)."""
+    """Log a session on for ``key``; reply with it, or raise the driver's
+    error (or reply LATE, past ``limit`` seconds)."""
 
     key: Hashable
+    limit: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +205,18 @@ class PoolEngine:
             actions.merge(self.core.checkin(entry, now, healthy, entry.tag))
         return actions
 
+    def forget_after_fork(self) -> list[Any]:
+        """In a forked child: start afresh (a new lock, a core with no
+        session, waiter or pending open); returns the parent's sessions,
+        which the caller disowns without logging them off."""
+        self.lock = threading.Lock()
+        old, self.core = self.core, PoolCore(self.core.settings)
+        self.core.closed = old.closed
+        inherited = [entry.conn for entry in old.forget()]
+        inherited += [entry.conn for entry, _ in self.orphans]
+        self.orphans.clear()
+        return inherited
+
     def drop(self, entry: Entry) -> None:
         """Log a borrowed session off for good and free its slot."""
         self.call(self.core.discard, entry=entry)
@@ -212,37 +251,76 @@ class PoolEngine:
         if actions.refuse is not None:
             raise self.error(actions.refuse, self.clock() - started)
         if actions.lease is not None:
-            return (yield from self._validated(actions.lease))
+            return (yield from self._validated(actions.lease, started, timeout))
         if actions.open_now:
-            return (yield from self._open_for_caller(key)), True
+            return (yield from self._open_for_caller(key, started, timeout)), True
         assert actions.wait is not None
         return (yield from self._wait(actions.wait, started, timeout))
 
-    def _validated(self, entry: Entry) -> Steps:
+    def _left(self, started: float, timeout: float | None) -> float | None:
+        """Seconds left of a caller's wait limit (None: no limit)."""
+        return None if timeout is None else started + timeout - self.clock()
+
+    def _validated(self, entry: Entry, started: float, timeout: float | None) -> Steps:
+        limit = self._left(started, timeout)
+        if limit is not None and limit <= 0:
+            # No time left to ping: the session goes back unpinged, still doubtful.
+            self.call(self.core.checkin, entry=entry, now=self.clock(), tag=entry.tag)
+            raise self.error(Refusal.EXHAUSTED, self.clock() - started)
         try:
-            alive = yield Ping(entry)
+            alive = yield Ping(entry, limit)
         except BaseException:
             # Cancelled mid-ping: the session's protocol state is unknown.
             self.call(self.core.discard, entry=entry, reason=Reason.INVALID)
             raise
+        if alive is LATE:
+            return None  # the ping goes on alone (late_ping settles it); check out again
         if alive:
             entry.suspect = False
             return entry, False
         self.call(self.core.ping_failed, entry=entry, now=self.clock())
         return None
 
-    def _open_for_caller(self, key: Hashable) -> Steps:
+    def _open_for_caller(self, key: Hashable, started: float, timeout: float | None) -> Steps:
+        limit = self._left(started, timeout)
+        if limit is not None and limit <= 0:
+            self.call(self.core.caller_open_failed, key=key)
+            raise self.error(Refusal.EXHAUSTED, self.clock() - started)
         try:
-            conn = yield Open(key)
+            conn = yield Open(key, limit)
         except BaseException as exc:
             self.call(self.core.caller_open_refused if self.refused(exc) else self.core.caller_open_failed, key=key)
             raise
+        if conn is LATE:
+            raise self.error(Refusal.EXHAUSTED, self.clock() - started)
         with self.lock:
             entry, actions = self.core.admit_for_caller(conn, self.clock(), key)
         self.run(actions)
         if actions.refuse is not None:
             raise self.error(actions.refuse, 0.0)
         return entry
+
+    def late_ping(self, entry: Entry, alive: bool) -> None:
+        """A ping a caller stopped waiting for has ended: the session goes
+        back (or to a waiter) if it is alive, else it is logged off."""
+        if alive:
+            entry.suspect = False
+            self.call(self.core.checkin, entry=entry, now=self.clock(), tag=entry.tag)
+        else:
+            self.call(self.core.ping_failed, entry=entry, now=self.clock())
+
+    def late_open(self, key: Hashable, conn: Any, error: BaseException | None) -> None:
+        """An open a caller stopped waiting for has ended: a session joins
+        the pool (or serves a waiter); a failure only frees the slot."""
+        if error is not None:
+            logger.info("a logon abandoned by its caller failed: %s", error)
+            self.call(self.core.caller_open_refused if self.refused(error) else self.core.caller_open_failed, key=key)
+            return
+        with self.lock:
+            entry, actions = self.core.admit_for_caller(conn, self.clock(), key)
+            if actions.refuse is None:
+                actions = self.core.checkin(entry, self.clock())
+        self.run(actions)
 
     def _wait(self, waiter: Waiter, started: float, timeout: float | None) -> Steps:
         remaining = None if timeout is None else max(0.0, started + timeout - self.clock())
@@ -261,8 +339,17 @@ class PoolEngine:
                 entry, error = waiter.entry, waiter.error  # abandon tells of an outage
             self.run(actions)
         if entry is not None:
+            if self._ping_on_handoff(entry):
+                return (yield from self._validated(entry, started, timeout))
             return entry, False
         raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
+
+    def _ping_on_handoff(self, entry: Entry) -> bool:
+        """Whether a session handed to a waiter is pinged first: a doubtful
+        one, or any when ``ping_interval`` is 0 ("always"). A session released
+        as healthy may have been killed since its last call, and a fresh one
+        since its logon, before this caller even began to wait."""
+        return entry.suspect or self.core.settings.ping_interval == 0
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""

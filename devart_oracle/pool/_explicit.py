@@ -58,11 +58,17 @@ class ConnectionPool(PoolFace[Connection]):
     def drop(self, connection: Connection) -> None:
         """Log a connection's session off and free its slot."""
         self._engine.drop(self._end(connection))
+        self._engine.settle()
 
     def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
-        which logs busy sessions off too (their handles then fail)."""
+        which logs busy sessions off too (their handles then fail).
+
+        Waits for the logoffs at most two seconds (``LOGOFF_WAIT``); one still
+        under way then (a stalled network) ends alone within ``ping_timeout``.
+        """
         self._close(force)
+        self._engine.settle()
 
     def __enter__(self) -> ConnectionPool:
         return self
@@ -103,7 +109,14 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
         self._connector = self._async_connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
+        current().unwatched.add(self)
         return AsyncPool(spec.options.settings(), self._connector, self._error, **self._engine_options())
+
+    def reset_after_fork(self) -> list[Any]:
+        """In a forked child: forget the parent's sessions, waiters, pending
+        opens and tasks; the upkeep task starts again on first use."""
+        self._upkeep = None
+        return self._engine.forget_after_fork()
 
     def _begin(self) -> None:
         try:

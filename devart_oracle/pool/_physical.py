@@ -12,7 +12,7 @@ from typing import Any
 
 import oracledb
 
-from .._errors import InterfaceError, OperationalError
+from .._errors import ErrorInfo, InterfaceError, OperationalError
 from ..connstring import ConnectionParameters
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "DriverConnector",
     "ParamsConnector",
     "apply_session_params",
+    "call_timeout",
+    "explained",
     "is_fatal",
     "is_refused",
     "open_connection",
@@ -47,9 +49,24 @@ REFUSED_CODES = frozenset(
     }
 )
 
-#: Milliseconds a validation ping may take before the session counts as dead
-#: (python-oracledb's default ping_timeout; an explicit pool sets its own).
+#: Milliseconds a validation ping, or a logoff, may take before the session
+#: counts as dead (python-oracledb's default ping_timeout; an explicit pool
+#: sets its own).
 PING_TIMEOUT_MS = 5000
+
+#: Seconds ``close()``, ``clear()`` and the exit handler wait for logoffs; a
+#: logoff still under way then (a stalled network) ends alone, within the
+#: ping timeout.
+LOGOFF_WAIT = 2.0
+
+
+def call_timeout(timeout_ms: int) -> int:
+    """The call timeout that bounds a round trip by ``timeout_ms`` in all.
+
+    When a call times out, python-oracledb spends the call timeout once more
+    breaking and resetting the connection before it gives up: so half.
+    """
+    return max(1, (timeout_ms + 1) // 2) if timeout_ms > 0 else 0
 
 
 def is_fatal(exc: BaseException) -> bool:
@@ -72,12 +89,52 @@ def open_connection(params: ConnectionParameters) -> oracledb.Connection:
     """
     if not params.direct:
         _enable_thick_mode(params.home_name)
+    args = params.driver_args()
     try:
-        conn = oracledb.connect(**params.driver_args())
+        conn = oracledb.connect(**args)
     except OSError as exc:
         raise OperationalError(f"cannot reach {params.host!r}: {exc.strerror or exc}") from exc
+    except oracledb.Error as exc:
+        raise explained(exc, args.get("user"), _where(args)) from exc
     apply_session_params(conn, params)
     return conn
+
+
+def explained(exc: oracledb.Error, user: str | None, where: str) -> oracledb.Error:
+    """The driver's logon error, of the same class and code, with a message
+    that says in one line who could not log on where, and why.
+
+    python-oracledb's first line is often only "DPY-6005: cannot connect to
+    database", the reason (a refused port, an unknown service, the
+    listener's ORA code) on the next lines or in ``__cause__``.
+    """
+    info = exc.args[0] if exc.args else None
+    code = getattr(info, "full_code", "") or ""
+    who = f" as {user!r}" if user else ""
+    text = f"{code}: " if code else ""
+    explanation = ErrorInfo(f"{text}cannot connect{who} to {where}: {_reason(exc, code)}", code,
+                            getattr(info, "code", 0) or 0, isrecoverable=bool(getattr(info, "isrecoverable", False)))  # fmt: skip
+    explanation.is_session_dead = bool(getattr(info, "is_session_dead", False))
+    return type(exc)(explanation)
+
+
+def _reason(exc: BaseException, code: str) -> str:
+    """What the driver says went wrong, without its generic first line and help links."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip() and not line.startswith("Help:")]
+    if not lines:
+        return type(exc).__name__
+    first = lines[0].removeprefix(f"{code}:").strip() if code else lines[0]
+    if len(lines) > 1 and first.startswith("cannot connect to database"):
+        return "; ".join(lines[1:])
+    return "; ".join([first, *lines[1:]])
+
+
+def _where(args: dict[str, Any]) -> str:
+    """``host:port/service`` (or the descriptor) that connect arguments name."""
+    if "dsn" in args:
+        return str(args["dsn"])
+    service = args.get("service_name") or args.get("sid") or ""
+    return f"{args.get('host')}:{args.get('port', 1521)}/{service}"
 
 
 def apply_session_params(conn: Any, params: ConnectionParameters) -> None:
@@ -118,19 +175,27 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def close_quietly(conn: Any) -> None:
-    """Log a session off; a session that is already dead is just dropped."""
+def close_quietly(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> None:
+    """Log a session off within ``timeout_ms``; a dead session is just dropped."""
     try:
+        if conn.is_healthy():  # see ping_async: never set on a lost connection
+            conn.call_timeout = call_timeout(timeout_ms)
         conn.close()
     except Exception as exc:  # the session may be dead: nothing to log off
         logger.debug("logoff failed: %s", _first_line(exc))
 
 
 def ping(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
-    """Round-trip with a bounded wait (``timeout_ms``, 0 = none); False when the session is dead."""
+    """Round-trip within ``timeout_ms`` (0 = no limit); False when the session is dead.
+
+    As in :func:`ping_async`, ``call_timeout`` is set on a healthy session
+    only: on a lost one it crashes python-oracledb 26.1, sync or asyncio.
+    """
+    if not conn.is_healthy():
+        return False
     saved = conn.call_timeout
     try:
-        conn.call_timeout = timeout_ms
+        conn.call_timeout = call_timeout(timeout_ms)
         conn.ping()
         conn.call_timeout = saved
         return True
@@ -154,7 +219,7 @@ async def ping_async(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
         return False
     saved = conn.call_timeout
     try:
-        conn.call_timeout = timeout_ms
+        conn.call_timeout = call_timeout(timeout_ms)
         await conn.ping()
     except Exception as exc:
         logger.info("validation ping failed: %s", _first_line(exc))
@@ -191,6 +256,13 @@ def _overrides(key: Hashable) -> dict[str, Any]:
     return {} if key is None else key.as_args()  # type: ignore[attr-defined]
 
 
+def _pool_where(params: oracledb.PoolParams) -> str:
+    if params.host is None:  # a descriptor of several addresses, say
+        return str(params.get_connect_string())
+    service = params.service_name or params.sid or ""
+    return f"{params.host}:{params.port}/{service}"
+
+
 class _DriverParams:
     """What both explicit-pool connectors hold."""
 
@@ -221,11 +293,15 @@ class DriverConnector(_DriverParams):
 
     def open(self, key: Hashable) -> oracledb.Connection:
         """Log a session on, as the key's user when it has one."""
-        return oracledb.connect(params=self.params, **_overrides(key))
+        overrides = _overrides(key)
+        try:
+            return oracledb.connect(params=self.params, **overrides)
+        except oracledb.Error as exc:
+            raise explained(exc, overrides.get("user", self.params.user), _pool_where(self.params)) from exc
 
     def close(self, conn: Any) -> None:
-        """Log a session off."""
-        close_quietly(conn)
+        """Log a session off within ``ping_timeout`` ms."""
+        close_quietly(conn, self.ping_timeout)
 
     def ping(self, conn: Any) -> bool:
         """Check a session with a round trip of at most ``ping_timeout`` ms."""
@@ -239,11 +315,17 @@ class AsyncDriverConnector(_DriverParams):
 
     async def open(self, key: Hashable) -> Any:
         """Log a session on."""
-        return await oracledb.connect_async(params=self.params, **_overrides(key))
+        overrides = _overrides(key)
+        try:
+            return await oracledb.connect_async(params=self.params, **overrides)
+        except oracledb.Error as exc:
+            raise explained(exc, overrides.get("user", self.params.user), _pool_where(self.params)) from exc
 
     async def close(self, conn: Any) -> None:
-        """Log a session off; a dead session is just dropped."""
+        """Log a session off within ``ping_timeout`` ms; a dead session is just dropped."""
         try:
+            if conn.is_healthy():  # see ping_async: never set on a lost connection
+                conn.call_timeout = call_timeout(self.ping_timeout)
             await conn.close()
         except Exception as exc:
             logger.debug("logoff failed: %s", _first_line(exc))

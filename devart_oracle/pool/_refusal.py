@@ -38,16 +38,18 @@ def why_not_opened(reason: BaseException, address: str | None) -> str:
     lines = str(reason).splitlines() or [type(reason).__name__]
     if is_refused(reason):
         return f"the database refused the logon: {lines[0]}"
-    if lines[0].startswith("DPY-6005") and address:  # python-oracledb puts the socket's error last
+    if lines[0].startswith("DPY-6005") and address and len(lines) > 1:  # the socket's error is last
         return f"cannot connect to {address}: {lines[-1]} ({lines[0].split(':')[0]})"
     return lines[0]
 
 
 def _case(outage: Outage, options: PoolOptions) -> str:
     """Which case a failed acquire is, and when the next attempt is due."""
-    due = f"{outage.retry_in:.2f} s" if outage.retry_in is not None else "later"
     if outage.why is Why.REFUSED:
         return " (the next acquire tries again)"
+    if outage.retry_in is None:
+        return "; the database looks down: its last attempt failed and the next is under way"
+    due = f"{outage.retry_in:.2f} s"
     if outage.why is Why.NOWAIT:
         return f"; the database looks down and a NOWAIT acquire does not wait for the next attempt, due in {due}"
     if options.getmode == oracledb.PoolGetMode.TIMEDWAIT:

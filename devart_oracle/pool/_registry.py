@@ -9,14 +9,15 @@ change at run time: each change is pushed to the partitions of that PoolId.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar, overload
 
 from .._connection import Connection
-from .._errors import PoolError, ProgrammingError, shaped
+from .._errors import DatabaseUnavailableError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
-from ._core import Failure, PoolSettings
-from ._physical import ParamsConnector, is_refused, open_connection
+from ._core import Entry, Failure, PoolSettings
+from ._physical import LOGOFF_WAIT, ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
 from . import _upkeep as upkeep
@@ -210,7 +211,7 @@ class _Partition(SyncPool):
     def __init__(self, params: ConnectionParameters, config: PoolConfig, upkeep: Upkeep) -> None:
         wake = upkeep.validator.wake
         super().__init__(
-            config.core_settings(), ParamsConnector(params), _unavailable,
+            config.core_settings(), ParamsConnector(params), self._unavailable,
             clock=upkeep.clock, schedule=upkeep.schedule, on_suspect=wake, on_orphan=wake, refused=is_refused,
         )
         self.params = params
@@ -223,9 +224,25 @@ class _Partition(SyncPool):
             return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
 
 
-def _unavailable(reason: Failure, waited: float) -> BaseException:
-    # The global pool never waits and never refuses; only a closed pool could.
-    return PoolError(f"the pool cannot hand out a connection ({reason})")
+    def _unavailable(self, reason: Failure, waited: float) -> BaseException:
+        # The global pool never waits; only ConnectionTimeout can run out.
+        return DatabaseUnavailableError(
+            f"no session for {self.masked!r} within ConnectionTimeout ({waited:.2f} s):"
+            f" the database or the network did not answer in time (the logon or validation"
+            f" ping goes on in the background); check the network or raise ConnectionTimeout",
+            self.params.pool_id,
+        )
+
+    def acquire_within(self) -> tuple[Entry, bool]:
+        """Borrow a session within the ConnectionTimeout of the parameters, if they set one."""
+        return self.acquire(timeout=_connection_timeout(self.params))
+
+
+def _connection_timeout(params: ConnectionParameters) -> float | None:
+    try:
+        return float(params["ConnectionTimeout"])
+    except KeyError:
+        return None
 
 
 class _Registry:
@@ -259,11 +276,11 @@ class _Registry:
         """Lend a session of the partition for ``params``."""
         partition = self._partitions.get((params.pool_id, params.fingerprint))
         if partition is not None:
-            entry, _ = partition.acquire()
+            entry, _ = partition.acquire_within()
             return Connection(entry.conn, partition.masked, partition, entry)
         partition = self._partition(params)
         try:
-            entry, _ = partition.acquire()
+            entry, _ = partition.acquire_within()
         finally:
             # The caller's session counts towards min_size: replenish after
             # it, and only then let the validator see the partition.
@@ -285,18 +302,26 @@ class _Registry:
             return [p for (pid, _), p in self._partitions.items() if pool_id is None or pid == pool_id]
 
     def clear(self, pool_id: int | None) -> None:
-        """Log off idle sessions of one PoolId, or of all."""
-        for partition in self._selected(pool_id):
+        """Log off idle sessions of one PoolId, or of all, waiting for the
+        logoffs at most LOGOFF_WAIT seconds in all."""
+        partitions = self._selected(pool_id)
+        for partition in partitions:
             partition.call(partition.core.clear)
+        settle(partitions, LOGOFF_WAIT)
 
     def stats(self, pool_id: int | None) -> list[PartitionStats]:
         """Snapshots of the partitions of one PoolId, or of all."""
         return [partition.stats() for partition in self._selected(pool_id)]
 
     def shutdown(self) -> None:
-        """At exit: stop the validator and log off idle sessions."""
-        current().shutdown()
-        self.clear(None)
+        """At exit: stop the validator and log off the idle sessions of every
+        pool, explicit sync pools included, within a few seconds in all."""
+        watched = current().validator.pools()
+        current().validator.stop(EXIT_VALIDATOR_WAIT)
+        partitions = [*self._selected(None), *watched]
+        for pool in partitions:
+            pool.call(pool.core.clear)
+        settle(partitions, LOGOFF_WAIT)
 
     def forget_after_fork(self) -> None:
         """In a forked child: drop the parent's sessions without logging off.
@@ -310,6 +335,17 @@ class _Registry:
         self._configuring = threading.Lock()
         current().forget_after_fork()
         self._partitions = {}
+
+
+#: Seconds the exit handler waits for a validator pass under way.
+EXIT_VALIDATOR_WAIT = 1.0
+
+
+def settle(pools: list[_Partition] | list[SyncPool], timeout: float) -> None:
+    """Wait for the pools' logoffs, at most ``timeout`` seconds in all."""
+    deadline = time.monotonic() + timeout
+    for pool in pools:
+        pool.settle(max(0.0, deadline - time.monotonic()))
 
 
 def _check_sizes(label: str, config: PoolConfig) -> None:

@@ -2,7 +2,9 @@
 
 Background opens run in short-lived daemon threads that hold the pool only
 while they open; waiters block on a private lock that only the core's grant
-releases, so a release wakes exactly one waiter.
+releases, so a release wakes exactly one waiter. A ping or open limited by the
+caller's wait runs as a job on a worker thread (:mod:`._offload`), so the
+caller stops waiting in time and the call ends alone.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import logging
 import functools
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import Open, Ping, PoolEngine, Run, Step, Steps
+from ._engine import LATE, Open, Ping, PoolEngine, Run, Step, Steps
+from ._offload import Job, submit
+from ._physical import LOGOFF_WAIT
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -41,6 +46,7 @@ class SyncPool(PoolEngine):
     def __init__(self, settings: Any, connector: Connector, error: Any, **kwargs: Any) -> None:
         super().__init__(settings, error, **kwargs)
         self.connector = connector
+        self.logoffs: set[Job] = set()  # set.add and discard are atomic: no lock
 
     def acquire(
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
@@ -68,9 +74,17 @@ class SyncPool(PoolEngine):
 
     def _perform(self, step: Step) -> Any:
         if isinstance(step, Ping):
-            return self.connector.ping(step.entry.conn)
+            entry = step.entry
+            if step.limit is None:
+                return self.connector.ping(entry.conn)
+            return _within(step.limit, functools.partial(self.connector.ping, entry.conn),
+                           lambda job: self.late_ping(entry, job.value is True))  # fmt: skip
         if isinstance(step, Open):
-            return self.connector.open(step.key)
+            key = step.key
+            if step.limit is None:
+                return self.connector.open(key)
+            return _within(step.limit, functools.partial(self.connector.open, key),
+                           lambda job: self.late_open(key, job.value, job.error))  # fmt: skip
         # A lock taken here and released by the granting thread: the
         # cheapest handoff between two threads that the stdlib offers.
         token = threading.Lock()
@@ -85,9 +99,8 @@ class SyncPool(PoolEngine):
 
     def run(self, actions: Actions) -> None:
         """Carry out a core decision; the lock must not be held."""
-        for entry, reason in actions.close:
-            logger.debug("logging off a session (%s)", reason.value)
-            self.connector.close(entry.conn)
+        if actions.close:
+            self._log_off([entry.conn for entry, _ in actions.close], [reason.value for _, reason in actions.close])
         for key in actions.spawn:
             _start(_open_in_background, weakref.ref(self), key)
         for waiter in actions.wake:
@@ -99,10 +112,45 @@ class SyncPool(PoolEngine):
         if actions.check_soon:
             self.on_suspect()
 
+    def _log_off(self, conns: list[Any], reasons: list[str]) -> None:
+        """Log sessions off on a worker: no caller waits on a stalled logoff
+        (:meth:`settle` waits, within a bound)."""
+        logger.debug("logging off %d session(s) (%s)", len(conns), ", ".join(reasons))
+        job = submit(functools.partial(_close_all, self.connector, conns))
+        self.logoffs.add(job)
+        job.then(self.logoffs.discard)
+
+    def settle(self, timeout: float = LOGOFF_WAIT) -> bool:
+        """Wait at most ``timeout`` seconds for the logoffs under way; True
+        when none is left (the rest end alone, within the ping timeout)."""
+        deadline = time.monotonic() + timeout
+        for job in list(self.logoffs):
+            if not job.wait(deadline - time.monotonic()):
+                logger.info("logoffs still under way after %.1f s: they end in the background", timeout)
+                return False
+        return True
+
     def reset_after_fork(self) -> list[Any]:
-        """In a forked child: forget every session (never log off the parent's)."""
-        self.lock = threading.Lock()
-        return [entry.conn for entry in self.core.forget()]
+        """In a forked child: forget every session, waiter and pending open
+        (never log off the parent's sessions)."""
+        self.logoffs = set()
+        return self.forget_after_fork()
+
+
+def _close_all(connector: Connector, conns: list[Any]) -> None:
+    for conn in conns:
+        connector.close(conn)
+
+
+def _within(limit: float, call: Callable[[], Any], late: Callable[[Job], object]) -> Any:
+    """``call()`` on a worker, waited for at most ``limit`` seconds: its
+    result, or LATE (``late(job)`` then runs once it is done)."""
+    deadline = time.monotonic() + limit  # starting a worker counts towards the limit
+    job = submit(call)
+    if job.wait(deadline - time.monotonic()):
+        return job.result()
+    job.then(late)
+    return LATE
 
 
 def _start(target: Callable[..., None], *args: Any) -> None:

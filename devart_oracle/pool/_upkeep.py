@@ -18,6 +18,7 @@ import asyncio
 import atexit
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -39,6 +40,8 @@ class Upkeep:
         self.clock = clock
         self.schedule = schedule
         self.validator = Validator(lambda: self.validation_interval, schedule)
+        # Pools the validator does not watch (asyncio ones), for fork.
+        self.unwatched: weakref.WeakSet[_Forkable] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"<Upkeep interval={self.validation_interval} {self.validator!r}>"
@@ -48,12 +51,17 @@ class Upkeep:
         self.validator.stop()
 
     def forget_after_fork(self) -> None:
-        """In a forked child: every sync pool forgets the parent's sessions
-        without logging them off, and the validator starts afresh."""
-        for pool in self.validator.pools():
+        """In a forked child: every pool forgets the parent's sessions
+        without logging them off, and its waiters and pending opens; the
+        validator starts afresh, watching the same sync pools."""
+        watched = self.validator.pools()
+        pools: list[_Forkable] = [*watched, *self.unwatched]
+        for pool in pools:
             for conn in pool.reset_after_fork():
                 _disown(conn)
         self.validator.reset_after_fork()
+        for pool in watched:  # the child's validator restores their min
+            self.validator.add(pool)
 
 
 _current = Upkeep()
@@ -95,6 +103,10 @@ async def nap(schedule: Schedule | None, delay: float) -> None:
 
     schedule(delay, lambda: on_loop(loop, wake))
     await woken
+
+
+class _Forkable(Protocol):
+    def reset_after_fork(self) -> list[Any]: ...
 
 
 class _Hooked(Protocol):

@@ -36,6 +36,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ._exit import close_at_exit
+
 __all__ = ["FaultProxy"]
 
 log = logging.getLogger("devart_oracle.testing")
@@ -129,6 +131,7 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._run, name=f"fault-proxy-{self.port}",
                                         daemon=True)
         self._thread.start()
+        close_at_exit(self, proxy=True)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "listening" if self.listening else "stopped"
@@ -281,7 +284,8 @@ class FaultProxy:
                 done.set()
 
     def _accept(self, mask: int) -> None:
-        assert self._listener is not None
+        if self._listener is None:  # stopped by a command earlier in the same loop iteration
+            return
         try:
             client, _ = self._listener.accept()
         except OSError:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ._accounts import Accounts
 from ._arguments import check_port, check_seconds, check_text, check_users
+from ._exit import close_at_exit
 from ._listener import Descriptor
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
@@ -116,6 +117,7 @@ class OracleTestServer:
         self._acceptor: threading.Thread | None = None
         self._closed = False
         self._host = _Host(self)
+        close_at_exit(self)  # before any client's finalizer: see _exit
         try:
             self.start()
         except BaseException:

@@ -67,7 +67,7 @@ def test_a_failed_open_says_why_in_its_own_message(private_server):
     refused.close()
     host, port = "127.0.0.1", _closed_port()
     unreachable = do.create_pool(user="scott", password="tiger", dsn=f"{host}:{port}/svc", min=0, max=1)
-    with pytest.raises(do.DatabaseUnavailableError, match=rf"cannot connect to {host}:{port}: .*refused \(DPY-6005\)"):
+    with pytest.raises(do.DatabaseUnavailableError, match=rf"DPY-6005: cannot connect as 'scott' to {host}:{port}/svc: .*refused"):
         unreachable.acquire()
     unreachable.close()
 
