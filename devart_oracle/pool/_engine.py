@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._core import Actions, Entry, PoolCore, PoolSettings, Reason, Refusal, Waiter
+from ._leaks import report
+from ._metrics import PoolMetrics, watch
 
 __all__ = ["ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait", "jitter"]
 
@@ -126,6 +128,8 @@ class PoolEngine:
         self.error = error
         self.on_suspect = on_suspect
         self.on_orphan = on_orphan
+        self.metrics = PoolMetrics()
+        watch(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.core!r}>"
@@ -144,17 +148,26 @@ class PoolEngine:
         self.run(actions)
         return actions
 
-    def checkout(self, key: Hashable, tag: str | None, matchany: bool) -> Actions:
-        """Ask the core for a session (the fast path: no generator, no I/O)."""
+    def checkout(self, key: Hashable, tag: str | None, matchany: bool, again: bool = False) -> Actions:
+        """Ask the core for a session (the fast path: no generator, no I/O);
+        ``again``: the same request checks out again after a failed ping."""
         if self.orphans:
             self.call(self._adopt)
         with self.lock:
-            return self.core.checkout(self.clock(), key, tag, matchany)
+            now = self.clock()
+            actions = self.core.checkout(now, key, tag, matchany)
+            if not again:
+                self.metrics.requests_num += 1
+                if actions.lease is not None and not actions.ping:
+                    self.metrics.served(actions.lease, now, 0.0)
+            return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
         """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
         with self.lock:
-            actions = self.core.checkin(entry, self.clock(), healthy, tag)
+            now = self.clock()
+            self.metrics.returned(entry, now, healthy)
+            actions = self.core.checkin(entry, now, healthy, tag)
             if self.orphans:
                 actions.merge(self._adopt())
         if actions.background:
@@ -180,12 +193,25 @@ class PoolEngine:
         now = self.clock()
         while self.orphans:
             entry, healthy = self.orphans.popleft()
+            self.metrics.returned(entry, now, healthy)
             actions.merge(self.core.checkin(entry, now, healthy, entry.tag))
         return actions
 
     def drop(self, entry: Entry) -> None:
         """Log a borrowed session off for good and free its slot."""
-        self.call(self.core.discard, entry=entry)
+        with self.lock:
+            self.metrics.returned(entry, self.clock(), True)
+            actions = self.core.discard(entry)
+        self.run(actions)
+
+    def drain(self) -> None:
+        """Retire every session: idle ones now, busy ones as they come back."""
+        self.call(self.core.drain)
+
+    def figures(self, reset: bool = False) -> dict[str, Any]:
+        """The pool's statistics (see :meth:`PoolMetrics.snapshot`); ``reset`` zeroes the counters."""
+        with self.lock:
+            return self.metrics.snapshot(self.core, reset)
 
     # -- the shared control flow -----------------------------------------
 
@@ -196,13 +222,32 @@ class PoolEngine:
         which did not hand over an idle session at once; checks out again
         after a failed ping.
 
-        Returns (entry, opened_for_this_call).
+        Returns (entry, opened_for_this_call); counted in the statistics.
         """
+        try:
+            got = yield from self._obtain(actions, started, key, tag, matchany, timeout)
+        except BaseException:
+            with self.lock:
+                self.metrics.requests_errors += 1
+            raise
+        with self.lock:
+            now = self.clock()
+            self.metrics.served(got[0], now, now - started)
+        return got
+
+    def _obtain(
+        self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
+    ) -> Steps:
+        queued = False
         while True:
+            if actions.wait is not None and not queued:
+                queued = True  # a request counts as queued once, however often it waits
+                with self.lock:
+                    self.metrics.requests_queued += 1
             got = yield from self.follow(actions, key, started, timeout)
             if got is not None:
                 return got
-            actions = self.checkout(key, tag, matchany)
+            actions = self.checkout(key, tag, matchany, again=True)
             if actions.lease is not None and not actions.ping:
                 return actions.lease, False
 
@@ -229,6 +274,8 @@ class PoolEngine:
             # Cancelled mid-ping: the session's protocol state is unknown.
             self.call(self.core.discard, entry=entry, reason=Reason.INVALID)
             raise
+        with self.lock:
+            self.metrics.pinged(bool(alive))
         if alive:
             entry.suspect = False
             return entry, False
@@ -236,13 +283,17 @@ class PoolEngine:
         return None
 
     def _open_for_caller(self, key: Hashable) -> Steps:
+        started = self.clock()
         try:
             conn = yield Open(key)
         except BaseException as exc:
+            self._open_error()
             self.call(self.core.caller_open_refused if self.refused(exc) else self.core.caller_open_failed, key=key)
             raise
         with self.lock:
-            entry, actions = self.core.admit_for_caller(conn, self.clock(), key)
+            now = self.clock()
+            self.metrics.opened(now - started)
+            entry, actions = self.core.admit_for_caller(conn, now, key)
         self.run(actions)
         if actions.refuse is not None:
             raise self.error(actions.refuse, 0.0)
@@ -263,6 +314,8 @@ class PoolEngine:
             with self.lock:  # timed out: a grant may be racing with us
                 entry, error = waiter.entry, waiter.error
                 actions = self.core.abandon(waiter, self.clock()) if entry is None else Actions()
+                if entry is None and error is None:
+                    self.metrics.timed_out()
             self.run(actions)
         if entry is not None:
             return entry, False
@@ -270,25 +323,34 @@ class PoolEngine:
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""
+        started = self.clock()
         try:
             conn = yield Open(key)
         except Exception as exc:
+            self._open_error()
             self.call(self.core.open_refused if self.refused(exc) else self.core.open_failed, error=exc, key=key)
             return None
         with self.lock:
-            _, actions = self.core.admit(conn, self.clock(), key)
+            now = self.clock()
+            self.metrics.opened(now - started)
+            _, actions = self.core.admit(conn, now, key)
         self.run(actions)
         return None
 
     def tick(self, check_after: float) -> Steps:
         """One validator pass: expire, ping idle sessions outside the lock, refill."""
         with self.lock:
-            actions = self.core.tick(self.clock(), check_after).merge(self._adopt())
+            now = self.clock()
+            actions = self.core.tick(now, check_after).merge(self._adopt())
+            late = self.metrics.leaks.overdue(now)
+        report(self.metrics.name, self.metrics.leaks.threshold, late)
         self.run(actions)
         pending = list(reversed(actions.check))
         try:
             while pending:
                 alive = yield Ping(pending[-1])
+                with self.lock:
+                    self.metrics.pinged(bool(alive))
                 self.call(self.core.checked, entry=pending.pop(), now=self.clock(), alive=alive)
         finally:
             if pending:  # interrupted: the one mid-ping is in an unknown state
@@ -296,6 +358,10 @@ class PoolEngine:
                 for entry in pending:
                     self.call(self.core.unchecked, entry=entry, now=self.clock())
         return None
+
+    def _open_error(self) -> None:
+        with self.lock:
+            self.metrics.connections_errors += 1
 
     def wait_token(self, waiter: Waiter, token: Any) -> bool:
         """Attach the layer's wake-up to a waiter; False if it is already settled."""

@@ -58,6 +58,11 @@ class ConnectionPool(PoolFace[Connection]):
         """Log a connection's session off and free its slot."""
         self._engine.drop(self._end(connection))
 
+    def drain(self) -> None:
+        """Retire every session and keep the pool open: idle ones are logged off
+        now, busy ones when they come back; later acquires get fresh sessions."""
+        self._engine.drain()
+
     def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
@@ -146,6 +151,12 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
     async def drop(self, connection: AsyncConnection) -> None:
         """Log a connection's session off and free its slot."""
         self._engine.drop(self._end(connection))
+        await self._engine.settle()
+
+    async def drain(self) -> None:
+        """Retire every session and keep the pool open (as ``ConnectionPool.drain()``)."""
+        self._start()
+        self._engine.drain()
         await self._engine.settle()
 
     async def close(self, force: bool = False) -> None:

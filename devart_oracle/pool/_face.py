@@ -15,6 +15,7 @@ from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingE
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
+from ._leaks import check_threshold
 from ._refusal import pool_error
 from ._sessionkey import session_key
 from ._physical import AsyncDriverConnector, DriverConnector, is_refused
@@ -62,7 +63,7 @@ class PoolFace(Generic[_Got]):
 
     def __init__(
         self, dsn: str | None = None, *, params: oracledb.PoolParams | None = None, pool_alias: str | None = None,
-        **kwargs: Any,
+        leak_threshold: float = 0, **kwargs: Any,
     ) -> None:
         """Build a pool from ``create_pool()``'s arguments (use that function).
 
@@ -70,11 +71,14 @@ class PoolFace(Generic[_Got]):
             dsn: see :func:`~devart_oracle.pool._options.pool_spec`.
             params: an ``oracledb.PoolParams`` supplying defaults; it is copied.
             pool_alias: names the pool and registers it for ``get_pool()``.
+            leak_threshold: seconds a connection may be held before it is
+                logged as a leak, with where it was acquired (0 = off).
             **kwargs: python-oracledb's keyword arguments and Devart names.
 
         Raises:
             ProgrammingError: a bad argument, or the alias is taken.
         """
+        leak = check_threshold("leak_threshold", leak_threshold)
         spec = pool_spec(dsn, params, kwargs, pool_alias)
         self._callback = _checked_callback(spec.params.session_callback)
         self._connectiontype = self._checked_type(spec.params.connectiontype)
@@ -87,6 +91,8 @@ class PoolFace(Generic[_Got]):
         self._alias = pool_alias
         self._closed = False
         self._engine = self._new_engine(spec)
+        self._engine.metrics.name = self.name
+        self._engine.metrics.leaks.threshold = leak
         if pool_alias is not None:
             _register_alias(pool_alias, self)
         self._begin()
@@ -209,6 +215,26 @@ class PoolFace(Generic[_Got]):
         if self._alias is not None:
             with _aliases_lock:
                 _aliases.pop(self._alias, None)
+
+    # -- statistics --------------------------------------------------------
+
+    def get_stats(self) -> dict[str, Any]:
+        """The pool's statistics: psycopg_pool's ``get_stats()`` keys and more
+        (see docs/monitoring.md)."""
+        return self._engine.figures()
+
+    def pop_stats(self) -> dict[str, Any]:
+        """The statistics, as ``get_stats()``; the counters and durations then restart from zero."""
+        return self._engine.figures(reset=True)
+
+    @property
+    def leak_threshold(self) -> float:
+        """Seconds a connection may be held before it is logged as a leak (0 = off)."""
+        return self._engine.metrics.leaks.threshold
+
+    @leak_threshold.setter
+    def leak_threshold(self, value: float) -> None:
+        self._engine.metrics.leaks.threshold = check_threshold("leak_threshold", value)
 
     # -- settings ----------------------------------------------------------
 

@@ -30,6 +30,9 @@ from .._errors import ProgrammingError
 from ..connstring import parse
 from ._core import GetMode, PoolSettings
 
+#: Sessions are recycled in the last tenth of their lifetime (see ._lifetime).
+LIFETIME_SPREAD = 0.1
+
 __all__ = ["DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "check_option", "pool_spec"]
 
 _names = itertools.count(1)
@@ -144,6 +147,7 @@ class PoolOptions:
             idle_timeout=float(self.timeout),
             ping_interval=float(self.ping_interval),
             getmode=GetMode(int(self.getmode)),
+            lifetime_spread=LIFETIME_SPREAD,
         )
 
     def wait_limit(self) -> float | None:

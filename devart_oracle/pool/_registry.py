@@ -16,6 +16,7 @@ from .._connection import Connection
 from .._errors import PoolError, ProgrammingError
 from ..connstring import ConnectionParameters
 from ._core import PoolSettings, Refusal
+from ._options import LIFETIME_SPREAD
 from ._physical import ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
@@ -37,6 +38,7 @@ class PoolConfig:
     lifetime: int = 0  # milliseconds, 0 = unlimited
     validate: bool = False
     idle_timeout: float = 240.0  # seconds
+    leak_threshold: float = 0.0  # seconds, 0 = off
 
     def core_settings(self) -> PoolSettings:
         """The pool core's view: no cap on open sessions, ``max_size`` kept idle."""
@@ -47,6 +49,7 @@ class PoolConfig:
             lifetime=self.lifetime / 1000,
             idle_timeout=self.idle_timeout,
             ping_interval=0.0 if self.validate else -1.0,
+            lifetime_spread=LIFETIME_SPREAD,
         )
 
 
@@ -109,6 +112,7 @@ class PoolView:
     lifetime = _Setting[int](int, 0, INT_MAX, "milliseconds as an integer from 0 (unlimited)")
     validate = _Setting[bool](bool, False, True, "True or False")
     idle_timeout = _Setting[float](float, 0, 10**9, "seconds as a number from 0 (never)")
+    leak_threshold = _Setting[float](float, 0, 10**9, "seconds as a number from 0 (off)")
 
     def __init__(self, registry: _Registry, pool_id: int) -> None:
         self._registry = registry
@@ -132,6 +136,21 @@ class PoolView:
     def stats(self) -> list[PartitionStats]:
         """A snapshot of each partition of this PoolId."""
         return self._registry.stats(self.pool_id)
+
+    def get_stats(self) -> list[dict[str, Any]]:
+        """Each partition's statistics (``pool_id`` and ``fingerprint`` first,
+        then as an explicit pool's ``get_stats()``)."""
+        return self._registry.figures(self.pool_id, reset=False)
+
+    def pop_stats(self) -> list[dict[str, Any]]:
+        """As ``get_stats()``; each partition's counters then restart from zero."""
+        return self._registry.figures(self.pool_id, reset=True)
+
+    def drain(self) -> None:
+        """Retire every session of this PoolId and keep pooling: idle ones are
+        logged off now, busy ones when they come back."""
+        for partition in self._registry.selected(self.pool_id):
+            partition.drain()
 
 
 class GlobalPool(PoolView):
@@ -169,6 +188,19 @@ class GlobalPool(PoolView):
     def clear(self) -> None:
         """Log off every idle session of every pool."""
         self._registry.clear(None)
+
+    def get_stats(self) -> list[dict[str, Any]]:
+        """Every partition's statistics, of every pool id."""
+        return self._registry.figures(None, reset=False)
+
+    def pop_stats(self) -> list[dict[str, Any]]:
+        """As ``get_stats()``; every partition's counters then restart from zero."""
+        return self._registry.figures(None, reset=True)
+
+    def drain(self) -> None:
+        """Retire every session of every pool id and keep pooling."""
+        for partition in self._registry.selected(None):
+            partition.drain()
 
     def stats(self) -> list[PartitionStats]:
         """A snapshot of every partition of every pool."""
@@ -215,12 +247,18 @@ class _Partition(SyncPool):
         )
         self.params = params
         self.masked = params.masked()
+        self.metrics.name = f"poolid:{params.pool_id}"
+        self.metrics.leaks.threshold = config.leak_threshold
 
     def stats(self) -> PartitionStats:
         """Snapshot this partition."""
         p = self.params
         with self.lock:
             return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
+
+    def labelled_figures(self, reset: bool) -> dict[str, Any]:
+        """This partition's ``get_stats()`` dictionary, led by its pool id and fingerprint."""
+        return {"pool_id": self.params.pool_id, "fingerprint": self.params.fingerprint, **self.figures(reset)}
 
 
 def _unavailable(reason: Refusal | BaseException, waited: float) -> BaseException:
@@ -252,6 +290,7 @@ class _Registry:
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
+                partition.metrics.leaks.threshold = config.leak_threshold
                 partition.call(partition.core.configure, settings=config.core_settings())
         current().validator.wake()
 
@@ -280,18 +319,22 @@ class _Registry:
                 self._partitions[key] = partition
         return partition
 
-    def _selected(self, pool_id: int | None) -> list[_Partition]:
+    def selected(self, pool_id: int | None) -> list[_Partition]:
         with self._lock:
             return [p for (pid, _), p in self._partitions.items() if pool_id is None or pid == pool_id]
 
     def clear(self, pool_id: int | None) -> None:
         """Log off idle sessions of one PoolId, or of all."""
-        for partition in self._selected(pool_id):
+        for partition in self.selected(pool_id):
             partition.call(partition.core.clear)
+
+    def figures(self, pool_id: int | None, reset: bool) -> list[dict[str, Any]]:
+        """The ``get_stats()`` dictionaries of the partitions of one PoolId, or of all."""
+        return [partition.labelled_figures(reset) for partition in self.selected(pool_id)]
 
     def stats(self, pool_id: int | None) -> list[PartitionStats]:
         """Snapshots of the partitions of one PoolId, or of all."""
-        return [partition.stats() for partition in self._selected(pool_id)]
+        return [partition.stats() for partition in self.selected(pool_id)]
 
     def shutdown(self) -> None:
         """At exit: stop the validator and log off idle sessions."""
