@@ -156,10 +156,8 @@ class PoolEngine:
         with self.lock:
             now = self.clock()
             actions = self.core.checkout(now, key, tag, matchany)
-            if not again:
-                self.metrics.requests_num += 1
-                if actions.lease is not None and not actions.ping:
-                    self.metrics.served(actions.lease, now, 0.0)
+            if actions.lease is not None and not actions.ping and not again:
+                self.metrics.served_at_once(actions.lease, now)
             return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
@@ -224,6 +222,8 @@ class PoolEngine:
 
         Returns (entry, opened_for_this_call); counted in the statistics.
         """
+        with self.lock:
+            self.metrics.requests_num += 1
         try:
             got = yield from self._obtain(actions, started, key, tag, matchany, timeout)
         except BaseException:
@@ -343,7 +343,7 @@ class PoolEngine:
             now = self.clock()
             actions = self.core.tick(now, check_after).merge(self._adopt())
             late = self.metrics.leaks.overdue(now)
-        report(self.metrics.name, self.metrics.leaks.threshold, late)
+        report(self.metrics.name, self.metrics.leak_threshold, late)
         self.run(actions)
         pending = list(reversed(actions.check))
         try:

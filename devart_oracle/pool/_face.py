@@ -92,7 +92,7 @@ class PoolFace(Generic[_Got]):
         self._closed = False
         self._engine = self._new_engine(spec)
         self._engine.metrics.name = self.name
-        self._engine.metrics.leaks.threshold = leak
+        self._engine.metrics.leak_threshold = leak
         if pool_alias is not None:
             _register_alias(pool_alias, self)
         self._begin()
@@ -230,11 +230,11 @@ class PoolFace(Generic[_Got]):
     @property
     def leak_threshold(self) -> float:
         """Seconds a connection may be held before it is logged as a leak (0 = off)."""
-        return self._engine.metrics.leaks.threshold
+        return self._engine.metrics.leak_threshold
 
     @leak_threshold.setter
     def leak_threshold(self, value: float) -> None:
-        self._engine.metrics.leaks.threshold = check_threshold("leak_threshold", value)
+        self._engine.metrics.leak_threshold = check_threshold("leak_threshold", value)
 
     # -- settings ----------------------------------------------------------
 

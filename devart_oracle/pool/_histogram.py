@@ -1,11 +1,11 @@
-"""A distribution of durations: exact totals, percentiles of a recent window.
+"""A window of recent durations, and what an operator reads from it.
 
 Counting must cost next to nothing on the acquire and release path, so a
-sample is three additions and a bounded ``deque.append``; the percentiles
-are computed only when someone asks for the statistics. ``count``, ``sum``
-and ``max`` cover every sample since the last reset; the percentiles cover
-the last :data:`WINDOW` samples (recent behaviour is what an operator is
-asking about, and the memory stays bounded).
+sample is one ``deque.append`` (C code, bounded by ``maxlen``); the figures
+are computed only when someone asks for the statistics. They cover the last
+:data:`WINDOW` samples: recent behaviour is what an operator is asking about,
+and the memory stays bounded. (Totals since the last reset, psycopg_pool's
+``usage_ms`` and the like, are kept by :class:`~._metrics.PoolMetrics`.)
 """
 
 from __future__ import annotations
@@ -13,49 +13,34 @@ from __future__ import annotations
 import math
 from collections import deque
 
-__all__ = ["WINDOW", "Distribution"]
+__all__ = ["WINDOW", "Window"]
 
-#: Samples the percentiles are computed over.
+#: Samples a window keeps.
 WINDOW = 1024
 
 
-class Distribution:
-    """Durations in seconds; :meth:`summary` reports them in milliseconds."""
+class Window(deque[float]):
+    """The last :data:`WINDOW` durations, in seconds; ``append`` adds one."""
 
-    __slots__ = ("count", "total", "max", "recent")
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self.count = 0
-        self.total = 0.0
-        self.max = 0.0
-        self.recent: deque[float] = deque(maxlen=WINDOW)
-
-    def record(self, seconds: float) -> None:
-        """Add one sample."""
-        self.count += 1
-        self.total += seconds
-        if seconds > self.max:
-            self.max = seconds
-        self.recent.append(seconds)
-
-    def reset(self) -> None:
-        """Forget every sample."""
-        self.__init__()  # type: ignore[misc]
+        super().__init__(maxlen=WINDOW)
 
     def summary(self) -> dict[str, float]:
-        """count, sum, p50, p95, p99 and max; times in milliseconds."""
-        ordered = sorted(self.recent)
+        """count, sum, p50, p95, p99 and max of the window; times in milliseconds."""
+        ordered = sorted(self)
         return {
-            "count": self.count,
-            "sum": self.total * 1000,
+            "count": len(ordered),
+            "sum": math.fsum(ordered) * 1000,
             "p50": _percentile(ordered, 50) * 1000,
             "p95": _percentile(ordered, 95) * 1000,
             "p99": _percentile(ordered, 99) * 1000,
-            "max": self.max * 1000,
+            "max": (ordered[-1] if ordered else 0.0) * 1000,
         }
 
     def __repr__(self) -> str:
-        return f"<Distribution count={self.count} sum={self.total:.6f}s max={self.max:.6f}s>"
+        return f"<Window samples={len(self)}>"
 
 
 def _percentile(ordered: list[float], rank: float) -> float:

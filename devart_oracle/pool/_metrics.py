@@ -1,9 +1,10 @@
 """The statistics of one pool: counts and durations, and what reads them.
 
 Every pool engine owns a :class:`PoolMetrics`; the engine calls its hooks
-with the pool's lock held, so the counts need no lock of their own and cost
-an addition or two (the acquire+release cycle pays for one lease and one
-return; ``bench/bench_metrics.py`` measures it). :meth:`PoolMetrics.snapshot`
+with the pool's lock held, so the counts need no lock of their own. The
+acquire+release cycle pays for a count, a timestamp and two appends to a
+bounded window (``bench/bench_metrics.py`` measures it); leak detection and
+the sink run only when ``watched``. :meth:`PoolMetrics.snapshot`
 turns them, with the core's counts, into psycopg_pool's ``get_stats()``
 dictionary plus the figures psycopg lacks.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Protocol
 
-from ._histogram import Distribution
+from ._histogram import Window
 from ._leaks import LeakWatch
 from ._records import Entry, Reason
 
@@ -46,7 +47,8 @@ COUNTERS = (
 class PoolMetrics:
     """Counts and durations of one pool since it began (or since the last reset)."""
 
-    __slots__ = ("name", "sink", "leaks", "wait", "use", "create", "_base", *COUNTERS)
+    __slots__ = ("name", "_sink", "leaks", "watched", "wait", "use", "create", "usage", "waited", "connecting",
+                 "_base", *COUNTERS)  # fmt: skip
 
     requests_num: int  # acquire() calls
     requests_queued: int  # ... that had to wait for a session to be released or opened
@@ -61,40 +63,77 @@ class PoolMetrics:
 
     def __init__(self, name: str = "") -> None:
         self.name = name  # the pool's name in the OpenTelemetry attributes
-        self.sink: Sink | None = None
+        self._sink: Sink | None = None
         self.leaks = LeakWatch()
+        self.watched = False  # a sink or leak detection wants every lease and return
         self._base: dict[Reason, int] = dict.fromkeys(Reason, 0)  # the core's destroyed counts at the last reset
         self._zero()
 
     def _zero(self) -> None:
         for counter in COUNTERS:
             setattr(self, counter, 0)
-        self.wait, self.use, self.create = Distribution(), Distribution(), Distribution()
+        self.wait, self.use, self.create = Window(), Window(), Window()
+        self.usage = self.waited = self.connecting = 0.0  # seconds since the last reset
         self.leaks.found = 0
 
+    @property
+    def sink(self) -> Sink | None:
+        """Where durations go as they happen (None: nowhere)."""
+        return self._sink
+
+    @sink.setter
+    def sink(self, sink: Sink | None) -> None:
+        self._sink = sink
+        self.watched = sink is not None or bool(self.leaks.threshold)
+
+    @property
+    def leak_threshold(self) -> float:
+        """Seconds a lease may last before it is reported (0 = off)."""
+        return self.leaks.threshold
+
+    @leak_threshold.setter
+    def leak_threshold(self, seconds: float) -> None:
+        self.leaks.threshold = seconds
+        self.sink = self._sink  # recompute ``watched``
+
     def __repr__(self) -> str:
-        return f"<PoolMetrics {self.name!r} requests={self.requests_num} wait={self.wait!r}>"
+        return f"<PoolMetrics {self.name!r} requests={self.requests_num} watched={self.watched}>"
 
     # -- hooks (the engine's lock is held) --------------------------------
 
-    def served(self, entry: Entry, now: float, waited: float) -> None:
-        """A request got a session after ``waited`` seconds."""
+    def served_at_once(self, entry: Entry, now: float) -> None:
+        """A request got an idle session at once: the acquire+release cycle's
+        fast path, so the least that can be done."""
+        self.requests_num += 1
         entry.leased_at = now
-        self.wait.record(waited)
-        if self.leaks.threshold:
-            self.leaks.lent(entry, now)
-        if self.sink is not None:
-            self.sink.wait(self.name, waited)
+        self.wait.append(0.0)
+        if self.watched:
+            self._lent(entry, now, 0.0)
+
+    def served(self, entry: Entry, now: float, waited: float) -> None:
+        """A request (counted when it began) got a session after ``waited`` seconds."""
+        entry.leased_at = now
+        self.wait.append(waited)
+        self.waited += waited
+        if self.watched:
+            self._lent(entry, now, waited)
+
+    def _lent(self, entry: Entry, now: float, waited: float) -> None:
+        self.leaks.lent(entry, now)
+        if self._sink is not None:
+            self._sink.wait(self.name, waited)
 
     def returned(self, entry: Entry, now: float, healthy: bool | None) -> None:
         """A session came back: its use time; a broken or unresettable one counts as bad."""
         held = now - entry.leased_at
-        self.use.record(held)
+        self.use.append(held)
+        self.usage += held
         if healthy is not True:
             self.returns_bad += 1
-        self.leaks.back(entry)
-        if self.sink is not None:
-            self.sink.use(self.name, held)
+        if self.watched:
+            self.leaks.back(entry)
+            if self._sink is not None:
+                self._sink.use(self.name, held)
 
     def timed_out(self) -> None:
         """A request waited its whole timeout."""
@@ -105,7 +144,8 @@ class PoolMetrics:
     def opened(self, seconds: float) -> None:
         """A logon succeeded after ``seconds``."""
         self.connections_num += 1
-        self.create.record(seconds)
+        self.create.append(seconds)
+        self.connecting += seconds
         if self.sink is not None:
             self.sink.create(self.name, seconds)
 
@@ -127,14 +167,14 @@ class PoolMetrics:
             "pool_size": core.opened + core.pending,
             "pool_available": core.idle,
             "requests_waiting": core.waiting,
-            "usage_ms": round(self.use.total * 1000),
+            "usage_ms": round(self.usage * 1000),
             "requests_num": self.requests_num,
             "requests_queued": self.requests_queued,
-            "requests_wait_ms": round(self.wait.total * 1000),
+            "requests_wait_ms": round(self.waited * 1000),
             "requests_errors": self.requests_errors,
             "returns_bad": self.returns_bad,
             "connections_num": self.connections_num,
-            "connections_ms": round(self.create.total * 1000),
+            "connections_ms": round(self.connecting * 1000),
             "connections_errors": self.connections_errors,
             "connections_lost": self.connections_lost,
         }

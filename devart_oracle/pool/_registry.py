@@ -248,7 +248,7 @@ class _Partition(SyncPool):
         self.params = params
         self.masked = params.masked()
         self.metrics.name = f"poolid:{params.pool_id}"
-        self.metrics.leaks.threshold = config.leak_threshold
+        self.metrics.leak_threshold = config.leak_threshold
 
     def stats(self) -> PartitionStats:
         """Snapshot this partition."""
@@ -290,7 +290,7 @@ class _Registry:
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
-                partition.metrics.leaks.threshold = config.leak_threshold
+                partition.metrics.leak_threshold = config.leak_threshold
                 partition.call(partition.core.configure, settings=config.core_settings())
         current().validator.wake()
 

@@ -12,7 +12,7 @@ import pytest
 
 from devart_oracle import ProgrammingError
 from devart_oracle.pool._core import PoolSettings
-from devart_oracle.pool._histogram import WINDOW, Distribution
+from devart_oracle.pool._histogram import WINDOW, Window
 from devart_oracle.pool._sync import SyncPool
 from devart_oracle.testing import FakeClock
 
@@ -24,28 +24,27 @@ PSYCOPG_KEYS = {
 }  # fmt: skip
 
 
-def test_a_distribution_sums_everything_and_ranks_the_recent_window():
-    d = Distribution()
+def test_a_window_ranks_its_samples():
+    window = Window()
     for ms in range(1, 101):
-        d.record(ms / 1000)
-    s = d.summary()
+        window.append(ms / 1000)
+    s = window.summary()
     assert s["count"] == 100 and s["sum"] == pytest.approx(5050)
     assert (s["p50"], s["p95"], s["p99"], s["max"]) == pytest.approx((50, 95, 99, 100))
 
 
-def test_a_distribution_keeps_a_bounded_window_but_exact_totals():
-    d = Distribution()
+def test_a_window_keeps_the_recent_samples_only():
+    window = Window()
     for _ in range(WINDOW):
-        d.record(10.0)
+        window.append(10.0)
     for _ in range(WINDOW):
-        d.record(0.001)
-    s = d.summary()
-    assert len(d.recent) == WINDOW and s["p99"] == pytest.approx(1)  # the ten-second samples left the window
-    assert s["count"] == 2 * WINDOW and s["max"] == pytest.approx(10_000)
+        window.append(0.001)
+    s = window.summary()
+    assert s["count"] == WINDOW and s["max"] == pytest.approx(1)  # the ten-second samples left the window
 
 
-def test_an_empty_distribution_reports_zeros():
-    assert Distribution().summary() == {"count": 0, "sum": 0, "p50": 0, "p95": 0, "p99": 0, "max": 0}
+def test_an_empty_window_reports_zeros():
+    assert Window().summary() == {"count": 0, "sum": 0, "p50": 0, "p95": 0, "p99": 0, "max": 0}
 
 
 class Connector:
@@ -173,7 +172,7 @@ def test_a_session_held_past_the_leak_threshold_is_logged_once_with_its_stack(ca
     clock = FakeClock()
     pool, _ = engine(clock)
     pool.metrics.name = "orders"
-    pool.metrics.leaks.threshold = 10.0
+    pool.metrics.leak_threshold = 10.0
     kept, _ = pool.acquire()  # this line must show in the log
     returned, _ = pool.acquire()
     clock.advance(5)
@@ -196,7 +195,10 @@ def test_leak_detection_is_off_by_default_and_records_nothing():
     clock = FakeClock()
     pool, _ = engine(clock)
     pool.acquire()
-    assert len(pool.metrics.leaks) == 0
+    assert len(pool.metrics.leaks) == 0 and not pool.metrics.watched
+    pool.metrics.leak_threshold = 1.0
+    pool.acquire()
+    assert len(pool.metrics.leaks) == 1 and pool.metrics.watched
 
 
 @pytest.mark.parametrize("value", [-1, "10", True, None])
