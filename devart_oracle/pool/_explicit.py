@@ -251,6 +251,8 @@ create_pool = _creator(ConnectionPool, Connection, "create_pool", """Create a th
     Easy Connect string (``user/password@host:port/service`` too), a
     descriptor, a net service name or a Devart connection string; Devart
     parameter names may be given beside a Devart dsn or none.
+    ``leak_threshold`` (seconds, 0 = off) logs a connection held longer, with
+    where it was acquired (see docs/monitoring.md).
 
     Raises:
         ProgrammingError: a bad argument (named in the message), or

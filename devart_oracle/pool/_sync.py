@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
-from ._core import Actions, Entry
+from ._core import Actions, Entry, Reason
 from ._engine import Open, Ping, PoolEngine, Run, Step, Steps, jitter
 
 __all__ = ["Connector", "SyncPool"]
@@ -87,7 +87,10 @@ class SyncPool(PoolEngine):
         """Carry out a core decision; the lock must not be held."""
         for entry, reason in actions.close:
             logger.debug("logging off a session (%s)", reason.value)
-            self.connector.close(entry.conn)
+            if reason is Reason.LIFETIME:  # recycling is never the caller's wait
+                _start(self.connector.close, entry.conn)
+            else:
+                self.connector.close(entry.conn)
         for key in actions.spawn:
             _start(_open_in_background, weakref.ref(self), key)
         for waiter in actions.wake:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 
 import pytest
@@ -90,3 +91,30 @@ def test_drain_restores_min():
         core.admit(object(), 0.0)
     actions = core.drain()
     assert len(actions.close) == 2 and len(actions.spawn) == 2
+
+
+def test_a_session_past_its_lifetime_is_logged_off_off_the_callers_path():
+    from devart_oracle.pool._sync import SyncPool
+    from devart_oracle.testing import FakeClock
+
+    clock, closing, closed = FakeClock(), threading.Event(), threading.Event()
+
+    class SlowLogoff:
+        def open(self, key: object) -> object:
+            return object()
+
+        def close(self, conn: object) -> None:
+            closing.wait(30)  # a logoff that hangs until the test lets it go
+            closed.set()
+
+        def ping(self, conn: object) -> bool:
+            return True
+
+    pool = SyncPool(PoolSettings(lifetime=100.0, lifetime_spread=0.1), SlowLogoff(), lambda *a: RuntimeError(),
+                    clock=clock, schedule=clock.schedule)  # fmt: skip
+    entry, _ = pool.acquire()
+    clock.advance(100)
+    pool.release(entry)  # returns at once: the logoff runs in the background
+    assert not closed.is_set() and pool.core.destroyed[Reason.LIFETIME] == 1
+    closing.set()
+    assert closed.wait(30)
