@@ -60,8 +60,12 @@ class ConnectionPool(PoolFace[Connection]):
 
     def drain(self) -> None:
         """Retire every session and keep the pool open: idle ones are logged off
-        now, busy ones when they come back; later acquires get fresh sessions."""
-        self._engine.drain()
+        now, busy ones when they come back; later acquires get fresh sessions.
+
+        Raises:
+            PoolClosedError: the pool is closed.
+        """
+        self._drain()
 
     def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
@@ -155,8 +159,8 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def drain(self) -> None:
         """Retire every session and keep the pool open (as ``ConnectionPool.drain()``)."""
+        self._drain()
         self._start()
-        self._engine.drain()
         await self._engine.settle()
 
     async def close(self, force: bool = False) -> None:

@@ -216,6 +216,11 @@ class PoolFace(Generic[_Got]):
             with _aliases_lock:
                 _aliases.pop(self._alias, None)
 
+    def _drain(self) -> None:
+        if self._closed:
+            raise self._error(Refusal.CLOSED, 0.0)
+        self._engine.drain()
+
     # -- statistics --------------------------------------------------------
 
     def get_stats(self) -> dict[str, Any]:

@@ -77,6 +77,8 @@ def test_drain_retires_idle_sessions_now_and_busy_ones_on_return(face, private_s
         await eventually(lambda: pool.opened == 2)  # min restored, the pool open throughout
         assert pool.get_stats()["destroyed"]["drained"] == 2
         await face.close(pool)
+        with pytest.raises(do.PoolClosedError):
+            await drain(face, pool)
 
     run(body())
 
