@@ -3,6 +3,8 @@
 This module is the one public surface: everything is re-exported here from
 private modules, and what is ours reports this module as its home
 (``devart_oracle.ConnectionPool``, not ``devart_oracle.pool._explicit``).
+Every other public name of python-oracledb is re-exported unchanged (see
+``_driver_names``), so ``import devart_oracle as oracledb`` finds them all.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ._errors import (
     Warning,
 )
 
-from ._connect import connect, connection_pool
+from ._connect import connect, connect_async, connection_pool
 from ._connection import AsyncConnection, Connection
 from .pool._explicit import AsyncConnectionPool, ConnectionPool, create_pool, create_pool_async
 from .pool._face import get_pool
@@ -43,6 +45,11 @@ from oracledb import (  # python-oracledb's own: the same objects, so code can s
     PURITY_SELF,
     PoolParams,
 )
+from ._driver_names import *  # noqa: F403  (python-oracledb's other names, listed there)
+from ._driver_names import __all__ as _driver_all
+
+#: python-oracledb's deprecated name for ConnectionPool.
+SessionPool = ConnectionPool
 
 apilevel = "2.0"
 threadsafety = 2
@@ -52,7 +59,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "connect",
+    "connect_async",
     "connection_pool",
+    "SessionPool",
     "Connection",
     "AsyncConnection",
     "PartitionStats",
@@ -89,6 +98,7 @@ __all__ = [
     "PoolClosedError",
     "DatabaseUnavailableError",
     "ErrorInfo",
+    *_driver_all,
 ]
 
 
@@ -103,4 +113,4 @@ def _rehome() -> None:
 
 
 _rehome()
-del _rehome
+del _rehome, _driver_all

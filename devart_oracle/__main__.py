@@ -91,6 +91,22 @@ def _print_stats() -> None:
         )
 
 
+def _autocommit(text: str) -> None:
+    """Show that a write without ``commit()`` is kept, as with Devart's connector."""
+    with connect(text) as conn:
+        cursor = conn.cursor()
+        cursor.execute("create table demo_autocommit (x number)")
+        cursor.execute("insert into demo_autocommit values (1)")  # no commit()
+    with connect(text, AutoCommit=False) as conn:
+        conn.cursor().execute("insert into demo_autocommit values (2)")  # rolled back at close
+    with connect(text) as conn:
+        cursor = conn.cursor()
+        cursor.execute("select count(*) from demo_autocommit")
+        kept = cursor.fetchone()[0]
+    print(f"autocommit: {kept} of 2 uncommitted inserts kept (on by default, as with Devart;"
+          " AutoCommit=False turns it off)")
+
+
 def _demo(threads: int, requests: int, logon_delay: float) -> int:
     from .testing import OracleTestServer
 
@@ -109,6 +125,7 @@ def _demo(threads: int, requests: int, logon_delay: float) -> int:
         print(f"pooled connect()+close():   {pooled:10.1f} us")
         print(f"unpooled connect()+close(): {unpooled:10.1f} us")
         print(f"speed-up: {unpooled / pooled:.0f}x")
+        _autocommit(text)
         connection_pool.clear()
     return 0
 

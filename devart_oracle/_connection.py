@@ -4,9 +4,11 @@ A handle is what ``connect()`` and ``pool.acquire()`` return. It lends the
 caller one physical session until ``close()``: cursors are python-oracledb's
 own (no wrapping cost on execute and fetch), but the handle remembers them and
 closes them when it is closed, so a stale cursor can never run on a session
-that has since been lent to someone else. Session state the caller changed
-through the handle (autocommit, call timeout, end-to-end attributes) is put
-back before the session returns to its pool.
+that has since been lent to someone else. With ``connect()`` (Devart's
+clean-session contract), session state the caller changed through the handle
+(autocommit, call timeout, end-to-end attributes) is put back before the
+session returns to its pool; an explicit pool's sessions keep it, as
+python-oracledb's do (that is what tags and session callbacks are for).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import weakref
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
-from ._errors import Error, InterfaceError
+from ._errors import PEP_249_EXCEPTIONS, Error, InterfaceError, driver_error
 from .pool._core import Entry
 from .pool._physical import is_fatal
 
@@ -66,8 +68,8 @@ def end_lease(handle: Handle) -> None:
     handle._detach()
 
 
-def _closed_error() -> InterfaceError:
-    return InterfaceError("the connection is closed")
+def _closed_error() -> Error:
+    return driver_error(InterfaceError, 1001, "the connection is closed")
 
 
 def _write_only(name: str) -> Any:
@@ -77,7 +79,8 @@ def _write_only(name: str) -> Any:
 class Handle:
     """What sync and async handles share: state, cursors and settings."""
 
-    __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "tag", "__weakref__")
+    __slots__ = ("_conn", "_entry", "_pool", "_connectstring", "_cursors", "_saved", "_fatal", "_resets", "tag",
+                 "__weakref__")  # fmt: skip
 
     def __init__(self, conn: Any, connectstring: str, pool: Lessor | None = None, entry: Entry | None = None) -> None:
         self._conn = conn
@@ -87,6 +90,9 @@ class Handle:
         self._cursors: weakref.WeakSet[Any] | None = None
         self._saved: dict[str, Any] | None = None
         self._fatal = False
+        #: Whether what the borrower changed is put back on release: Devart's
+        #: clean-session contract; python-oracledb's explicit pools keep it.
+        self._resets = True
         self.tag = entry.tag if entry is not None else None
 
     def __repr__(self) -> str:
@@ -125,7 +131,7 @@ class Handle:
     def _set(self, name: str, value: Any) -> None:
         """Change a session attribute, remembering its value to restore on release."""
         conn = self._live()
-        if self._pool is not None:
+        if self._pool is not None and self._resets:
             saved = self._saved if self._saved is not None else {}
             if name not in saved:
                 saved[name] = getattr(conn, name) if _SESSION_ATTRIBUTES[name] else None
@@ -157,6 +163,11 @@ class Handle:
             except Error:
                 pass
         return conn
+
+    def _detach_live(self) -> Any:
+        """:meth:`_detach` for ``close()``: refuses a closed handle."""
+        self._live()
+        return self._detach()
 
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is
@@ -216,10 +227,12 @@ class Connection(Handle):
         self._call("ping")
 
     def close(self) -> None:
-        """Give the session back to its pool (or log it off); idempotent."""
-        if self._conn is None:
-            return
-        conn = self._detach()
+        """Give the session back to its pool (or log it off).
+
+        Raises:
+            InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
+        """
+        conn = self._detach_live()
         if self._pool is None:
             conn.close()
             return
@@ -244,7 +257,8 @@ class Connection(Handle):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        if self._conn is not None:  # closed inside the block: nothing left to do
+            self.close()
 
 
 class AsyncConnection(Handle):
@@ -272,10 +286,12 @@ class AsyncConnection(Handle):
         await self._call("ping")
 
     async def close(self) -> None:
-        """Give the session back to its pool (or log it off); idempotent."""
-        if self._conn is None:
-            return
-        conn = self._detach()
+        """Give the session back to its pool (or log it off).
+
+        Raises:
+            InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
+        """
+        conn = self._detach_live()
         if self._pool is None:
             await conn.close()
             return
@@ -304,7 +320,8 @@ class AsyncConnection(Handle):
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        if self._conn is not None:
+            await self.close()
 
 
 def _session_attribute(name: str, readable: bool) -> property:
@@ -319,4 +336,7 @@ def _session_attribute(name: str, readable: bool) -> property:
 
 for _name, _readable in _SESSION_ATTRIBUTES.items():
     setattr(Handle, _name, _session_attribute(_name, _readable))
-del _name, _readable
+# PEP 249's optional extension: the exception classes as connection attributes.
+for _name, _kind in PEP_249_EXCEPTIONS.items():
+    setattr(Handle, _name, _kind)
+del _name, _readable, _kind

@@ -10,6 +10,7 @@ handlers written as ``error, = exc.args; error.full_code`` work for both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from oracledb import (
@@ -43,7 +44,13 @@ __all__ = [
     "PoolClosedError",
     "DatabaseUnavailableError",
     "ErrorInfo",
+    "driver_error",
+    "shaped",
 ]
+
+#: PEP 249's exception classes by name (what connections expose as attributes).
+PEP_249_EXCEPTIONS = {kind.__name__: kind for kind in (Warning, Error, InterfaceError, DatabaseError, DataError,
+                      OperationalError, IntegrityError, InternalError, ProgrammingError, NotSupportedError)}  # fmt: skip
 
 #: Devart's name for OperationalError, kept for code written against it.
 OraOperationalError = OperationalError
@@ -85,7 +92,27 @@ class ErrorInfo:
 
 def _info(message: str | ErrorInfo, full_code: str = "", offset: int = 0) -> ErrorInfo:
     # An ErrorInfo comes back when an error is unpickled or copied (it is rebuilt from its args).
-    return message if isinstance(message, ErrorInfo) else ErrorInfo(message, full_code, offset=offset)
+    if isinstance(message, ErrorInfo):
+        return message
+    if full_code.startswith("DPY-"):  # python-oracledb's messages start with their code
+        message = f"{full_code}: {message}"
+    return ErrorInfo(message, full_code, offset=offset)
+
+
+_CODE = re.compile(r"^([A-Z]{3}-\d{4,5}):")
+
+
+def shaped(kind: type[Error], message: str) -> Error:
+    """``kind(message)`` with python-oracledb's ``args[0]`` shape; a message
+    that starts with a code (``DPI-1012: ...``) has it as ``full_code``."""
+    code = _CODE.match(message)
+    return kind(ErrorInfo(message, code.group(1) if code else ""))
+
+
+def driver_error(kind: type[Error], number: int, message: str) -> Error:
+    """An error shaped like python-oracledb's for the same situation: its
+    class, and ``DPY-<number>`` as the message's prefix and ``full_code``."""
+    return shaped(kind, f"DPY-{number:04}: {message}")
 
 
 class ConnectionStringError(OperationalError):
@@ -133,8 +160,8 @@ class PoolExhaustedError(PoolError):
     full_code = "DPY-4005"
 
 
-class PoolClosedError(PoolError):
-    """The pool has been closed."""
+class PoolClosedError(PoolError, InterfaceError):
+    """The pool has been closed (an InterfaceError too, as python-oracledb has it)."""
 
     __module__ = "devart_oracle"
     full_code = "DPY-1002"

@@ -150,7 +150,8 @@ KEYWORDS: Final = (
     Keyword("PoolId", (), to_pool_id, 0, routing=True),
     Keyword("DisablePooling", (), to_bool, False, routing=True),
     Keyword("ConnectionTimeout", ("Connection Timeout", "Connect Timeout"), to_seconds),
-    Keyword("AutoCommit", (), to_bool, False),
+    # On unless turned off, as in Devart's connector: code written for it never calls commit().
+    Keyword("AutoCommit", (), to_bool, True),
 )
 
 

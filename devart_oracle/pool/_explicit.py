@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import oracledb
 
 from .._connection import AsyncConnection, Connection
-from .._errors import ProgrammingError
+from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
 from ._options import PoolSpec
@@ -98,7 +98,7 @@ class _Acquiring:
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self._conn is not None
-        await self._conn.close()
+        await self._conn.__aexit__(*exc_info)
 
 
 class AsyncConnectionPool(PoolFace[_Acquiring]):
@@ -106,10 +106,11 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     _handle_type = AsyncConnection
     _engine: AsyncPool
+    _async_connector: AsyncDriverConnector
     _upkeep: asyncio.Task[None] | None = None
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
-        self._connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
+        self._connector = self._async_connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
         return AsyncPool(spec.options.settings(), self._connector, self._error, **self._engine_options())
 
     def _begin(self) -> None:
@@ -135,6 +136,34 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
     def _wake(self) -> None:
         self._engine.spawn(_validate_now(weakref.ref(self)))
 
+    def __await__(self) -> Generator[Any, None, AsyncConnectionPool]:
+        """``pool = await create_pool_async(...)``: the pool once ``min`` sessions are open.
+
+        Raises:
+            DatabaseUnavailableError: the error that kept them from opening.
+        """
+        return self._ready().__await__()
+
+    async def _ready(self) -> AsyncConnectionPool:
+        self._start()
+        core = self._engine.core
+        while not self._closed and core.opened < core.settings.min:
+            failed = core.backoff.down(None)
+            if failed is not None:
+                raise self._error(failed, 0.0)
+            pending = list(self._engine.tasks)
+            if not pending:  # nothing opening: the pool's logon was refused; say why
+                await self._async_connector.close(await self._try_open())
+                break
+            await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        return self
+
+    async def _try_open(self) -> Any:
+        try:
+            return await self._async_connector.open(None)
+        except Exception as exc:
+            raise self._error(exc, 0.0) from exc
+
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Acquiring:
         """``await pool.acquire()`` or ``async with pool.acquire()``."""
         return _Acquiring(self._acquired(key, tag, matchany))
@@ -143,8 +172,9 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         self._start()
         entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, called = self._handed(entry, tag)
-        if asyncio.iscoroutine(called):
-            await called
+        for result in called:
+            if asyncio.iscoroutine(result):
+                await result
         return handle  # type: ignore[return-value]
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
@@ -225,7 +255,7 @@ def _creator(base: type[_P], handle: type[Any], name: str, doc: str) -> Callable
     ) -> _P:
         if not (isinstance(pool_class, type) and issubclass(pool_class, base)):
             shown = pool_class.__name__ if isinstance(pool_class, type) else repr(pool_class)
-            raise ProgrammingError(f"pool_class must be a subclass of {base.__name__}, not {shown}")
+            raise driver_error(ProgrammingError, 2026, f"pool_class must be a subclass of {base.__name__}, not {shown}")
         return pool_class(dsn, params=params, pool_alias=pool_alias, **kwargs)
 
     create.__name__ = create.__qualname__ = name

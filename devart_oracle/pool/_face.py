@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import oracledb
 
 from .._connection import Handle, end_lease, lease
-from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError
+from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError, driver_error, shaped
 from ._core import Entry, Refusal
 from ._engine import PoolEngine
 from ._options import PoolSpec, check_option, pool_spec
@@ -78,9 +78,14 @@ class PoolFace(Generic[_Got]):
         Raises:
             ProgrammingError: a bad argument, or the alias is taken.
         """
+        if pool_alias is not None and not isinstance(pool_alias, str):
+            raise TypeError(f"pool_alias must be a str, not {type(pool_alias).__name__}")
         leak = check_threshold("leak_threshold", leak_threshold)
         spec = pool_spec(dsn, params, kwargs, pool_alias)
         self._callback = _checked_callback(spec.params.session_callback)
+        # Run on every acquire, as python-oracledb does, so not by the opener too.
+        self._on_connect: Callable[..., Any] | None = spec.params.on_connect_callback
+        cast(Any, spec.params)._impl.on_connect_callback = None  # PoolParams.set() cannot unset it
         self._connectiontype = self._checked_type(spec.params.connectiontype)
         self._options = spec.options
         self._params = spec.params
@@ -109,16 +114,19 @@ class PoolFace(Generic[_Got]):
         if connectiontype is None:
             return self._handle_type
         if not (isinstance(connectiontype, type) and issubclass(connectiontype, self._handle_type)):
-            raise ProgrammingError(f"connectiontype must be a subclass of {self._handle_type.__qualname__}")
+            raise driver_error(ProgrammingError, 2023,
+                               f"connectiontype must be a subclass of {self._handle_type.__qualname__}")  # fmt: skip
         return connectiontype
 
     def _error(self, reason: Refusal | BaseException, waited: float) -> BaseException:
-        return pool_error(self.name, self._options, self._engine.core.busy, reason, waited)
+        host, port = self._params.host, self._params.port
+        address = f"{host}:{port}" if isinstance(host, str) else None  # one address; a list says it in the error
+        return pool_error(self._label, self._options, self._engine.core.busy, reason, waited, address)
 
     def __repr__(self) -> str:
         core = self._engine.core
         return (
-            f"<{type(self).__name__} {self.name!r} min={self.min} max={self.max}"
+            f"<{type(self).__name__} {self._label!r} min={self.min} max={self.max}"
             f" opened={core.opened} busy={core.busy} waiting={core.waiting}>"
         )
 
@@ -130,10 +138,10 @@ class PoolFace(Generic[_Got]):
         if self._closed:
             raise self._error(Refusal.CLOSED, 0.0)
         if shardingkey or supershardingkey:
-            raise NotSupportedError("sharding keys are not supported by devart_oracle pools")
+            raise shaped(NotSupportedError, "sharding keys are not supported by devart_oracle pools")
         if user is None and self._needs_user:
-            raise ProgrammingError(
-                f"pool {self.name!r} is heterogeneous and was created without a user:"
+            raise shaped(
+                ProgrammingError, f"pool {self._label!r} is heterogeneous and was created without a user:"
                 f" pass user and password to acquire()"
             )
         return session_key(self._options.homogeneous, user, password, cclass, purity)
@@ -165,14 +173,17 @@ class PoolFace(Generic[_Got]):
         upkeep = current()
         return {"clock": upkeep.clock, "schedule": upkeep.schedule, "refused": is_refused}
 
-    def _handed(self, entry: Entry, tag: str | None) -> tuple[Handle, Any]:
-        """Wrap a leased session and run the session callback if it must run;
-        returns the handle and what the callback returned (a coroutine, maybe)."""
+    def _handed(self, entry: Entry, tag: str | None) -> tuple[Handle, list[Any]]:
+        """Wrap a leased session and run the on-connect callback (every time)
+        and the session callback (if it must run); returns the handle and
+        what the callbacks returned (coroutines, maybe, for an asyncio pool)."""
         handle = self._connectiontype(entry.conn, self._dsn or "", self._engine, entry)
-        if self._callback is None or (entry.leases != 1 and tag == entry.tag):
-            return handle, None
-        handle.tag = tag
-        return handle, self._callback(handle, tag)
+        handle._resets = False  # python-oracledb's sessions keep what borrowers and callbacks set
+        called = [] if self._on_connect is None else [self._on_connect(handle)]
+        if self._callback is not None and (entry.leases == 1 or tag != entry.tag):
+            handle.tag = tag
+            called.append(self._callback(handle, tag))
+        return handle, called
 
     def _retag(self, connection: Handle, tag: str | None) -> None:
         """Check a connection given back and set the tag its session goes back with."""
@@ -182,12 +193,15 @@ class PoolFace(Generic[_Got]):
 
     def _own(self, connection: Handle) -> Entry:
         """The pool's record of a connection it lent; refuses strangers and released ones."""
+        if not isinstance(connection, Handle):
+            raise TypeError(f"expected a connection of pool {self._label!r}, not {type(connection).__name__}")
         try:
             entry = lease(connection, self._engine)
         except LookupError:
-            raise ProgrammingError("the connection was not acquired from this pool") from None
+            raise shaped(ProgrammingError, f"the connection was not acquired from pool {self._label!r}") from None
         if entry is None:
-            raise InterfaceError(f"the connection was already released to pool {self.name!r}")
+            raise driver_error(InterfaceError, 1001,
+                               f"not connected: the connection was already released to pool {self._label!r}")  # fmt: skip
         return entry
 
     def _end(self, connection: Handle) -> Entry:
@@ -207,9 +221,9 @@ class PoolFace(Generic[_Got]):
         busy = self._engine.core.busy
         if busy and not force:
             raise PoolError(
-                f"pool {self.name!r} cannot be closed: {busy} connection(s) busy;"
+                f"pool {self._label!r} cannot be closed: {busy} connection(s) busy;"
                 f" release them first or close(force=True)",
-                self.name,
+                self._label,
             )
         self._closed = True
         if self._alias is not None:
@@ -281,7 +295,8 @@ class PoolFace(Generic[_Got]):
         self._options = options
         self._engine.call(self._engine.core.configure, settings=options.settings())
 
-    name = property(lambda self: self._options.name, doc="The pool's name (its alias, if it has one).")
+    name = property(lambda self: self._alias, doc="The pool's alias, or None (as python-oracledb has it).")
+    _label = property(lambda self: self._options.name, doc="What messages call the pool: its alias or 'pool-N'.")
     dsn = property(lambda self: self._dsn, doc="The data source the pool connects to (never with a password).")
     tnsentry = property(lambda self: self._dsn, doc="The same as dsn (python-oracledb's deprecated name).")
     username = property(lambda self: self._username, doc="The user the pool's own sessions log on as.")
@@ -305,12 +320,12 @@ class PoolFace(Generic[_Got]):
 
 def _checked_callback(callback: Any) -> Callable[..., Any] | None:
     if callback is not None and not callable(callback):
-        raise NotSupportedError("session_callback must be a python callable (pl/sql callbacks need thick mode)")
+        raise shaped(NotSupportedError, "session_callback must be a python callable (pl/sql callbacks need thick mode)")
     return callback  # type: ignore[no-any-return]
 
 
 def _register_alias(alias: str, pool: PoolFace[Any]) -> None:
     with _aliases_lock:
         if alias in _aliases:
-            raise ProgrammingError(f'connection pool with alias "{alias}" already exists')
+            raise driver_error(ProgrammingError, 2055, f"connection pool with alias {alias!r} already exists")
         _aliases[alias] = pool

@@ -13,7 +13,7 @@ import logging
 import os
 import traceback
 
-from .._errors import ProgrammingError
+from .._errors import ProgrammingError, shaped
 from ._records import Entry
 
 __all__ = ["LeakWatch", "check_threshold", "report"]
@@ -91,4 +91,4 @@ def check_threshold(label: str, value: object) -> float:
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
         return float(value)
-    raise ProgrammingError(f"invalid value {value!r} for {label}: expected seconds as a number from 0 (off)")
+    raise shaped(ProgrammingError, f"invalid value {value!r} for {label}: expected seconds as a number from 0 (off)")

@@ -17,23 +17,26 @@ keyword arguments beside a Devart dsn or no dsn.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import oracledb
 
-from .._errors import ProgrammingError
+
+from .._errors import ProgrammingError, driver_error, shaped
 from ..connstring import parse
+from ..connstring._keywords import lookup
 from ._core import GetMode, PoolSettings
 
 #: Sessions are recycled in the last tenth of their lifetime (see ._lifetime).
 LIFETIME_SPREAD = 0.1
 
-__all__ = ["DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "check_option", "pool_spec"]
+__all__ = ["DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "check_names", "check_option", "pool_spec"]
 
 _names = itertools.count(1)
 
@@ -64,21 +67,25 @@ _GETMODES = ", ".join(f"POOL_GETMODE_{mode.name} ({mode.value})" for mode in sor
 _GETMODE_VALUES = frozenset(int(mode) for mode in oracledb.PoolGetMode)
 
 
-def _invalid(name: str, value: Any, expected: str) -> ProgrammingError:
-    return ProgrammingError(f"invalid value {value!r} for {name}: expected {expected}")
+def _invalid(name: str, value: Any, expected: str, wrong_type: bool = True) -> Exception:
+    # A value of the wrong type is a TypeError, as python-oracledb raises; one out of range is ours.
+    if wrong_type:
+        return TypeError(f"invalid value {value!r} for {name}: expected {expected}")
+    return shaped(ProgrammingError, f"invalid value {value!r} for {name}: expected {expected}")
 
 
 def check_option(name: str, value: Any) -> Any:
     """A pool setting's value, checked; ``getmode`` becomes an ``oracledb.PoolGetMode``.
 
     Raises:
-        ProgrammingError: the value is of the wrong type or out of range; the
-            message names the setting, the value and what is allowed.
+        TypeError: the value is of the wrong type (as python-oracledb raises).
+        ProgrammingError: the value is out of range.
+        The message names the setting, the value and what is allowed.
     """
     if name == "getmode":
         if isinstance(value, int) and not isinstance(value, bool) and value in _GETMODE_VALUES:
             return oracledb.PoolGetMode(value)
-        raise _invalid(name, value, f"one of {_GETMODES}")
+        raise _invalid(name, value, f"one of {_GETMODES}", not isinstance(value, int))
     if name in _FLAGS:
         if isinstance(value, bool):
             return value
@@ -93,7 +100,7 @@ def check_option(name: str, value: Any) -> Any:
         expected = f"an integer from {low} to {high}"
     else:
         expected = f"an integer from {low}"
-    raise _invalid(name, value, expected + meaning)
+    raise _invalid(name, value, expected + meaning, not is_int)
 
 
 @dataclass(frozen=True)
@@ -117,14 +124,16 @@ class PoolOptions:
     ping_interval: int = 60
     ping_timeout: int = 5000
     stmtcachesize: int = 20
+    #: What messages call the pool: its alias, else "pool-N" (``pool.name`` is the alias or None).
     name: str = field(default_factory=lambda: f"pool-{next(_names)}")
 
     def __post_init__(self) -> None:
         for name in OPTION_NAMES:
             object.__setattr__(self, name, check_option(name, getattr(self, name)))
         if self.max < self.min:
-            raise ProgrammingError(
-                f"parameter 'max' should be greater than or equal to parameter 'min' (min={self.min}, max={self.max})"
+            raise driver_error(
+                ProgrammingError, 2064,
+                f"parameter 'max' should be greater than or equal to parameter 'min' (min={self.min}, max={self.max})",
             )
 
     @classmethod
@@ -197,6 +206,7 @@ def pool_spec(dsn: str | None, params: Any, kwargs: Mapping[str, Any], name: str
     merged = _copy(params)
     given = {k: v for k, v in kwargs.items() if k in DRIVER_NAMES and v is not None}
     devart = {k: v for k, v in kwargs.items() if k not in DRIVER_NAMES}
+    check_names(devart, DRIVER_NAMES)
     # Checked before python-oracledb sees them, and with every other setting.
     options = PoolOptions.from_params(merged, name).changed(**{k: v for k, v in given.items() if k in OPTION_NAMES})
     given.update((k, getattr(options, k)) for k in OPTION_NAMES if k in given)
@@ -206,11 +216,25 @@ def pool_spec(dsn: str | None, params: Any, kwargs: Mapping[str, Any], name: str
     return spec
 
 
+def check_names(names: Iterable[str], driver_names: Iterable[str]) -> None:
+    """Refuse a keyword that is neither python-oracledb's nor a Devart parameter.
+
+    Raises:
+        TypeError: naming the first such keyword and the closest known one,
+            as python-oracledb raises for an unexpected keyword.
+    """
+    for name in names:
+        if lookup(name) is None:
+            close = difflib.get_close_matches(name, list(driver_names), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(f"unknown parameter {name!r}{hint}")
+
+
 def _copy(params: Any) -> oracledb.PoolParams:
     if params is None:
         return oracledb.PoolParams()  # type: ignore[no-any-return]
     if not isinstance(params, oracledb.PoolParams):
-        raise ProgrammingError(f"params must be a PoolParams, not {type(params).__name__}")
+        raise driver_error(ProgrammingError, 2027, f"params must be a PoolParams, not {type(params).__name__}")
     return params.copy()  # type: ignore[no-any-return]
 
 
@@ -219,12 +243,12 @@ def _apply_dsn(
 ) -> str | None:
     """Set the given arguments and the dsn into ``params``; returns the dsn to show."""
     if dsn is not None and not isinstance(dsn, str):
-        raise ProgrammingError(f"dsn must be a string, not {type(dsn).__name__}")
+        raise shaped(ProgrammingError, f"dsn must be a string, not {type(dsn).__name__}")
     if dsn is not None and not _DEVART.match(dsn):
         if devart:
             names = ", ".join(sorted(devart))
-            raise ProgrammingError(
-                f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names"
+            raise shaped(
+                ProgrammingError, f"connection parameters {names} need a devart dsn; with an easy connect dsn use python-oracledb names"
             )
         params.set(**given)
         return _parse_dsn(params, dsn)
@@ -254,8 +278,8 @@ def _parse_dsn(params: oracledb.PoolParams, dsn: str) -> str | None:
         user, password, connect_string = params.parse_dsn_with_credentials(dsn)
         if user is not None or password is not None:
             if params.user is not None:
-                raise ProgrammingError(
-                    f"the dsn starts with credentials and user={params.user!r} was given too:"
+                raise shaped(
+                    ProgrammingError, f"the dsn starts with credentials and user={params.user!r} was given too:"
                     f" give the user in one place"
                 )
             params.set(user=user, password=password)
@@ -269,7 +293,7 @@ def _check_heterogeneous(spec: PoolSpec) -> None:
     options, params = spec.options, spec.params
     if options.homogeneous or not options.min or params.user is not None or params.externalauth:
         return
-    raise ProgrammingError(
-        f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
+    raise shaped(
+        ProgrammingError, f"pool {options.name!r} is heterogeneous with min={options.min}, but no user was given to open those"
         f" sessions as: give user and password, or set min=0 and pass them to acquire()"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar, overload
 
 from .._connection import Connection
-from .._errors import PoolError, ProgrammingError
+from .._errors import PoolError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
 from ._core import PoolSettings, Refusal
 from ._options import LIFETIME_SPREAD
@@ -84,7 +84,7 @@ class _Setting(Generic[T]):
         if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
             ok_type = True
         if not ok_type or not self.low <= value <= self.high:
-            raise ProgrammingError(f"invalid value {value!r} for {label}: expected {self.what}")
+            raise shaped(ProgrammingError, f"invalid value {value!r} for {label}: expected {self.what}")
         return value
 
 
@@ -175,14 +175,14 @@ class GlobalPool(PoolView):
     @enabled.setter
     def enabled(self, value: bool) -> None:
         if not isinstance(value, bool):
-            raise ProgrammingError(f"invalid value {value!r} for connection_pool.enabled: expected True or False")
+            raise shaped(ProgrammingError, f"invalid value {value!r} for connection_pool.enabled: expected True or False")
         self._registry.enabled = value
 
     def __getitem__(self, pool_id: int) -> PoolView:
         if not isinstance(pool_id, int) or isinstance(pool_id, bool):
             raise TypeError(f"pool ids are integers, not {type(pool_id).__name__}")
         if abs(pool_id) >= _POOL_ID_LIMIT:
-            raise ProgrammingError(f"pool id {pool_id} is out of range (PoolId has at most 18 digits)")
+            raise shaped(ProgrammingError, f"pool id {pool_id} is out of range (PoolId has at most 18 digits)")
         return self if pool_id == 0 else _View(self._registry, pool_id)
 
     def clear(self) -> None:
@@ -357,8 +357,8 @@ class _Registry:
 
 def _check_sizes(label: str, config: PoolConfig) -> None:
     if config.min_size > config.max_size:
-        raise ProgrammingError(
-            f"invalid value for {label}: min_size ({config.min_size}) would exceed max_size ({config.max_size})"
+        raise shaped(
+            ProgrammingError, f"invalid value for {label}: min_size ({config.min_size}) would exceed max_size ({config.max_size})"
         )
 
 

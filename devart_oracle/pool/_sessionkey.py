@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from .._errors import ProgrammingError
+from .._errors import ProgrammingError, shaped
 
 __all__ = ["SessionKey", "session_key"]
 
@@ -54,9 +54,9 @@ def session_key(
         ProgrammingError: per-call credentials on a homogeneous pool.
     """
     if (user is not None or password is not None) and homogeneous:
-        raise ProgrammingError("DPI-1012: proxy authentication is not possible with homogeneous pools")
+        raise shaped(ProgrammingError, "DPI-1012: proxy authentication is not possible with homogeneous pools")
     if password is not None and user is None:
-        raise ProgrammingError("a password was given without a user")
+        raise shaped(ProgrammingError, "a password was given without a user")
     purity = None if purity is None or int(purity) == 0 else int(purity)
     if user is None and cclass is None and purity is None:
         return None

@@ -24,10 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ._cursor import Cursor, CursorTable
+from ._cursor import Cursor, CursorTable, refuse_reserved_binds
 from .sql.errors import OracleError
-from .sql.lexer import returning_binds, tokenize
+from .sql.instance import sql_id
+from .sql.lexer import bind_names, returning_binds, tokenize
 from .wire.codec import Writer
+from .wire.lob import LobStore, read_lob_op, run_lob_op
 from .wire.oraerror import WireError, ora_error
 from .wire.requests import (
     EXEC_BATCH_ERRORS,
@@ -43,20 +45,21 @@ from .wire.requests import (
     read_fetch,
     read_reexecute,
 )
-from .wire.responses import dml_row_counts, end_of_call
+from .wire.responses import dml_row_counts, end_of_call, session_sync
+from .wire.types import rowid_bytes
 
 if TYPE_CHECKING:
-    from .sql import Result, SqlSession
+    from .sql import Result, SessionInfo, SqlSession
     from .wire.reader import MessageReader
 
 __all__ = ["CallRunner", "CallSession"]
 
 T = TypeVar("T")
 
-_EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH = 94, 4, 78, 5
+_EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH, _LOB_OP = 94, 4, 78, 5, 96
 _CANCELLED = 1013
-_NOT_ALL_BOUND = 1008
 _ARRAY_DML_ERRORS = 24381
+_NO_ROWID = b"\x00" * 5
 
 
 class CallSession(Protocol):
@@ -71,6 +74,12 @@ class CallSession(Protocol):
     @property
     def interrupted(self) -> bool: ...
 
+    @property
+    def killed(self) -> bool: ...
+
+    @property
+    def info(self) -> SessionInfo | None: ...
+
     def busy(self, call: Callable[[], T]) -> T: ...
 
     def call_status(self) -> int: ...
@@ -81,8 +90,10 @@ class CallRunner:
 
     def __init__(self, session: CallSession) -> None:
         self.session = session
-        self.cursors = CursorTable()
+        self.lobs = LobStore()  # the LOB values the client holds locators of
+        self.cursors = CursorTable(self.lobs)
         self._batch: list[tuple[int, int, str]] = []  # the running call's batch errors
+        self._rowid = _NO_ROWID  # the running call's last inserted row
 
     def run(self, function: int, w: Writer) -> bool:
         """Handle one call; False when the call was cancelled (no reply yet).
@@ -96,17 +107,31 @@ class CallRunner:
             return self._reexecute(w, function)
         if function == _FETCH:
             return self._fetch(w)
+        if function == _LOB_OP:
+            return self._lob_op(w)
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:
-        call = read_execute(self.session.reader, self._returning)
+        return self.execute(read_execute(self.session.reader, self._returning), w)
+
+    def execute(self, call: ExecuteCall, w: Writer) -> bool:
+        """Run an EXECUTE whose body has been read; False when it was cancelled."""
+        if call.sql is not None:
+            refuse_reserved_binds(call.sql)
         cursor = self.cursors.parse(call.cursor_id, call.sql)
-        cursor.binds = call.binds
+        self._count(parses=call.sql is not None, executes=bool(call.options & EXEC_EXECUTE))
+        if not call.defines:  # a define call sends no binds: the cursor keeps its own
+            cursor.binds = call.binds
         cursor.plsql = call.is_plsql
         cursor.query = call.is_query
+        if call.defines:
+            cursor.defines = [spec.ora_type for spec in call.defines]
         options = call.options
         if not options & EXEC_EXECUTE:
-            return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options))
+            # Only a query's cursor is kept: the client would re-execute a kept DML
+            # cursor by id, and DML cursors are closed after each execute (below).
+            return self._respond(w, cursor, lambda body: self._describe_only(body, cursor, options),
+                                 keep=call.is_query)
         fetch = call.prefetch if options & EXEC_FETCH else 0
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
         batch = bool(options & EXEC_BATCH_ERRORS) and not call.is_query
@@ -118,12 +143,19 @@ class CallRunner:
     def _reexecute(self, w: Writer, function: int) -> bool:
         call = read_reexecute(self.session.reader)
         cursor = self.cursors.get(call.cursor_id)
+        self._count(parses=False, executes=True)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
         rows = read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds else []
         fetch = call.iterations if function == _REEXECUTE_FETCH else 0
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
+
+    def _count(self, *, parses: bool, executes: bool) -> None:
+        info = self.session.info
+        if info is not None:
+            info.stats.parses += parses
+            info.stats.executes += executes
 
     def _returning(self, call: ExecuteCall) -> int:
         """How many of an EXECUTE's binds are RETURNING INTO targets (the client's rule)."""
@@ -134,6 +166,23 @@ class CallRunner:
             return returning_binds(tokenize(sql))
         except OracleError:
             return 0  # SQL the backend will refuse anyway
+
+    def _lob_op(self, w: Writer) -> bool:
+        """A LOB operation: it works on the session's LOB values only, never on SQL."""
+        op = read_lob_op(self.session.reader)
+        mark = len(w.buf)  # written in place: a read's data is the whole reply
+        try:
+            changed = run_lob_op(self.lobs, op, w)
+            sql = self.session.sql
+            if changed is not None and changed.origin is not None and sql is not None:
+                sql.write_lob(*changed.origin, changed.data)  # a LOB of a row read FOR UPDATE
+        except Exception as exc:
+            del w.buf[mark:]
+            code, text = ora_error(exc)
+            end_of_call(w, self.session.call_status(), error=code, text=text)
+            return True
+        end_of_call(w, self.session.call_status())
+        return True
 
     def _fetch(self, w: Writer) -> bool:
         call = read_fetch(self.session.reader)
@@ -152,27 +201,46 @@ class CallRunner:
         the previous call's counts if they did not come.
         """
         session = self.session
-        body = Writer()
+        body = Writer(w.dialect)
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
-        self._batch = []
+        self._batch, self._rowid = [], _NO_ROWID
+        info = session.info
+        schema = None if info is None else info.current_schema
         try:
-            error, rowcount = session.busy(lambda: work(body))
+            error, rowcount = self._watched(info, cursor, lambda: session.busy(lambda: work(body)))
         except Exception as exc:
+            if session.killed:
+                raise  # the session answers ORA-00028 and ends
             code, text = ora_error(exc)
             if code == _CANCELLED and session.interrupted:
                 return False
             if row_counts:
                 dml_row_counts(w, getattr(exc, "row_counts", []))
             done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
-            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code, text=text)
+            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
+                        text=text, query=cursor.query)
             return True
         w.raw(body.buf)
+        if info is not None and info.current_schema != schema:
+            session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
         end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
-                    text=text, batch=self._batch)
+                    text=text, batch=self._batch, query=cursor.query, rowid=self._rowid)
         return True
+
+    def _watched(self, info: SessionInfo | None, cursor: Cursor,
+                 call: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+        """Run a call with V$SESSION's SQL_ID set to its statement's, and count open cursors."""
+        if info is None:
+            return call()
+        info.sql_id = sql_id(cursor.sql)
+        try:
+            return call()
+        finally:
+            info.prev_sql_id, info.sql_id = info.sql_id, None
+            info.stats.open_cursors = len(self.cursors)
 
     def _run(self, body: Writer, cursor: Cursor, rows: list[list[object]], *, fetch: int,
              commit: bool, row_counts: bool, describe: bool, batch: bool = False) -> tuple[int, int]:
@@ -192,6 +260,8 @@ class CallRunner:
         if commit:
             sql.commit()
         self._batch = [(offset, *ora_error(exc)) for offset, exc in result.batch_errors]
+        if result.lastrowid is not None:
+            self._rowid = rowid_bytes(result.lastrowid)
         return (_ARRAY_DML_ERRORS if self._batch else error), rowcount
 
     def _outcome(self, body: Writer, cursor: Cursor, result: Result, fetch: int,
@@ -203,24 +273,24 @@ class CallRunner:
             return 0, result.rowcount if result.columns is None else 0
         if cursor.open_result(result) or describe:
             cursor.describe(body)
-        error = cursor.fetch(body, fetch) if fetch else 0
+        error = cursor.fetch(body, fetch) if fetch and not cursor.needs_define() else 0
         return error, cursor.rows_sent
 
     def _describe_only(self, body: Writer, cursor: Cursor, options: int) -> tuple[int, int]:
         """A parse without execute: describe a query's columns, keep no rows.
 
-        The backend describes by running the query, which a query with binds
-        cannot do without values; such a query is described at its execute.
+        The backend describes by running the query; one with binds runs with
+        NULL for each (the column types come from the declarations, or are
+        VARCHAR2 for a bare bind), except under FOR UPDATE, which would take
+        the write lock: such a query is described at its execute.
         """
         sql = self.session.sql
         if not options & EXEC_DESCRIBE or not cursor.query or sql is None:
             return 0, 0
-        try:
-            result = sql.execute(cursor.sql)
-        except Exception as exc:
-            if getattr(exc, "code", None) != _NOT_ALL_BOUND:
-                raise
+        tokens = tokenize(cursor.sql)
+        if any(t.is_word("UPDATE") for t in tokens) and any(t.is_word("FOR") for t in tokens):
             return 0, 0
+        result = sql.execute(cursor.sql, [None] * len(bind_names(tokens, plsql=False)))
         cursor.open_result(result)
         cursor.describe(body)
         cursor.result = None

@@ -104,7 +104,9 @@ class FakeClock:
             validation_interval: seconds between the validator's passes
                 inside the block (default: ``connection_pool.validation_interval``).
         """
-        from ..pool import _upkeep  # only when installed: importing testing loads no pool
+        from ..pool import (
+            _upkeep,  # only when installed: importing testing loads no pool
+        )
 
         with _upkeep.using(clock=self, schedule=self.schedule, validation_interval=validation_interval):
             yield self

@@ -14,29 +14,80 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .sql.errors import OracleError
+from .sql.lexer import bind_name, significant, tokenize
 from .wire.codec import Writer
+from .wire.lob import (
+    LOB_TYPES,
+    LobStore,
+    LobValue,
+    bind_data,
+    lob_bytes,
+    lob_data,
+    write_locator,
+)
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
-from .wire.responses import MSG_ROW_DATA, ColumnMeta, describe_info, io_vector, row_header
+from .wire.responses import (
+    MSG_ROW_DATA,
+    ColumnMeta,
+    describe_info,
+    io_vector,
+    row_header,
+)
 from .wire.types import VARCHAR, Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from .sql import Result
 
-__all__ = ["Cursor", "CursorTable"]
+__all__ = ["Cursor", "CursorTable", "refuse_reserved_binds"]
 
 Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
 _MAX_CURSORS = 0xFFFF
 _DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
+_BAD_BIND_NAME = 1745
+# Oracle's SQL reserved words (V$RESERVED_WORDS, RESERVED = 'Y'): not bind names in SQL.
+_RESERVED = frozenset("""
+    ACCESS ADD ALL ALTER AND ANY AS ASC AUDIT BETWEEN BY CHAR CHECK CLUSTER COLUMN COMMENT
+    COMPRESS CONNECT CREATE CURRENT DATE DECIMAL DEFAULT DELETE DESC DISTINCT DROP ELSE
+    EXCLUSIVE EXISTS FILE FLOAT FOR FROM GRANT GROUP HAVING IDENTIFIED IMMEDIATE IN INCREMENT
+    INDEX INITIAL INSERT INTEGER INTERSECT INTO IS LEVEL LIKE LOCK LONG MAXEXTENTS MINUS
+    MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOT NOWAIT NULL NUMBER OF OFFLINE ON ONLINE OPTION
+    OR ORDER PCTFREE PRIOR PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID ROWNUM ROWS SELECT
+    SESSION SET SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE TABLE THEN TO TRIGGER
+    UID UNION UNIQUE UPDATE USER VALIDATE VALUES VARCHAR VARCHAR2 VIEW WHENEVER WHERE WITH
+""".split())
+
+
+def refuse_reserved_binds(sql: str) -> None:
+    """Refuse a SQL statement with a bind named by a reserved word (``:ROWID``).
+
+    PL/SQL blocks are not SQL: their bind names are not checked.
+
+    Raises:
+        WireError: ORA-01745, as Oracle's parse gives (a quoted name is allowed).
+    """
+    try:
+        tokens = tokenize(sql)
+    except OracleError:
+        return  # the backend reports what is wrong with it
+    words = significant(tokens)
+    if words and words[0].is_word("BEGIN", "DECLARE", "CALL"):
+        return
+    for token in tokens:
+        if token.kind == "bind" and not token.text[1:].startswith('"') and (
+                bind_name(token) in _RESERVED):
+            raise WireError(_BAD_BIND_NAME)
 
 
 class Cursor:
     """One open cursor id."""
 
-    __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders", "rows_sent")
+    __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
+                 "rows_sent", "defines", "lobs")
 
-    def __init__(self, cursor_id: int, sql: str) -> None:
+    def __init__(self, cursor_id: int, sql: str, lobs: LobStore) -> None:
         self.id = cursor_id
         self.sql = sql
         self.binds: list[BindSpec] = []
@@ -46,6 +97,8 @@ class Cursor:
         self._metas: list[ColumnMeta] = []
         self._encoders: list[Encoder] = []
         self.rows_sent = 0
+        self.defines: list[int] | None = None  # the wire types the client defined, by column
+        self.lobs = lobs
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -53,8 +106,25 @@ class Cursor:
         RETURNING targets are left out; a PL/SQL block's OUT binds, whose
         values a re-execute does not send, are None.
         """
-        return [[_decode(spec, value) for spec, value in zip(self.binds, row)
+        return [[self._decode(spec, value) for spec, value in zip(self.binds, row)
                  if self.plsql or not spec.returned] for row in rows]
+
+    def _decode(self, spec: BindSpec, value: object) -> object:
+        if isinstance(value, list):
+            return [self._decode(spec, item) for item in value]
+        assert value is None or isinstance(value, bytes)
+        if spec.ora_type in LOB_TYPES and value is not None:
+            return bind_data(self.lobs.get(value))
+        return decode_bind(spec.ora_type, spec.csfrm, value)
+
+    def needs_define(self) -> bool:
+        """True while the open result has LOB columns the client has not defined yet.
+
+        The client re-sends such a query with its defines before it fetches
+        (and would read rows sent before that with the wrong types), so the
+        first execute sends no rows.
+        """
+        return self.defines is None and any(m.ora_type in LOB_TYPES for m in self._metas)
 
     def returning(self) -> list[Encoder]:
         """The encoders of the RETURNING INTO targets, in bind order.
@@ -118,6 +188,10 @@ class Cursor:
     def fetch(self, w: Writer, count: int) -> int:
         """Write up to ``count`` rows; returns 1403 once the rows run out.
 
+        As Oracle does, the end is reported only by a batch that comes back
+        short (possibly empty), even when the result already knows that the
+        last row went out: clients count on those round trips.
+
         Raises:
             WireError: ORA-01002 without an open result, or a value the
                 column type cannot encode.
@@ -131,15 +205,44 @@ class Cursor:
             for row in rows:
                 self._write_row(w, row)
         self.rows_sent += len(rows)
-        if len(rows) < count or result.exhausted:
+        if len(rows) < count:
             self.result = None
             return _NO_DATA_FOUND
         return 0
 
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
         w.u8(MSG_ROW_DATA)
-        for value, encoder in zip(row, self._encoders):
+        defines = self.defines or ()
+        for index, (value, encoder, meta) in enumerate(zip(row, self._encoders, self._metas)):
+            if meta.ora_type in LOB_TYPES:
+                defined = defines[index] if index < len(defines) else meta.ora_type
+                self._write_lob(w, meta, defined, value, self._origin(meta, row))
+                continue
             w.b(None if value is None else encoder(value))
+            if meta.ora_type in _LONG_TYPES:
+                w.raw(b"\x00\x00")  # indicator, return code
+
+    def _origin(self, meta: ColumnMeta, row: Sequence[Any]) -> tuple[str, str, int] | None:
+        """Where a LOB value lives: (table, column, rowid) for a row read FOR UPDATE."""
+        origin = None if self.result is None else self.result.lob_origin
+        if origin is None or meta.name.upper() not in origin[1] or len(row) <= len(self._metas):
+            return None
+        return origin[0], meta.name, int(row[-1])
+
+    def _write_lob(self, w: Writer, meta: ColumnMeta, defined: int, value: object,
+                   origin: tuple[str, str, int] | None) -> None:
+        """A LOB column: its locator, or its data when defined as LONG / LONG RAW."""
+        data = None if value is None else lob_data(meta.ora_type, value)
+        if defined in _LONG_TYPES:
+            w.b(None if data is None else lob_bytes(LobValue(meta.ora_type, meta.csfrm, ""), data))
+            w.raw(b"\x00\x00")
+        elif data is None:
+            w.ub(0)
+        else:
+            write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data, origin)
+
+
+_LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields
 
 
 def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
@@ -156,19 +259,13 @@ def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
         w.ub(0)
 
 
-def _decode(spec: BindSpec, value: object) -> object:
-    if isinstance(value, list):
-        return [decode_bind(spec.ora_type, spec.csfrm, item) for item in value]
-    assert value is None or isinstance(value, bytes)
-    return decode_bind(spec.ora_type, spec.csfrm, value)
-
-
 class CursorTable:
     """The open cursors of one session, by id (ids are reused once closed)."""
 
-    __slots__ = ("_cursors", "_next_id", "_free")
+    __slots__ = ("_cursors", "_next_id", "_free", "lobs")
 
-    def __init__(self) -> None:
+    def __init__(self, lobs: LobStore) -> None:
+        self.lobs = lobs
         self._cursors: dict[int, Cursor] = {}
         self._next_id = 1
         self._free: list[int] = []
@@ -186,11 +283,11 @@ class CursorTable:
         cursor = self._cursors.get(cursor_id) if cursor_id else None
         if cursor is not None:
             if sql is not None:
-                cursor.sql = sql
+                cursor.sql, cursor.defines = sql, None
             return cursor
         if sql is None:
             raise WireError(1001)
-        cursor = Cursor(self._allocate(), sql)
+        cursor = Cursor(self._allocate(), sql, self.lobs)
         self._cursors[cursor.id] = cursor
         return cursor
 

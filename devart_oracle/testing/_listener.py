@@ -6,6 +6,10 @@ connect descriptor. A descriptor longer than 230 bytes does not fit: the
 CONNECT then ends after its fixed part and the descriptor follows in DATA
 packets, still framed with 16-bit lengths since nothing has been accepted.
 
+A client older than protocol 315 (Devart's Direct mode asks for 314) has no
+u32 SDU fields in its CONNECT, and is answered at its own version, whose
+packets keep 16-bit lengths.
+
 The server presents itself as 19c: protocol version 317 with no service
 options, so the client neither expects out-of-band breaks nor an
 END_OF_RESPONSE flag, and neither Native Network Encryption nor fast
@@ -30,7 +34,8 @@ __all__ = [
 ]
 
 PROTOCOL_VERSION = 317
-_MIN_CLIENT_VERSION = 315
+LARGE_SDU_VERSION = 315  # from here on: u32 SDU/TDU in CONNECT, u32 packet lengths after ACCEPT
+_MIN_CLIENT_VERSION = 300
 _CONNECT_FIXED = struct.Struct(">HHHHHHHHHH")
 _ACCEPT = struct.Struct(">HHHHHHHBB8xIIxI")
 _MIN_SDU = 512
@@ -59,9 +64,9 @@ def parse_connect(payload: bytes) -> ConnectRequest:
     fields = _CONNECT_FIXED.unpack_from(payload)
     version, sdu16, data_length, data_offset = fields[0], fields[3], fields[8], fields[9]
     if version < _MIN_CLIENT_VERSION:
-        raise ProtocolError(f"client protocol version {version} is older than 315")
+        raise ProtocolError(f"client protocol version {version} is older than {_MIN_CLIENT_VERSION}")
     sdu = sdu16
-    if len(payload) >= 54:
+    if version >= LARGE_SDU_VERSION and len(payload) >= 54:
         sdu = max(sdu, int.from_bytes(payload[50:54], "big"))
     start = data_offset - _HEADER_SIZE
     data = payload[start:start + data_length] if start >= 0 else b""
@@ -117,11 +122,16 @@ def _find(pairs: dict[str, str], suffix: str) -> str | None:
     return None
 
 
-def accept_payload(sdu: int) -> bytes:
-    """Return the ACCEPT payload agreeing to ``sdu`` (45 bytes with the header)."""
+def accept_payload(sdu: int, client_version: int = PROTOCOL_VERSION) -> bytes:
+    """Return the ACCEPT payload agreeing to ``sdu`` (45 bytes with the header).
+
+    The version agreed is the client's when it is older than the server's:
+    below 315 that keeps packet lengths at 16 bits.
+    """
     sdu16 = min(sdu, 0xFFFF)
     return _ACCEPT.pack(
-        PROTOCOL_VERSION, 0, sdu16, sdu16, 0x0100, 0, 45, 0x04, 0x04, sdu, sdu, 0
+        min(client_version, PROTOCOL_VERSION), 0, sdu16, sdu16, 0x0100, 0, 45, 0x04, 0x04,
+        sdu, sdu, 0,
     )
 
 

@@ -31,6 +31,8 @@ class Member(Protocol):
 
     def kill(self) -> None: ...
 
+    def kill_session(self) -> None: ...
+
     def poll_interrupt(self) -> None: ...
 
 
@@ -75,6 +77,11 @@ class SessionRegistry:
         """Remove a connection that ended; frees its sid."""
         with self._lock:
             self._members.discard(member)
+        self.retire(member)
+
+    def retire(self, member: Member) -> None:
+        """Take a killed session out of ``sessions`` (frees its sid); it stays a connection."""
+        with self._lock:
             info = member.info
             if info is not None and self._by_sid.get(info.sid) is member:
                 del self._by_sid[info.sid]

@@ -10,15 +10,17 @@ database survives for ``start()`` to serve again on the same port.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import selectors
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._accounts import Accounts
 from ._arguments import check_port, check_seconds, check_text, check_users
 from ._listener import Descriptor
 from ._logon import Identity
@@ -29,6 +31,7 @@ from .wire.auth import Verifier
 
 if TYPE_CHECKING:
     from .sql import SessionInfo, SqlSession
+    from .sql.instance import Instance
 
 __all__ = ["OracleTestServer"]
 
@@ -56,10 +59,18 @@ class OracleTestServer:
         logon_delay: seconds added to each logon, to mimic a remote database.
         connect_timeout: seconds a client has, from connecting, to log on;
             then the connection is closed and logged. None waits forever.
+        expired_users: users whose password has expired: their logons fail
+            with ORA-28001 until they log on with ``newpassword=`` (see
+            also ``expire_password``).
+        connect_through: target user to the users that may connect as it
+            by proxy (``proxy[target]``), as ``ALTER USER target GRANT
+            CONNECT THROUGH proxy`` allows; None lets any user proxy for
+            any other, an absent target refuses with ORA-28150.
 
     Raises:
         TypeError, ValueError: an argument makes no sense (no users, an
-            empty password, a port beyond 65535, a negative delay, ...).
+            empty password, a port beyond 65535, a negative delay, an
+            expired or proxy user who is not a user, ...).
         OSError: the address cannot be bound (the port is taken, say).
     """
 
@@ -74,8 +85,11 @@ class OracleTestServer:
         sid: str | None = None,
         logon_delay: float = 0.0,
         connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        expired_users: Iterable[str] = (),
+        connect_through: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         from .sql import Database
+        from .sql.instance import Instance
 
         self.host = check_text("host", host)
         self.service_name = check_text("service_name", service_name)
@@ -84,14 +98,17 @@ class OracleTestServer:
         self.connect_timeout = (None if connect_timeout is None
                                 else check_seconds("connect_timeout", connect_timeout, zero=False))
         self._port = check_port(port)
-        self._users = check_users(users)
         if database is not None:
             check_text("database", database)
-        self._verifiers = {name.upper(): Verifier.create(pw) for name, pw in users.items()}
+        self._accounts = Accounts(check_users(users), expired_users, connect_through)
+        instance_name = (sid or "FREE").upper()
+        self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
+                                            db_unique_name=instance_name,
+                                            pdb_name=self.service_name.upper())
         self._registry = SessionRegistry()
         self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
-                                  users=self._verifiers.keys())
+                                  users=self._accounts.names())
         self._lock = threading.Lock()
         self._threads: set[threading.Thread] = set()
         self._listener: socket.socket | None = None
@@ -138,14 +155,29 @@ class OracleTestServer:
         Raises:
             KeyError: ``user`` is not one of the server's users.
         """
-        name, password = self._user(user)
+        name, password = self._accounts.password(user)
         parts = [("Direct", "True"), ("Host", self.host), ("Port", str(self._port)),
                  ("ServiceName", self.service_name), ("UserName", name), ("Password", password)]
         return ";".join(f"{key}={_quote(value)}" for key, value in parts)
 
     def kill_session(self, sid: int) -> bool:
-        """Drop the session with this sid, as ALTER SYSTEM KILL SESSION does."""
+        """Kill the session with this sid, as ALTER SYSTEM KILL SESSION does.
+
+        Its transaction is rolled back and a running call interrupted at
+        once; the call (or the session's next one) gets ORA-00028, which
+        python-oracledb reports as DPY-4011, and then the connection ends.
+        The session leaves ``sessions`` at once. Returns False when no
+        session has this sid. ``disconnect_all`` cuts sockets instead.
+        """
         return self._kill(sid, None)
+
+    def expire_password(self, user: str) -> None:
+        """Mark a user's password expired: ORA-28001 until changed at logon.
+
+        Raises:
+            KeyError: ``user`` is not one of the server's users.
+        """
+        self._accounts.expire(user)
 
     def disconnect_all(self) -> None:
         """Drop every client connection abruptly, as a network failure would."""
@@ -214,17 +246,12 @@ class OracleTestServer:
 
     # ------------------------------------------------------------ private
 
-    def _user(self, user: str) -> tuple[str, str]:
-        for name, password in self._users.items():
-            if name.upper() == user.upper():
-                return name, password
-        raise KeyError(f"no user {user!r} on this server")
-
     def _kill(self, sid: int, serial: int | None) -> bool:
         member = self._registry.find(sid, serial)
         if member is None:
             return False
-        self._drop(member)
+        self._registry.retire(member)
+        member.kill_session()
         return True
 
     def _drop(self, member: Member) -> None:
@@ -297,16 +324,30 @@ class _Host:
         return _NO_SERVICE
 
     def verifier(self, username: str) -> Verifier | None:
-        return self._server._verifiers.get(username)
+        return self._server._accounts.verifier(username)
+
+    def expired(self, username: str) -> bool:
+        return self._server._accounts.expired(username)
+
+    def may_proxy(self, proxy: str, target: str) -> bool:
+        return self._server._accounts.may_proxy(proxy, target)
+
+    def change_password(self, username: str, password: str) -> None:
+        self._server._accounts.change_password(username, password)
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
         from .sql import SessionInfo
 
         server = self._server
         sid, serial = server._registry.assign(session)
+        address, _, port = session.peer.rpartition(":")
+        client = dataclasses.replace(identity.client, address=address, port=int(port or 0))
         info = SessionInfo(sid, serial, identity.username, program=identity.program,
                            machine=identity.machine, time_zone=identity.time_zone,
-                           service_name=identity.service_name or server.service_name)
+                           service_name=identity.service_name or server.service_name,
+                           client=client, instance=server._instance)
+        for namespace, attribute, value in identity.app_context:
+            info.contexts.setdefault(namespace.upper(), {})[attribute.upper()] = value
         session.info = info
         try:
             return info, server._database.open_session(info)
@@ -319,7 +360,7 @@ class _Host:
 
     def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]:
         server = self._server
-        instance = server.sid or "FREE"
+        instance = server._instance.name
         return [
             ("AUTH_VERSION_NO", _VERSION_19_3, 0),
             ("AUTH_SESSION_ID", str(info.sid), 0),

@@ -10,9 +10,15 @@ of its own: the reply is the break/reset exchange that follows (BREAK
 marker out, the client's RESET in, RESET out, then ORA-01013).
 
 Anything that does not follow the protocol, or a socket that fails, ends
-this session only; ``kill`` from another thread (ALTER SYSTEM KILL SESSION,
-``kill_session``, ``disconnect_all``) shuts the socket so that the session
-thread unwinds and rolls its SQL session back itself.
+this session only. ``kill`` from another thread (``disconnect_all``, a
+late logon) shuts the socket so that the session thread unwinds and rolls
+its SQL session back itself. ``kill_session`` (ALTER SYSTEM KILL SESSION,
+``server.kill_session``) is Oracle's kill: the transaction is rolled back
+at once and a running call interrupted, the session's next call (or the one
+running) is answered with ORA-00028, and then the connection ends.
+
+The session counts what V$MYSTAT shows into ``info.stats``: a round trip
+per request, a user call per function call (``_calls`` counts parses).
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._calls import CallRunner
+from ._legacy import LegacyCalls
 from ._listener import (
+    LARGE_SDU_VERSION,
     Descriptor,
     accept_payload,
     parse_connect,
@@ -34,8 +42,10 @@ from ._listener import (
     refuse_payload,
 )
 from ._logon import Identity, LogonCalls, accept
+from ._piggybacks import apply_piggyback
 from .wire.auth import Verifier
 from .wire.codec import Writer
+from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
     ACCEPT,
@@ -51,13 +61,9 @@ from .wire.packet import (
     ConnectionClosed,
     PacketStream,
 )
+from .wire.piggybacks import read_piggyback
 from .wire.reader import MessageReader, ProtocolError
 from .wire.requests import (
-    CloseCursors,
-    CurrentSchema,
-    EndToEnd,
-    read_data_types,
-    read_piggyback,
     read_protocol,
 )
 from .wire.responses import (
@@ -66,7 +72,7 @@ from .wire.responses import (
     MSG_FUNCTION,
     MSG_PIGGYBACK,
     MSG_PROTOCOL,
-    data_types_reply,
+    call_end,
     end_of_call,
     protocol_reply,
     status,
@@ -80,7 +86,7 @@ __all__ = ["Session", "SessionHost"]
 log = logging.getLogger("devart_oracle.testing")
 
 _AUTH_ONE, _AUTH_TWO, _LOGOFF, _PING, _COMMIT, _ROLLBACK = 118, 115, 9, 147, 14, 15
-_CANCELLED = 1013
+_CANCELLED, _KILLED = 1013, 28
 T = TypeVar("T")
 
 
@@ -97,6 +103,12 @@ class SessionHost(Protocol):
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None: ...
 
     def verifier(self, username: str) -> Verifier | None: ...
+
+    def expired(self, username: str) -> bool: ...
+
+    def may_proxy(self, proxy: str, target: str) -> bool: ...
+
+    def change_password(self, username: str, password: str) -> None: ...
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]: ...
 
@@ -119,10 +131,11 @@ class Session:
         self.busy_since = 0.0
         self.connected_at = time.monotonic()
         self.interrupted = False
-        self.calls = CallRunner(self)
+        self.calls: CallRunner = CallRunner(self)
         self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
-        self._killed = False
+        self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
+        self.killed = False  # killed as Oracle does: the next call gets ORA-00028
 
     def __repr__(self) -> str:
         sid = None if self.info is None else self.info.sid
@@ -136,7 +149,7 @@ class Session:
             if self._handshake():
                 self._serve()
         except ConnectionClosed as exc:
-            if self._killed:
+            if self._cut:
                 pass
             elif self.sql is not None:
                 log.info("session %r: client went away without logging off (%s); rolling back", self, exc)
@@ -159,9 +172,16 @@ class Session:
         self.host.release(self)
         self._close_socket()
 
+    def kill_session(self) -> None:
+        """ALTER SYSTEM KILL SESSION, from any thread: roll back now, ORA-00028 next."""
+        self.killed = True
+        sql = self.sql
+        if sql is not None:
+            sql.close()  # interrupts a running call first, so this does not wait long
+
     def kill(self) -> None:
         """Drop the connection at once, from any thread."""
-        self._killed = True
+        self._cut = True
         self._close_socket()
         sql = self.sql
         if self.busy_since and sql is not None:
@@ -200,7 +220,7 @@ class Session:
         """Run one backend call with the session marked ACTIVE and watched."""
         info = self.info
         if info is not None:
-            info.status = "ACTIVE"
+            info.status, info.status_since = "ACTIVE", time.monotonic()
         self.interrupted = False
         self.busy_since = time.monotonic()
         try:
@@ -208,7 +228,7 @@ class Session:
         finally:
             self.busy_since = 0.0
             if info is not None:
-                info.status = "INACTIVE"
+                info.status, info.status_since = "INACTIVE", time.monotonic()
 
     def call_status(self) -> int:
         """The end-of-call status bits (transaction in progress)."""
@@ -235,8 +255,8 @@ class Session:
             self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
             log.info("session %r: refused with ORA-%05d", self, refusal[0])
             return False
-        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu)))
-        self.stream.large = True
+        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu, request.version)))
+        self.stream.large = request.version >= LARGE_SDU_VERSION
         self.stream.sdu = self.stream.max_size = request.sdu
         return True
 
@@ -267,8 +287,13 @@ class Session:
 
     def _request(self, payload: bytes) -> None:
         self.reader.start(payload)
-        w = Writer()
+        if self.info is not None:
+            self.info.stats.round_trips += 1
+        w = Writer(self.reader.dialect)
+        code = 0
         try:
+            if self.killed:
+                raise WireError(_KILLED)
             reply = self._messages(w)
         except BreakReceived:
             self._break()
@@ -276,14 +301,19 @@ class Session:
         except (ProtocolError, ConnectionClosed):
             raise
         except Exception as exc:
-            code, text = ora_error(exc)
+            code, text = ora_error(WireError(_KILLED) if self.killed else exc)
             if code == _CANCELLED and self.interrupted:
                 return
-            w = Writer()
+            w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
             self.stream.send_data(w.buf)
+        if code == _KILLED:
+            # Only once the client was told: a kill that comes after a call's
+            # work is done leaves that reply as it is, and the next call gets it.
+            self._cut = True
+            raise ConnectionClosed("the session was killed")
 
     def _messages(self, w: Writer) -> bool:
         """Handle one request's messages; False when there is nothing to send."""
@@ -293,30 +323,25 @@ class Session:
             if kind == MSG_PIGGYBACK:
                 function = r.u8()
                 r.u8()
-                self._piggyback(read_piggyback(r, function))
+                apply_piggyback(read_piggyback(r, function), self.info, self.calls.cursors,
+                                self.calls.lobs)
             elif kind == MSG_FUNCTION:
                 function = r.u8()
                 r.u8()
+                if self.info is not None:
+                    self.info.stats.user_calls += 1
                 return self._function(function, w)
             elif kind == MSG_PROTOCOL:
                 read_protocol(r)
                 protocol_reply(w)
                 return True
             elif kind == MSG_DATA_TYPES:
-                read_data_types(r)
-                data_types_reply(w)
+                r.dialect = negotiate_data_types(r, w)
+                if r.dialect.legacy:
+                    self.calls = LegacyCalls(self)
                 return True
             elif kind != 0 or r.at_end():
                 raise WireError(3115, f"message type {kind}")
-
-    def _piggyback(self, piggyback: object) -> None:
-        if isinstance(piggyback, CloseCursors):
-            self.calls.cursors.close(piggyback.cursor_ids)
-        elif isinstance(piggyback, EndToEnd) and self.info is not None:
-            for name, value in piggyback.changes.items():
-                setattr(self.info, name, value)
-        elif isinstance(piggyback, CurrentSchema) and self.info is not None:
-            self.info.current_schema = piggyback.schema.upper() or self.info.username
 
     def _function(self, function: int, w: Writer) -> bool:
         if function == _AUTH_ONE:
@@ -336,7 +361,10 @@ class Session:
         return True
 
     def _log_on(self, w: Writer) -> None:
-        verified = self.logon.phase_two(logged_on=self.sql is not None)
+        if self.sql is not None:
+            self.logon.change_password(w)
+            return
+        verified = self.logon.phase_two(logged_on=False)
         self.info, self.sql = self.host.logon(self, verified.identity)
         accept(w, verified, self.host.auth_parameters(self.info))
 
@@ -351,7 +379,7 @@ class Session:
         if sql is not None:
             sql.close()
         self.host.release(self)
-        status(w, 0)
+        call_end(w, 0)
 
     # ----------------------------------------------------------- break
 
@@ -363,7 +391,7 @@ class Session:
             packet = self.stream.read()
             if packet.kind == MARKER and packet.payload[2:3] == bytes((MARKER_RESET,)):
                 break
-        w = Writer()
+        w = Writer(self.reader.dialect)
         error = WireError(1013)
         end_of_call(w, self.call_status(), error=error.code, text=error.text)
         reset = self.stream.frame(MARKER, bytes((1, 0, MARKER_RESET)))

@@ -17,7 +17,7 @@ EQUIVALENT = [
     "password=tiger;USER ID=scott;host=db:1522/svc",  # order and case
     "Server=db;Port=1522;Service Name=svc;Uid=scott;Pwd=tiger",  # spelling, shortcut
     'Host="db:1522/svc";User Id=\'scott\';Password="tiger";',  # quoting
-    BASE + ";Direct=False;ConnectMode=Normal;AutoCommit=0",  # defaults written out
+    BASE + ";Direct=False;ConnectMode=Normal;AutoCommit=1",  # defaults written out
     BASE + ";PoolId=9;DisablePooling=True",  # routing parameters do not count
     "  Host = db:1522/svc ;; User Id = scott ; Password = tiger ; ",  # blanks
 ]
@@ -66,7 +66,7 @@ DIFFERENT: list[dict[str, object]] = [
     {"Schema": "hr"},
     {"HomeName": "client"},
     {"ConnectionTimeout": 5},
-    {"AutoCommit": True},
+    {"AutoCommit": False},
 ]
 
 

@@ -15,7 +15,7 @@ DEFAULTS = {
     "ConnectMode": "Normal",
     "PoolId": 0,
     "DisablePooling": False,
-    "AutoCommit": False,
+    "AutoCommit": True,
 }
 
 

@@ -53,14 +53,14 @@ def test_absent_or_unknown_keys(key: object) -> None:
 def test_str_is_the_canonical_string() -> None:
     assert str(parse(TEXT)) == (
         "Direct=False;Host=db;Port=1522;ServiceName=svc;UserName=scott;Password=tiger;"
-        "ConnectMode=Normal;Schema=hr;PoolId=7;DisablePooling=False;AutoCommit=False"
+        "ConnectMode=Normal;Schema=hr;PoolId=7;DisablePooling=False;AutoCommit=True"
     )
 
 
 def test_str_of_defaults() -> None:
     assert str(parse()) == (
         "Direct=False;Host=localhost;Port=1521;SID=orcl;ConnectMode=Normal;"
-        "PoolId=0;DisablePooling=False;AutoCommit=False"
+        "PoolId=0;DisablePooling=False;AutoCommit=True"
     )
 
 
@@ -105,7 +105,7 @@ def test_properties() -> None:
 def test_properties_of_defaults() -> None:
     p = parse()
     assert (p.direct, p.host, p.user, p.schema, p.autocommit, p.pool_id) == (
-        False, "localhost", None, None, False, 0,
+        False, "localhost", None, None, True, 0,
     )  # fmt: skip
 
 
@@ -122,7 +122,7 @@ def test_immutable() -> None:
 EQUIVALENT = [
     TEXT,
     "pooliD = 7 ; SCHEMA=hr;pwd='tiger';uid=\"scott\";server=db;port=1522;service name=svc;",
-    "Host=db:1522:sn=svc;Direct=0;AutoCommit=false;ConnectMode=normal;DisablePooling=False;"
+    "Host=db:1522:sn=svc;Direct=0;AutoCommit=true;ConnectMode=normal;DisablePooling=False;"
     "UserName=scott;Password=tiger;Schema=hr;PoolId=7",
 ]
 

@@ -78,6 +78,24 @@ def test_autocommit_parameter(registry, oracle_connection_string):
         assert scalar(other, "select count(*) from t_autocommit") == 1
 
 
+def test_autocommit_is_on_by_default_and_off_when_asked(registry, oracle_connection_string):
+    with connect(oracle_connection_string) as conn:
+        assert conn.autocommit is True  # as Devart's connections: code written for it never commits
+    with connect(oracle_connection_string, AutoCommit=False) as conn:
+        assert conn.autocommit is False
+    with connect(oracle_connection_string + ";AutoCommit=False") as conn:
+        assert conn.autocommit is False
+
+
+def test_explicit_pools_keep_python_oracledbs_default(oracle_connection_string):
+    pool = devart_oracle.create_pool(dsn=oracle_connection_string, min=1, max=1)
+    try:
+        with pool.acquire() as conn:
+            assert conn.autocommit is False
+    finally:
+        pool.close()
+
+
 def test_schema_parameter_sets_the_current_schema(registry, oracle_connection_string):
     with connect(oracle_connection_string, Schema="HR") as conn:
         assert scalar(conn, "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual") == "HR"
@@ -131,7 +149,7 @@ def test_dropped_handle_returns_its_session(registry, private_server):
 
 
 def test_dropped_handle_with_an_open_transaction_is_logged_off(registry, private_server):
-    text = private_server.connection_string("scott")
+    text = private_server.connection_string("scott") + ";AutoCommit=False"
     conn = connect(text)
     conn.cursor().execute("create table dropped_tx (x number)")
     conn.cursor().execute("insert into dropped_tx values (1)")

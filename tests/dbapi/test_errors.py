@@ -58,3 +58,23 @@ def test_errors_survive_pickling_and_copying(error):
         assert type(again) is type(error) and str(again) == str(error)
         assert _info(again).full_code == _info(error).full_code
         assert getattr(again, "position", None) == getattr(error, "position", None)
+
+
+def test_a_failed_open_says_why_in_its_own_message(private_server):
+    refused = do.create_pool(user="scott", password="wrong", dsn=private_server.dsn, min=0, max=1)
+    with pytest.raises(do.DatabaseUnavailableError, match=r"the database refused the logon: ORA-01017"):
+        refused.acquire()
+    refused.close()
+    host, port = "127.0.0.1", _closed_port()
+    unreachable = do.create_pool(user="scott", password="tiger", dsn=f"{host}:{port}/svc", min=0, max=1)
+    with pytest.raises(do.DatabaseUnavailableError, match=rf"cannot connect to {host}:{port}: .*refused \(DPY-6005\)"):
+        unreachable.acquire()
+    unreachable.close()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:  # bound then closed: nothing listens there now
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

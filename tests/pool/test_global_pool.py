@@ -75,7 +75,7 @@ def test_partitions_follow_parameters(registry, private_server):
 
 
 def test_close_rolls_back_and_other_sessions_never_saw_it(registry, private_server):
-    cs = private_server.connection_string("scott")
+    cs = private_server.connection_string("scott") + ";AutoCommit=False"
     with connect(cs, DisablePooling=True) as setup:
         setup.cursor().execute("create table t_rollback (x number)")
     conn = connect(cs)
@@ -96,8 +96,7 @@ def test_closed_handle_and_its_cursors_are_unusable(registry, private_server):
     conn = connect(private_server.connection_string("scott"))
     cursor = conn.cursor()
     conn.close()
-    conn.close()  # idempotent
-    for action in (conn.cursor, conn.commit, conn.rollback, conn.ping):
+    for action in (conn.close, conn.cursor, conn.commit, conn.rollback, conn.ping):  # a second close too (PEP 249)
         with pytest.raises(InterfaceError, match="the connection is closed"):
             action()
     with pytest.raises(InterfaceError):
@@ -237,11 +236,11 @@ def test_outage_and_recovery(registry, private_server):
 def test_session_state_is_reset_on_release(registry, private_server):
     cs = private_server.connection_string("scott")
     with connect(cs) as conn:
-        conn.autocommit = True
+        conn.autocommit = False
         conn.call_timeout = 1234
         conn.module = "billing"
     with connect(cs) as conn:
-        assert conn.autocommit is False and conn.call_timeout == 0
+        assert conn.autocommit is True and conn.call_timeout == 0  # autocommit on again, as in Devart
         cursor = conn.cursor()
         cursor.execute("select sys_context('USERENV', 'MODULE') from dual")
         assert cursor.fetchone()[0] in (None, "")

@@ -259,7 +259,7 @@ def test_cast_to_the_usual_types(k: oracledb.Cursor) -> None:
     ("cast(12345 as varchar2(3))", 25137),
     ("cast(12345 as number(3))", 1438),
     ("cast('abc' as number)", 1722),
-    ("cast(1 as clob)", 902),
+    ("cast(1 as xmltype)", 902),
     ("cast('x' as varchar2)", 906),
     ("cast(sysdate as number)", 932),
 ])

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devart_oracle.testing.wire.oraerror import WireError
+from devart_oracle.testing.wire.piggybacks import read_piggyback
 from devart_oracle.testing.wire.reader import MessageReader, ProtocolError
 from devart_oracle.testing.wire.requests import (
     BindSpec,
@@ -17,7 +18,6 @@ from devart_oracle.testing.wire.requests import (
     read_data_types,
     read_execute,
     read_fetch,
-    read_piggyback,
     read_reexecute,
 )
 from devart_oracle.testing.wire.types import decode_bind

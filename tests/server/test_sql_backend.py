@@ -531,7 +531,7 @@ def test_oracle_error_texts() -> None:
     ("INSERT INTO t VALUES (1, 2, 3)", (), "ORA-00913: too many values"),
     ("SELECT id FROM t, t", (), "ORA-00918: column ambiguously defined"),
     ("SELECT NVL(1) FROM dual", (), "ORA-00909: invalid number of arguments"),
-    ("CREATE TABLE x (c CLOB)", (), "ORA-00902: invalid datatype"),
+    ("CREATE TABLE x (c XMLTYPE)", (), "ORA-00902: invalid datatype"),
     ("CREATE TABLE x (c VARCHAR2(2), c NUMBER)", (), "ORA-00957: duplicate column name"),
     ("CREATE TABLE x (c NUMBER DEFAULT :d)", (1,), "ORA-01027: bind variables not allowed for data "
      "definition operations"),

@@ -10,7 +10,9 @@ readers never wait for the writer.
 A statement goes through the tokenizer (``lexer``) and, by its kind,
 through the rewrite of queries and DML (``rewrite``), the DDL
 translation (``ddl``, ``columns``) or the commands that never reach
-SQLite (``commands``). Values are encoded and typed by ``values``;
+SQLite (``commands``). The data dictionary views (``dictionary``) and the
+transaction's id and isolation level (``transaction``) are derived live.
+Values are encoded and typed by ``values``;
 the Oracle functions come from ``functions``; SQLite is driven and its
 errors translated by ``backend`` and ``errors``. A query's result
 streams from the SQLite cursor: its first rows are read at once to type the
@@ -28,8 +30,8 @@ Limits, all consequences of SQLite underneath:
   transaction, not just the statement (SQLite's rule for interrupts).
 - Dates are stored as text, so Oracle's operators are rewritten into
   functions (``numeric``): ``d + 1`` and ``d - d`` work, but only where
-  the chain parser (``arithmetic``) finds the operands; INTERVAL literals
-  are not supported, and ``timestamp - timestamp`` is a number of days
+  the chain parser (``arithmetic``) finds the operands; intervals are
+  ``intervals``' business, and ``timestamp - timestamp`` is a number of days
   (Oracle: an INTERVAL).
 - NUMBER values beyond 15 significant digits are kept exactly as text:
   they compare equal to themselves but sort after ordinary numbers. Values
@@ -37,8 +39,9 @@ Limits, all consequences of SQLite underneath:
 - One namespace for all users; identifiers are case-insensitive even when
   quoted (``"a"`` and ``A`` collide). Global temporary tables are ordinary
   tables. ROWNUM, CONNECT BY (over DUAL or one table), MERGE, LISTAGG, ``(+)``
-  are rebuilt for SQLite (``structural``, ``merge``, ``listagg``); LOBs,
-  and PL/SQL beyond the blocks ``plsql`` runs, are not supported.
+  are rebuilt for SQLite (``structural``, ``merge``, ``listagg``); PL/SQL
+  beyond the blocks ``plsql`` runs is not supported. LOBs are text and
+  blobs held whole (``lobs``); the wire layer serves their locators.
 - Sequence values live in memory and are written back by ``close()``.
 """
 

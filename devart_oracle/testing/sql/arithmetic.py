@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexer import Token
+from .typed_literals import interval_end
 
 __all__ = ["Chain", "chain_at", "combine", "cast_parts", "operand_may_follow", "REWRITTEN"]
 
@@ -147,6 +148,8 @@ def _operand(tokens: tuple[Token, ...], i: int, end: int) -> int | None:
         return i + 1
     if token.text == "(":
         return _closing(tokens, i, end)
+    if token.is_word("INTERVAL"):
+        return interval_end(tokens, i, end)
     if token.kind == "word" and token.text.upper() in _STOP:
         return None
     if token.is_word("CASE"):

@@ -10,7 +10,11 @@ of its transaction stays true.
 
 The write lock is taken with ``BEGIN IMMEDIATE`` in a loop of short SQLite
 busy waits, so that a cancel can end the wait and ``lock_timeout`` bounds
-it. The declared types of a query's columns come from a temporary view of
+it. Every statement, and the session's setup script, is retried the same
+way while SQLite says "database is locked" (SQLITE_BUSY, which even a read
+meets in WAL mode while another connection checkpoints or recovers the
+log): a statement that failed so did nothing, and past ``lock_timeout`` it
+is ORA-00054, never SQLite's error. The declared types of a query's columns come from a temporary view of
 the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
 ``sqlite3_column_decltype``); they are cached until the next DDL.
 """
@@ -25,8 +29,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .catalog import V_SESSION_INSERT
-from .columns import CONSTRAINTS
+from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
@@ -34,30 +37,37 @@ __all__ = ["SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
+_WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
+_BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
+_BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
+_PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
 
 def retry_while_busy(work: Callable[[], _T], timeout: float,
                      cancelled: threading.Event | None = None) -> _T:
-    """Run ``work`` again while SQLite says the database is locked or busy.
+    """Run ``work`` again while SQLite says the database is locked (busy).
 
     Each attempt already waits SQLite's own short busy timeout; the loop
     lets a cancel end the wait and bounds it by ``timeout`` seconds.
+    "database table is locked" (SQLITE_LOCKED) is not retried: waiting
+    cannot end it.
 
     Raises:
         OracleError: ORA-00054 after ``timeout``, ORA-01013 once ``cancelled``.
         sqlite3.Error: any other failure of ``work``.
     """
     deadline = time.monotonic() + timeout
+    stop = cancelled if cancelled is not None else threading.Event()
     while True:
         try:
             return work()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+            if not str(exc).startswith(_BUSY):
                 raise
-        if cancelled is not None and cancelled.is_set():
+            if time.monotonic() >= deadline:
+                raise OracleError(54) from None
+        if stop.wait(_PAUSE):
             raise OracleError(1013)
-        if time.monotonic() >= deadline:
-            raise OracleError(54)
 
 
 class SqliteConnection:
@@ -69,8 +79,10 @@ class SqliteConnection:
         pending: an ORA error a SQL function raised, until it is reported.
     """
 
-    def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str]) -> None:
+    def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str],
+                 lock_timeout: float = 5.0) -> None:
         self.conn = conn
+        self.lock_timeout = lock_timeout
         self.cancelled = threading.Event()
         self.pending: OracleError | None = None
         self._schema = schema
@@ -90,8 +102,31 @@ class SqliteConnection:
 
     def execute(self, sql: str, params: Sequence[object] = (), verb: str = "SELECT",
                 table: str = "") -> sqlite3.Cursor:
-        """``conn.execute`` through ``run``."""
-        return self.run(lambda: self.conn.execute(sql, params), verb, table)
+        """``conn.execute`` through ``run``, retried while the database is busy."""
+        return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
+
+    def script(self, sql: str) -> None:
+        """Run a script of statements as one transaction, retried while the database is busy.
+
+        Raises:
+            OracleError: ORA-00054 once ``lock_timeout`` passed, or the
+                script's own failure.
+        """
+        def attempt() -> None:
+            try:
+                self.conn.executescript(f"BEGIN;\n{sql}\nCOMMIT;")
+            except sqlite3.Error:
+                self.abandon()  # a script that failed half way leaves nothing behind
+                raise
+        self.run(lambda: self.retry(attempt), "CREATE")
+
+    def retry(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` again while the database is busy, up to ``lock_timeout``.
+
+        Raises:
+            OracleError: ORA-00054 after ``lock_timeout``, ORA-01013 on a cancel.
+        """
+        return retry_while_busy(work, self.lock_timeout, self.cancelled)
 
     def translate(self, exc: BaseException, verb: str, table: str = "") -> OracleError:
         """The ORA error to report for a SQLite failure."""
@@ -118,11 +153,32 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
+        self._locking("BEGIN IMMEDIATE", lock_timeout)
+        return True
+
+    def upgrade(self, lock_timeout: float) -> None:
+        """Take the write lock inside the open read transaction (a serializable snapshot).
+
+        Raises:
+            OracleError: ORA-08177 if another session committed since the
+                snapshot, else as ``begin``.
+        """
+        self._locking(_WRITE, lock_timeout)
+
+    def _locking(self, statement: str, lock_timeout: float) -> None:
+        """Run a statement that takes the write lock, waiting out another writer."""
         try:
-            retry_while_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), lock_timeout, self.cancelled)
+            retry_while_busy(lambda: self._write(statement), lock_timeout, self.cancelled)
         except sqlite3.Error as exc:
             raise self.translate(exc, "BEGIN") from None
-        return True
+
+    def _write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == _BUSY_SNAPSHOT:  # "locked" too, but waiting cannot help
+                raise OracleError(8177) from None
+            raise
 
     def end(self, verb: str) -> None:
         """COMMIT or ROLLBACK, if a transaction is open."""
@@ -151,13 +207,15 @@ class SqliteConnection:
             return cached[1]
         types: list[str] | None = None
         try:
-            self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {_describe_sql(sql)}")
+            self.retry(lambda: self.conn.execute(f"CREATE TEMP VIEW {_DESCRIBE} AS {_describe_sql(sql)}"))
             pragma = 'PRAGMA temp.table_info("DEVART$DESCRIBE")'
             types = [row[2] for row in self.conn.execute(pragma)]
-        except sqlite3.Error:
-            pass  # the query itself reports the problem, or types come from values
+        except sqlite3.Error as exc:
+            if str(exc).startswith(_BUSY):
+                return None  # types come from values this time; not cached
+            # otherwise the query itself reports the problem, or types come from values
         finally:
-            self.conn.execute(f"DROP VIEW IF EXISTS {_DESCRIBE}")
+            self.execute(f"DROP VIEW IF EXISTS {_DESCRIBE}")
         self._described[sql] = (generation, types)
         return types
 
@@ -170,10 +228,21 @@ class SqliteConnection:
             return str(row[0])
         return f"SYS_C{zlib.crc32(repr((table, columns)).encode()) % 10**7:07d}"
 
-    def fill_v_session(self, rows: list[tuple[object, ...]]) -> None:
-        """Replace this connection's V$SESSION rows."""
-        self.conn.execute('DELETE FROM temp."V$SESSION"')
-        self.conn.executemany(V_SESSION_INSERT, rows)
+    def create_temp(self, name: str, create: str) -> bool:
+        """Create a temporary table unless it exists; True if it was created.
+
+        Asked of SQLite each time: a rollback undoes a creation in its transaction.
+        """
+        query = "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ?"
+        if self.execute(query, (name,)).fetchone() is not None:
+            return False
+        self.execute(create)
+        return True
+
+    def fill(self, table: str, insert: str, rows: Sequence[Sequence[object]]) -> None:
+        """Replace the rows of one of this connection's temporary tables."""
+        self.conn.execute(f"DELETE FROM {table}")
+        self.conn.executemany(insert, rows)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,4 +1,4 @@
-"""The backend's own objects: metadata tables, sequences, DUAL and V$SESSION.
+"""The backend's own objects: metadata tables, sequences, DUAL and the session record.
 
 Two tables in the database file hold what SQLite does not: the names of
 PRIMARY KEY and UNIQUE constraints (ORA-00001 names the constraint, SQLite
@@ -8,31 +8,37 @@ another session's write lock; ``Database.close()`` saves them.
 
 The file also holds a DUAL, for views (a view in the file cannot read a
 temporary table); each connection also gets temporary objects of its own:
-``DUAL`` (which its statements see first), a
-``V$SESSION`` table refreshed from the server's sessions whenever a
-statement reads it, and the ``USER_TABLES`` and ``USER_SEQUENCES`` views.
+``DUAL`` (which its statements see first); the V$ views are in ``views``, the
+data dictionary views in ``dictionary``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
+from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
+from .instance import Client, Instance, Statistics
+from .transaction import TransactionState
 
-__all__ = ["SESSION_SETUP", "V_SESSION_INSERT", "SessionInfo", "Sequences", "create_schema",
-           "v_session_rows"]
+__all__ = ["SESSION_SETUP", "SessionInfo", "Sequences", "create_schema"]
+
 
 @dataclass
 class SessionInfo:
     """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
 
-    The wire layer updates ``module``, ``action``, ``client_identifier`` and
-    ``status``; ``ALTER SESSION`` updates ``current_schema`` and
-    ``time_zone``. ``current_schema`` defaults to ``username``.
+    The wire layer updates ``module``, ``action``, ``client_identifier``,
+    ``client_info``, ``contexts`` (application contexts by namespace),
+    ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
+    updates ``current_schema``, ``time_zone`` and the isolation level of
+    ``transaction``. ``current_schema``
+    defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
 
     sid: int
@@ -47,6 +53,15 @@ class SessionInfo:
     current_schema: str = ""
     time_zone: str | None = None
     status: str = "INACTIVE"
+    status_since: float = field(default_factory=time.monotonic)
+    client_info: str | None = None
+    sql_id: str | None = None
+    prev_sql_id: str | None = None
+    client: Client = field(default_factory=Client)
+    instance: Instance = field(default_factory=Instance)
+    contexts: dict[str, dict[str, str]] = field(default_factory=dict)
+    stats: Statistics = field(default_factory=Statistics)
+    transaction: TransactionState = field(default_factory=TransactionState)
 
     def __post_init__(self) -> None:
         self.current_schema = self.current_schema or self.username
@@ -57,43 +72,16 @@ PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TEXT);
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
+{NOTES_SCHEMA}
 -- a view in the file cannot see a session's temp.DUAL: this one is for views
 CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
 INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);
 """
 
-_V_SESSION = [
-    ("SID", "NUMBER"), ('"SERIAL#"', "NUMBER"), ("AUDSID", "NUMBER"),
-    ("USERNAME", "VARCHAR2(128)"), ("SCHEMANAME", "VARCHAR2(128)"), ("STATUS", "VARCHAR2(8)"),
-    ("PROGRAM", "VARCHAR2(84)"), ("MODULE", "VARCHAR2(64)"), ("ACTION", "VARCHAR2(64)"),
-    ("CLIENT_IDENTIFIER", "VARCHAR2(64)"), ("MACHINE", "VARCHAR2(64)"),
-    ("SERVICE_NAME", "VARCHAR2(64)"), ("TYPE", "VARCHAR2(10)"),
-]
-
 SESSION_SETUP = f"""
 CREATE TEMP TABLE DUAL (DUMMY VARCHAR2(1));
 INSERT INTO temp.DUAL VALUES ('X');
-CREATE TEMP TABLE "V$SESSION" ({", ".join(f"{n} {t}" for n, t in _V_SESSION)});
-CREATE TEMP VIEW USER_TABLES AS
-    SELECT name AS TABLE_NAME FROM main.sqlite_master
-    WHERE type = 'table' AND name NOT LIKE 'DEVART$%' AND name NOT LIKE 'sqlite%'
-        AND name <> 'DUAL';
-CREATE TEMP VIEW USER_SEQUENCES AS
-    SELECT NAME AS SEQUENCE_NAME, INCREMENT AS INCREMENT_BY, NEXT_VALUE AS LAST_NUMBER
-    FROM main.{SEQUENCES};
 """
-
-V_SESSION_INSERT = f'INSERT INTO temp."V$SESSION" VALUES ({", ".join("?" * len(_V_SESSION))})'
-
-
-def v_session_rows(sessions: Iterable[SessionInfo]) -> list[tuple[object, ...]]:
-    """The V$SESSION rows for the server's sessions."""
-    return [
-        (i.sid, i.serial, i.sid, i.username, i.current_schema or i.username, i.status,
-         i.program or None, i.module, i.action, i.client_identifier, i.machine or None,
-         i.service_name or None, "USER")
-        for i in sessions
-    ]
 
 
 def create_schema(conn: sqlite3.Connection) -> dict[str, list[int]]:
@@ -123,6 +111,11 @@ class Sequences:
             value = state[0]
             state[0] += state[1]
             return value
+
+    def values(self) -> dict[str, tuple[int, int]]:
+        """Every sequence: name -> (next value, increment)."""
+        with self._lock:
+            return {name: (state[0], state[1]) for name, state in self._values.items()}
 
     def exists(self, name: str) -> bool:
         """True if the sequence exists."""

@@ -3,10 +3,13 @@
 Oracle's column types are mapped to a small canon that SQLite keeps as the
 declared type, which is how result columns get their Oracle type back:
 ``NUMBER[(p[,s])]``, ``VARCHAR2(n)``, ``CHAR(n)``, ``DATE``, ``TIMESTAMP(p)``
-and ``RAW(n)``. Those names give the right SQLite affinities: NUMERIC for
+and ``RAW(n)``; ``NUMBER(0,s)`` stands for ``NUMBER(*,s)`` and ``NUMBER(0,0)``
+for INTEGER (no precision, as the dictionary reports; SQLite's type names
+cannot hold a ``*``, and 0 is no precision Oracle allows). Those names give the right SQLite affinities: NUMERIC for
 NUMBER (so ``'5'`` is stored as 5), TEXT for the character types, and none
-that would turn a stored date into a number. LOBs, LONG and INTERVAL are
-refused with ORA-00902.
+that would turn a stored date into a number. The LOBs, LONG, national
+strings, binary floats, intervals, zoned timestamps and ROWID have their
+canon in ``lobs``; other types (BFILE, XMLTYPE, objects) are ORA-00902.
 
 A sized column gets a CHECK constraint calling ``ORA_FITS``, which raises
 ORA-12899 (or ORA-01438 for NUMBER precision) with Oracle's details. A
@@ -21,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import OracleError
+from .intervals import interval_type
 from .lexer import Token, Words, joined, name_of
 from .literals import quote_literal
 from .rewrite import plan
@@ -34,10 +38,13 @@ FOREIGN_KEY = "FK"  # the "columns" recorded for a foreign key, on the child tab
 PARENT_KEY = "FK_PARENT"  # ... and on the parent table
 
 _NUMBERS = {"NUMBER", "NUMERIC", "DECIMAL", "DEC"}
-_FLOATS = {"FLOAT", "REAL", "BINARY_FLOAT", "BINARY_DOUBLE", "DOUBLE"}
+_FLOATS = {"FLOAT", "REAL", "DOUBLE"}
 _INTEGERS = {"INTEGER", "INT", "SMALLINT"}
-_STRINGS = {"VARCHAR2": "VARCHAR2", "VARCHAR": "VARCHAR2", "NVARCHAR2": "VARCHAR2",
-            "CHAR": "CHAR", "NCHAR": "CHAR", "CHARACTER": "CHAR", "RAW": "RAW"}
+_STRINGS = {"VARCHAR2": "VARCHAR2", "VARCHAR": "VARCHAR2", "NVARCHAR2": "NVARCHAR2",
+            "CHAR": "CHAR", "NCHAR": "NCHAR", "CHARACTER": "CHAR", "RAW": "RAW"}
+# the types of ``lobs``, by their first word: (second word, declared) choices
+_OTHERS = {"CLOB": "CLOB", "NCLOB": "NCLOB", "BLOB": "BLOB", "BINARY_FLOAT": "BINARY_FLOAT",
+           "BINARY_DOUBLE": "BINARY_DOUBLE", "ROWID": "UROWID", "UROWID": "UROWID"}
 
 
 @dataclass(frozen=True)
@@ -87,12 +94,12 @@ def _number_type(args: list[str]) -> str:
     if not args or args == ["*"]:
         return "NUMBER"
     scale = "".join(args[1:])
-    precision = "38" if args[0] == "*" else args[0]
+    precision = "0" if args[0] == "*" else args[0]
     return f"NUMBER({precision},{scale})" if scale else f"NUMBER({precision})"
 
 
 def _string_type(kind: str, args: list[str]) -> str:
-    if not args and kind != "CHAR":
+    if not args and kind not in ("CHAR", "NCHAR"):
         raise OracleError(906)
     return f"{kind}({args[0] if args else 1})"
 
@@ -107,20 +114,29 @@ def column_type(words: Words) -> str:
     if kind in _NUMBERS:
         return _number_type(_arguments(words))
     if kind in _INTEGERS:
-        return "NUMBER(38)"
+        return "NUMBER(0,0)"
     if kind in _FLOATS:
         words.accept("PRECISION")
         _arguments(words)
         return "NUMBER"
     if kind in _STRINGS:
         return _string_type(_STRINGS[kind], _arguments(words))
+    if kind in _OTHERS:
+        _arguments(words)  # UROWID(4000)
+        return _OTHERS[kind]
+    if kind == "LONG":
+        return "LONG RAW" if words.accept("RAW") else "LONG VARCHAR"
+    if kind == "INTERVAL":
+        return interval_type(words)
     if kind == "DATE":
         return "DATE"
     if kind == "TIMESTAMP":
         args = _arguments(words)
+        zone = ""
         if words.accept("WITH"):
-            words.skip({"LOCAL", "TIME", "ZONE"})
-        return f"TIMESTAMP({args[0] if args else 6})"
+            zone = "_LTZ" if words.accept("LOCAL") else "_TZ"
+            words.skip({"TIME", "ZONE"})
+        return f"TIMESTAMP{zone}({args[0] if args else 6})"
     raise OracleError(902)
 
 
@@ -139,7 +155,7 @@ def column_definition(tokens: list[Token], table: str, builder: Builder,
     extra = ""
     if (name in primary_key or "PRIMARY" in texts) and "NULL" not in texts:
         extra += " NOT NULL"
-    if "(" in declared and not declared.startswith("TIMESTAMP"):
+    if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")) or declared == "UROWID":
         args = ", ".join(quote_literal(v) for v in (declared, table, name))
         extra += f" CHECK (ORA_FITS({column.text}, {args}))"
     return f"{column.text} {declared} {joined(rest)}{extra}"

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Protocol
 from .errors import OracleError
 from .lexer import Token, name_of, significant
 from .literals import literal_body
+from .transaction import isolation_level
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo
 
-__all__ = ["Host", "alter_session", "alter_system"]
+__all__ = ["Host", "alter_session", "alter_system", "savepoint_name"]
 
 
 class Host(Protocol):
@@ -31,16 +32,24 @@ class Host(Protocol):
 
 def alter_session(tokens: tuple[Token, ...], info: SessionInfo,
                   user_exists: Callable[[str], bool] = lambda name: True) -> None:
-    """Run ``ALTER SESSION``: CURRENT_SCHEMA and TIME_ZONE are kept, the rest ignored.
+    """Run ``ALTER SESSION``: CURRENT_SCHEMA, TIME_ZONE and ISOLATION_LEVEL are kept.
+
+    Other settings are ignored.
 
     Raises:
         OracleError: ORA-00922 for a malformed SET, ORA-01435 for a
-            CURRENT_SCHEMA that ``user_exists`` does not know.
+            CURRENT_SCHEMA that ``user_exists`` does not know, ORA-02248 for
+            an isolation level other than READ COMMITTED and SERIALIZABLE.
     """
     words = significant(tokens)[2:]
     if not words or not words[0].is_word("SET"):
         return
     settings = words[1:]
+    if settings and settings[0].is_word("ISOLATION_LEVEL"):
+        if len(settings) < 3 or settings[1].text != "=":
+            raise OracleError(922)
+        info.transaction.isolation = isolation_level(settings[2:])  # from the next transaction
+        return
     if len(settings) < 3 or len(settings) % 3 or any(t.text != "=" for t in settings[1::3]):
         raise OracleError(922)
     for name, value in zip(settings[0::3], settings[2::3]):
@@ -80,3 +89,12 @@ def alter_system(tokens: tuple[Token, ...], host: Host) -> None:
         raise OracleError(27)
     if not host.kill(sid, serial):
         raise OracleError(30)
+
+
+def savepoint_name(tokens: tuple[Token, ...]) -> str:
+    """The savepoint name that ends SAVEPOINT and ROLLBACK TO statements."""
+    words = [t for t in tokens if t.kind in ("word", "ident")]
+    if len(words) < 2:
+        raise OracleError(900)
+    last = words[-1]
+    return last.text if last.kind == "ident" else f'"{last.text.upper()}"'

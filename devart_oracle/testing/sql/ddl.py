@@ -29,7 +29,7 @@ from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
 from .literals import quote_literal
 
-__all__ = ["Ddl", "SequenceOp", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
+__all__ = ["Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
 
 _SKIPPED = {"OR", "REPLACE", "FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE",
             "GLOBAL", "TEMPORARY", "BITMAP"}
@@ -221,9 +221,14 @@ def _add_unique(part: list[Token], builder: Builder, text: str, table: str) -> N
         raise unsupported(f"ALTER TABLE ADD CONSTRAINT {kind}")
     words.accept("KEY")
     columns = [name_of(t) for t in words.group() if t.text != ","]
-    name = name or f"SYS_C_{table}_{'_'.join(columns)}"
+    name = added_key_name(table, columns, name)
     builder.add(f'CREATE UNIQUE INDEX "{name}" ON {text} ({", ".join(columns)})')
     builder.constraint(table, columns, name)
+
+
+def added_key_name(table: str, columns: list[str], name: str) -> str:
+    """The name of the unique index a key added by ALTER TABLE becomes."""
+    return name or f"SYS_C_{table}_{'_'.join(columns)}"
 
 
 def _alter_drop(words: Words, builder: Builder, text: str) -> None:

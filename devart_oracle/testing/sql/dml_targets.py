@@ -12,7 +12,7 @@ from __future__ import annotations
 from .blocks import Block, tokens_of
 from .lexer import Token, name_of, split_commas
 
-__all__ = ["dml_target_rule"]
+__all__ = ["dml_target_rule", "target_table"]
 
 _AFTER_TABLE = ("SET", "WHERE", "RETURNING", "RETURN", "LOG", "")
 
@@ -48,3 +48,14 @@ def _unqualify_set(block: Block, names: set[str]) -> None:
             part = part[2:]
         plain += [*(tokens_of(",") if index else []), *part]
     block.replace("SET", plain)
+
+
+def target_table(words: list[Token]) -> str:
+    """The table after INSERT INTO, UPDATE, DELETE [FROM] or MERGE INTO."""
+    texts = [t.text.upper() for t in words]
+    start = 2 if texts[:2] in (["INSERT", "INTO"], ["MERGE", "INTO"], ["DELETE", "FROM"]) else 1
+    if texts[:1] not in (["INSERT"], ["UPDATE"], ["DELETE"], ["MERGE"]) or len(words) <= start:
+        return ""
+    if len(words) > start + 2 and texts[start + 1] == ".":
+        start += 2
+    return name_of(words[start])

@@ -14,10 +14,13 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-__all__ = ["OracleError", "ErrorContext", "translate"]
+__all__ = ["ErrorContext", "OracleError", "call_hook", "translate"]
 
 # Oracle's message texts; "%s" marks where the details go.
+_T = TypeVar("_T")
+
 _TEXTS = {
     1: "unique constraint %s violated",
     26: "missing or invalid session ID",
@@ -62,6 +65,7 @@ _TEXTS = {
     1422: "exact fetch returns more than requested number of rows",
     1424: "missing or illegal character following the escape character",
     1425: "escape character must be character string of length 1",
+    1410: "invalid ROWID",
     1426: "numeric overflow",
     1428: "argument %s is out of range",
     1435: "user does not exist",
@@ -76,8 +80,11 @@ _TEXTS = {
     1742: "comment not terminated properly",
     1756: "quoted string not properly terminated",
     1821: "date format not recognized",
+    1760: "illegal argument for function",
+    1839: "date not valid for month specified",
     1841: "(full) year must be between -4713 and +9999, and not be 0",
     1861: "literal does not match format string",
+    1867: "the interval is invalid",
     2003: "invalid USERENV parameter",
     3115: "unsupported network datatype or representation",
     2065: "illegal option for ALTER SYSTEM",
@@ -89,6 +96,7 @@ _TEXTS = {
     6502: "PL/SQL: numeric or value error",
     6550: "line %s",
     8002: "sequence %s.CURRVAL is not yet defined in this session",
+    8177: "can't serialize access for this transaction",
     12899: "value too large for column %s",
     20000: "%s",
     30926: "unable to get a stable set of rows in the source tables",
@@ -243,3 +251,11 @@ def translate(exc: BaseException, ctx: ErrorContext) -> OracleError:
         return OracleError(1426)
     kind = "sqlite" if isinstance(exc, sqlite3.Error) else type(exc).__name__
     return OracleError(900, f"({kind}: {message})")
+
+
+def call_hook(call: Callable[[], _T], what: str) -> _T:
+    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
+    try:
+        return call()
+    except Exception as exc:
+        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc

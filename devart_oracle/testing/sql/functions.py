@@ -33,11 +33,15 @@ from .formats import (
     parse_datetime,
     truncate_datetime,
 )
+from .interval_functions import FUNCTIONS as INTERVAL_FUNCTIONS
 from .like import like
 from .listagg import listagg_aggregate
+from .lobs import FUNCTIONS as LOB_FUNCTIONS
 from .numeric import FUNCTIONS
+from .rowid import check_rowid, rowid_text
 from .rownum import rownum_limit
 from .tree import connect_loop
+from .userenv import sys_context
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -59,7 +63,8 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    functions = {**_PURE, **FUNCTIONS, "ORA_CAST": (2, cast, True), **_session(ctx)}
+    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, **INTERVAL_FUNCTIONS, "ORA_CAST": (2, cast, True),
+                 "ORA_ROWID": (2, rowid_text, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
     conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char, lambda exc: _park(ctx, exc)))
@@ -81,32 +86,10 @@ def _guard(ctx: Context, function: Callable[..., object]) -> Callable[..., Any]:
 
 # --------------------------------------------------------- session-bound
 
-_USERENV: dict[str, Callable[[SessionInfo], object]] = {
-    "SID": lambda i: i.sid,
-    "SESSIONID": lambda i: i.sid,
-    "SESSION_USER": lambda i: i.username,
-    "CURRENT_USER": lambda i: i.username,
-    "CURRENT_SCHEMA": lambda i: i.current_schema or i.username,
-    "SERVICE_NAME": lambda i: i.service_name,
-    "MODULE": lambda i: i.module,
-    "ACTION": lambda i: i.action,
-    "CLIENT_IDENTIFIER": lambda i: i.client_identifier,
-    "CLIENT_PROGRAM_NAME": lambda i: i.program,
-    "HOST": lambda i: i.machine,
-    "SESSION_TIMEZONE": lambda i: i.time_zone,
-}
-
-
 def _sys_context(ctx: Context) -> Callable[..., object]:
-    def sys_context(namespace: object, parameter: object, _length: object = None) -> object:
-        if str(namespace).upper() != "USERENV":
-            return None
-        getter = _USERENV.get(str(parameter).upper())
-        if getter is None:
-            raise OracleError(2003)
-        value = getter(ctx.info)
-        return None if value is None else str(value) or None  # always VARCHAR2, as in Oracle
-    return sys_context
+    def call(namespace: object, parameter: object, _length: object = None) -> object:
+        return sys_context(ctx.info, namespace, parameter)
+    return call
 
 
 def _fits(ctx: Context) -> Callable[..., object]:
@@ -127,10 +110,15 @@ def _check_fits(value: object, kind: str, size: int, precision: int, scale: int,
         if not number_fits(value, precision, scale):
             raise OracleError(1438)
         return
+    if kind == "ROWID":
+        check_rowid(value)
+        return
     if kind == "RAW" and not isinstance(value, bytes):
         value = _hex_bytes(value)
     length = len(value) if isinstance(value, bytes) else len(str(value).encode())
-    if kind in ("VARCHAR2", "CHAR", "RAW") and length > size:
+    if kind in ("NVARCHAR2", "NCHAR"):
+        length = len(str(value))  # national strings count characters
+    if kind in ("VARCHAR2", "CHAR", "RAW", "NVARCHAR2", "NCHAR") and length > size:
         raise OracleError(12899, f"{target} (actual: {length}, maximum: {size})")
 
 

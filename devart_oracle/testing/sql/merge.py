@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from .blocks import tokens_of
 from .errors import OracleError
 from .lexer import Token, Words, name_of, significant, split_commas, tokenize
+from .results import Result
 
-__all__ = ["Step", "merge_steps"]
+__all__ = ["Step", "merge_steps", "unstable_match"]
 
 
 @dataclass(frozen=True)
@@ -212,3 +213,10 @@ def _insert(merge: _Merge) -> list[tuple[str, list[Token]]]:
                         *merge.values, *tokens_of("FROM"), *merge.source, *tokens_of("AS"),
                         *merge.source_alias, *where])]
 
+
+def unstable_match(check: Result) -> None:
+    """ORA-30926 if the check found a target row that two source rows match."""
+    found = check.fetch(1)
+    check.close()
+    if found:
+        raise OracleError(30926)

@@ -27,6 +27,7 @@ from decimal import Context, Decimal, InvalidOperation
 
 from .errors import OracleError
 from .formats import DATE_FORMAT, TIMESTAMP_FORMAT, format_datetime, format_number
+from .intervals import interval_sum
 from .values import decode, encode, encode_datetime
 
 __all__ = ["FUNCTIONS", "oracle_text"]
@@ -89,6 +90,8 @@ def _add(a: object, b: object) -> object:
     if a is None or b is None:
         return None
     x, y = decode(a), decode(b)
+    if (moved := interval_sum(x, y, 1)) is not None:
+        return encode(moved)
     if isinstance(x, datetime.datetime) and isinstance(y, datetime.datetime):
         raise OracleError(975)
     if isinstance(x, datetime.datetime):
@@ -102,6 +105,8 @@ def _subtract(a: object, b: object) -> object:
     if a is None or b is None:
         return None
     x, y = decode(a), decode(b)
+    if (moved := interval_sum(x, y, -1)) is not None:
+        return encode(moved)
     if isinstance(x, datetime.datetime) and isinstance(y, datetime.datetime):
         micros = (x - y) // datetime.timedelta(microseconds=1)
         return _quotient(_EXACT.divide(Decimal(micros), Decimal(86_400_000_000)))
@@ -185,4 +190,5 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., object], bool]] = {
                         "last"), True),
     "EXP": (1, _checked(math.exp, lambda x: True, "first"), True),
     "POWER": (2, _checked(math.pow, _power_valid, "first"), True),
+    "BITAND": (2, lambda x, y: None if x is None or y is None else int(x) & int(y), True),
 }

@@ -41,7 +41,15 @@ from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
-from .procedures import REQUIRED, Callee, Function, Param, Procedure, functions, procedures
+from .procedures import (
+    REQUIRED,
+    Callee,
+    Function,
+    Param,
+    Procedure,
+    functions,
+    procedures,
+)
 
 __all__ = ["Host", "Outcome", "run_plsql"]
 

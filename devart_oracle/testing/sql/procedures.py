@@ -97,6 +97,9 @@ def _session(host: Callee) -> dict[str, Procedure]:
     def clear_identifier(args: list[object]) -> None:
         info.client_identifier = None
 
+    def set_client_info(args: list[object]) -> None:
+        info.client_info = _text(args[0])
+
     def sleep(args: list[object]) -> None:
         host.sleep(_seconds(args[0]))
 
@@ -106,8 +109,7 @@ def _session(host: Callee) -> dict[str, Procedure]:
         "DBMS_APPLICATION_INFO.SET_MODULE": Procedure(
             (Param("MODULE_NAME"), Param("ACTION_NAME")), set_module),
         "DBMS_APPLICATION_INFO.SET_ACTION": Procedure((Param("ACTION_NAME"),), set_action),
-        "DBMS_APPLICATION_INFO.SET_CLIENT_INFO": Procedure((Param("CLIENT_INFO"),),
-                                                           lambda args: None),
+        "DBMS_APPLICATION_INFO.SET_CLIENT_INFO": Procedure((Param("CLIENT_INFO"),), set_client_info),
         "DBMS_SESSION.SET_IDENTIFIER": Procedure((Param("CLIENT_ID"),), set_identifier),
         "DBMS_SESSION.CLEAR_IDENTIFIER": Procedure((), clear_identifier),
     }
@@ -148,4 +150,8 @@ def functions(host: Callee) -> dict[str, Function]:
     return {
         # hundredths of a second from an arbitrary point, wrapping as Oracle's does
         "DBMS_UTILITY.GET_TIME": Function((), lambda: int(time.monotonic() * 100) % 2**31),
+        # TRUE begins a transaction if none is open (see ``transaction``)
+        "DBMS_TRANSACTION.LOCAL_TRANSACTION_ID": Function(
+            (Param("CREATE_TRANSACTION", default=False),),
+            lambda create=False: host.info.transaction.local_id(bool(create))),
     }

@@ -46,6 +46,9 @@ class Result:
         self.returned = returned if returned is not None else []
         self.batch_errors: list[tuple[int, Exception]] = []
         self.out_binds = out_binds
+        self.lastrowid: str | None = None  # the ROWID of the row an INSERT added last
+        # FOR UPDATE: the table and LOB columns the rows' LOBs live in; each row ends with its rowid
+        self.lob_origin: tuple[str, frozenset[str]] | None = None
         self._buffer = list(rows)
         self._pull = pull
         self._convert = coercer(columns or [])
@@ -68,7 +71,8 @@ class Result:
         """
         self._fill(n + 1)
         taken, self._buffer = self._buffer[:n], self._buffer[n:]
-        rows = [self._convert(row) for row in taken]
+        width = len(self.columns or ())
+        rows = [self._convert(row) + tuple(row[width:]) for row in taken]
         self.rowcount += len(rows)
         return rows
 

@@ -10,16 +10,14 @@ identifiers and comments are never touched:
   in the order of the original text (a structural rewrite may move them);
 - query blocks with ROWNUM conditions, CONNECT BY or ``(+)`` are rebuilt
   first (``structural``), and any other ROWNUM is ``ROW_NUMBER() OVER ()``;
-- ``SYSDATE``, ``SYSTIMESTAMP``, ``USER`` and friends become calls of
-  functions the session registers; ``seq.NEXTVAL`` becomes one too;
-- ``DATE '...'`` and ``TIMESTAMP '...'`` literals become stored datetimes,
-  ``q'[...]'`` becomes a plain literal and ``''`` becomes NULL (Oracle's
-  empty string is NULL);
+- ``SYSDATE``, ``USER`` and friends, ``seq.NEXTVAL``, ``ROWID`` (``rowid``)
+  and ``DBMS_LOB.f`` become calls of functions the session registers;
+- ``DATE``, ``TIMESTAMP`` and ``INTERVAL`` literals become stored values
+  (``typed_literals``), ``q'[...]'`` a plain literal and ``''`` NULL;
 - a number literal SQLite would not hold exactly (beyond 64-bit integers,
   or a fraction of more than 15 significant digits) becomes its stored form,
   tagged text (``values``), as a bind of the same value would, its sign
-  included: SQLite reads such literals as binary doubles;
-- ``MINUS`` becomes ``EXCEPT``;
+  included: SQLite reads such literals as binary doubles; ``MINUS`` is ``EXCEPT``;
 - arithmetic with ``+``, ``-``, ``/`` and ``||`` becomes calls of
   ``ORA_ADD``, ``ORA_SUB``, ``ORA_DIV`` and ``ORA_CONCAT`` (``numeric``), for
   date arithmetic, NULL in ``||``, exact division and ORA errors; the
@@ -50,11 +48,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .arithmetic import Chain, cast_parts, chain_at, combine, operand_may_follow
+from .dml_targets import target_table
 from .errors import OracleError
-from .lexer import Token, name_of, significant, split_commas, tokenize
+from .lexer import Token, significant, tokenize
 from .listagg import listagg_sql
-from .literals import datetime_literal, literal_body, quote_literal
+from .literals import literal_body, quote_literal
+from .returning import returning_clause
+from .rowid import pseudo_call
 from .structural import restructured
+from .typed_literals import typed_literal
 from .values import encode
 
 __all__ = ["Plan", "classify", "plan"]
@@ -76,7 +78,6 @@ _FUNCTIONS = {
 _FUNCTIONS["MINUS"] = "EXCEPT"
 _FUNCTIONS["ROWNUM"] = "(ROW_NUMBER() OVER ())"  # where no rule made it a LIMIT
 _QUALIFIERS = frozenset({"SYS", "PUBLIC"})
-_DML = ("INSERT", "UPDATE", "DELETE", "MERGE")
 _OPERAND_STARTS = frozenset({"number", "string", "qstring", "bind", "word", "ident"})
 
 
@@ -131,51 +132,10 @@ def plan(sql: str, schemas: frozenset[str]) -> Plan:
             literal, or a tokenizer error.
     """
     tokens = tokenize(sql)
-    body, returning = _returning(tokens)
+    body, returning = returning_clause(tokens)
     body = restructured(body)
     rewritten = _Rewriter(body, schemas | _QUALIFIERS).run()
-    return dataclasses.replace(rewritten, target=_target(significant(tokens)), returning=returning)
-
-
-def _returning(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], int]:
-    """A DML statement without the INTO of its RETURNING clause, and the number of targets.
-
-    Raises:
-        OracleError: ORA-00913 or ORA-00947 when the expressions and the
-            targets do not pair up, ORA-00933 for a target that is no bind.
-    """
-    start, depth = -1, 0
-    if not significant(tokens)[:1] or not significant(tokens)[0].is_word(*_DML):
-        return tokens, 0
-    for index, token in enumerate(tokens):
-        depth += {"(": 1, ")": -1}.get(token.text, 0)
-        if depth == 0 and start < 0 and token.is_word("RETURNING", "RETURN"):
-            start = index
-        elif depth == 0 and start >= 0 and token.is_word("INTO"):
-            return _returning_list(tokens, start, index)
-    return tokens, 0
-
-
-def _returning_list(tokens: tuple[Token, ...], start: int, into: int) -> tuple[tuple[Token, ...], int]:
-    targets = split_commas(significant(tokens[into + 1:]))
-    if not targets or any(len(t) != 1 or t[0].kind != "bind" for t in targets):
-        raise OracleError(933)
-    expressions = split_commas(significant(tokens[start + 1:into]))
-    if len(expressions) != len(targets):
-        raise OracleError(913 if len(expressions) < len(targets) else 947)
-    keyword = Token("word", "RETURNING", tokens[start].pos)  # SQLite knows no RETURN
-    return (*tokens[:start], keyword, *tokens[start + 1:into]), len(targets)
-
-
-def _target(words: list[Token]) -> str:
-    """The table after INSERT INTO, UPDATE, DELETE [FROM] or MERGE INTO."""
-    texts = [t.text.upper() for t in words]
-    start = 2 if texts[:2] in (["INSERT", "INTO"], ["MERGE", "INTO"], ["DELETE", "FROM"]) else 1
-    if texts[:1] not in (["INSERT"], ["UPDATE"], ["DELETE"], ["MERGE"]) or len(words) <= start:
-        return ""
-    if len(words) > start + 2 and texts[start + 1] == ".":
-        start += 2
-    return name_of(words[start])
+    return dataclasses.replace(rewritten, target=target_table(significant(tokens)), returning=returning)
 
 
 @dataclass
@@ -309,9 +269,10 @@ class _Rewriter:
         upper, after = token.text.upper(), self._at(j)
         if after is not None and after.text == "." and self._at(self._next(j)) is not None:
             return self._dotted(i, upper, self._next(j))
-        if upper in ("DATE", "TIMESTAMP") and after is not None and "string" in after.kind:
-            self._emit(datetime_literal(upper, after), f"{upper} {after.text}")
-            return j + 1
+        if upper in ("DATE", "TIMESTAMP", "INTERVAL") and after is not None and "string" in after.kind:
+            text, after_literal = typed_literal(upper, self.tokens, j)
+            self._emit(text, self._original(i, after_literal).rstrip())
+            return after_literal
         if self.depth == 0 and upper in ("FOR", "OFFSET", "FETCH"):
             return self._tail(i, upper)
         if upper == "CAST" and after is not None and after.text == "(":
@@ -324,6 +285,8 @@ class _Rewriter:
             return end
         if upper in _FUNCTIONS:
             self._emit(_FUNCTIONS[upper], upper)
+        elif upper == "ROWID":
+            self._emit(*pseudo_call(self.tokens, "", upper))
         else:
             self._name(upper)
         return i + 1
@@ -362,6 +325,9 @@ class _Rewriter:
             return k
         if member.is_word("NEXTVAL", "CURRVAL"):
             self._sequence(upper, member)
+            return k + 1
+        if upper == "DBMS_LOB" or member.is_word("ROWID"):
+            self._emit(*pseudo_call(self.tokens, upper, member.text.upper()))
             return k + 1
         self._name(upper)
         return i + 1

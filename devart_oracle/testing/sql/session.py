@@ -17,18 +17,23 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo, v_session_rows
-from .commands import alter_session, alter_system
+from .catalog import SESSION_SETUP, Sequences, SessionInfo
+from .commands import alter_session, alter_system, savepoint_name
 from .dbms_output import OutputBuffer
 from .ddl import ddl
-from .errors import OracleError
+from .dictionary import Dictionary
+from .errors import OracleError, call_hook
 from .functions import register
 from .lexer import Token, tokenize
-from .merge import merge_steps
+from .lob_rows import check_comparisons, with_rowid
+from .merge import merge_steps, unstable_match
+from .nullability import NotNulls
 from .plsql import run_plsql
 from .results import Result, describe_columns
 from .rewrite import Plan, classify, plan
+from .rowid import rowid_text
 from .values import decode, encode
+from .views import VIEWS, mentioned
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -60,7 +65,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+                                      database.lock_timeout)
         self._lock = threading.RLock()  # one call at a time; close() waits for it
         self._state = threading.Lock()  # guards _running, for cancel()
         self._running = 0
@@ -69,8 +75,10 @@ class SqlSession:
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
+        self._not_nulls = NotNulls()
         register(self._link.conn, self)
-        self._link.conn.executescript(SESSION_SETUP)
+        self._link.script(SESSION_SETUP)
+        self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
         return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
@@ -108,6 +116,7 @@ class SqlSession:
                 with self._state:
                     self._running -= 1
                 self._dirty = self._dirty and self._link.in_transaction
+                self.info.transaction.track(self._dirty)
 
     def cancel(self) -> None:
         """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
@@ -208,15 +217,25 @@ class SqlSession:
 
     def _query(self, plan: Plan, params: Sequence[object]) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         if plan.for_update:
             self._begin()
             self._dirty = True
+        elif self.info.transaction.serializable and not self._link.in_transaction:
+            self._link.execute("BEGIN")  # the query takes the transaction's snapshot
         self._refresh(plan)
         declared = self._link.declared_types(plan.sql, self._db.generation)
-        cursor = self._link.execute(plan.sql, binds)
+        located = with_rowid(plan.sql) if plan.for_update else None
+        cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
-        columns = describe_columns(cursor.description, declared, first, plan)
+        description = cursor.description[:-1] if located else cursor.description
+        columns = self._not_nulls.apply(self._link.conn, plan.sql,
+                                        describe_columns(description, declared, first, plan),
+                                        self._db.generation)
         result = Result(columns, 0, rows=first, pull=self._puller(cursor))
+        if located:
+            result.lob_origin = (located[1], self._not_nulls.lobs(self._link.conn, plan.sql,
+                                                                  self._db.generation))
         self._results.add(result)
         return result
 
@@ -228,6 +247,7 @@ class SqlSession:
 
     def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
         binds = self._binds(plan.binds, params)
+        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(plan)
         began = self._begin()
         try:
@@ -243,7 +263,10 @@ class SqlSession:
         else:
             self._dirty = True
         if returned is None:
-            return Result(None, count)
+            result = Result(None, count)
+            if verb == "INSERT" and count:
+                result.lastrowid = rowid_text(plan.target, cursor.lastrowid)
+            return result
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
     def _merge(self, sql: str, params: Sequence[object]) -> Result:
@@ -256,7 +279,7 @@ class SqlSession:
             for step in steps:
                 values = [params[i] for i in step.binds]
                 if step.kind == "check":
-                    self._unstable(self._query(self._plan(step.sql), values))
+                    unstable_match(self._query(self._plan(step.sql), values))
                 else:
                     count += self._dml(self._plan(step.sql), values, step.kind).rowcount
         except OracleError:
@@ -269,14 +292,6 @@ class SqlSession:
         self._dirty = self._dirty or count > 0
         return Result(None, count)
 
-    @staticmethod
-    def _unstable(check: Result) -> None:
-        """ORA-30926 if the check found a target row that two source rows match."""
-        found = check.fetch(1)
-        check.close()
-        if found:
-            raise OracleError(30926)
-
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())
         self._end("COMMIT")  # Oracle commits before DDL, even a failing one
@@ -286,6 +301,7 @@ class SqlSession:
                 self._link.execute(statement, verb=verb)
             for op in translated.sequences:
                 self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
+            self._link.run(lambda: self._dictionary.record(sql))
             self._end("COMMIT")
         finally:
             self._link.abandon()
@@ -301,7 +317,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
             if kind == "savepoint":
-                self._link.execute("SAVEPOINT " + _last_name(tokens))
+                self._link.execute("SAVEPOINT " + savepoint_name(tokens))
         elif kind == "session":
             alter_session(tokens, self.info, self._db.user_exists)
         elif kind == "system":
@@ -309,16 +325,20 @@ class SqlSession:
 
     def _rollback(self, tokens: tuple[Token, ...]) -> None:
         if any(t.is_word("TO") for t in tokens):
-            self._link.execute("ROLLBACK TO SAVEPOINT " + _last_name(tokens))
+            self._link.execute("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
         else:
             self._end("ROLLBACK")
 
     def _begin(self) -> bool:
+        if self._link.in_transaction and not self._dirty:  # a serializable snapshot
+            self._link.upgrade(self._db.lock_timeout)
+            return False
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
         self._link.end(verb)
         self._dirty = False
+        self.info.transaction.end()
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
@@ -330,10 +350,14 @@ class SqlSession:
         self._results = weakref.WeakSet()
 
     def _refresh(self, plan: Plan) -> None:
-        """Fill this connection's V$SESSION when the statement reads it."""
-        if "V$SESSION" in plan.objects:
-            sessions = _hook(self._db.sessions, "V$SESSION")
-            self._link.fill_v_session(v_session_rows(sessions))
+        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
+        for name in mentioned(plan.sql):
+            view = VIEWS[name]
+            created = self._link.create_temp(name, view.create_sql())
+            if created or view.live:
+                rows = call_hook(lambda: view.rows(self.info, self._db.sessions), name)
+                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
+        self._link.run(lambda: self._dictionary.refresh(plan.sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -356,6 +380,13 @@ class SqlSession:
             return result.fetch(limit) if result.columns is not None else []
         finally:
             result.close()
+    def write_lob(self, table: str, column: str, rowid: int, data: str | bytes) -> None:
+        """Store a LOB changed through a locator of a row read FOR UPDATE."""
+        with self._call():
+            self._begin()
+            self._dirty = True
+            self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                               (data, rowid), "UPDATE", table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
@@ -364,21 +395,4 @@ class SqlSession:
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""
-        return _hook(lambda: self._db.kill(sid, serial), "KILL SESSION")
-
-
-def _hook(call: Callable[[], _T], what: str) -> _T:
-    """Call one of the server's hooks; its failure is an ORA-00600, like any internal error."""
-    try:
-        return call()
-    except Exception as exc:
-        raise OracleError(600, f"[{what}], [{type(exc).__name__}: {exc}]") from exc
-
-
-def _last_name(tokens: tuple[Token, ...]) -> str:
-    """The savepoint name that ends SAVEPOINT and ROLLBACK TO statements."""
-    words = [t for t in tokens if t.kind in ("word", "ident")]
-    if len(words) < 2:
-        raise OracleError(900)
-    last = words[-1]
-    return last.text if last.kind == "ident" else f'"{last.text.upper()}"'
+        return call_hook(lambda: self._db.kill(sid, serial), "KILL SESSION")

@@ -4,7 +4,7 @@
 e.id = e.manager_id`` reads ``t`` through
 
     (WITH RECURSIVE ORA_TREE AS (
-        SELECT C.*, 1 AS LEVEL, '/' || printf('%020d', C.ROWID) AS ORA_PATH
+        SELECT C.*, 1 AS LEVEL, '/' || printf('%020d', C._ROWID_) AS ORA_PATH
         FROM t C WHERE (s)
         UNION ALL
         SELECT C.*, P.LEVEL + 1, P.ORA_PATH || '/' || printf(...)
@@ -16,7 +16,7 @@ every other column is the child's ``C.x``; LEVEL is the child's level.
 Without START WITH every row is a root. The rows come in Oracle's
 order, depth first (each row followed by its subtree), siblings in the
 table's order, unless the block has its own ORDER BY: ``ORA_PATH``, the
-chain of row ids from the root, is the sort key. A row that would be its
+chain of row ids from the root (SQLite's ``_ROWID_``: ``ROWID`` is Oracle's pseudo-column), is the sort key. A row that would be its
 own ancestor is ORA-01436, or is left out under NOCYCLE. The block's
 WHERE filters the rows of the hierarchy, as Oracle's does.
 
@@ -55,9 +55,9 @@ def tree_source(block: Block, source: list[Token], condition: list[Token], start
                           "test server")
     table, alias = _table(source)
     names = {alias, name_of(table[-1])}
-    key = tokens_of("'/' || printf('%020d', C.ROWID)")
-    loop = (tokens_of("instr(P.ORA_PATH, '/' || printf('%020d', C.ROWID)) = 0") if nocycle else
-            tokens_of("ORA_CONNECT_LOOP(P.ORA_PATH, '/' || printf('%020d', C.ROWID))"))
+    key = tokens_of("'/' || printf('%020d', C._ROWID_)")
+    loop = (tokens_of("instr(P.ORA_PATH, '/' || printf('%020d', C._ROWID_)) = 0") if nocycle else
+            tokens_of("ORA_CONNECT_LOOP(P.ORA_PATH, '/' || printf('%020d', C._ROWID_))"))
     anchor = [*tokens_of("WHERE ("), *_qualified(start, names, "1"), *tokens_of(")")] \
         if start else []
     if block.clause("ORDER") is None and not block.compound:

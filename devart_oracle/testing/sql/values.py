@@ -17,6 +17,8 @@ stored value say what it is, so that an expression column (``MAX(d)``,
   bound datetime equals the stored one. Date arithmetic (``d + 1``) is done
   by the functions the operators are rewritten into (``numeric``).
 - VARCHAR2 and CHAR: text; Oracle's empty string is NULL. RAW: a blob.
+  An empty LOB is not NULL: the wire layer binds one as an empty instance
+  of a ``str`` or ``bytes`` subclass, which is kept (``lobs``).
 
 Which of DATE and TIMESTAMP a column is comes from its declared type; for an
 expression, TIMESTAMP if a value has fractional seconds or the expression
@@ -32,6 +34,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from .errors import OracleError
+from .intervals import INTERVAL_TAG, YearMonth, decode_interval, encode_interval
+from .lobs import LOB_KINDS, declared_kind, expression_kind, kind_coercer, stored_float
 
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",
@@ -91,8 +95,12 @@ def encode(value: object) -> object:
         OracleError: ORA-03115 for a type Oracle's columns cannot hold.
     """
     if isinstance(value, (str, bytes)):
+        if not value and type(value) not in (str, bytes):
+            return "" if isinstance(value, str) else b""  # an empty LOB, which is not NULL
         return value or None
-    if value is None or isinstance(value, float):
+    if isinstance(value, float):
+        return stored_float(value)
+    if value is None:
         return value
     if isinstance(value, int):
         return int(value) if value in _INT64 else f"{value}{NUMBER_TAG}"
@@ -100,6 +108,10 @@ def encode(value: object) -> object:
         return _encode_decimal(value)
     if isinstance(value, datetime.datetime):
         return encode_datetime(value)
+    if isinstance(value, (datetime.timedelta, YearMonth)):
+        return encode_interval(value)
+    if isinstance(value, tuple) and hasattr(value, "years") and hasattr(value, "months"):
+        return encode_interval(YearMonth(int(value.years), int(value.months)))
     if isinstance(value, datetime.date):
         return encode_datetime(datetime.datetime(value.year, value.month, value.day))
     if isinstance(value, (bytearray, memoryview)):
@@ -138,6 +150,8 @@ def decode(value: object) -> object:
     if isinstance(value, str):
         if value.startswith(DATE_TAG):
             return _tagged_datetime(value)
+        if value.startswith(INTERVAL_TAG):
+            return decode_interval(value)
         if value.endswith(NUMBER_TAG):
             return _tagged_number(value)
         return value or None
@@ -146,6 +160,13 @@ def decode(value: object) -> object:
 
 def declared_column(name: str, declared: str) -> Column | None:
     """The column for a declared Oracle type, None for any other type."""
+    other = declared_kind(declared)
+    if other is not None:
+        kind, size = other
+        if kind.startswith("INTERVAL"):  # size: leading precision * 10 + fractional precision
+            return Column(name, kind, 0, size // 10, size % 10)
+        return Column(name, kind, 0, 0, size) if kind.startswith("TIMESTAMP") else \
+            Column(name, kind, size, 0, 0)
     match = _DECLARED.match(declared.strip())
     if match is None:
         return None
@@ -164,6 +185,9 @@ def declared_column(name: str, declared: str) -> Column | None:
 
 def inferred_column(name: str, values: Iterable[object], timestamp: bool = False) -> Column:
     """The column for an expression, from the decoded values it produced."""
+    kind = expression_kind(name)
+    if kind is not None:
+        return Column(name, kind, 0, 0, 0)
     present = [v for v in values if v is not None]
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
@@ -174,6 +198,10 @@ def inferred_column(name: str, values: Iterable[object], timestamp: bool = False
         return Column(name, "TIMESTAMP", 0, 0, 6) if fractional else Column(name, "DATE", 0, 0, 0)
     if isinstance(first, bytes):
         return Column(name, "RAW", 2000, 0, 0)
+    if isinstance(first, datetime.timedelta):
+        return Column(name, "INTERVAL DAY TO SECOND", 0, 2, 6)
+    if isinstance(first, YearMonth):
+        return Column(name, "INTERVAL YEAR TO MONTH", 0, 2, 0)
     return Column(name, "VARCHAR2", 4000, 0, 0)
 
 
@@ -265,6 +293,9 @@ def _to_raw(value: object) -> bytes:
 
 def _coercers(column: Column) -> Callable[[object], object]:
     kind = column.type
+    other = kind_coercer(kind, column.size)
+    if other is not None:
+        return other
     if kind == "NUMBER":
         return _number_coercer(column)
     if kind == "VARCHAR2":
@@ -286,8 +317,10 @@ def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[obj
             value cannot be converted to its column's type.
     """
     converts = [_coercers(column) for column in columns]
+    # LOBs keep an empty value (not NULL); binary floats keep infinities and 'NaN'
+    raw = [column.type in LOB_KINDS or column.type.startswith("BINARY_") for column in columns]
 
     def convert(row: Sequence[object]) -> tuple[object, ...]:
-        values = (decode(value) for value in row)
+        values = (value if keep else decode(value) for keep, value in zip(raw, row))
         return tuple(None if v is None else f(v) for f, v in zip(converts, values))
     return convert

@@ -6,5 +6,7 @@ packets, ``reader`` and ``codec`` decode and encode TTC's integers, lengths,
 numbers and dates, ``requests`` parses the client's function calls,
 ``responses`` builds the server's messages, ``auth`` runs O5LOGON,
 ``oraerror`` holds the ORA error texts and ``types`` maps bind and column
-types to their wire forms. None of it is public API.
+types to their wire forms. ``dialect`` tells an older client (Devart's
+Direct mode) from thin by its capabilities, and ``legacy`` holds the messages
+only such a client exchanges. None of it is public API.
 """

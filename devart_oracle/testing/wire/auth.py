@@ -79,6 +79,10 @@ class Verifier:
         password_hash = hashlib.sha512(password_key + salt).digest()[:32]
         return cls(salt, password_key, password_hash, secret)
 
+    def matches(self, password: bytes) -> bool:
+        """Whether ``password`` is this verifier's (a password change's old one)."""
+        return hmac.compare_digest(password, self.password)
+
     @classmethod
     def decoy(cls) -> Verifier:
         """A verifier no password matches, for unknown users."""
@@ -111,18 +115,33 @@ class Logon:
         """Check the phase-two answer; True when the password is right."""
         try:
             client_key = _decrypt(self._verifier.password_hash, bytes.fromhex(client_session_key))
-            sealed = bytes.fromhex(encrypted_password)
         except ValueError:
             return False
-        if len(client_key) < 32 or not sealed or len(sealed) % 16:
+        if len(client_key) < 32:
             return False
         mixed = (client_key[:32] + self._server_key).hex().upper().encode()
         self._combo_key = _pbkdf2(mixed, self._csk_salt, 32, _SDER_COUNT)
+        password = self.unseal(encrypted_password)
+        return password is not None and self._verifier.matches(password)
+
+    def unseal(self, encrypted: str) -> bytes | None:
+        """A secret the client sealed under the combo key (a password, a new one).
+
+        The client puts 16 random bytes before the secret and pads it to the
+        block size; None when the text is not such a seal (or before
+        ``verify`` made the combo key).
+        """
+        try:
+            sealed = bytes.fromhex(encrypted)
+        except ValueError:
+            return None
+        if not self._combo_key or not sealed or len(sealed) % 16:
+            return None
         padded = _decrypt(self._combo_key, sealed)[16:]
         pad = padded[-1] if padded else 0
         if not 1 <= pad <= 16 or pad > len(padded):
-            return False
-        return hmac.compare_digest(padded[:-pad], self._verifier.password)
+            return None
+        return padded[:-pad]
 
     def server_response(self) -> str:
         """``AUTH_SVR_RESPONSE``: proof that the server holds the verifier."""

@@ -8,7 +8,8 @@ TTC messages are built from a handful of primitive encodings:
   byte when negative and carry the magnitude;
 * ``B`` byte strings: a length byte then the bytes. 0 and 255 mean NULL, 254
   opens the long form (``ub4`` chunk lengths, each followed by its bytes,
-  closed by a zero length). The short form carries at most 252 bytes;
+  closed by a zero length; one-byte lengths for a client without big
+  chunks, see ``dialect``). The short form carries at most 252 bytes;
 * ``S`` byte strings: a ``ub4`` length, then (when non-zero) a ``B``.
 
 Column and bind values travel as ``B`` strings holding Oracle's own formats:
@@ -38,14 +39,21 @@ import struct
 from decimal import Decimal
 from typing import Union
 
+from .dialect import THIN, Dialect
+
 __all__ = [
     "Number",
     "Writer",
     "decode_binary_double",
     "decode_binary_float",
     "decode_date",
+    "decode_interval_ds",
     "decode_number",
+    "encode_binary_double",
+    "encode_binary_float",
     "encode_date",
+    "encode_interval_ds",
+    "encode_interval_ym",
     "encode_number",
     "encode_timestamp",
 ]
@@ -55,17 +63,23 @@ Number = Union[int, float, Decimal]
 _MAX_SHORT = 252
 _LONG_FORM = 254
 _CHUNK = 32767
+_SMALL_CHUNK = 255
 _MAX_PAIRS = 20
 _ZERO = b"\x80"
 
 
 class Writer:
-    """An append-only buffer with the TTC primitive encodings."""
+    """An append-only buffer with the TTC primitive encodings.
 
-    __slots__ = ("buf",)
+    Args:
+        dialect: the client's dialect, which the message builders consult.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("buf", "dialect")
+
+    def __init__(self, dialect: Dialect = THIN) -> None:
         self.buf = bytearray()
+        self.dialect = dialect
 
     def u8(self, value: int) -> None:
         """Append one byte."""
@@ -117,9 +131,14 @@ class Writer:
             self.buf += data
             return
         self.buf.append(_LONG_FORM)
-        for start in range(0, size, _CHUNK):
-            chunk = data[start:start + _CHUNK]
-            self.ub(len(chunk))
+        big = self.dialect.big_chunks
+        step = _CHUNK if big else _SMALL_CHUNK
+        for start in range(0, size, step):
+            chunk = data[start:start + step]
+            if big:
+                self.ub(len(chunk))
+            else:
+                self.buf.append(len(chunk))
             self.buf += chunk
         self.buf.append(0)
 
@@ -295,3 +314,58 @@ def decode_binary_float(data: bytes) -> float:
     if len(data) != 4:
         raise ValueError(f"{len(data)} bytes cannot hold a BINARY_FLOAT")
     return float(struct.unpack(">f", _unflip(data))[0])
+
+
+def _flip(data: bytes) -> bytes:
+    """The sortable-bytes transform of BINARY_DOUBLE/BINARY_FLOAT."""
+    if data[0] & 0x80:
+        return bytes(~byte & 0xFF for byte in data)
+    return bytes([data[0] | 0x80]) + data[1:]
+
+
+def encode_binary_double(value: float) -> bytes:
+    """Encode a BINARY_DOUBLE."""
+    return _flip(struct.pack(">d", value))
+
+
+def encode_binary_float(value: float) -> bytes:
+    """Encode a BINARY_FLOAT (rounded to single precision)."""
+    return _flip(struct.pack(">f", value))
+
+
+# ------------------------------------------------------------------ INTERVAL
+
+_DURATION_MID = 0x80000000
+_DURATION_OFFSET = 60
+
+
+def encode_interval_ds(value: datetime.timedelta) -> bytes:
+    """Encode an INTERVAL DAY TO SECOND: days, hours, minutes, seconds, nanoseconds.
+
+    Every part carries the sign, as Oracle stores it.
+    """
+    micros = (value.days * 86400 + value.seconds) * 10**6 + value.microseconds
+    sign = -1 if micros < 0 else 1
+    seconds, fraction = divmod(abs(micros), 10**6)
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return ((sign * days + _DURATION_MID).to_bytes(4, "big")
+            + bytes(sign * part + _DURATION_OFFSET for part in (hours, minutes, seconds))
+            + (sign * fraction * 1000 + _DURATION_MID).to_bytes(4, "big"))
+
+
+def decode_interval_ds(data: bytes) -> datetime.timedelta:
+    """Decode INTERVAL DAY TO SECOND bytes."""
+    if len(data) != 11:
+        raise ValueError(f"{len(data)} bytes cannot hold an INTERVAL DAY TO SECOND")
+    days = int.from_bytes(data[:4], "big") - _DURATION_MID
+    hours, minutes, seconds = (byte - _DURATION_OFFSET for byte in data[4:7])
+    nanos = int.from_bytes(data[7:11], "big") - _DURATION_MID
+    return datetime.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds,
+                              microseconds=nanos // 1000)
+
+
+def encode_interval_ym(years: int, months: int) -> bytes:
+    """Encode an INTERVAL YEAR TO MONTH."""
+    return (years + _DURATION_MID).to_bytes(4, "big") + bytes((months + _DURATION_OFFSET,))

@@ -14,20 +14,32 @@ __all__ = ["WireError", "ora_error"]
 log = logging.getLogger("devart_oracle.testing")
 
 _TEXTS = {
+    28: "your session has been killed",
     600: "internal error code, arguments",
+    988: "missing or invalid password(s)",
     1000: "maximum open cursors exceeded",
     1001: "invalid cursor",
     1002: "fetch out of sequence",
     1012: "not logged on",
     1013: "user requested cancel of current operation",
     1017: "invalid username/password; logon denied",
+    1410: "invalid ROWID",
     1426: "numeric overflow",
     1465: "invalid hex number",
     1722: "invalid number",
+    1745: "invalid host/bind variable name",
     1861: "literal does not match format string",
     6502: "PL/SQL: numeric or value error",
     3115: "unsupported network datatype or representation",
+    22275: "invalid LOB locator specified",
+    22289: "cannot perform operation on an unopened file or LOB",
+    22293: "LOB already opened",
+    22926: "specified trim length is greater than current LOB value's length",
     24381: "error(s) in array DML",
+    28001: "the password has expired",
+    28008: "invalid old password",
+    28150: "proxy not authorized to connect as client",
+    28267: "Invalid NameSpace Value",
 }
 
 

@@ -157,7 +157,7 @@ class PacketStream:
         """Return one packet of the given type around ``payload``."""
         return self._header(HEADER_SIZE + len(payload), kind, flags) + payload
 
-    def frame_data(self, payload: bytes | bytearray, data_flags: int = 0) -> bytearray:
+    def frame_data(self, payload: bytes | bytearray | memoryview, data_flags: int = 0) -> bytearray:
         """Return ``payload`` framed as DATA packets no larger than the SDU."""
         room = self.sdu - _DATA_OVERHEAD
         flags = data_flags.to_bytes(2, "big")
@@ -181,8 +181,18 @@ class PacketStream:
             raise ConnectionClosed(str(exc)) from exc
 
     def send_data(self, payload: bytes | bytearray) -> None:
-        """Frame ``payload`` as DATA packets and write them."""
-        self.send(self.frame_data(payload))
+        """Frame ``payload`` as DATA packets and write them.
+
+        A large payload (a LOB's data) is framed and written a slice at a
+        time, so that it is never copied whole.
+        """
+        step = (self.sdu - _DATA_OVERHEAD) * 64
+        if len(payload) <= step:
+            self.send(self.frame_data(payload))
+            return
+        with memoryview(payload) as view:
+            for start in range(0, len(payload), step):
+                self.send(self.frame_data(view[start:start + step]))
 
     def send_marker(self, marker: int) -> None:
         """Write a MARKER packet of the given kind (BREAK, RESET, INTERRUPT)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .dialect import THIN, Dialect
+
 __all__ = ["MessageReader", "ProtocolError"]
 
 _NULL = 255
@@ -28,14 +30,19 @@ class MessageReader:
     Args:
         more: returns the payload of the next DATA packet (after its data
             flags); it raises to abort the request.
+
+    Attributes:
+        dialect: the client's dialect (thin until data-types negotiation
+            says otherwise), which the request parsers consult.
     """
 
-    __slots__ = ("_data", "_pos", "_more")
+    __slots__ = ("_data", "_pos", "_more", "dialect")
 
     def __init__(self, more: Callable[[], bytes]) -> None:
         self._data = b""
         self._pos = 0
         self._more = more
+        self.dialect: Dialect = THIN
 
     def start(self, payload: bytes) -> None:
         """Begin a request with the payload of its first DATA packet."""
@@ -107,8 +114,9 @@ class MessageReader:
         if size != _LONG_FORM:
             return self.raw(size)
         chunks: list[bytes] = []
+        big = self.dialect.big_chunks
         while True:
-            chunk_size = self.ub(4)
+            chunk_size = self.ub(4) if big else self.u8()
             if chunk_size == 0:
                 return b"".join(chunks)
             chunks.append(self.raw(chunk_size))

@@ -6,7 +6,8 @@ function call (message type 3) they ride on. Neither is length-framed, so
 each parser consumes exactly the fields the client writes; one field too many
 or too few and the rest of the stream is garbage. The layouts follow
 python-oracledb's thin client for a server that advertised field version 12
-(so: no token numbers after function codes, ``oaccolid`` present).
+(so: no token numbers after function codes, ``oaccolid`` present); an older
+client's field version drops the 12.2 fields (see ``dialect``).
 """
 
 from __future__ import annotations
@@ -14,29 +15,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .lob import LOB_TYPES
 from .reader import MessageReader, ProtocolError
 from .responses import MSG_ROW_DATA
 
 __all__ = [
     "AuthCall",
     "BindSpec",
-    "CloseCursors",
-    "CurrentSchema",
-    "EndToEnd",
     "ExecuteCall",
     "FetchCall",
-    "Piggyback",
     "ReexecuteCall",
     "read_auth",
     "read_bind_rows",
     "read_data_types",
     "read_execute",
     "read_fetch",
-    "read_piggyback",
     "read_protocol",
     "read_reexecute",
 ]
 
+EXEC_DEFINE = 0x10
 EXEC_EXECUTE = 0x20
 EXEC_FETCH = 0x40
 EXEC_COMMIT = 0x100
@@ -78,6 +76,7 @@ class ExecuteCall:
     al8i4: list[int]
     binds: list[BindSpec] = field(default_factory=list)
     rows: list[list[object]] = field(default_factory=list)
+    defines: list[BindSpec] = field(default_factory=list)  # the fetch types asked for
 
     @property
     def is_query(self) -> bool:
@@ -122,28 +121,15 @@ class AuthCall:
     user: str | None
     mode: int
     pairs: dict[str, str]
+    items: list[tuple[str, str]] = field(default_factory=list)  # every pair, repeats included
 
-
-@dataclass(frozen=True)
-class CloseCursors:
-    cursor_ids: list[int]
-
-
-@dataclass(frozen=True)
-class EndToEnd:
-    """End-to-end attributes; only the keys present were changed."""
-
-    changes: dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class CurrentSchema:
-    """``connection.current_schema = ...``, applied before the call."""
-
-    schema: str
-
-
-Piggyback = CloseCursors | CurrentSchema | EndToEnd | None
+    @property
+    def app_context(self) -> list[tuple[str, str, str]]:
+        """The ``appcontext=`` entries of a logon: (namespace, attribute, value)."""
+        def values(key: str) -> list[str]:
+            return [value for name, value in self.items if name.rstrip("\x00") == key]
+        return list(zip(values("AUTH_APPCTX_NSPACE"), values("AUTH_APPCTX_ATTR"),
+                        values("AUTH_APPCTX_VALUE")))
 
 
 def read_protocol(r: MessageReader) -> bytes:
@@ -173,71 +159,12 @@ def read_auth(r: MessageReader) -> AuthCall:
     if has_user:
         raw = r.b()
         user = raw.decode("utf-8", "replace") if raw else None
-    pairs: dict[str, str] = {}
+    items: list[tuple[str, str]] = []
     for _ in range(count):
         key = r.text() or ""
-        pairs[key] = r.text() or ""
+        items.append((key, r.text() or ""))
         r.ub(4)
-    return AuthCall(user, mode, pairs)
-
-
-def read_piggyback(r: MessageReader, function: int) -> Piggyback:
-    """Read a piggyback's body; returns what the session must act on.
-
-    Raises:
-        ProtocolError: a piggyback this server cannot parse.
-    """
-    if function == 105:
-        r.u8()
-        return CloseCursors([r.ub(4) for _ in range(r.ub(4))])
-    if function == 135:
-        return _read_end_to_end(r)
-    if function == 176:  # session state
-        r.ub(8)
-        return None
-    if function == 152:
-        r.u8()
-        schema = r.s()
-        return CurrentSchema(schema.decode("utf-8", "replace") if schema else "")
-    if function == 154:  # application context / key-value
-        _read_key_values(r)
-        return None
-    raise ProtocolError(f"unsupported piggyback function {function}")
-
-
-_E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10))
-
-
-def _read_end_to_end(r: MessageReader) -> EndToEnd:
-    r.raw(2)
-    flags = r.ub(4)
-    lengths = []
-    for _ in range(9):  # client id, module, action, ecid, (cct, ecs), info, kstk, ktgt, dbop
-        r.u8()
-        lengths.append(r.ub(4))
-    strings = [lengths[0], lengths[1], lengths[2], lengths[5], lengths[8]]
-    names = ["client_identifier", "module", "action", "client_info", "dbop"]
-    values = {name: (r.b() if size else None) for name, size in zip(names, strings)}
-    changes: dict[str, str | None] = {}
-    for name, flag in _E2E_ITEMS:
-        if flags & flag:
-            raw = values[name]
-            changes[name] = raw.decode("utf-8", "replace") if raw else None
-    return EndToEnd(changes)
-
-
-def _read_key_values(r: MessageReader) -> None:
-    r.u8()
-    r.ub(4)  # namespace length
-    r.u8()
-    count = r.ub(4)
-    r.ub(2)  # flags
-    r.u8()
-    r.b()  # namespace
-    for _ in range(count):
-        r.s()
-        r.s()
-        r.ub(4)
+    return AuthCall(user, mode, dict(items), items)
 
 
 def read_execute(r: MessageReader,
@@ -263,7 +190,10 @@ def read_execute(r: MessageReader,
     r.u8()
     num_defines = r.ub(4)
     _skip_fields(r, "u", "b", "b", "b", "u", "b", "u", "u", "b", "u", "b")
-    _skip_fields(r, "b", "u", "b", "u", "b", "b", "u")  # SQL signature, id, chunk ids
+    if r.dialect.has_sql_signature:
+        _skip_fields(r, "b", "u", "b", "u", "b")  # SQL signature, SQL id
+    if r.dialect.has_chunk_ids:
+        _skip_fields(r, "b", "u")
     sql = None
     if has_sql:
         raw = r.b()
@@ -271,8 +201,7 @@ def read_execute(r: MessageReader,
     al8i4 = [r.ub(4) for _ in range(al8i4_size)]
     call = ExecuteCall(options, cursor_id, sql, prefetch, al8i4)
     if num_defines:
-        for _ in range(num_defines):
-            read_bind_spec(r)
+        call.defines = [read_bind_spec(r) for _ in range(num_defines)]
     elif num_binds:
         _read_binds(r, call, num_binds, returning)
     return call
@@ -309,7 +238,8 @@ def read_bind_spec(r: MessageReader) -> BindSpec:
     r.ub(2)  # character set
     csfrm = r.u8()
     r.ub(4)  # LOB prefetch length
-    r.ub(4)  # oaccolid
+    if r.dialect.has_sql_signature:
+        r.ub(4)  # oaccolid, from 12.2 on
     return BindSpec(ora_type, flags, buffer_size, csfrm)
 
 
@@ -347,6 +277,8 @@ def _read_bind(r: MessageReader, spec: BindSpec) -> object:
 
 
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
+    if spec.ora_type in LOB_TYPES:
+        return r.s()  # a locator, with a ub4 length of its own
     if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
         r.raw(2)
         return None

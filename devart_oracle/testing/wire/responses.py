@@ -24,6 +24,8 @@ __all__ = [
     "MSG_PROTOCOL",
     "MSG_ROW_DATA",
     "ColumnMeta",
+    "call_end",
+    "column",
     "data_types_reply",
     "describe_info",
     "dml_row_counts",
@@ -32,6 +34,7 @@ __all__ = [
     "parameters",
     "protocol_reply",
     "row_header",
+    "session_sync",
     "status",
 ]
 
@@ -46,8 +49,10 @@ MSG_IO_VECTOR = 11
 MSG_STATUS = 9
 MSG_DESCRIBE_INFO = 16
 MSG_PIGGYBACK = 17
+MSG_SERVER_PIGGYBACK = 23
 
 CALL_TXN_IN_PROGRESS = 0x2
+_SQL_TYPE_QUERY = 3
 CHARSET_AL32UTF8 = 873
 FIELD_VERSION = 12
 
@@ -90,10 +95,23 @@ def data_types_reply(w: Writer) -> None:
 
 
 def status(w: Writer, call_status: int) -> None:
-    """STATUS: ends ping, commit, rollback, logoff and both auth phases."""
+    """STATUS: ends ping, commit and rollback (the bare type for a legacy client)."""
     w.u8(MSG_STATUS)
-    w.ub(call_status)
-    w.ub(0)
+    if w.dialect.end_of_call_status:
+        w.ub(call_status)
+        w.ub(0)
+
+
+def call_end(w: Writer, call_status: int) -> None:
+    """The end of a call with nothing to report: logoff and both auth phases.
+
+    A client without end-of-call status accepts only ERROR there (its logon
+    loop takes message types 4, 8 and 15), so it gets an empty one.
+    """
+    if w.dialect.end_of_call_status:
+        status(w, call_status)
+    else:
+        end_of_call(w, call_status)
 
 
 def end_of_call(
@@ -105,12 +123,20 @@ def end_of_call(
     error: int = 0,
     text: str = "",
     batch: Sequence[tuple[int, int, str]] = (),
+    query: bool = False,
+    rowid: bytes = b"\x00" * 5,
 ) -> None:
     """ERROR: the end of an execute or fetch, successful or not.
 
     ``batch`` holds the (row offset, ORA number, text) of each row an
-    ``executemany`` with batch errors skipped.
+    ``executemany`` with batch errors skipped; ``rowid`` the last row a DML
+    statement changed (``cursor.lastrowid``), in ``types.rowid_bytes`` form.
+    ``query`` sets the SQL type to "query", which only a legacy client reads
+    (it decodes string columns by it).
     """
+    if not w.dialect.end_of_call_status:
+        _legacy_end_of_call(w, cursor_id, rowcount, error, text, query)
+        return
     w.u8(MSG_ERROR)
     w.ub(call_status)
     w.raw(b"\x00\x00")  # end-to-end seq#, current row
@@ -118,7 +144,7 @@ def end_of_call(
     w.raw(b"\x00\x00")  # array element errors
     w.ub(cursor_id)
     w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
-    w.raw(b"\x00" * 5)  # rowid: rba, partition, byte, block, slot
+    w.raw(rowid)  # rowid: rba, partition, byte, block, slot
     w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
     w.raw(b"\x00" * 2)  # success iters, logical rowid
     _batch_errors(w, batch)
@@ -143,6 +169,28 @@ def io_vector(w: Writer, directions: Sequence[int]) -> None:
     w.ub(0)  # fast fetch bit vector, no bytes
     w.ub(0)  # rowid, no bytes
     w.raw(bytes(directions))
+
+
+def _legacy_end_of_call(w: Writer, cursor_id: int, rowcount: int, error: int, text: str,
+                        query: bool) -> None:
+    """ERROR without call status: the row count rides in the current-row field.
+
+    Such a client reads 26 fields and takes the error number from the ub2
+    one; there is no extended error number or row count after them, and a
+    batch-error list is never asked for.
+    """
+    w.u8(MSG_ERROR)
+    w.ub(rowcount)
+    w.ub(error)
+    w.raw(b"\x00\x00")  # array element errors
+    w.ub(cursor_id)
+    w.u8(0)  # error position
+    w.u8(_SQL_TYPE_QUERY if query else 0)
+    w.raw(b"\x00" * 5)  # fatal, flags, options, upi, warnings
+    w.raw(b"\x00" * 11)  # rowid, os error, statement#, call#, padding, success iters, logical rowid
+    w.raw(b"\x00" * 3)  # batch error codes, offsets, messages: none
+    if error:
+        w.b((text.rstrip("\n") + "\n").encode())
 
 
 def _batch_errors(w: Writer, batch: Sequence[tuple[int, int, str]]) -> None:
@@ -205,28 +253,38 @@ def describe_info(w: Writer, columns: Sequence[ColumnMeta]) -> None:
     """DESCRIBE_INFO: the select list of a query, sent with its first execute."""
     w.u8(MSG_DESCRIBE_INFO)
     w.u8(0)
-    w.ub(sum(column.buffer_size for column in columns))
+    w.ub(sum(meta.buffer_size for meta in columns))
     w.ub(len(columns))
     if columns:
         w.u8(0)
-    for position, column in enumerate(columns, 1):
-        _column(w, column, position)
+    for position, meta in enumerate(columns, 1):
+        column(w, meta, position)
     w.raw(b"\x00" * 6)  # current date, flags, counters, query key
 
 
-def _column(w: Writer, column: ColumnMeta, position: int) -> None:
-    name = column.name.encode()
-    w.u8(column.ora_type)
+def column(w: Writer, meta: ColumnMeta, position: int) -> None:
+    """One column descriptor, as DESCRIBE_INFO (and a legacy describe) sends it.
+
+    Before 12.2 there is no oaccolid, and the scale is a signed universal
+    integer: such a client's type list asks for SB1 in universal form.
+    """
+    name = meta.name.encode()
+    legacy = not w.dialect.has_sql_signature
+    w.u8(meta.ora_type)
     w.u8(0)
-    w.u8(column.precision & 0xFF)
-    w.u8(column.scale & 0xFF)
-    w.ub(column.buffer_size)
+    w.u8(meta.precision & 0xFF)
+    if legacy:
+        w.sb(meta.scale)
+    else:
+        w.u8(meta.scale & 0xFF)
+    w.ub(meta.buffer_size)
     w.raw(b"\x00\x00\x00\x00")  # max array elements, cont flags, OID, version
-    w.ub(CHARSET_AL32UTF8 if column.csfrm else 0)
-    w.u8(column.csfrm)
-    w.ub(column.max_size)
-    w.u8(0)  # oaccolid
-    w.u8(1 if column.nullable else 0)
+    w.ub(CHARSET_AL32UTF8 if meta.csfrm else 0)
+    w.u8(meta.csfrm)
+    w.ub(meta.max_size)
+    if not legacy:
+        w.u8(0)  # oaccolid
+    w.u8(1 if meta.nullable else 0)
     w.u8(min(len(name), 255))
     w.s(name)
     w.raw(b"\x00\x00")  # schema, type name
@@ -238,3 +296,23 @@ def row_header(w: Writer) -> None:
     """ROW_HEADER before a batch of ROW_DATA messages (no bit vector)."""
     w.u8(MSG_ROW_HEADER)
     w.raw(b"\x00" * 7)  # flags, requests, iteration, iters, buffer, bit vector, rxhrid
+
+
+_PIGGYBACK_SYNC = 5
+_KEYWORD_CURRENT_SCHEMA = 168
+
+
+def session_sync(w: Writer, *, current_schema: str) -> None:
+    """SERVER PIGGYBACK (sync): tell the client its session's current schema changed."""
+    w.u8(MSG_SERVER_PIGGYBACK)
+    w.u8(_PIGGYBACK_SYNC)
+    w.ub(0)  # DTYs
+    w.u8(0)
+    w.ub(1)  # key/value pairs
+    w.u8(0)
+    text = current_schema.encode()
+    w.ub(len(text))
+    w.b(text)
+    w.ub(0)  # no binary value
+    w.ub(_KEYWORD_CURRENT_SCHEMA)
+    w.ub(0)  # flags

@@ -3,7 +3,8 @@
 python-oracledb binds int, float and Decimal as NUMBER (2), str as VARCHAR
 (1), bytes as RAW (23), date and datetime as DATE (12, seconds only), None as
 a NULL VARCHAR, and bool as BINARY_INTEGER (3) against servers older than
-23ai; ``setinputsizes`` can ask for CHAR (96), TIMESTAMP (180), LONG (8),
+23ai; an older client (Devart's Direct mode) binds numbers as VARNUM (6, the
+NUMBER bytes alone on the wire) and strings as AL16UTF16 VARCHAR; ``setinputsizes`` can ask for CHAR (96), TIMESTAMP (180), LONG (8),
 BINARY_DOUBLE (101) and friends. Binds are decoded to the Python values the
 backend takes: None, int, Decimal (non-integral numbers), float (binary
 floating point), str, bytes, datetime and bool.
@@ -20,17 +21,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .codec import (
+    Writer,
     decode_binary_double,
     decode_binary_float,
     decode_date,
+    decode_interval_ds,
     decode_number,
+    encode_binary_double,
+    encode_binary_float,
     encode_date,
+    encode_interval_ds,
+    encode_interval_ym,
     encode_number,
     encode_timestamp,
 )
+from .lob import BLOB, CLOB
 from .oraerror import WireError
 from .responses import ColumnMeta
 
@@ -61,6 +69,8 @@ class ColumnSpec(Protocol):
 VARCHAR = 1
 NUMBER = 2
 BINARY_INTEGER = 3
+VARNUM = 6
+VARCHAR_LEGACY = 9  # what an older client binds a string OUT target as
 LONG = 8
 DATE = 12
 RAW = 23
@@ -70,6 +80,9 @@ BINARY_FLOAT = 100
 BINARY_DOUBLE = 101
 TIMESTAMP = 180
 TIMESTAMP_TZ = 181
+ROWID = 11
+INTERVAL_YM = 182
+INTERVAL_DS = 183
 TIMESTAMP_LTZ = 231
 BOOLEAN = 252
 
@@ -77,6 +90,19 @@ _NCHAR_FORM = 2
 _NUMBER_SIZE = 22
 
 Encoder = Callable[[object], bytes]
+
+
+class YearToMonth(NamedTuple):
+    """A bound INTERVAL YEAR TO MONTH (the backend takes anything with these two fields)."""
+
+    years: int
+    months: int
+
+
+def _year_month(data: bytes) -> YearToMonth:
+    if len(data) != 5:
+        raise ValueError(f"{len(data)} bytes cannot hold an INTERVAL YEAR TO MONTH")
+    return YearToMonth(int.from_bytes(data[:4], "big") - 0x80000000, data[4] - 60)
 
 
 def _decode_text(data: bytes, csfrm: int) -> str:
@@ -88,6 +114,8 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     CHAR: _decode_text,
     LONG: _decode_text,
     NUMBER: lambda data, _: decode_number(data),
+    VARNUM: lambda data, _: decode_number(data),
+    VARCHAR_LEGACY: _decode_text,
     BINARY_INTEGER: lambda data, _: decode_number(data),
     DATE: lambda data, _: decode_date(data),
     TIMESTAMP: lambda data, _: decode_date(data),
@@ -98,6 +126,8 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     BINARY_DOUBLE: lambda data, _: decode_binary_double(data),
     BINARY_FLOAT: lambda data, _: decode_binary_float(data),
     BOOLEAN: lambda data, _: data[0] == 1,
+    INTERVAL_DS: lambda data, _: decode_interval_ds(data),
+    INTERVAL_YM: lambda data, _: _year_month(data),
 }
 
 
@@ -195,11 +225,101 @@ def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
         return ColumnMeta(column.name, TIMESTAMP, 11, 0, 0, scale, 0, column.nullable), _timestamp
     if kind == "RAW":
         return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
+    if kind in _OTHERS:
+        ora_type, buffer_size, csfrm, encoder = _OTHERS[kind]
+        if kind in ("NCHAR", "NVARCHAR2"):
+            buffer_size = size * 2
+        max_size = size if kind in ("NCHAR", "NVARCHAR2") else 0
+        return ColumnMeta(column.name, ora_type, buffer_size, max_size,
+                          column.precision, column.scale, csfrm, column.nullable), encoder
     raise WireError(3115, f"column type {column.type!r}")
 
 
+def _national(value: object) -> bytes:
+    return _text(value).decode().encode("utf-16-be")
+
+
+def _float(encode: Callable[[float], bytes]) -> Encoder:
+    def encoder(value: object) -> bytes:
+        if not isinstance(value, (int, float, Decimal, str)):
+            raise WireError(932)
+        return encode(float(value))
+    return encoder
+
+
+def _interval_ds(value: object) -> bytes:
+    if not isinstance(value, datetime.timedelta):
+        raise WireError(932)
+    return encode_interval_ds(value)
+
+
+def _interval_ym(value: object) -> bytes:
+    years, months = getattr(value, "years", None), getattr(value, "months", None)
+    if not isinstance(years, int) or not isinstance(months, int):
+        raise WireError(932)
+    return encode_interval_ym(years, months)
+
+
+_ROWID_DIGITS = {c: i for i, c in enumerate(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+
+
+def rowid_parts(text: str) -> tuple[int, int, int, int]:
+    """An 18-character ROWID as (object, file, block, row) numbers.
+
+    Raises:
+        WireError: ORA-01410 for text that is no ROWID.
+    """
+    if len(text) != 18 or any(c not in _ROWID_DIGITS for c in text):
+        raise WireError(1410)
+    numbers = []
+    for start, end in ((0, 6), (6, 9), (9, 15), (15, 18)):
+        number = 0
+        for char in text[start:end]:
+            number = number * 64 + _ROWID_DIGITS[char]
+        numbers.append(number)
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def rowid_bytes(text: str) -> bytes:
+    """A ROWID as the wire carries it: object, file, a zero byte, block, row."""
+    rba, partition, block, slot = rowid_parts(text)
+    w = Writer()
+    w.ub(rba)
+    w.ub(partition)
+    w.u8(0)
+    w.ub(block)
+    w.ub(slot)
+    return bytes(w.buf)
+
+
+def _rowid(value: object) -> bytes:
+    return rowid_bytes(str(value))
+
+
+def _timestamp_tz(value: object) -> bytes:
+    return encode_timestamp(_as_datetime(value)) + _UTC
+
+
+_UTC = bytes((20, 60))  # time zone hour and minute, offset by 20 and 60: +00:00
+_LONG_SIZE = 0x7FFFFFFF
+_OTHERS: dict[str, tuple[int, int, int, Encoder]] = {  # kind -> (type, buffer size, csfrm, encoder)
+    "CLOB": (CLOB, 4000, 1, _text), "NCLOB": (CLOB, 4000, 2, _text), "BLOB": (BLOB, 4000, 0, _raw),
+    "LONG": (LONG, _LONG_SIZE, 1, _text), "LONG RAW": (LONG_RAW, _LONG_SIZE, 0, _raw),
+    "NVARCHAR2": (VARCHAR, 0, 2, _national), "NCHAR": (CHAR, 0, 2, _national),
+    "BINARY_FLOAT": (BINARY_FLOAT, 4, 0, _float(encode_binary_float)),
+    "BINARY_DOUBLE": (BINARY_DOUBLE, 8, 0, _float(encode_binary_double)),
+    "ROWID": (ROWID, 10, 0, _rowid),
+    "INTERVAL DAY TO SECOND": (INTERVAL_DS, 11, 0, _interval_ds),
+    "INTERVAL YEAR TO MONTH": (INTERVAL_YM, 5, 0, _interval_ym),
+    "TIMESTAMP WITH TIME ZONE": (TIMESTAMP_TZ, 13, 0, _timestamp_tz),
+    "TIMESTAMP WITH LOCAL TIME ZONE": (TIMESTAMP_LTZ, 11, 0, _timestamp),
+}
+
+
 _BIND_ENCODERS: dict[int, Encoder] = {
-    NUMBER: _number, BINARY_INTEGER: _number, VARCHAR: _text, CHAR: _text, LONG: _text,
+    NUMBER: _number, BINARY_INTEGER: _number, VARNUM: _number, VARCHAR: _text,
+    VARCHAR_LEGACY: _text, CHAR: _text, LONG: _text,
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
 }
 
