@@ -16,8 +16,9 @@ from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import LATE, Open, Ping, PoolEngine, Run, Step, Steps
+from ._engine import PoolEngine
 from ._physical import LOGOFF_WAIT
+from ._steps import LATE, Open, Ping, Run, Step, Steps
 
 __all__ = ["AsyncConnector", "AsyncPool", "on_loop"]
 

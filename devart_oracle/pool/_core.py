@@ -38,6 +38,7 @@ from typing import Any
 
 from ._backoff import Backoff, jitter
 from ._idle import IdleStacks
+from ._lifetime import Lifetimes
 from ._queue import WaitQueue
 from ._records import Actions, Entry, Failure, GetMode, Key, Outage, PoolSettings, Reason, Refusal, Waiter, Why
 
@@ -62,6 +63,7 @@ class PoolCore:
         self._stalled = False  # a checkout's ping failed since the last validator pass
         self.created = 0
         self.destroyed: dict[Reason, int] = dict.fromkeys(Reason, 0)
+        self.lifetimes = Lifetimes()
 
     # -- counts ----------------------------------------------------------
 
@@ -205,7 +207,7 @@ class PoolCore:
     def _opened(self, conn: Any, now: float, key: Key, background: bool) -> Entry:
         self.created += 1
         self.backoff.opened(key, background)
-        return Entry(conn, key, now)
+        return self.lifetimes.stamp(Entry(conn, key, now))
 
     def caller_open_failed(self, key: Key = None) -> Actions:
         """A caller's own open failed (the caller hears the error itself)."""
@@ -306,9 +308,9 @@ class PoolCore:
     def _retire_reason(self, entry: Entry, now: float) -> Reason | None:
         if self.closed:
             return Reason.CLOSED
-        lifetime = self.settings.lifetime
-        if lifetime and now - entry.created >= lifetime:
-            return Reason.LIFETIME
+        reason = self.lifetimes.retired(entry, self.settings, now)
+        if reason is not None:
+            return reason
         limit = self.settings.max
         if limit is not None and self._total() >= limit:
             return Reason.OVERFLOW
@@ -362,10 +364,11 @@ class PoolCore:
         check: list[Entry] = []
         self._stalled = False  # every suspect session is checked now
         spare = self._total() - self.settings.min
+        recycled = self.lifetimes.recycled(self._idle, self.settings, now, self._total())
 
         def keep(entry: Entry) -> bool:
             nonlocal spare
-            reason = self._expiry(entry, now, spare > 0)
+            reason = self.lifetimes.expiry(entry, self.settings, now, spare > 0, recycled)
             if reason is not None:
                 spare -= 1
                 close.append(self._count_destroyed(entry, reason))
@@ -378,14 +381,6 @@ class PoolCore:
         self._idle.sift(keep)
         self._checking.update(check)
         return Actions(close=close, check=check).merge(self.replenish())
-
-    def _expiry(self, entry: Entry, now: float, may_shrink: bool) -> Reason | None:
-        s = self.settings
-        if s.lifetime and now - entry.created >= s.lifetime:
-            return Reason.LIFETIME
-        if may_shrink and s.idle_timeout and now - entry.idle_since >= s.idle_timeout:
-            return Reason.IDLE
-        return None
 
     def checked(self, entry: Entry, now: float, alive: bool) -> Actions:
         """Report a validator ping; a live session goes back (or to a waiter)."""
@@ -406,6 +401,11 @@ class PoolCore:
     def clear(self) -> Actions:
         """Log off every idle session."""
         return Actions(close=self._drain(Reason.CLEARED))
+
+    def drain(self) -> Actions:
+        """Retire every session: idle ones now, busy ones as they come back."""
+        self.lifetimes.generation += 1
+        return Actions(close=self._drain(Reason.DRAINED)).merge(self.replenish())
 
     def _drain(self, reason: Reason) -> list[tuple[Entry, Reason]]:
         return [self._count_destroyed(entry, reason) for entry in self._idle.drain()]

@@ -31,93 +31,25 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from ._core import Actions, Entry, Failure, PoolCore, PoolSettings, Reason, Refusal, Waiter
+from ._core import (
+    Actions,
+    Entry,
+    PoolCore,
+    PoolSettings,
+    Reason,
+    Refusal,
+    Waiter,
+)
+from ._leaks import report
+from ._metrics import PoolMetrics, watch
+from ._steps import LATE, ErrorFactory, Open, Ping, Schedule, Steps, Wait
 
-__all__ = ["LATE", "ErrorFactory", "Open", "Ping", "PoolEngine", "Run", "Schedule", "Step", "Steps", "Wait"]
+__all__ = ["PoolEngine"]
 
 logger = logging.getLogger("devart_oracle.pool")
-
-
-class _Late:
-    """The reply to a limited step that did not finish in time."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "LATE"
-
-
-#: A limited Ping or Open still under way when its limit ran out.
-LATE = _Late()
-
-
-@dataclass(frozen=True, slots=True)
-class Ping:
-    """Round-trip on ``entry``'s session; reply True when it is alive (or
-    LATE, past ``limit`` seconds)."""
-
-    entry: Entry
-    limit: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Open:
-    """Log a session on for ``key``; reply with it, or raise the driver's
-    error (or reply LATE, past ``limit`` seconds)."""
-
-    key: Hashable
-    limit: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Wait:
-    """Wait until ``waiter`` is granted or failed, at most ``timeout`` seconds;
-    reply True when it was settled, False when the wait timed out."""
-
-    waiter: Waiter
-    timeout: float | None
-
-
-Step = Ping | Open | Wait
-Steps = Generator[Step, Any, Any]
-
-#: Builds the exception for a refused or failed acquire from the refusal (or
-#: the outage) and the seconds waited.
-ErrorFactory = Callable[[Failure, float], BaseException]
-
-#: ``schedule(delay, fn)``: call ``fn`` once ``delay`` seconds have passed.
-Schedule = Callable[[float, Callable[[], object]], object]
-
-
-class Run:
-    """An engine generator being driven by a layer, one step at a time.
-
-    The layer's loop is ``while run.next(): <perform run.step, storing
-    run.reply or run.error>``, then ``run.result``.
-    """
-
-    __slots__ = ("_steps", "step", "reply", "error", "result")
-
-    def __init__(self, steps: Steps) -> None:
-        self._steps = steps
-        self.step: Any = None
-        self.reply: Any = None
-        self.error: BaseException | None = None
-        self.result: Any = None
-
-    def next(self) -> bool:
-        """Resume with the last step's reply (or error); False once finished."""
-        reply, error, self.reply, self.error = self.reply, self.error, None, None
-        try:
-            self.step = self._steps.throw(error) if error is not None else self._steps.send(reply)
-        except StopIteration as stop:
-            self.result = stop.value
-            return False
-        return True
 
 
 class PoolEngine:
@@ -147,6 +79,8 @@ class PoolEngine:
         self.error = error
         self.on_suspect = on_suspect
         self.on_orphan = on_orphan
+        self.metrics = PoolMetrics()
+        watch(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.core!r}>"
@@ -165,18 +99,26 @@ class PoolEngine:
         self.run(actions)
         return actions
 
-    def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None) -> Actions:
+    def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None,
+                 again: bool = False) -> Actions:  # fmt: skip
         """Ask the core for a session (the fast path: no generator, no I/O);
-        ``budget``: the seconds the caller would wait (None: for ever)."""
+        ``budget``: the seconds the caller would wait (None: for ever);
+        ``again``: the same request checks out again after a failed ping."""
         if self.orphans:
             self.call(self._adopt)
         with self.lock:
-            return self.core.checkout(self.clock(), key, tag, matchany, budget)
+            now = self.clock()
+            actions = self.core.checkout(now, key, tag, matchany, budget)
+            if actions.lease is not None and not actions.ping and not again:
+                self.metrics.served_at_once(actions.lease, now)
+            return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
         """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
         with self.lock:
-            actions = self.core.checkin(entry, self.clock(), healthy, tag)
+            now = self.clock()
+            self.metrics.returned(entry, now, healthy)
+            actions = self.core.checkin(entry, now, healthy, tag)
             if self.orphans:
                 actions.merge(self._adopt())
         if actions.background:
@@ -202,6 +144,7 @@ class PoolEngine:
         now = self.clock()
         while self.orphans:
             entry, healthy = self.orphans.popleft()
+            self.metrics.returned(entry, now, healthy)
             actions.merge(self.core.checkin(entry, now, healthy, entry.tag))
         return actions
 
@@ -219,7 +162,19 @@ class PoolEngine:
 
     def drop(self, entry: Entry) -> None:
         """Log a borrowed session off for good and free its slot."""
-        self.call(self.core.discard, entry=entry)
+        with self.lock:
+            self.metrics.returned(entry, self.clock(), True)
+            actions = self.core.discard(entry)
+        self.run(actions)
+
+    def drain(self) -> None:
+        """Retire every session: idle ones now, busy ones as they come back."""
+        self.call(self.core.drain)
+
+    def figures(self, reset: bool = False) -> dict[str, Any]:
+        """The pool's statistics (see :meth:`PoolMetrics.snapshot`); ``reset`` zeroes the counters."""
+        with self.lock:
+            return self.metrics.snapshot(self.core, reset)
 
     # -- the shared control flow -----------------------------------------
 
@@ -230,14 +185,35 @@ class PoolEngine:
         which did not hand over an idle session at once; checks out again
         after a failed ping.
 
-        Returns (entry, opened_for_this_call).
+        Returns (entry, opened_for_this_call); counted in the statistics.
         """
+        with self.lock:
+            self.metrics.requests_num += 1
+        try:
+            got = yield from self._obtain(actions, started, key, tag, matchany, timeout)
+        except BaseException:
+            with self.lock:
+                self.metrics.requests_errors += 1
+            raise
+        with self.lock:
+            now = self.clock()
+            self.metrics.served(got[0], now, now - started)
+        return got
+
+    def _obtain(
+        self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
+    ) -> Steps:
+        queued = False
         while True:
+            if actions.wait is not None and not queued:
+                queued = True  # a request counts as queued once, however often it waits
+                with self.lock:
+                    self.metrics.requests_queued += 1
             got = yield from self.follow(actions, key, started, timeout)
             if got is not None:
                 return got
             budget = None if timeout is None else max(0.0, started + timeout - self.clock())
-            actions = self.checkout(key, tag, matchany, budget)
+            actions = self.checkout(key, tag, matchany, budget, again=True)
             if actions.lease is not None and not actions.ping:
                 return actions.lease, False
 
@@ -275,6 +251,8 @@ class PoolEngine:
             raise
         if alive is LATE:
             return None  # the ping goes on alone (late_ping settles it); check out again
+        with self.lock:
+            self.metrics.pinged(bool(alive))
         if alive:
             entry.suspect = False
             return entry, False
@@ -286,15 +264,19 @@ class PoolEngine:
         if limit is not None and limit <= 0:
             self.call(self.core.caller_open_failed, key=key)
             raise self.error(Refusal.EXHAUSTED, self.clock() - started)
+        opening = self.clock()
         try:
             conn = yield Open(key, limit)
         except BaseException as exc:
+            self._open_error()
             self.call(self.core.caller_open_refused if self.refused(exc) else self.core.caller_open_failed, key=key)
             raise
         if conn is LATE:
             raise self.error(Refusal.EXHAUSTED, self.clock() - started)
         with self.lock:
-            entry, actions = self.core.admit_for_caller(conn, self.clock(), key)
+            now = self.clock()
+            self.metrics.opened(now - opening)
+            entry, actions = self.core.admit_for_caller(conn, now, key)
         self.run(actions)
         if actions.refuse is not None:
             raise self.error(actions.refuse, 0.0)
@@ -337,6 +319,8 @@ class PoolEngine:
             with self.lock:  # timed out: a grant may be racing with us
                 actions = self.core.abandon(waiter, self.clock()) if waiter.entry is None else Actions()
                 entry, error = waiter.entry, waiter.error  # abandon tells of an outage
+                if entry is None:
+                    self.metrics.timed_out()
             self.run(actions)
         if entry is not None:
             if self._ping_on_handoff(entry):
@@ -355,28 +339,37 @@ class PoolEngine:
         """Open one session for the pool; a failure reaches waiting callers."""
         with self.lock:  # a failure tells something new only if none was booked meanwhile
             ticket = self.core.backoff.ticket(key)
+        started = self.clock()
         try:
             conn = yield Open(key)
         except Exception as exc:
+            self._open_error()
             if self.refused(exc):
                 self.call(self.core.open_refused, error=exc, key=key)
             else:
                 self.call(self.core.open_failed, error=exc, key=key, now=self.clock(), ticket=ticket)
             return None
         with self.lock:
-            _, actions = self.core.admit(conn, self.clock(), key)
+            now = self.clock()
+            self.metrics.opened(now - started)
+            _, actions = self.core.admit(conn, now, key)
         self.run(actions)
         return None
 
     def tick(self, check_after: float) -> Steps:
         """One validator pass: expire, ping idle sessions outside the lock, refill."""
         with self.lock:
-            actions = self.core.tick(self.clock(), check_after).merge(self._adopt())
+            now = self.clock()
+            actions = self.core.tick(now, check_after).merge(self._adopt())
+            late = self.metrics.leaks.overdue(now)
+        report(self.metrics.name, self.metrics.leak_threshold, late)
         self.run(actions)
         pending = list(reversed(actions.check))
         try:
             while pending:
                 alive = yield Ping(pending[-1])
+                with self.lock:
+                    self.metrics.pinged(bool(alive))
                 self.call(self.core.checked, entry=pending.pop(), now=self.clock(), alive=alive)
         finally:
             if pending:  # interrupted: the one mid-ping is in an unknown state
@@ -384,6 +377,10 @@ class PoolEngine:
                 for entry in pending:
                     self.call(self.core.unchecked, entry=entry, now=self.clock())
         return None
+
+    def _open_error(self) -> None:
+        with self.lock:
+            self.metrics.connections_errors += 1
 
     def wait_token(self, waiter: Waiter, token: Any) -> bool:
         """Attach the layer's wake-up to a waiter; False if it is already settled."""

@@ -60,6 +60,15 @@ class ConnectionPool(PoolFace[Connection]):
         self._engine.drop(self._end(connection))
         self._engine.settle()
 
+    def drain(self) -> None:
+        """Retire every session and keep the pool open: idle ones are logged off
+        now, busy ones when they come back; later acquires get fresh sessions.
+
+        Raises:
+            PoolClosedError: the pool is closed.
+        """
+        self._drain()
+
     def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail).
@@ -192,6 +201,12 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         self._engine.drop(self._end(connection))
         await self._engine.settle()
 
+    async def drain(self) -> None:
+        """Retire every session and keep the pool open (as ``ConnectionPool.drain()``)."""
+        self._drain()
+        self._start()
+        await self._engine.settle()
+
     async def close(self, force: bool = False) -> None:
         """Close the pool; refuses while connections are busy unless ``force``,
         which logs busy sessions off too (their handles then fail)."""
@@ -284,6 +299,8 @@ create_pool = _creator(ConnectionPool, Connection, "create_pool", """Create a th
     Easy Connect string (``user/password@host:port/service`` too), a
     descriptor, a net service name or a Devart connection string; Devart
     parameter names may be given beside a Devart dsn or none.
+    ``leak_threshold`` (seconds, 0 = off) logs a connection held longer, with
+    where it was acquired (see docs/monitoring.md).
 
     Raises:
         ProgrammingError: a bad argument (named in the message), or

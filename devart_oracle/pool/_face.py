@@ -11,13 +11,21 @@ from typing import Any, Generic, TypeVar, cast
 import oracledb
 
 from .._connection import Handle, end_lease, lease
-from .._errors import InterfaceError, NotSupportedError, PoolError, ProgrammingError, driver_error, shaped
+from .._errors import (
+    InterfaceError,
+    NotSupportedError,
+    PoolError,
+    ProgrammingError,
+    driver_error,
+    shaped,
+)
 from ._core import Entry, Failure, Refusal
 from ._engine import PoolEngine
+from ._leaks import check_threshold
 from ._options import PoolSpec, check_option, pool_spec
+from ._physical import AsyncDriverConnector, DriverConnector, is_refused
 from ._refusal import pool_error
 from ._sessionkey import session_key
-from ._physical import AsyncDriverConnector, DriverConnector, is_refused
 from ._upkeep import current
 
 __all__ = ["PoolFace", "get_pool"]
@@ -62,7 +70,7 @@ class PoolFace(Generic[_Got]):
 
     def __init__(
         self, dsn: str | None = None, *, params: oracledb.PoolParams | None = None, pool_alias: str | None = None,
-        **kwargs: Any,
+        leak_threshold: float = 0, **kwargs: Any,
     ) -> None:
         """Build a pool from ``create_pool()``'s arguments (use that function).
 
@@ -70,6 +78,8 @@ class PoolFace(Generic[_Got]):
             dsn: see :func:`~devart_oracle.pool._options.pool_spec`.
             params: an ``oracledb.PoolParams`` supplying defaults; it is copied.
             pool_alias: names the pool and registers it for ``get_pool()``.
+            leak_threshold: seconds a connection may be held before it is
+                logged as a leak, with where it was acquired (0 = off).
             **kwargs: python-oracledb's keyword arguments and Devart names.
 
         Raises:
@@ -77,6 +87,7 @@ class PoolFace(Generic[_Got]):
         """
         if pool_alias is not None and not isinstance(pool_alias, str):
             raise TypeError(f"pool_alias must be a str, not {type(pool_alias).__name__}")
+        leak = check_threshold("leak_threshold", leak_threshold)
         spec = pool_spec(dsn, params, kwargs, pool_alias)
         self._callback = _checked_callback(spec.params.session_callback)
         # Run on every acquire, as python-oracledb does, so not by the opener too.
@@ -92,6 +103,8 @@ class PoolFace(Generic[_Got]):
         self._alias = pool_alias
         self._closed = False
         self._engine = self._new_engine(spec)
+        self._engine.metrics.name = self.name
+        self._engine.metrics.leak_threshold = leak
         if pool_alias is not None:
             _register_alias(pool_alias, self)
         self._begin()
@@ -223,6 +236,31 @@ class PoolFace(Generic[_Got]):
         if self._alias is not None:
             with _aliases_lock:
                 _aliases.pop(self._alias, None)
+
+    def _drain(self) -> None:
+        if self._closed:
+            raise self._error(Refusal.CLOSED, 0.0)
+        self._engine.drain()
+
+    # -- statistics --------------------------------------------------------
+
+    def get_stats(self) -> dict[str, Any]:
+        """The pool's statistics: psycopg_pool's ``get_stats()`` keys and more
+        (see docs/monitoring.md)."""
+        return self._engine.figures()
+
+    def pop_stats(self) -> dict[str, Any]:
+        """The statistics, as ``get_stats()``; the counters and durations then restart from zero."""
+        return self._engine.figures(reset=True)
+
+    @property
+    def leak_threshold(self) -> float:
+        """Seconds a connection may be held before it is logged as a leak (0 = off)."""
+        return self._engine.metrics.leak_threshold
+
+    @leak_threshold.setter
+    def leak_threshold(self, value: float) -> None:
+        self._engine.metrics.leak_threshold = check_threshold("leak_threshold", value)
 
     # -- settings ----------------------------------------------------------
 

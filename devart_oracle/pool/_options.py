@@ -27,11 +27,13 @@ from typing import Any
 
 import oracledb
 
-
 from .._errors import ProgrammingError, driver_error, shaped
 from ..connstring import parse
 from ..connstring._keywords import lookup
 from ._core import GetMode, PoolSettings
+
+#: Sessions are recycled in the last tenth of their lifetime (see ._lifetime).
+LIFETIME_SPREAD = 0.1
 
 __all__ = ["DRIVER_NAMES", "OPTION_NAMES", "PoolOptions", "PoolSpec", "check_names", "check_option", "pool_spec"]
 
@@ -153,6 +155,7 @@ class PoolOptions:
             idle_timeout=float(self.timeout),
             ping_interval=float(self.ping_interval),
             getmode=GetMode(int(self.getmode)),
+            lifetime_spread=LIFETIME_SPREAD,
         )
 
     def wait_limit(self) -> float | None:

@@ -48,6 +48,7 @@ class Reason(str, enum.Enum):
     CLEARED = "cleared"
     DROPPED = "dropped"
     CLOSED = "closed"
+    DRAINED = "drained"
 
 
 class Refusal(str, enum.Enum):
@@ -101,6 +102,9 @@ class PoolSettings:
         ping_interval: a session idle this long is pinged before it is handed
             out (0 = always, negative = never).
         getmode: what to do when ``max`` sessions are busy.
+        lifetime_spread: the last fraction of ``lifetime`` in which each
+            session is recycled, at a point of its own (0 = exactly at
+            ``lifetime``); see :mod:`._lifetime`.
     """
 
     min: int = 0
@@ -111,12 +115,16 @@ class PoolSettings:
     idle_timeout: float = 0.0
     ping_interval: float = -1.0
     getmode: GetMode = GetMode.WAIT
+    lifetime_spread: float = 0.0
 
 
 class Entry:
     """One physical session as the core sees it; ``conn`` is the layer's object."""
 
-    __slots__ = ("conn", "key", "created", "idle_since", "checked_at", "tag", "suspect", "leases")
+    __slots__ = (
+        "conn", "key", "created", "idle_since", "checked_at", "tag", "suspect", "leases",
+        "leased_at", "phase", "generation",
+    )
 
     def __init__(self, conn: Any, key: Key, now: float) -> None:
         self.conn = conn
@@ -127,6 +135,9 @@ class Entry:
         self.tag: str | None = None
         self.suspect = False
         self.leases = 0  # times lent out: 1 on a session's first use
+        self.leased_at = now  # when the current lease began (the statistics' use time)
+        self.phase = 0.0  # where in the lifetime's last part it is recycled (0..1)
+        self.generation = 0  # the pool's drain count when it was opened
 
     def __repr__(self) -> str:
         return f"<Entry key={self.key!r} tag={self.tag!r} suspect={self.suspect}>"

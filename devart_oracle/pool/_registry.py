@@ -16,11 +16,12 @@ from typing import Any, Generic, TypeVar, overload
 from .._connection import Connection
 from .._errors import DatabaseUnavailableError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
+from . import _upkeep as upkeep
 from ._core import Entry, Failure, PoolSettings
+from ._options import LIFETIME_SPREAD
 from ._physical import LOGOFF_WAIT, ParamsConnector, is_refused, open_connection
 from ._stats import PartitionStats
 from ._sync import SyncPool
-from . import _upkeep as upkeep
 from ._upkeep import Upkeep, current
 
 __all__ = ["GlobalPool", "PoolView"]
@@ -38,6 +39,7 @@ class PoolConfig:
     lifetime: int = 0  # milliseconds, 0 = unlimited
     validate: bool = False
     idle_timeout: float = 240.0  # seconds
+    leak_threshold: float = 0.0  # seconds, 0 = off
 
     def core_settings(self) -> PoolSettings:
         """The pool core's view: no cap on open sessions, ``max_size`` kept idle."""
@@ -48,6 +50,7 @@ class PoolConfig:
             lifetime=self.lifetime / 1000,
             idle_timeout=self.idle_timeout,
             ping_interval=0.0 if self.validate else -1.0,
+            lifetime_spread=LIFETIME_SPREAD,
         )
 
 
@@ -110,6 +113,7 @@ class PoolView:
     lifetime = _Setting[int](int, 0, INT_MAX, "milliseconds as an integer from 0 (unlimited)")
     validate = _Setting[bool](bool, False, True, "True or False")
     idle_timeout = _Setting[float](float, 0, 10**9, "seconds as a number from 0 (never)")
+    leak_threshold = _Setting[float](float, 0, 10**9, "seconds as a number from 0 (off)")
 
     def __init__(self, registry: _Registry, pool_id: int) -> None:
         self._registry = registry
@@ -133,6 +137,21 @@ class PoolView:
     def stats(self) -> list[PartitionStats]:
         """A snapshot of each partition of this PoolId."""
         return self._registry.stats(self.pool_id)
+
+    def get_stats(self) -> list[dict[str, Any]]:
+        """Each partition's statistics (``pool_id`` and ``fingerprint`` first,
+        then as an explicit pool's ``get_stats()``)."""
+        return self._registry.figures(self.pool_id, reset=False)
+
+    def pop_stats(self) -> list[dict[str, Any]]:
+        """As ``get_stats()``; each partition's counters then restart from zero."""
+        return self._registry.figures(self.pool_id, reset=True)
+
+    def drain(self) -> None:
+        """Retire every session of this PoolId and keep pooling: idle ones are
+        logged off now, busy ones when they come back."""
+        for partition in self._registry.selected(self.pool_id):
+            partition.drain()
 
 
 class GlobalPool(PoolView):
@@ -170,6 +189,19 @@ class GlobalPool(PoolView):
     def clear(self) -> None:
         """Log off every idle session of every pool."""
         self._registry.clear(None)
+
+    def get_stats(self) -> list[dict[str, Any]]:
+        """Every partition's statistics, of every pool id."""
+        return self._registry.figures(None, reset=False)
+
+    def pop_stats(self) -> list[dict[str, Any]]:
+        """As ``get_stats()``; every partition's counters then restart from zero."""
+        return self._registry.figures(None, reset=True)
+
+    def drain(self) -> None:
+        """Retire every session of every pool id and keep pooling."""
+        for partition in self._registry.selected(None):
+            partition.drain()
 
     def stats(self) -> list[PartitionStats]:
         """A snapshot of every partition of every pool."""
@@ -216,12 +248,18 @@ class _Partition(SyncPool):
         )
         self.params = params
         self.masked = params.masked()
+        self.metrics.name = f"poolid:{params.pool_id}"
+        self.metrics.leak_threshold = config.leak_threshold
 
     def stats(self) -> PartitionStats:
         """Snapshot this partition."""
         p = self.params
         with self.lock:
             return PartitionStats.of(self.core, p.pool_id, p.fingerprint, p.host, p.user)
+
+    def labelled_figures(self, reset: bool) -> dict[str, Any]:
+        """This partition's ``get_stats()`` dictionary, led by its pool id and fingerprint."""
+        return {"pool_id": self.params.pool_id, "fingerprint": self.params.fingerprint, **self.figures(reset)}
 
 
     def _unavailable(self, reason: Failure, waited: float) -> BaseException:
@@ -235,14 +273,8 @@ class _Partition(SyncPool):
 
     def acquire_within(self) -> tuple[Entry, bool]:
         """Borrow a session within the ConnectionTimeout of the parameters, if they set one."""
-        return self.acquire(timeout=_connection_timeout(self.params))
-
-
-def _connection_timeout(params: ConnectionParameters) -> float | None:
-    try:
-        return float(params["ConnectionTimeout"])
-    except KeyError:
-        return None
+        timeout = self.params.get("ConnectionTimeout")
+        return self.acquire(timeout=None if timeout is None else float(timeout))
 
 
 class _Registry:
@@ -269,6 +301,7 @@ class _Registry:
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
+                partition.metrics.leak_threshold = config.leak_threshold
                 partition.call(partition.core.configure, settings=config.core_settings())
         current().validator.wake()
 
@@ -297,28 +330,32 @@ class _Registry:
                 self._partitions[key] = partition
         return partition
 
-    def _selected(self, pool_id: int | None) -> list[_Partition]:
+    def selected(self, pool_id: int | None) -> list[_Partition]:
         with self._lock:
             return [p for (pid, _), p in self._partitions.items() if pool_id is None or pid == pool_id]
 
     def clear(self, pool_id: int | None) -> None:
         """Log off idle sessions of one PoolId, or of all, waiting for the
         logoffs at most LOGOFF_WAIT seconds in all."""
-        partitions = self._selected(pool_id)
+        partitions = self.selected(pool_id)
         for partition in partitions:
             partition.call(partition.core.clear)
         settle(partitions, LOGOFF_WAIT)
 
+    def figures(self, pool_id: int | None, reset: bool) -> list[dict[str, Any]]:
+        """The ``get_stats()`` dictionaries of the partitions of one PoolId, or of all."""
+        return [partition.labelled_figures(reset) for partition in self.selected(pool_id)]
+
     def stats(self, pool_id: int | None) -> list[PartitionStats]:
         """Snapshots of the partitions of one PoolId, or of all."""
-        return [partition.stats() for partition in self._selected(pool_id)]
+        return [partition.stats() for partition in self.selected(pool_id)]
 
     def shutdown(self) -> None:
         """At exit: stop the validator and log off the idle sessions of every
         pool, explicit sync pools included, within a few seconds in all."""
         watched = current().validator.pools()
         current().validator.stop(EXIT_VALIDATOR_WAIT)
-        partitions = [*self._selected(None), *watched]
+        partitions = [*self.selected(None), *watched]
         for pool in partitions:
             pool.call(pool.core.clear)
         settle(partitions, LOGOFF_WAIT)

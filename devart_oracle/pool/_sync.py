@@ -9,8 +9,8 @@ caller stops waiting in time and the call ends alone.
 
 from __future__ import annotations
 
-import logging
 import functools
+import logging
 import threading
 import time
 import weakref
@@ -18,9 +18,10 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from ._core import Actions, Entry
-from ._engine import LATE, Open, Ping, PoolEngine, Run, Step, Steps
+from ._engine import PoolEngine
 from ._offload import Job, submit
 from ._physical import LOGOFF_WAIT
+from ._steps import LATE, Open, Ping, Run, Step, Steps
 
 __all__ = ["Connector", "SyncPool"]
 
@@ -99,7 +100,7 @@ class SyncPool(PoolEngine):
 
     def run(self, actions: Actions) -> None:
         """Carry out a core decision; the lock must not be held."""
-        if actions.close:
+        if actions.close:  # on a worker: neither recycling nor a stalled logoff is the caller's wait
             self._log_off([entry.conn for entry, _ in actions.close], [reason.value for _, reason in actions.close])
         for key in actions.spawn:
             _start(_open_in_background, weakref.ref(self), key)

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from ._async import on_loop
-from ._engine import Schedule
+from ._steps import Schedule
 from ._validator import Validator
 
 __all__ = ["Clock", "Schedule", "Upkeep", "current", "install", "nap", "using"]

@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Callable
 
 from ._core import PoolSettings
-from ._engine import Schedule
+from ._steps import Schedule
 from ._sync import SyncPool
 
 __all__ = ["Validator", "tick_period"]
@@ -40,6 +40,11 @@ MIN_PERIOD = 0.05
 def tick_period(settings: PoolSettings, interval: float) -> float:
     """How often a pool needs a pass so that timeouts fire roughly on time."""
     limits = [t / 4 for t in (settings.idle_timeout, settings.lifetime) if t > 0]
+    # Ten passes in the window where sessions are recycled, so that each
+    # recycles a tenth of them at most (see _lifetime).
+    window = settings.lifetime * settings.lifetime_spread
+    if window > 0:
+        limits.append(window / 10)
     return max(MIN_PERIOD, min([interval, *limits]))
 
 

@@ -33,6 +33,7 @@ SETTINGS = st.builds(
     idle_timeout=st.sampled_from([0.0, 3.0]),
     ping_interval=st.sampled_from([-1.0, 0.0, 2.0]),
     getmode=st.sampled_from(list(GetMode)),
+    lifetime_spread=st.sampled_from([0.0, 0.1, 0.5]),
 )
 
 
@@ -257,6 +258,12 @@ class CoreMachine(RuleBasedStateMachine):
     def clear(self) -> None:
         assert self.core is not None
         self.apply(self.core.clear())
+
+    @precondition(lambda self: self.core is not None)
+    @rule()
+    def drain(self) -> None:
+        assert self.core is not None
+        self.apply(self.core.drain())
 
     @precondition(lambda self: self.core is not None and not self.core.closed)
     @rule(force=st.booleans(), now=st.integers(0, 9))
