@@ -126,9 +126,7 @@ class PoolFace(Generic[_Got]):
         return connectiontype
 
     def _error(self, reason: Failure, waited: float) -> BaseException:
-        host, port = self._params.host, self._params.port
-        address = f"{host}:{port}" if isinstance(host, str) else None  # one address; a list says it in the error
-        return pool_error(self._label, self._options, self._engine.core.busy, reason, waited, address)
+        return pool_error(self._label, self._options, self._engine.core.busy, reason, waited)
 
     def __repr__(self) -> str:
         core = self._engine.core

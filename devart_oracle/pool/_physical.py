@@ -22,6 +22,7 @@ __all__ = [
     "apply_session_params",
     "call_timeout",
     "explained",
+    "first_line",
     "is_fatal",
     "is_refused",
     "open_connection",
@@ -161,7 +162,7 @@ def _enable_thick_mode(home_name: str | None) -> None:
         where = f" in {home_name!r}" if home_name else ""
         raise InterfaceError(
             f"direct=false needs the oracle client libraries, which could not be"
-            f" loaded{where} ({_first_line(exc)}); set Direct=True to connect"
+            f" loaded{where} ({first_line(exc)}); set Direct=True to connect"
             f" over tcp without an oracle client"
         ) from None
 
@@ -171,7 +172,8 @@ def _code(exc: BaseException) -> str | None:
     return getattr(error, "full_code", None)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's text (its class name when it has none)."""
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
@@ -182,7 +184,7 @@ def close_quietly(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> None:
             conn.call_timeout = call_timeout(timeout_ms)
         conn.close()
     except Exception as exc:  # the session may be dead: nothing to log off
-        logger.debug("logoff failed: %s", _first_line(exc))
+        logger.debug("logoff failed: %s", first_line(exc))
 
 
 def ping(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
@@ -200,7 +202,7 @@ def ping(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
         conn.call_timeout = saved
         return True
     except Exception as exc:
-        logger.info("validation ping failed: %s", _first_line(exc))
+        logger.info("validation ping failed: %s", first_line(exc))
         return False
 
 
@@ -222,7 +224,7 @@ async def ping_async(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
         conn.call_timeout = call_timeout(timeout_ms)
         await conn.ping()
     except Exception as exc:
-        logger.info("validation ping failed: %s", _first_line(exc))
+        logger.info("validation ping failed: %s", first_line(exc))
         return False
     if not conn.is_healthy():
         return False
@@ -328,7 +330,7 @@ class AsyncDriverConnector(_DriverParams):
                 conn.call_timeout = call_timeout(self.ping_timeout)
             await conn.close()
         except Exception as exc:
-            logger.debug("logoff failed: %s", _first_line(exc))
+            logger.debug("logoff failed: %s", first_line(exc))
 
     async def ping(self, conn: Any) -> bool:
         """Check a session with a round trip of at most ``ping_timeout`` ms."""

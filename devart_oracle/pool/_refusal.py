@@ -10,13 +10,12 @@ import oracledb
 from .._errors import DatabaseUnavailableError, PoolClosedError, PoolExhaustedError
 from ._core import Failure, Outage, Refusal, Why
 from ._options import PoolOptions
-from ._physical import is_refused
+from ._physical import first_line, is_refused
 
 __all__ = ["pool_error", "why_not_opened"]
 
 
-def pool_error(name: str, options: PoolOptions, busy: int, reason: Failure, waited: float,
-               address: str | None = None) -> BaseException:  # fmt: skip
+def pool_error(name: str, options: PoolOptions, busy: int, reason: Failure, waited: float) -> BaseException:
     """The exception an acquire raises, with the numbers that explain it."""
     sizes = f"max={options.max}, busy={busy}"
     if reason is Refusal.CLOSED:
@@ -28,19 +27,17 @@ def pool_error(name: str, options: PoolOptions, busy: int, reason: Failure, wait
     error = reason.error
     return DatabaseUnavailableError(
         f"pool {name!r} could not open a session after waiting {waited:.2f} s ({sizes}):"
-        f" {why_not_opened(error, address)}{_case(reason, options)}", name, error
+        f" {why_not_opened(error)}{_case(reason, options)}", name, error
     )
 
 
-def why_not_opened(reason: BaseException, address: str | None) -> str:
-    """Why an open failed, in words: a refused logon, an unreachable host
-    (with its address and the socket's error), or the driver's first line."""
-    lines = str(reason).splitlines() or [type(reason).__name__]
+def why_not_opened(reason: BaseException) -> str:
+    """Why an open failed, in words: the connector's one-line explanation of
+    who could not log on where, and why (``_physical.explained``), with a
+    refused logon said as such."""
     if is_refused(reason):
-        return f"the database refused the logon: {lines[0]}"
-    if lines[0].startswith("DPY-6005") and address and len(lines) > 1:  # the socket's error is last
-        return f"cannot connect to {address}: {lines[-1]} ({lines[0].split(':')[0]})"
-    return lines[0]
+        return f"the database refused the logon: {first_line(reason)}"
+    return first_line(reason)
 
 
 def _case(outage: Outage, options: PoolOptions) -> str:
