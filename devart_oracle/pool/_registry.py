@@ -248,6 +248,8 @@ class _Partition(SyncPool):
         )
         self.params = params
         self.masked = params.masked()
+        timeout = params.get("ConnectionTimeout")  # read once: the parameters never change
+        self.connection_timeout = None if timeout is None else float(timeout)
         self.metrics.name = f"poolid:{params.pool_id}"
         self.metrics.leak_threshold = config.leak_threshold
 
@@ -261,7 +263,6 @@ class _Partition(SyncPool):
         """This partition's ``get_stats()`` dictionary, led by its pool id and fingerprint."""
         return {"pool_id": self.params.pool_id, "fingerprint": self.params.fingerprint, **self.figures(reset)}
 
-
     def _unavailable(self, reason: Failure, waited: float) -> BaseException:
         # The global pool never waits; only ConnectionTimeout can run out.
         return DatabaseUnavailableError(
@@ -273,8 +274,7 @@ class _Partition(SyncPool):
 
     def acquire_within(self) -> tuple[Entry, bool]:
         """Borrow a session within the ConnectionTimeout of the parameters, if they set one."""
-        timeout = self.params.get("ConnectionTimeout")
-        return self.acquire(timeout=None if timeout is None else float(timeout))
+        return self.acquire(timeout=self.connection_timeout)
 
 
 class _Registry:
