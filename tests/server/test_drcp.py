@@ -1,0 +1,233 @@
+"""DRCP emulation: (SERVER=POOLED) connections share at most N pooled server sessions.
+
+In-process tests pin the semantics (refusal without DRCP, purity, the wait
+and its ORA-24457, hits and misses, SESS_RET's cursor handling, kills); the
+multi-process tests run several client processes, each with its own pool,
+against one server and prove from the server's side (V$CPOOL_STATS, sampled
+while they run) that at most N pooled sessions ever existed while every
+worker was served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import oracledb
+import pytest
+
+from devart_oracle.testing import OracleTestServer
+
+WORKER = pathlib.Path(__file__).with_name("drcp_worker.py")
+USERS = {"scott": "tiger"}
+
+
+@contextlib.contextmanager
+def drcp_server(size: int, wait: float = 10.0) -> Iterator[OracleTestServer]:
+    with OracleTestServer(USERS, pooled_servers=size, pooled_wait_timeout=wait) as server:
+        yield server
+
+
+def pooled(server: OracleTestServer, **kwargs: Any) -> oracledb.Connection:
+    return oracledb.connect(user="scott", password="tiger", dsn=server.dsn + ":pooled", **kwargs)
+
+
+def pool_stats(server: OracleTestServer) -> dict[str, Any]:
+    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("select * from v$cpool_stats")
+        names = [d[0] for d in cur.description]
+        return dict(zip(names, cur.fetchone()))
+
+
+def class_stats(server: OracleTestServer) -> dict[str, tuple[int, ...]]:
+    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as conn, conn.cursor() as cur:
+        cur.execute("select cclass_name, num_requests, num_hits, num_misses, num_waits,"
+                    " num_authentications from v$cpool_cc_stats")
+        return {row[0]: tuple(row[1:]) for row in cur}
+
+
+def client_info(conn: oracledb.Connection) -> str | None:
+    with conn.cursor() as cur:
+        cur.execute("select sys_context('userenv', 'client_info') from dual")
+        value: str | None = cur.fetchone()[0]
+        return value
+
+
+def set_client_info(conn: oracledb.Connection, value: str) -> None:
+    with conn.cursor() as cur:
+        cur.callproc("dbms_application_info.set_client_info", [value])
+
+
+def test_pooled_connections_are_refused_without_drcp() -> None:
+    with OracleTestServer(USERS) as server, pytest.raises(oracledb.Error, match="ORA-12520"):
+        pooled(server)
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="pooled_servers must be 0"):
+        OracleTestServer(USERS, pooled_servers=-1)
+    with pytest.raises(TypeError, match="pooled_servers must be an int"):
+        OracleTestServer(USERS, pooled_servers=2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="pooled_wait_timeout"):
+        OracleTestServer(USERS, pooled_servers=1, pooled_wait_timeout=0)
+
+
+def test_purity_self_reuses_its_class_and_purity_new_is_fresh() -> None:
+    with drcp_server(2) as server:
+        with pooled(server, cclass="APP", purity=oracledb.PURITY_SELF) as first:
+            set_client_info(first, "left behind")
+            sid = first.session_id
+        with pooled(server, cclass="APP", purity=oracledb.PURITY_SELF) as again:
+            assert client_info(again) == "left behind"  # the same pooled session, state and all
+            assert again.session_id == sid
+        with pooled(server, cclass="OTHER", purity=oracledb.PURITY_SELF) as other:
+            assert client_info(other) is None  # another class never sees it
+        with pooled(server, cclass="APP", purity=oracledb.PURITY_NEW) as new:
+            assert client_info(new) is None  # NEW: a fresh session whatever is idle
+        stats = class_stats(server)
+        assert stats["SCOTT.APP"] == (3, 1, 2, 0, 3)  # requests, hits, misses, waits, authentications
+        assert stats["SCOTT.OTHER"] == (1, 0, 1, 0, 1)
+        assert pool_stats(server)["HISTORIC_MAX"] == 2
+
+
+def test_a_python_oracledb_pool_releases_between_acquires() -> None:
+    with drcp_server(1) as server:
+        pool = oracledb.create_pool(user="scott", password="tiger", dsn=server.dsn + ":pooled",
+                                    min=2, max=2, cclass="POOLAPP", purity=oracledb.PURITY_SELF)
+        try:
+            # two pool connections exist, one pooled server: the second logon waited
+            # for the first connection's release
+            with pool.acquire() as conn:
+                set_client_info(conn, "kept")
+                with conn.cursor() as cur:  # a cached statement, re-executed after reattach
+                    for _ in range(3):
+                        cur.execute("select 1 from dual")
+                        assert cur.fetchone() == (1,)
+            for _ in range(4):
+                with pool.acquire() as conn, conn.cursor() as cur:
+                    cur.execute("select 1 from dual")
+                    assert cur.fetchone() == (1,)
+                    assert client_info(conn) == "kept"  # PURITY_SELF: the one session's state
+            stats = pool_stats(server)
+            assert stats["NUM_OPEN_SERVERS"] == 1 and stats["HISTORIC_MAX"] == 1
+            assert stats["NUM_HITS"] >= 4 and stats["NUM_MISSES"] == 1
+        finally:
+            pool.close()
+
+
+def test_a_busy_pool_waits_then_fails_with_ora_24457() -> None:
+    with drcp_server(1, wait=0.3) as server, pooled(server, cclass="A") as holder:
+        assert holder.session_id
+        started = time.monotonic()
+        with pytest.raises(oracledb.Error, match="ORA-24457"):
+            pooled(server, cclass="A")
+        assert 0.25 < time.monotonic() - started < 5
+        stats = pool_stats(server)
+        assert stats["NUM_WAITS"] == 1 and stats["CLIENT_REQ_TIMEOUTS"] == 1
+
+
+def test_a_waiter_is_served_when_a_session_is_released() -> None:
+    with drcp_server(1, wait=10) as server:
+        first = pooled(server, cclass="A", purity=oracledb.PURITY_SELF)
+        threading.Timer(0.2, first.close).start()
+        with pooled(server, cclass="A", purity=oracledb.PURITY_SELF) as second:
+            assert client_info(second) is None
+        stats = pool_stats(server)
+        assert stats["NUM_WAITS"] == 1 and stats["WAIT_TIME"] >= 150 and stats["NUM_HITS"] == 1
+
+
+def test_killing_a_pooled_session_frees_its_slot() -> None:
+    with drcp_server(1, wait=5) as server:
+        victim = pooled(server, cclass="A")
+        assert server.kill_session(victim.session_id)
+        with pytest.raises(oracledb.Error):
+            client_info(victim)
+        with pooled(server, cclass="A") as next_one:
+            assert client_info(next_one) is None
+        assert pool_stats(server)["NUM_PURGED"] == 1
+
+
+def _workers(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    procs = [subprocess.Popen([sys.executable, str(WORKER), json.dumps(spec)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for spec in specs]
+    results = []
+    for proc in procs:
+        try:
+            out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        assert proc.returncode == 0, err[-2000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+class _Sampler:
+    """Reads V$CPOOL_STATS every 50 ms while the workers run: the peak open and busy counts."""
+
+    def __init__(self, server: OracleTestServer) -> None:
+        self.conn = oracledb.connect(user="scott", password="tiger", dsn=server.dsn)
+        self.peak_open = self.peak_busy = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        with self.conn.cursor() as cur:
+            while not self._stop.wait(0.05):
+                cur.execute("select num_open_servers, num_busy_servers from v$cpool_stats")
+                opened, busy = cur.fetchone()
+                self.peak_open, self.peak_busy = max(self.peak_open, opened), max(self.peak_busy, busy)
+
+    def __enter__(self) -> _Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.conn.close()
+
+
+def _spec(server: OracleTestServer, kind: str, cclass: str, purity: str, **sizes: int) -> dict[str, Any]:
+    return {"kind": kind, "dsn": server.dsn + ":pooled", "user": "scott", "password": "tiger",
+            "cclass": cclass, "purity": purity, **sizes}
+
+
+def test_python_oracledb_pools_in_four_processes_share_four_pooled_servers() -> None:
+    size, processes, threads, rounds = 4, 4, 3, 15
+    with drcp_server(size, wait=30) as server:
+        specs = [_spec(server, "oracledb", f"APP{n % 2}", "SELF", min=1, max=3, threads=threads,
+                       rounds=rounds) for n in range(processes)]
+        with _Sampler(server) as sampler:
+            results = _workers(specs)
+        assert [r["done"] for r in results] == [threads * rounds] * processes  # every worker served
+        stats = pool_stats(server)
+        assert stats["HISTORIC_MAX"] <= size and sampler.peak_open <= size
+        assert sampler.peak_busy >= 1
+        # 12 client connections at most, 4 server sessions at most: reuse shows as hits
+        assert stats["NUM_HITS"] > 0 and stats["NUM_MISSES"] >= 2
+        assert stats["NUM_REQUESTS"] == stats["NUM_HITS"] + stats["NUM_MISSES"]
+        classes = class_stats(server)
+        assert set(classes) == {"SCOTT.APP0", "SCOTT.APP1"}
+
+
+def test_devart_pools_in_processes_with_cclass_and_purity() -> None:
+    size = 4
+    with drcp_server(size, wait=30) as server:
+        specs = [_spec(server, "devart", "DEVART", "SELF", min=1, max=2, threads=2, rounds=10),
+                 _spec(server, "devart", "DEVNEW", "NEW", min=1, max=2, threads=2, rounds=10)]
+        with _Sampler(server) as sampler:
+            results = _workers(specs)
+        assert [r["done"] for r in results] == [20, 20]
+        stats = pool_stats(server)
+        assert stats["HISTORIC_MAX"] <= size and sampler.peak_open <= size
+        classes = class_stats(server)
+        assert set(classes) == {"SCOTT.DEVART", "SCOTT.DEVNEW"}
+        assert classes["SCOTT.DEVNEW"][1] == 0  # PURITY_NEW never hits
