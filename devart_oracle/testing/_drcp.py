@@ -260,6 +260,7 @@ class PooledServers:
         server = PooledServer(self, request.username, request.cclass)
         try:
             server.info, server.sql = self._opener(request.identity, server, tenant.peer)
+            server.info.server = "POOLED"
         except BaseException:
             with self._cond:
                 self._opening -= 1

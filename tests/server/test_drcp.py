@@ -95,6 +95,9 @@ def test_purity_self_reuses_its_class_and_purity_new_is_fresh() -> None:
         assert stats["SCOTT.APP"] == (3, 1, 2, 0, 3)  # requests, hits, misses, waits, authentications
         assert stats["SCOTT.OTHER"] == (1, 0, 1, 0, 1)
         assert pool_stats(server)["HISTORIC_MAX"] == 2
+        with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as conn, conn.cursor() as cur:
+            cur.execute("select server, count(*) from v$session group by server order by server")
+            assert cur.fetchall() == [("DEDICATED", 1), ("POOLED", 2)]  # idle pooled sessions are listed
 
 
 def test_a_python_oracledb_pool_releases_between_acquires() -> None:
@@ -231,3 +234,30 @@ def test_devart_pools_in_processes_with_cclass_and_purity() -> None:
         classes = class_stats(server)
         assert set(classes) == {"SCOTT.DEVART", "SCOTT.DEVNEW"}
         assert classes["SCOTT.DEVNEW"][1] == 0  # PURITY_NEW never hits
+
+
+def _parses(conn: oracledb.Connection) -> int:
+    with conn.cursor() as cur:
+        cur.execute("select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#"
+                    " where n.name = 'parse count (total)'")
+        value: int = cur.fetchone()[0]
+        return value
+
+
+def test_the_same_connection_back_on_its_session_keeps_its_cursors() -> None:
+    with drcp_server(2) as server:
+        pool = oracledb.create_pool(user="scott", password="tiger", dsn=server.dsn + ":pooled",
+                                    min=1, max=1, cclass="CURSORS", purity=oracledb.PURITY_SELF)
+        try:
+            sql = "select 42 from dual"
+            with pool.acquire() as conn, conn.cursor() as cur:
+                cur.execute(sql)
+                assert cur.fetchone() == (42,)
+            with pool.acquire() as conn:
+                before = _parses(conn)  # SESS_RET said "unchanged": the client keeps its cursor ids
+                with conn.cursor() as cur:
+                    cur.execute(sql)
+                    assert cur.fetchone() == (42,)
+                assert _parses(conn) == before  # neither statement was parsed again
+        finally:
+            pool.close()

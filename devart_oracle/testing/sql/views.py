@@ -68,7 +68,7 @@ def _v_session(_: SessionInfo, sessions: Sessions) -> Rows:
          _text(i.program), i.module, i.action, i.client_identifier, i.client_info,
          _text(i.machine), _text(i.client.terminal), _text(i.client.osuser),
          _text(i.client.process), encode(i.client.logon_time), i.sql_id, i.prev_sql_id,
-         _text(i.service_name), "USER", "DEDICATED", i.client.port or None,
+         _text(i.service_name), "USER", i.server, i.client.port or None,
          int(time.monotonic() - i.status_since), 3)
         for i in sessions()
     ]
