@@ -42,32 +42,41 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .sql.cpool import PoolStatistics
+from .wire.packet import ConnectionClosed
 
 if TYPE_CHECKING:
     from ._calls import CallRunner
     from ._logon import Identity
     from .sql import SessionInfo, SqlSession
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "PoolWaitTimeout", "PooledServer", "PooledServers", "Request",
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "DrcpError", "PoolWaitTimeout", "PooledServer", "PooledServers", "Request",
            "Tenant", "class_name"]
 
 log = logging.getLogger("devart_oracle.testing")
 
 DEFAULT_WAIT_TIMEOUT = 30.0
 PURITY_NEW, PURITY_SELF = 1, 2
-_NO_FREE_SESSION = 24457
+_NO_FREE_SESSION, _STOPPED = 24457, 12520
+_STOPPED_TEXT = "TNS:listener could not find available handler for requested type of server"
+DEFAULT_MAXSIZE = 40  # Oracle's default pool size, for START_POOL on a server without one
 
 
-class PoolWaitTimeout(Exception):
+class DrcpError(Exception):
+    """An ORA error of the pool, with the ``code`` and ``text`` the session sends."""
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code = code
+        self.text = f"ORA-{code:05d}: {message}"
+        super().__init__(self.text)
+
+
+class PoolWaitTimeout(DrcpError):
     """ORA-24457: every pooled server stayed busy for the whole wait."""
 
-    code = _NO_FREE_SESSION
-
     def __init__(self, size: int, waited: float) -> None:
-        self.text = (f"ORA-{_NO_FREE_SESSION:05d}: OCISessionGet() could not find a free session in "
-                     f"the specified timeout period: all {size} pooled servers stayed busy for "
-                     f"{waited:.2f} s (release connections sooner, or raise pooled_servers)")
-        super().__init__(self.text)
+        super().__init__(_NO_FREE_SESSION, "OCISessionGet() could not find a free session in the "
+                         f"specified timeout period: all {size} pooled servers stayed busy for "
+                         f"{waited:.2f} s (release connections sooner, or raise pooled_servers)")
 
 
 class Tenant(Protocol):
@@ -160,7 +169,7 @@ class PooledServers:
         self._idle: list[PooledServer] = []
         self._opening = 0
         self._closed = False
-        stats.size, stats.active = size, size > 0
+        stats.size, stats.active, stats.control = size, size > 0, self
 
     @classmethod
     def create(cls, size: int, wait_timeout: float, opener: Opener,
@@ -184,6 +193,40 @@ class PooledServers:
         return f"<PooledServers size={self.size} open={len(self._servers)} idle={len(self._idle)}>"
 
     @property
+    def active(self) -> bool:
+        """Whether (SERVER=POOLED) is served: DRCP on and the pool not stopped."""
+        return self.stats.active
+
+    def start(self) -> None:
+        """DBMS_CONNECTION_POOL.START_POOL: serve again (with 40 servers if there were none)."""
+        with self._cond:
+            if not self.size:
+                self.size = self.stats.size = DEFAULT_MAXSIZE
+            self.stats.active = not self._closed
+
+    def stop(self) -> None:
+        """DBMS_CONNECTION_POOL.STOP_POOL: idle sessions end now, attached ones at release."""
+        with self._cond:
+            self.stats.active = False
+            self._cond.notify_all()
+        self._trim(0)
+
+    def configure(self, maxsize: int) -> None:
+        """DBMS_CONNECTION_POOL.CONFIGURE_POOL(maxsize=): idle sessions beyond it end now."""
+        with self._cond:
+            self.size = self.stats.size = maxsize
+            self._cond.notify_all()
+        self._trim(maxsize)
+
+    def _trim(self, size: int) -> None:
+        with self._cond:
+            extra = self._idle[:max(0, len(self._servers) - size)]
+            for server in extra:
+                self._drop(server)
+        for server in extra:
+            self._close(server)
+
+    @property
     def open_count(self) -> int:
         """Pooled server sessions that exist now, attached or idle."""
         with self._cond:
@@ -199,7 +242,8 @@ class PooledServers:
 
         Raises:
             PoolWaitTimeout: nothing became idle within ``wait_timeout``.
-            ConnectionAbortedError: the connection was cut, or the pool closed, while waiting.
+            DrcpError: ORA-12520, the pool was stopped.
+            ConnectionClosed: the connection was cut, or the server closed, while waiting.
         """
         started = time.monotonic()
         with self._cond:
@@ -218,7 +262,9 @@ class PooledServers:
         try:
             while True:
                 if self._closed or tenant.sock.fileno() < 0:
-                    raise ConnectionAbortedError("the connection ended while waiting for a pooled server")
+                    raise ConnectionClosed("the connection ended while waiting for a pooled server")
+                if not self.stats.active:
+                    raise DrcpError(_STOPPED, _STOPPED_TEXT)
                 choice = self._choose(request)
                 if choice is not None:
                     return choice
@@ -282,10 +328,17 @@ class PooledServers:
                 log.exception("pooled session %r: rollback at release failed", server)
         with self._cond:
             server.holder = None
-            if not server.discarded and not self._closed:
+            keep = self.stats.active and len(self._servers) <= self.size
+            if keep and not server.discarded:
                 self._idle.append(server)
+            elif not server.discarded:
+                self._drop(server)
+            else:
+                keep = True  # discarded: closed already
             self._update()
             self._cond.notify()
+        if not keep:
+            self._close(server)
 
     def discard(self, server: PooledServer) -> None:
         """End a pooled session for good (killed); its slot is free again."""

@@ -327,7 +327,7 @@ class _Host:
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
         server = self._server
-        if descriptor.pooled and not server._drcp.size:
+        if descriptor.pooled and not server._drcp.active:
             return 12520, "TNS:listener could not find available handler for requested type of server"
         if descriptor.service_name is not None:
             if descriptor.service_name.upper() != server.service_name.upper():

@@ -100,29 +100,38 @@ def test_purity_self_reuses_its_class_and_purity_new_is_fresh() -> None:
             assert cur.fetchall() == [("DEDICATED", 1), ("POOLED", 2)]  # idle pooled sessions are listed
 
 
-def test_a_python_oracledb_pool_releases_between_acquires() -> None:
-    with drcp_server(1) as server:
-        pool = oracledb.create_pool(user="scott", password="tiger", dsn=server.dsn + ":pooled",
-                                    min=2, max=2, cclass="POOLAPP", purity=oracledb.PURITY_SELF)
+def test_python_oracledb_pools_release_between_acquires() -> None:
+    # One pooled server, two pools of one connection each: they take turns on it,
+    # which works only because a pool's connection releases it at each release.
+    # (A pool's connection holds the session from its logon until its first
+    # release, so pool b's connection is used before pool a's is acquired again.)
+    with drcp_server(1, wait=5) as server:
+        def create() -> oracledb.ConnectionPool:
+            return oracledb.create_pool(user="scott", password="tiger", dsn=server.dsn + ":pooled",
+                                        min=1, max=1, cclass="POOLAPP", purity=oracledb.PURITY_SELF)
+        a = create()
         try:
-            # two pool connections exist, one pooled server: the second logon waited
-            # for the first connection's release
-            with pool.acquire() as conn:
+            with a.acquire() as conn:
                 set_client_info(conn, "kept")
                 with conn.cursor() as cur:  # a cached statement, re-executed after reattach
                     for _ in range(3):
                         cur.execute("select 1 from dual")
                         assert cur.fetchone() == (1,)
-            for _ in range(4):
-                with pool.acquire() as conn, conn.cursor() as cur:
-                    cur.execute("select 1 from dual")
-                    assert cur.fetchone() == (1,)
-                    assert client_info(conn) == "kept"  # PURITY_SELF: the one session's state
+            b = create()
+            try:
+                for _ in range(4):
+                    for pool in (b, a):
+                        with pool.acquire() as conn, conn.cursor() as cur:
+                            cur.execute("select 1 from dual")
+                            assert cur.fetchone() == (1,)
+                            assert client_info(conn) == "kept"  # PURITY_SELF: the one session's state
+            finally:
+                b.close()
             stats = pool_stats(server)
             assert stats["NUM_OPEN_SERVERS"] == 1 and stats["HISTORIC_MAX"] == 1
-            assert stats["NUM_HITS"] >= 4 and stats["NUM_MISSES"] == 1
+            assert stats["NUM_HITS"] >= 8 and stats["NUM_MISSES"] == 1
         finally:
-            pool.close()
+            a.close()
 
 
 def test_a_busy_pool_waits_then_fails_with_ora_24457() -> None:
@@ -172,30 +181,27 @@ def _workers(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return results
 
 
-class _Sampler:
+@contextlib.contextmanager
+def sampling(server: OracleTestServer) -> Iterator[dict[str, int]]:
     """Reads V$CPOOL_STATS every 50 ms while the workers run: the peak open and busy counts."""
+    peak = {"open": 0, "busy": 0}
+    stop = threading.Event()
 
-    def __init__(self, server: OracleTestServer) -> None:
-        self.conn = oracledb.connect(user="scott", password="tiger", dsn=server.dsn)
-        self.peak_open = self.peak_busy = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run)
-
-    def _run(self) -> None:
-        with self.conn.cursor() as cur:
-            while not self._stop.wait(0.05):
+    def run() -> None:
+        with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as conn, \
+                conn.cursor() as cur:
+            while not stop.wait(0.05):
                 cur.execute("select num_open_servers, num_busy_servers from v$cpool_stats")
                 opened, busy = cur.fetchone()
-                self.peak_open, self.peak_busy = max(self.peak_open, opened), max(self.peak_busy, busy)
+                peak["open"], peak["busy"] = max(peak["open"], opened), max(peak["busy"], busy)
 
-    def __enter__(self) -> _Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(10)
-        self.conn.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        thread.join(10)
 
 
 def _spec(server: OracleTestServer, kind: str, cclass: str, purity: str, **sizes: int) -> dict[str, Any]:
@@ -206,14 +212,14 @@ def _spec(server: OracleTestServer, kind: str, cclass: str, purity: str, **sizes
 def test_python_oracledb_pools_in_four_processes_share_four_pooled_servers() -> None:
     size, processes, threads, rounds = 4, 4, 3, 15
     with drcp_server(size, wait=30) as server:
-        specs = [_spec(server, "oracledb", f"APP{n % 2}", "SELF", min=1, max=3, threads=threads,
+        specs = [_spec(server, "oracledb", f"APP{n % 2}", "SELF", min=3, max=3, threads=threads,
                        rounds=rounds) for n in range(processes)]
-        with _Sampler(server) as sampler:
+        with sampling(server) as peak:
             results = _workers(specs)
         assert [r["done"] for r in results] == [threads * rounds] * processes  # every worker served
         stats = pool_stats(server)
-        assert stats["HISTORIC_MAX"] <= size and sampler.peak_open <= size
-        assert sampler.peak_busy >= 1
+        assert stats["HISTORIC_MAX"] <= size and peak["open"] <= size
+        assert peak["busy"] >= 1
         # 12 client connections at most, 4 server sessions at most: reuse shows as hits
         assert stats["NUM_HITS"] > 0 and stats["NUM_MISSES"] >= 2
         assert stats["NUM_REQUESTS"] == stats["NUM_HITS"] + stats["NUM_MISSES"]
@@ -226,11 +232,11 @@ def test_devart_pools_in_processes_with_cclass_and_purity() -> None:
     with drcp_server(size, wait=30) as server:
         specs = [_spec(server, "devart", "DEVART", "SELF", min=1, max=2, threads=2, rounds=10),
                  _spec(server, "devart", "DEVNEW", "NEW", min=1, max=2, threads=2, rounds=10)]
-        with _Sampler(server) as sampler:
+        with sampling(server) as peak:
             results = _workers(specs)
         assert [r["done"] for r in results] == [20, 20]
         stats = pool_stats(server)
-        assert stats["HISTORIC_MAX"] <= size and sampler.peak_open <= size
+        assert stats["HISTORIC_MAX"] <= size and peak["open"] <= size
         classes = class_stats(server)
         assert set(classes) == {"SCOTT.DEVART", "SCOTT.DEVNEW"}
         assert classes["SCOTT.DEVNEW"][1] == 0  # PURITY_NEW never hits
@@ -261,3 +267,25 @@ def test_the_same_connection_back_on_its_session_keeps_its_cursors() -> None:
                 assert _parses(conn) == before  # neither statement was parsed again
         finally:
             pool.close()
+
+
+def test_dbms_connection_pool_starts_configures_and_stops_the_pool() -> None:
+    with OracleTestServer(USERS) as server, \
+            oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as admin, \
+            admin.cursor() as cur:
+        with pytest.raises(oracledb.Error, match="ORA-12520"):
+            pooled(server)
+        cur.callproc("dbms_connection_pool.start_pool")
+        cur.callproc("dbms_connection_pool.configure_pool", keyword_parameters={"maxsize": 1})
+        with pooled(server, cclass="A") as conn:
+            assert client_info(conn) is None
+        assert pool_stats(server)["MAXSIZE"] == 1 and pool_stats(server)["STATUS"] == "ACTIVE"
+        with pytest.raises(oracledb.Error, match="ORA-56500"):
+            cur.callproc("dbms_connection_pool.stop_pool", ["NO_SUCH_POOL"])
+        with pytest.raises(oracledb.Error, match="ORA-56505"):
+            cur.callproc("dbms_connection_pool.configure_pool", keyword_parameters={"maxsize": 0})
+        cur.callproc("dbms_connection_pool.stop_pool")
+        stats = pool_stats(server)
+        assert stats["STATUS"] == "INACTIVE" and stats["NUM_OPEN_SERVERS"] == 0
+        with pytest.raises(oracledb.Error, match="ORA-12520"):
+            pooled(server)

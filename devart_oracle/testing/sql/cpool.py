@@ -15,13 +15,23 @@ Connection classes are named ``USER.CLASS``, ``USER.SHARED`` without one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["CPOOL_CC_COLUMNS", "CPOOL_COLUMNS", "ClassStatistics", "PoolStatistics",
-           "cpool_cc_rows", "cpool_rows"]
+__all__ = ["CPOOL_CC_COLUMNS", "CPOOL_COLUMNS", "ClassStatistics", "PoolControl",
+           "PoolStatistics", "cpool_cc_rows", "cpool_rows"]
 
 POOL_NAME = "SYS_DEFAULT_CONNECTION_POOL"
 _NUMBER = "NUMBER"
+
+
+class PoolControl(Protocol):
+    """What DBMS_CONNECTION_POOL can do to the server's pool."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def configure(self, maxsize: int) -> None: ...
 
 
 @dataclass
@@ -49,6 +59,7 @@ class PoolStatistics(ClassStatistics):
     purged: int = 0
     active: bool = False
     classes: dict[str, ClassStatistics] = field(default_factory=dict)
+    control: PoolControl | None = field(default=None, repr=False)
 
     def count(self, cclass: str, **deltas: float) -> None:
         """Add to a counter of the pool and of the class (caller holds the pool's lock)."""
@@ -93,3 +104,4 @@ def cpool_cc_rows(stats: PoolStatistics | None) -> list[tuple[Any, ...]]:
     return [(name, c.requests, c.hits, c.misses, c.waits, _millis(c.wait_time), c.timeouts,
              c.authentications, 0)
             for name, c in sorted(classes.items())]
+
