@@ -289,3 +289,30 @@ def test_dbms_connection_pool_starts_configures_and_stops_the_pool() -> None:
         assert stats["STATUS"] == "INACTIVE" and stats["NUM_OPEN_SERVERS"] == 0
         with pytest.raises(oracledb.Error, match="ORA-12520"):
             pooled(server)
+
+
+def test_asyncio_pools_share_the_pooled_server_too() -> None:
+    import asyncio
+
+    async def main(server: OracleTestServer) -> list[str | None]:
+        pools: list[oracledb.AsyncConnectionPool] = []
+        seen = []
+        try:
+            for _ in range(2):  # one after the other: a new pool connection holds the session
+                pool = oracledb.create_pool_async(user="scott", password="tiger", min=1, max=1,
+                                                  dsn=server.dsn + ":pooled", cclass="ASYNC",
+                                                  purity=oracledb.PURITY_SELF)
+                pools.append(pool)
+                async with pool.acquire() as conn:
+                    with conn.cursor() as cur:
+                        await cur.execute("select sys_context('userenv', 'client_info') from dual")
+                        seen.append((await cur.fetchone())[0])
+                    await conn.callproc("dbms_application_info.set_client_info", ["async"])
+        finally:
+            for pool in pools:
+                await pool.close()
+        return seen
+
+    with drcp_server(1, wait=5) as server:
+        assert asyncio.run(main(server)) == [None, "async"]
+        assert pool_stats(server)["HISTORIC_MAX"] == 1
