@@ -316,3 +316,34 @@ def test_asyncio_pools_share_the_pooled_server_too() -> None:
     with drcp_server(1, wait=5) as server:
         assert asyncio.run(main(server)) == [None, "async"]
         assert pool_stats(server)["HISTORIC_MAX"] == 1
+
+
+def _devart_drcp_keywords() -> bool:
+    from devart_oracle.connstring import ConnectionStringError, parse
+
+    try:
+        parse("Server Type=Pooled;Connection Class=X;Purity=Self")
+    except ConnectionStringError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _devart_drcp_keywords(),
+                    reason="this tree's Devart connection strings have no DRCP keywords yet")
+def test_devart_connection_strings_ask_for_drcp() -> None:
+    import devart_oracle
+
+    with drcp_server(2) as server:
+        text = server.connection_string("scott") + ";Server Type=Pooled;Connection Class=DEV;Purity=Self"
+        with devart_oracle.connect(text + ";DisablePooling=True") as first:
+            with first.cursor() as cur:
+                cur.callproc("dbms_application_info.set_client_info", ["devart"])
+        with devart_oracle.connect(text + ";DisablePooling=True") as again, again.cursor() as cur:
+            cur.execute("select sys_context('userenv', 'client_info') from dual")
+            assert cur.fetchone()[0] == "devart"  # PURITY_SELF: the same pooled session
+        shortcut = text.replace(f"Host={server.host};Port={server.port};ServiceName={server.service_name}",
+                                f"Host={server.host}:{server.port}/{server.service_name}:pooled")
+        with devart_oracle.connect(shortcut + ";DisablePooling=True") as third, third.cursor() as cur:
+            cur.execute("select 1 from dual")
+            assert cur.fetchone() == (1,)
+        assert class_stats(server)["SCOTT.DEV"][:3] == (3, 2, 1)  # requests, hits, misses
