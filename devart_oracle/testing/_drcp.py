@@ -249,15 +249,16 @@ class PooledServers:
         with self._cond:
             self.stats.count(request.cclass, requests=1)
             victim = self._wait_for_choice(request, tenant, started)
-            if isinstance(victim, PooledServer) and victim.cclass == request.cclass and \
-                    request.purity == PURITY_SELF and victim.username == request.username:
-                return self._lease(victim, tenant, hit=True)
+            if isinstance(victim, PooledServer):
+                if victim.cclass == request.cclass and request.purity == PURITY_SELF and \
+                        victim.username == request.username:
+                    return self._lease(victim, tenant, hit=True)
+                self._drop(victim)  # now, so that no other request picks it meanwhile
             self._opening += 1
         return self._open(request, tenant, victim)
 
-    def _wait_for_choice(self, request: Request, tenant: Tenant,
-                         started: float) -> PooledServer | bool | None:
-        """Under the lock: an idle session to reuse or replace, True for room, waiting if neither."""
+    def _wait_for_choice(self, request: Request, tenant: Tenant, started: float) -> PooledServer | bool:
+        """Under the lock: an idle session to reuse or replace, or True for room; waits for either."""
         waited = False
         try:
             while True:
@@ -266,7 +267,7 @@ class PooledServers:
                 if not self.stats.active:
                     raise DrcpError(_STOPPED, _STOPPED_TEXT)
                 choice = self._choose(request)
-                if choice is not None:
+                if choice is not False:
                     return choice
                 if not waited:
                     waited = True
@@ -280,14 +281,15 @@ class PooledServers:
             if waited:
                 self.stats.count(request.cclass, wait_time=time.monotonic() - started)
 
-    def _choose(self, request: Request) -> PooledServer | bool | None:
+    def _choose(self, request: Request) -> PooledServer | bool:
+        """An idle session to reuse (or replace), True for room for a new one, False for neither."""
         if request.purity == PURITY_SELF:
             for server in reversed(self._idle):
                 if server.cclass == request.cclass and server.username == request.username:
                     return server
         if len(self._servers) + self._opening < self.size:
             return True
-        return self._idle[0] if self._idle else None  # the longest idle is replaced
+        return self._idle[0] if self._idle else False  # the longest idle is replaced
 
     def _lease(self, server: PooledServer, tenant: Tenant, *, hit: bool) -> PooledServer:
         if server in self._idle:
@@ -297,11 +299,9 @@ class PooledServers:
         self._update()
         return server
 
-    def _open(self, request: Request, tenant: Tenant, victim: PooledServer | bool | None) -> PooledServer:
+    def _open(self, request: Request, tenant: Tenant, victim: PooledServer | bool) -> PooledServer:
         """Outside the lock: replace the victim (if any) by a new session."""
         if isinstance(victim, PooledServer):
-            with self._cond:
-                self._drop(victim)
             self._close(victim)
         server = PooledServer(self, request.username, request.cclass)
         try:

@@ -335,9 +335,8 @@ def test_devart_connection_strings_ask_for_drcp() -> None:
 
     with drcp_server(2) as server:
         text = server.connection_string("scott") + ";Server Type=Pooled;Connection Class=DEV;Purity=Self"
-        with devart_oracle.connect(text + ";DisablePooling=True") as first:
-            with first.cursor() as cur:
-                cur.callproc("dbms_application_info.set_client_info", ["devart"])
+        with devart_oracle.connect(text + ";DisablePooling=True") as first, first.cursor() as cur:
+            cur.callproc("dbms_application_info.set_client_info", ["devart"])
         with devart_oracle.connect(text + ";DisablePooling=True") as again, again.cursor() as cur:
             cur.execute("select sys_context('userenv', 'client_info') from dual")
             assert cur.fetchone()[0] == "devart"  # PURITY_SELF: the same pooled session
