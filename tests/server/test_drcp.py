@@ -346,3 +346,31 @@ def test_devart_connection_strings_ask_for_drcp() -> None:
             cur.execute("select 1 from dual")
             assert cur.fetchone() == (1,)
         assert class_stats(server)["SCOTT.DEV"][:3] == (3, 2, 1)  # requests, hits, misses
+
+
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "devart_oracle.testing", "serve", "--port", "0",
+                             "--user", "scott/tiger", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize(("value", "message"), [("-1", "at least 0"), ("two", "at least 0")])
+def test_serve_rejects_a_bad_pooled_servers(value: str, message: str) -> None:
+    process = _serve("--pooled-servers", value)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and "--pooled-servers" in err and message in err
+
+
+def test_serve_with_pooled_servers_serves_drcp() -> None:
+    process = _serve("--pooled-servers", "2", "--pooled-wait-timeout", "5")
+    try:
+        assert process.stdout is not None
+        dsn = process.stdout.readline().split()[-1]
+        with oracledb.connect(user="scott", password="tiger", dsn=dsn + ":pooled", cclass="CLI") as conn, \
+                conn.cursor() as cur:
+            cur.execute("select maxsize, num_open_servers, status from v$cpool_stats")
+            assert cur.fetchone() == (2, 1, "ACTIVE")
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
