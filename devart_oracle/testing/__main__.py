@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .._cli import port, seconds, whole
+from ._drcp import DEFAULT_WAIT_TIMEOUT
 
 if TYPE_CHECKING:
     from ._server import OracleTestServer
@@ -61,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds a client has to log on before it is disconnected (default 60)")
     serve.add_argument("--pooled-servers", type=whole(0), default=0, metavar="N",
                        help="emulate DRCP with at most N pooled server sessions (default 0: no DRCP)")
-    serve.add_argument("--pooled-wait-timeout", type=seconds(zero=False), default=30.0, metavar="SECONDS",
-                       help="seconds a DRCP request waits for a busy pool before ORA-24457 (default 30)")
+    serve.add_argument("--pooled-wait-timeout", type=seconds(zero=False), default=DEFAULT_WAIT_TIMEOUT,
+                       metavar="SECONDS", help="seconds a DRCP request waits for a busy pool before "
+                       f"ORA-24457 (default {DEFAULT_WAIT_TIMEOUT:g})")
     serve.add_argument("-v", "--verbose", action="store_true", help="log sessions and faults")
     serve.set_defaults(command_parser=serve)
     return parser

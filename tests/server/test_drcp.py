@@ -374,3 +374,15 @@ def test_serve_with_pooled_servers_serves_drcp() -> None:
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
+
+
+def test_a_connect_descriptor_names_the_class_and_purity() -> None:
+    with drcp_server(2) as server:
+        dsn = (f"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST={server.host})(PORT={server.port}))"
+               f"(CONNECT_DATA=(SERVICE_NAME={server.service_name})(SERVER=POOLED)"
+               "(POOL_CONNECTION_CLASS=DESC)(POOL_PURITY=SELF)))")
+        for _ in range(2):
+            with oracledb.connect(user="scott", password="tiger", dsn=dsn) as conn, conn.cursor() as cur:
+                cur.execute("select server from v$session where sid = sys_context('userenv', 'sid')")
+                assert cur.fetchone() == ("POOLED",)
+        assert class_stats(server)["SCOTT.DESC"][:3] == (2, 1, 1)  # requests, hits, misses
