@@ -38,7 +38,7 @@ AUTH_MODES: Final = {
 PURITIES: Final = {"Default": oracledb.PURITY_DEFAULT, "New": oracledb.PURITY_NEW, "Self": oracledb.PURITY_SELF}
 _TLS = "tcps://"
 #: Easy Connect's ``/service:server_type`` ending (python-oracledb reads it, we only spot it).
-_SERVER_SUFFIX = re.compile(r":(?:dedicated|shared|pooled)\Z", re.I)
+_SERVER_SUFFIX = re.compile(r":(?:dedicated|shared|pooled)\Z", re.IGNORECASE)
 # Canonical name -> connect() argument, for the parameters passed on as is.
 _PASSED_ON: Final = {
     "Port": "port",
