@@ -227,13 +227,15 @@ async def release_drcp_async(conn: Any) -> bool:
     return bool(conn.is_healthy())
 
 
-def drcp_source(params: Any, who: str, setting: str, asynchronous: bool = False) -> DrcpSource | None:
+def drcp_source(params: Any, who: str, setting: str, asynchronous: bool = False,
+                thin: bool = True) -> DrcpSource | None:  # fmt: skip
     """A source of DRCP sessions when python-oracledb ``params`` ask for a pooled
-    server in thin mode (else None), with the warning when they name no class."""
+    server and sessions open in thin mode (else None), with the warning when
+    they name no connection class (thick mode too: the advice is the same)."""
     if not uses_drcp(params):
         return None
     warn_without_cclass(params, who, setting)
-    return DrcpSource(params, asynchronous) if oracledb.is_thin_mode() else None
+    return DrcpSource(params, asynchronous) if thin and oracledb.is_thin_mode() else None
 
 
 def pool_params(params: ConnectionParameters) -> oracledb.PoolParams:

@@ -259,10 +259,12 @@ class ParamsConnector:
 
     def __init__(self, params: ConnectionParameters) -> None:
         self.params = params
-        self.drcp = None
-        if params.direct:  # once per partition: what python-oracledb reads from the string
+        # Once per partition: what python-oracledb reads from the string decides.
+        try:
             self.drcp = drcp_source(pool_params(params), f"partition poolid:{params.pool_id}",
-                                    "Connection Class= in the connection string")  # fmt: skip
+                                    "Connection Class= in the connection string", thin=params.direct)  # fmt: skip
+        except oracledb.Error:  # a descriptor python-oracledb rejects: connect() explains it
+            self.drcp = None
         self.release = release_drcp if self.drcp is not None else None
 
     def open(self, key: Hashable) -> oracledb.Connection:
