@@ -47,8 +47,10 @@ def test_explicit_pool_passes_the_drcp_arguments_on() -> None:
     "dsn",
     [
         f"{DSN}:pooled",
-        "(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=127.0.0.1)(PORT=1))"
-        "(CONNECT_DATA=(SERVICE_NAME=FREEPDB1)(SERVER=POOLED)(POOL_CONNECTION_CLASS=APP)))",
+        (
+            "(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=127.0.0.1)(PORT=1))"
+            "(CONNECT_DATA=(SERVICE_NAME=FREEPDB1)(SERVER=POOLED)(POOL_CONNECTION_CLASS=APP)))"
+        ),
         f"Host={DSN}:pooled;CClass=APP",
         f"Host={DSN};Server Type=Pooled;Connection Class=APP",
     ],
