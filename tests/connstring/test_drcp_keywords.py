@@ -6,9 +6,12 @@ from typing import Any
 
 import oracledb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from devart_oracle import ConnectionStringError
 from devart_oracle.connstring import parse
+from devart_oracle.connstring._keywords import lookup
 
 DESCRIPTOR = (
     "(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=dbhost)(PORT=1530))"
@@ -145,3 +148,35 @@ def test_drcp_keywords_round_trip_through_str() -> None:
     text = "Host=db/svc;Server Type=Pooled;Connection Class=A B;Purity=Self;Pool Boundary=Transaction"
     params = parse(text)
     assert parse(str(params)) == params
+
+
+def test_a_descriptor_setting_wins_over_a_keyword_as_python_oracledb_decides() -> None:
+    params = _connect_params(parse(f"Host={DESCRIPTOR};Server Type=Dedicated;CClass=K").driver_args())
+    assert (params.server_type, params.cclass) == ("pooled", "CC")
+
+
+_CLASSES = st.text(st.characters(blacklist_characters="()", blacklist_categories=("Cs",)), min_size=1, max_size=20)
+_VALUES = {
+    "ServerType": st.sampled_from(["Dedicated", "Shared", "Pooled"]),
+    "ConnectionClass": _CLASSES.filter(lambda text: text.strip(" \t\r\n") == text),
+    "Purity": st.sampled_from(["Default", "New", "Self"]),
+    "PoolBoundary": st.sampled_from(["Statement", "Transaction"]),
+}
+
+
+@given(st.fixed_dictionaries({}, optional=_VALUES), st.randoms())
+def test_drcp_values_round_trip_in_any_case_and_spelling(values: dict[str, str], random: Any) -> None:
+    segments = []
+    for name, value in values.items():
+        keyword = lookup(name)
+        assert keyword is not None
+        written = value if name == "ConnectionClass" else random.choice([value.lower(), value.upper(), value])
+        segments.append(f"{random.choice(keyword.spellings)}={_quoted(written)}")
+    params = parse(";".join(segments))
+    assert {name: params[name] for name in values} == values
+    assert parse(str(params)) == params
+    assert parse(str(params)).fingerprint == parse("", **values).fingerprint
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'

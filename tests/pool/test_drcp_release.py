@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -191,3 +192,30 @@ def test_the_session_callback_runs_once_not_again_in_the_source_pool(recorder: R
         assert calls == [None]
     finally:
         pool.close(force=True)
+
+
+def test_a_refused_logon_leaves_no_source_pool_behind(recorder: Recorder) -> None:
+    pool = devart_oracle.create_pool(dsn=_dsn(recorder), homogeneous=False, cclass="HET", min=0, max=2)
+    try:
+        with pytest.raises(devart_oracle.DatabaseError):
+            pool.acquire(user="scott", password="not-the-password")
+        assert pool._connector.drcp._pools == {}  # one source pool per user, none per failed attempt
+        with pool.acquire(user="scott", password="tiger"):
+            pass
+        assert len(pool._connector.drcp._pools) == 1
+    finally:
+        pool.close(force=True)
+    assert pool._connector.drcp._pools == {}  # closing ours closes the sources
+
+
+def test_a_forked_child_gets_source_pools_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = DrcpSource(oracledb.PoolParams(user="scott", password="tiger", server_type="pooled", cclass="F"))
+    parent = source.pool()
+    assert source.pool() is parent
+    source.opened(object(), parent)
+    monkeypatch.setattr(os, "getpid", lambda: -1)
+    child = source.pool()
+    assert child is not parent and source._owners == {}  # the parent's sessions are disowned
+    monkeypatch.undo()
+    parent.close()
+    source.close()
