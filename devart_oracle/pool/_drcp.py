@@ -146,8 +146,10 @@ class DrcpSource:
         pool = self.owner(conn)
         if pool is None:
             conn.close()
-        else:
-            pool.drop(conn)
+            return
+        pool.drop(conn)
+        if self._retired(pool):
+            pool.close(force=True)
 
     async def open_async(self, overrides: dict[str, Any]) -> Any:
         """:meth:`open` for an asyncio source."""
@@ -160,6 +162,12 @@ class DrcpSource:
             if self._unused(user, password, pool):
                 await pool.close(force=True)
             raise
+
+    def _retired(self, pool: Any) -> bool:
+        """True when ``pool`` was replaced (new parameters) and holds no session of ours any more."""
+        with self._lock:
+            current = any(pool is other for other in self._pools.values())
+            return not current and not pool.busy and not any(pool is other for other in self._owners.values())
 
     def _unused(self, user: str | None, password: str | None, pool: Any) -> bool:
         """Forget ``pool`` when it holds no session of ours; True when it was forgotten."""
@@ -190,8 +198,10 @@ class DrcpSource:
         pool = self.owner(conn)
         if pool is None:
             await conn.close()
-        else:
-            await pool.drop(conn)
+            return
+        await pool.drop(conn)
+        if self._retired(pool):
+            await pool.close(force=True)
 
 
 # python-oracledb has no public call that releases a DRCP session and keeps

@@ -219,3 +219,18 @@ def test_a_forked_child_gets_source_pools_of_its_own(monkeypatch: pytest.MonkeyP
     monkeypatch.undo()
     parent.close()
     source.close()
+
+
+def test_new_parameters_retire_the_old_source_once_its_sessions_are_gone(recorder: Recorder) -> None:
+    pool = devart_oracle.create_pool(user="scott", password="tiger", dsn=_dsn(recorder), cclass="RE", min=0, max=2)
+    try:
+        old = pool.acquire()
+        (first,) = pool._connector.drcp._pools.values()
+        pool.reconfigure(stmtcachesize=5)
+        with pool.acquire() as new:
+            assert new._conn.stmtcachesize == 5  # opened from a source with the new parameters
+        pool.drop(old)  # the old source's last session: it is closed
+        with pytest.raises(oracledb.InterfaceError, match="DPY-1002"):
+            first.acquire()
+    finally:
+        pool.close(force=True)
