@@ -59,7 +59,11 @@ class AsyncPool(PoolEngine):
 
     async def _released(self, release: Callable[[Any], Coroutine[Any, Any, bool]], entry: Entry,
                         tag: str | None) -> None:  # fmt: skip
-        PoolEngine.release(self, entry, await release(entry.conn), tag)
+        healthy = False  # cancelled mid-release: the session's state is unknown, log it off
+        try:
+            healthy = await release(entry.conn)
+        finally:
+            PoolEngine.release(self, entry, healthy, tag)
 
     async def acquire(
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None

@@ -55,9 +55,11 @@ class SyncPool(PoolEngine):
     def _release_first(self, release: Callable[[Any], bool], entry: Entry, healthy: bool | None = True,
                        tag: str | None = None) -> None:  # fmt: skip
         """Give a DRCP session back once it has released its pooled server."""
-        if healthy is True:
-            healthy = release(entry.conn)
-        PoolEngine.release(self, entry, healthy, tag)
+        released: bool | None = False  # interrupted mid-release: log the session off
+        try:
+            released = release(entry.conn) if healthy is True else healthy
+        finally:
+            PoolEngine.release(self, entry, released, tag)
 
     def acquire(
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None

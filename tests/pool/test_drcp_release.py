@@ -10,6 +10,7 @@ with an error the next call would read).
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
 import socket
@@ -234,3 +235,28 @@ def test_new_parameters_retire_the_old_source_once_its_sessions_are_gone(recorde
             first.acquire()
     finally:
         pool.close(force=True)
+
+
+def test_a_release_cancelled_midway_logs_the_session_off(recorder: Recorder) -> None:
+    async def run() -> None:
+        pool = devart_oracle.create_pool_async(user="scott", password="tiger", dsn=_dsn(recorder), cclass="CAN",
+                                               min=0, max=1)  # fmt: skip
+        engine = pool._engine
+        stalled = asyncio.Event()
+
+        async def stalling_release(conn: object) -> bool:
+            stalled.set()
+            await asyncio.sleep(3600)
+            return True
+
+        engine.release = functools.partial(engine._release_first, stalling_release)
+        conn = await pool.acquire()
+        closing = asyncio.ensure_future(conn.close())
+        await asyncio.wait_for(stalled.wait(), 10)
+        closing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await closing
+        assert (engine.core.busy, engine.core.idle) == (0, 0)  # not lost, not pooled: logged off
+        await pool.close(force=True)
+
+    asyncio.run(run())
