@@ -220,7 +220,7 @@ def release_drcp(conn: Any) -> bool:
     impl = conn._impl
     try:
         impl.process_sync_operation(impl, "end_request", (), {})
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a dead session: logged, the pool decides
         logger.info("drcp session release failed: %s", _first_line(exc))
         return False
     return bool(conn.is_healthy())
@@ -231,7 +231,7 @@ async def release_drcp_async(conn: Any) -> bool:
     impl = conn._impl
     try:
         await impl.process_async_operation(impl, "end_request", (), {})
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a dead session: logged, the pool decides
         logger.info("drcp session release failed: %s", _first_line(exc))
         return False
     return bool(conn.is_healthy())
@@ -262,7 +262,7 @@ def drop_quietly(source: DrcpSource, conn: Any) -> None:
     """Log a DRCP session off through the pool that opened it; a dead one is just dropped."""
     try:
         source.drop(conn)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a dead session: logged, the pool decides
         logger.debug("logoff failed: %s", _first_line(exc))
 
 
