@@ -34,6 +34,7 @@ The counters go to ``PoolStatistics`` (``V$CPOOL_STATS``,
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import threading
 import time
@@ -41,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from ._arguments import check_seconds
 from .sql.cpool import PoolStatistics
 from .wire.packet import ConnectionClosed
 
@@ -56,7 +58,9 @@ log = logging.getLogger("devart_oracle.testing")
 
 DEFAULT_WAIT_TIMEOUT = 30.0
 PURITY_NEW, PURITY_SELF = 1, 2
-_NO_FREE_SESSION, _STOPPED = 24457, 12520
+_NO_FREE_SESSION, _STOPPED, _CANCELLED = 24457, 12520, 1013
+_MARKER = 12  # the packet type of a break
+_POLL = 0.05  # seconds between a waiter's looks at its socket (a break: call_timeout, cancel())
 _STOPPED_TEXT = "TNS:listener could not find available handler for requested type of server"
 DEFAULT_MAXSIZE = 40  # Oracle's default pool size, for START_POOL on a server without one
 
@@ -84,6 +88,7 @@ class Tenant(Protocol):
 
     sock: socket.socket
     peer: str
+    interrupted: bool  # set when a wait ends for the client's break: the session answers it
 
     def kill_session(self) -> None: ...
 
@@ -123,16 +128,14 @@ class PooledServer:
         sid = None if self.info is None else self.info.sid
         return f"<PooledServer sid={sid} class={self.cclass!r} attached={self.holder is not None}>"
 
-    def kill(self) -> None:
-        """Registry hook (a dropped member): end the session, as kill_session."""
-        self.kill_session()
-
     def kill_session(self) -> None:
         """ALTER SYSTEM KILL SESSION: the session ends; its holder gets ORA-00028 next."""
         holder = self.holder
         self.pool.discard(self)
         if holder is not None:
             holder.kill_session()
+
+    kill = kill_session  # the registry's hook for a dropped member: the same
 
     def poll_interrupt(self) -> None:
         """Registry hook: the watcher polls the connections themselves."""
@@ -183,11 +186,8 @@ class PooledServers:
             raise TypeError(f"pooled_servers must be an int, not {type(size).__name__}")
         if size < 0:
             raise ValueError(f"pooled_servers must be 0 (no DRCP) or more, not {size}")
-        if isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)):
-            raise TypeError(f"pooled_wait_timeout must be a number, not {type(wait_timeout).__name__}")
-        if not wait_timeout > 0:
-            raise ValueError(f"pooled_wait_timeout must be more than 0 seconds, not {wait_timeout}")
-        return cls(size, float(wait_timeout), opener, retire, stats or PoolStatistics())
+        wait = check_seconds("pooled_wait_timeout", wait_timeout, zero=False)
+        return cls(size, wait, opener, retire, stats or PoolStatistics())
 
     def __repr__(self) -> str:
         return f"<PooledServers size={self.size} open={len(self._servers)} idle={len(self._idle)}>"
@@ -276,7 +276,10 @@ class PooledServers:
                 if remaining <= 0:
                     self.stats.count(request.cclass, timeouts=1)
                     raise PoolWaitTimeout(self.size, time.monotonic() - started)
-                self._cond.wait(min(remaining, 0.5))
+                self._cond.wait(min(remaining, _POLL))
+                if _break_waiting(tenant.sock):
+                    tenant.interrupted = True  # no reply: the break/reset exchange follows
+                    raise DrcpError(_CANCELLED, "user requested cancel of current operation")
         finally:
             if waited:
                 self.stats.count(request.cclass, wait_time=time.monotonic() - started)
@@ -383,3 +386,14 @@ class PooledServers:
     def _update(self) -> None:
         self.stats.open_servers = len(self._servers)
         self.stats.busy_servers = sum(1 for s in self._servers if s.holder is not None)
+
+
+def _break_waiting(sock: socket.socket) -> bool:
+    """Whether the client sent a MARKER (a break) while its call waits for a pooled session."""
+    try:
+        if not select.select([sock], [], [], 0)[0]:
+            return False
+        head = sock.recv(5, socket.MSG_PEEK)
+    except (OSError, ValueError):
+        return False
+    return len(head) == 5 and head[4] == _MARKER

@@ -41,6 +41,7 @@ class Holder(CallSession, Protocol):
     sock: socket.socket
     peer: str
     drcp: DrcpLink | None
+    interrupted: bool
 
     def kill_session(self) -> None: ...
 

@@ -386,3 +386,26 @@ def test_a_connect_descriptor_names_the_class_and_purity() -> None:
                 cur.execute("select server from v$session where sid = sys_context('userenv', 'sid')")
                 assert cur.fetchone() == ("POOLED",)
         assert class_stats(server)["SCOTT.DESC"][:3] == (2, 1, 1)  # requests, hits, misses
+
+
+def test_call_timeout_ends_a_wait_for_a_pooled_server() -> None:
+    with drcp_server(1, wait=10) as server:
+        pool = oracledb.create_pool(user="scott", password="tiger", dsn=server.dsn + ":pooled",
+                                    min=1, max=1, cclass="A", purity=oracledb.PURITY_SELF)
+        try:
+            with pool.acquire() as conn:  # its logon took the session; the release gives it back
+                conn.ping()
+            holder = pooled(server, cclass="A", purity=oracledb.PURITY_SELF)  # holds it now
+            with pool.acquire() as conn:
+                conn.call_timeout = 300
+                started = time.monotonic()
+                with pytest.raises(oracledb.Error, match="DPY-4024"):
+                    conn.ping()  # waits for a pooled server; the break ends the wait
+                assert time.monotonic() - started < 3
+                holder.close()
+                conn.call_timeout = 0
+                with conn.cursor() as cur:  # the connection is still usable, and is served now
+                    cur.execute("select 1 from dual")
+                    assert cur.fetchone() == (1,)
+        finally:
+            pool.close()
