@@ -132,7 +132,7 @@ class Cursor:
         Raises:
             WireError: ORA-03115 for a target type the server cannot send.
         """
-        return [bind_encoder(spec.ora_type) for spec in self.binds if spec.returned]
+        return [bind_encoder(spec.ora_type, spec.csfrm) for spec in self.binds if spec.returned]
 
     @staticmethod
     def write_returned(w: Writer, encoders: list[Encoder], returned: Sequence[Sequence[Row]]) -> None:
@@ -247,7 +247,7 @@ _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more field
 
 def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    encoder = bind_encoder(spec.ora_type)
+    encoder = bind_encoder(spec.ora_type, spec.csfrm)
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))

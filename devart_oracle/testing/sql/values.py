@@ -73,8 +73,10 @@ class Column:
 # ------------------------------------------------------------------ binds in
 
 def encode_datetime(value: datetime.datetime) -> str:
-    """The stored form of a DATE or TIMESTAMP value."""
-    return DATE_TAG + value.replace(tzinfo=None).isoformat(" ")
+    """The stored form of a DATE or TIMESTAMP value (a zoned one ends with its offset: ``zones``)."""
+    if value.utcoffset() == datetime.timedelta(0):  # +00:00 is the UTC of a naive value
+        value = value.replace(tzinfo=None)
+    return DATE_TAG + value.isoformat(" ")
 
 
 def _encode_decimal(value: Decimal) -> object:
@@ -192,6 +194,8 @@ def inferred_column(name: str, values: Iterable[object], timestamp: bool = False
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
         return Column(name, "NUMBER", 0)
+    if isinstance(first, datetime.datetime) and first.tzinfo is not None:
+        return Column(name, "TIMESTAMP WITH TIME ZONE", 0, 0, 6)
     if isinstance(first, datetime.datetime):
         fractional = timestamp or any(
             isinstance(v, datetime.datetime) and v.microsecond for v in present)
@@ -303,9 +307,9 @@ def _coercers(column: Column) -> Callable[[object], object]:
     if kind == "CHAR":
         return lambda value: _to_text(value).ljust(column.size)
     if kind == "DATE":
-        return lambda value: _to_datetime(value).replace(microsecond=0)
+        return lambda value: _to_datetime(value).replace(microsecond=0, tzinfo=None)
     if kind == "TIMESTAMP":
-        return _to_datetime
+        return lambda value: _to_datetime(value).replace(tzinfo=None)
     return _to_raw
 
 
