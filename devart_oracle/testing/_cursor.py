@@ -22,8 +22,8 @@ from .wire.lob import (
     LobStore,
     LobValue,
     bind_data,
-    lob_bytes,
     lob_data,
+    lob_pieces,
     write_locator,
 )
 from .wire.oraerror import WireError
@@ -234,7 +234,10 @@ class Cursor:
         """A LOB column: its locator, or its data when defined as LONG / LONG RAW."""
         data = None if value is None else lob_data(meta.ora_type, value)
         if defined in _LONG_TYPES:
-            w.b(None if data is None else lob_bytes(LobValue(meta.ora_type, meta.csfrm, ""), data))
+            if data:  # encoded a slice at a time into the reply
+                w.b_pieces(lob_pieces(LobValue(meta.ora_type, meta.csfrm, ""), data))
+            else:
+                w.b(None)
             w.raw(b"\x00\x00")
         elif data is None:
             w.ub(0)

@@ -83,7 +83,7 @@ def test_wire_bytes_are_the_utc_instant_then_the_offset(offset: str, tail: tuple
     value = datetime.datetime(2022, 6, 3, 10, 0, 0, 250000, tzinfo=zone)
     data = encode_timestamp_tz(value)
     assert len(data) == 13 and tuple(data[11:]) == tail
-    utc = value.astimezone(datetime.timezone.utc)
+    utc = value.astimezone(datetime.UTC)
     assert (data[3], data[4] - 1, data[5] - 1) == (utc.day, utc.hour, utc.minute)
     back = decode_timestamp_tz(data)
     assert back == value or back == utc.replace(tzinfo=None)  # +00:00 reads back naive
