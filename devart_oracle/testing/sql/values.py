@@ -49,6 +49,7 @@ _DIGITS = 15
 _EXACT = Context(prec=80)  # wider than NUMBER's 38 digits: nothing is rounded by accident
 # quantizing to a scale of up to 127 places (or -84) needs more digits still
 _SCALED = Context(prec=400, rounding=ROUND_HALF_UP)
+_CAST_TO_STRING = re.compile(r"^CAST\(.*AS\s*(N?VARCHAR2|N?CHAR|RAW)\s*\(\s*(\d+)\s*\)\s*\)$", re.S)
 _DECLARED = re.compile(
     r"^(NUMBER|VARCHAR2|CHAR|DATE|TIMESTAMP|RAW)(?:\((\d+|\*)(?:,\s*(-?\d+))?\))?$", re.I)
 
@@ -190,6 +191,9 @@ def inferred_column(name: str, values: Iterable[object], timestamp: bool = False
     kind = expression_kind(name)
     if kind is not None:
         return Column(name, kind, 0, 0, 0)
+    cast = _CAST_TO_STRING.search(name.upper())
+    if cast is not None:  # CAST(x AS VARCHAR2(n)) describes as that type
+        return Column(name, cast[1], int(cast[2]), 0, 0)
     present = [v for v in values if v is not None]
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
