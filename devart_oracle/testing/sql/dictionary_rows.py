@@ -16,8 +16,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .lobs import declared_kind
 from .dictionary_schema import Constraint, Index, Schema, TableColumn, object_id
+from .lobs import declared_kind
 from .values import decode
 
 __all__ = ["BUILDERS", "Source"]

@@ -86,7 +86,7 @@ def _to_timestamp_tz(text: object, model: object = None) -> object:
     except ValueError:
         value = parse_datetime(plain, TIMESTAMP_FORMAT)
     if value.tzinfo is None:  # no offset given: the session's time zone, UTC here
-        value = value.replace(tzinfo=zone or datetime.timezone.utc)
+        value = value.replace(tzinfo=zone or datetime.UTC)
     return encode(value)
 
 

@@ -49,7 +49,7 @@ _DIGITS = 15
 _EXACT = Context(prec=80)  # wider than NUMBER's 38 digits: nothing is rounded by accident
 # quantizing to a scale of up to 127 places (or -84) needs more digits still
 _SCALED = Context(prec=400, rounding=ROUND_HALF_UP)
-_CAST_TO_STRING = re.compile(r"^CAST\(.*AS\s*(N?VARCHAR2|N?CHAR|RAW)\s*\(\s*(\d+)\s*\)\s*\)$", re.S)
+_CAST_TO_STRING = re.compile(r"^CAST\(.*AS\s*(N?VARCHAR2|N?CHAR|RAW)\s*\(\s*(\d+)\s*\)\s*\)$", re.DOTALL)
 _DECLARED = re.compile(
     r"^(NUMBER|VARCHAR2|CHAR|DATE|TIMESTAMP|RAW)(?:\((\d+|\*)(?:,\s*(-?\d+))?\))?$", re.I)
 
