@@ -16,7 +16,7 @@ from typing import Any
 class Calls:
     """Python and C calls per cycle."""
 
-    __slots__ = ("python", "c")
+    __slots__ = ("c", "python")
 
     def __init__(self, python: float, c: float) -> None:
         self.python = python
