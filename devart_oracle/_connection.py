@@ -14,7 +14,6 @@ python-oracledb's do (that is what tags and session callbacks are for).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from ._errors import PEP_249_EXCEPTIONS, Error, InterfaceError, driver_error
@@ -156,18 +155,28 @@ class Handle:
     def _detach(self) -> Any:
         """Make the handle unusable and close its cursors; returns the session."""
         conn, self._conn = self._conn, None
+        if self._cursors is not None:
+            self._close_cursors()
+        return conn
+
+    def _close_cursors(self) -> None:
         cursors, self._cursors = self._cursors, None
         for cursor in list(cursors or ()):
             try:
                 cursor.close()
             except Error:
                 pass
-        return conn
 
     def _detach_live(self) -> Any:
-        """:meth:`_detach` for ``close()``: refuses a closed handle."""
-        self._live()
-        return self._detach()
+        """:meth:`_detach` for ``close()``: refuses a closed handle (inline:
+        every pooled cycle ends here)."""
+        conn = self._conn
+        if conn is None:
+            raise _closed_error()
+        self._conn = None
+        if self._cursors is not None:
+            self._close_cursors()
+        return conn
 
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is
@@ -244,11 +253,11 @@ class Connection(Handle):
         reusable, False when it is broken, None when it is fine but cannot be
         reset."""
         try:
-            if not self._fit(conn):
+            if self._fatal or not conn.is_healthy():  # self._fit(conn), inline
                 return False
             if conn.transaction_in_progress:
                 conn.rollback()
-            return self._restore(conn)  # a failed rollback raised: healthy otherwise
+            return self._restore(conn) if self._saved else True  # a failed rollback raised: healthy otherwise
         except Error:
             return False
 
@@ -302,16 +311,16 @@ class AsyncConnection(Handle):
             self._pool.release(self._entry, False)
             raise
         released = self._pool.release(self._entry, healthy, self.tag)
-        if isinstance(released, Awaitable):
+        if released is not None:  # an asyncio lessor's release to await
             await released
 
     async def _reset(self, conn: Any) -> bool | None:
         try:
-            if not self._fit(conn):
+            if self._fatal or not conn.is_healthy():  # self._fit(conn), inline
                 return False
             if conn.transaction_in_progress:
                 await conn.rollback()
-            return self._restore(conn)  # a failed rollback raised: healthy otherwise
+            return self._restore(conn) if self._saved else True  # a failed rollback raised: healthy otherwise
         except Error:
             return False
 

@@ -99,9 +99,27 @@ class PoolEngine:
         self.run(actions)
         return actions
 
+    def lend(self, key: Hashable, tag: str | None) -> Entry | None:
+        """The cycle's fast path: an idle session the core hands over at once,
+        counted as :meth:`PoolMetrics.served_at_once` counts it (inline: this
+        is the path every pooled acquire takes); None: :meth:`checkout` decides."""
+        if self.orphans:
+            return None
+        with self.lock:
+            now = self.clock()
+            entry = self.core.lend(now, key, tag)
+            if entry is not None:
+                metrics = self.metrics
+                metrics.requests_num += 1
+                entry.leased_at = now
+                metrics.wait.append(0.0)
+                if metrics.watched:
+                    metrics.lent(entry, now, 0.0)
+        return entry
+
     def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None,
                  again: bool = False) -> Actions:  # fmt: skip
-        """Ask the core for a session (the fast path: no generator, no I/O);
+        """Ask the core for a session (no generator, no I/O);
         ``budget``: the seconds the caller would wait (None: for ever);
         ``again``: the same request checks out again after a failed ping."""
         if self.orphans:
@@ -114,10 +132,20 @@ class PoolEngine:
             return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
-        """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
+        """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``).
+
+        The fast path: a healthy session the core keeps idle with nothing
+        else to do, its use time counted as :meth:`PoolMetrics.returned` does.
+        """
         with self.lock:
             now = self.clock()
-            self.metrics.returned(entry, now, healthy)
+            metrics = self.metrics
+            if healthy is True and not (metrics.watched or self.orphans) and self.core.take_back(entry, now, tag):
+                held = now - entry.leased_at
+                metrics.use.append(held)
+                metrics.usage += held
+                return
+            metrics.returned(entry, now, healthy)
             actions = self.core.checkin(entry, now, healthy, tag)
             if self.orphans:
                 actions.merge(self._adopt())

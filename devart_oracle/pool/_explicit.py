@@ -46,13 +46,18 @@ class ConnectionPool(PoolFace[Connection]):
         self._engine.call(self._engine.core.replenish)
 
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> Connection:
-        entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit())
+        engine = self._engine
+        entry = engine.lend(key, tag)  # the fast path, before the wait limit is even read
+        if entry is None:
+            entry, _ = engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, _ = self._handed(entry, tag)
         return handle  # type: ignore[return-value]
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._retag(connection, tag)
+        self._own(connection)
+        if tag is not None:
+            connection.tag = tag
         connection.close()
 
     def drop(self, connection: Connection) -> None:
@@ -183,8 +188,12 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         return _Acquiring(self._acquired(key, tag, matchany))
 
     async def _acquired(self, key: Hashable, tag: str | None, matchany: bool) -> AsyncConnection:
-        self._start()
-        entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit())
+        if self._upkeep is None:
+            self._start()
+        engine = self._engine
+        entry = engine.lend(key, tag)  # the fast path, before the wait limit is even read
+        if entry is None:
+            entry, _ = await engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, called = self._handed(entry, tag)
         for result in called:
             if asyncio.iscoroutine(result):
@@ -193,7 +202,9 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._retag(connection, tag)
+        self._own(connection)
+        if tag is not None:
+            connection.tag = tag
         await connection.close()
 
     async def drop(self, connection: AsyncConnection) -> None:

@@ -209,8 +209,10 @@ class GlobalPool(PoolView):
 
     def connect(self, params: ConnectionParameters) -> Connection:
         """Hand out a pooled or standalone connection for parsed parameters."""
-        if self._registry.enabled and not params.pooling_disabled:
-            return self._registry.checkout(params)
+        if self._registry.enabled:
+            pooled = self._registry.checkout(params)
+            if pooled is not None:
+                return pooled
         return Connection(open_connection(params), params.masked())
 
 
@@ -287,6 +289,7 @@ class _Registry:
         self._configuring = threading.Lock()  # held across a whole settings change, I/O included
         self._configs: dict[int, PoolConfig] = {}
         self._partitions: dict[tuple[int, str], _Partition] = {}
+        self._known: dict[int, tuple[ConnectionParameters, _Partition]] = {}  # by id(params): see checkout()
 
     def config(self, pool_id: int) -> PoolConfig:
         """The settings of a PoolId (defaults until changed)."""
@@ -305,13 +308,29 @@ class _Registry:
                 partition.call(partition.core.configure, settings=config.core_settings())
         current().validator.wake()
 
-    def checkout(self, params: ConnectionParameters) -> Connection:
-        """Lend a session of the partition for ``params``."""
-        partition = self._partitions.get((params.pool_id, params.fingerprint))
-        if partition is not None:
-            entry, _ = partition.acquire_within()
+    def checkout(self, params: ConnectionParameters) -> Connection | None:
+        """Lend a session of the partition for ``params`` (None: they disable pooling).
+
+        The fast path: parameters seen before (the parse cache hands out the
+        same object for the same text) find their partition by identity, and
+        an idle session comes from :meth:`SyncPool.lend`.
+        """
+        known = self._known.get(id(params))
+        if known is not None and known[0] is params:
+            partition = known[1]
+            entry = partition.lend(None, None)
+            if entry is None:
+                entry, _ = partition.acquire_within()
             return Connection(entry.conn, partition.masked, partition, entry)
+        if params.pooling_disabled:
+            return None
+        found = self._partitions.get((params.pool_id, params.fingerprint))
+        if found is not None:
+            self._remember(params, found)
+            entry, _ = found.acquire_within()
+            return Connection(entry.conn, found.masked, found, entry)
         partition = self._partition(params)
+        self._remember(params, partition)
         try:
             entry, _ = partition.acquire_within()
         finally:
@@ -320,6 +339,13 @@ class _Registry:
             partition.call(partition.core.replenish)
             current().validator.add(partition)
         return Connection(entry.conn, partition.masked, partition, entry)
+
+    def _remember(self, params: ConnectionParameters, partition: _Partition) -> None:
+        """Let ``params`` find ``partition`` by identity (the entry keeps them
+        alive, so the id is not reused); forgets all past KNOWN_LIMIT."""
+        if len(self._known) >= KNOWN_LIMIT:
+            self._known.clear()
+        self._known[id(params)] = (params, partition)
 
     def _partition(self, params: ConnectionParameters) -> _Partition:
         key = (params.pool_id, params.fingerprint)
@@ -372,8 +398,11 @@ class _Registry:
         self._configuring = threading.Lock()
         current().forget_after_fork()
         self._partitions = {}
+        self._known = {}
 
 
+#: Parameter objects remembered by identity (past this, all are forgotten and remembered anew).
+KNOWN_LIMIT = 1024
 #: Seconds the exit handler waits for a validator pass under way.
 EXIT_VALIDATOR_WAIT = 1.0
 
