@@ -167,17 +167,6 @@ class Handle:
             except Error:
                 pass
 
-    def _detach_live(self) -> Any:
-        """:meth:`_detach` for ``close()``: refuses a closed handle (inline:
-        every pooled cycle ends here)."""
-        conn = self._conn
-        if conn is None:
-            raise _closed_error()
-        self._conn = None
-        if self._cursors is not None:
-            self._close_cursors()
-        return conn
-
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is
         not touched: python-oracledb may crash setting attributes on one)."""
@@ -236,30 +225,36 @@ class Connection(Handle):
         self._call("ping")
 
     def close(self) -> None:
-        """Give the session back to its pool (or log it off).
+        """Give the session back to its pool (or log it off), rolled back and
+        with what the borrower changed put back: healthy (True), broken
+        (False), or fine but not resettable (None: the pool logs it off).
+
+        Every pooled cycle ends here, so detaching, the local health check
+        (:meth:`_fit`) and the reset are inline.
 
         Raises:
             InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
         """
-        conn = self._detach_live()
-        if self._pool is None:
+        conn = self._conn
+        if conn is None:
+            raise _closed_error()
+        self._conn = None
+        if self._cursors is not None:
+            self._close_cursors()
+        pool = self._pool
+        if pool is None:
             conn.close()
             return
         assert self._entry is not None
-        self._pool.release(self._entry, self._reset(conn), self.tag)
-
-    def _reset(self, conn: Any) -> bool | None:
-        """Roll back and restore session state: True when the session is
-        reusable, False when it is broken, None when it is fine but cannot be
-        reset."""
+        healthy: bool | None = False
         try:
-            if self._fatal or not conn.is_healthy():  # self._fit(conn), inline
-                return False
-            if conn.transaction_in_progress:
-                conn.rollback()
-            return self._restore(conn) if self._saved else True  # a failed rollback raised: healthy otherwise
+            if not self._fatal and conn.is_healthy():  # a lost session is not touched
+                if conn.transaction_in_progress:
+                    conn.rollback()
+                healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
         except Error:
-            return False
+            healthy = False
+        pool.release(self._entry, healthy, self.tag)
 
     def __enter__(self) -> Connection:
         self._live()
@@ -295,34 +290,37 @@ class AsyncConnection(Handle):
         await self._call("ping")
 
     async def close(self) -> None:
-        """Give the session back to its pool (or log it off).
+        """Give the session back to its pool (or log it off), as
+        :meth:`Connection.close` does; only a rollback is awaited.
 
         Raises:
             InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
         """
-        conn = self._detach_live()
-        if self._pool is None:
+        conn = self._conn
+        if conn is None:
+            raise _closed_error()
+        self._conn = None
+        if self._cursors is not None:
+            self._close_cursors()
+        pool = self._pool
+        if pool is None:
             await conn.close()
             return
         assert self._entry is not None
+        healthy: bool | None = False
         try:
-            healthy = await self._reset(conn)
+            if not self._fatal and conn.is_healthy():  # a lost session is not touched
+                if conn.transaction_in_progress:
+                    await conn.rollback()
+                healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
+        except Error:
+            healthy = False
         except BaseException:  # cancelled mid-rollback: the session's state is unknown
-            self._pool.release(self._entry, False)
+            pool.release(self._entry, False)
             raise
-        released = self._pool.release(self._entry, healthy, self.tag)
+        released = pool.release(self._entry, healthy, self.tag)
         if released is not None:  # an asyncio lessor's release to await
             await released
-
-    async def _reset(self, conn: Any) -> bool | None:
-        try:
-            if self._fatal or not conn.is_healthy():  # self._fit(conn), inline
-                return False
-            if conn.transaction_in_progress:
-                await conn.rollback()
-            return self._restore(conn) if self._saved else True  # a failed rollback raised: healthy otherwise
-        except Error:
-            return False
 
     async def __aenter__(self) -> AsyncConnection:
         self._live()

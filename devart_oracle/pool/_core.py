@@ -65,30 +65,13 @@ class PoolCore:
 
     # -- counts ----------------------------------------------------------
 
-    @property
-    def idle(self) -> int:
-        """Sessions waiting in the pool."""
-        return self._idle.count
-
-    @property
-    def busy(self) -> int:
-        """Sessions lent out."""
-        return len(self._busy)
-
-    @property
-    def opened(self) -> int:
-        """Sessions open now: idle, busy and being validated."""
-        return self._idle.count + len(self._busy) + len(self._checking)
-
-    @property
-    def waiting(self) -> int:
-        """Callers waiting for a session."""
-        return len(self._waiters)
-
-    @property
-    def pending(self) -> int:
-        """Sessions being opened, in the background or by callers."""
-        return self._opening + self._caller_opening
+    idle = property(lambda self: self._idle.count, doc="Sessions waiting in the pool.")
+    busy = property(lambda self: len(self._busy), doc="Sessions lent out.")
+    opened = property(lambda self: self._idle.count + len(self._busy) + len(self._checking),
+                      doc="Sessions open now: idle, busy and being validated.")  # fmt: skip
+    waiting = property(lambda self: len(self._waiters), doc="Callers waiting for a session.")
+    pending = property(lambda self: self._opening + self._caller_opening,
+                       doc="Sessions being opened, in the background or by callers.")  # fmt: skip
 
     def _total(self) -> int:
         return self._idle.count + len(self._busy) + len(self._checking) + self._opening + self._caller_opening
@@ -106,25 +89,38 @@ class PoolCore:
     # -- the cycle's fast path (see the module docstring) -------------------
 
     def lend(self, now: float, key: Key = None, tag: str | None = None) -> Entry | None:
-        """Lease the top idle session of ``key`` if :meth:`checkout` would hand it over at once."""
-        entry = None if self.closed else self._idle.take_warm(key, tag, now, self.settings.ping_interval)
-        if entry is not None:
-            entry.leases += 1
-            self._busy.add(entry)
+        """Lease the top idle session of ``key`` if :meth:`checkout` would hand
+        it over at once: its tag is ``tag`` and no ping is due (the stack is
+        read in place: this is every pooled acquire)."""
+        stack = self._idle.stacks.get(key)
+        if not stack or self.closed:
+            return None
+        entry, interval = stack[-1], self.settings.ping_interval
+        if entry.tag != tag or entry.suspect or (interval >= 0 and now - entry.idle_since >= interval):
+            return None
+        stack.pop()
+        self._idle.count -= 1
+        entry.leases += 1
+        self._busy.add(entry)
         return entry
 
     def take_back(self, entry: Entry, now: float, tag: str | None = None) -> bool:
         """Keep a healthy session idle if that is all :meth:`checkin` would do
         (no waiter, nothing retires it, room for it: see :meth:`_return`)."""
-        s = self.settings
+        s, idle = self.settings, self._idle
         if (self._waiters or self.closed or entry not in self._busy or entry.generation < self.lifetimes.generation
                 or (s.lifetime and now - entry.created >= s.lifetime)  # Lifetimes.over
-                or (s.max_idle is not None and self._idle.count >= s.max_idle)
-                or (s.max is not None and self._total() > s.max)):  # fmt: skip
-            return False  # (_total counts this session, still busy)
+                or (s.max_idle is not None and idle.count >= s.max_idle)
+                or (s.max is not None and idle.count + len(self._busy) + len(self._checking)
+                    + self._opening + self._caller_opening > s.max)):  # fmt: skip
+            return False  # (the _total() that counts this session, still busy)
+        stack = idle.stacks.get(entry.key)
+        if stack is None:
+            return False  # the key's first idle session: push() makes its stack
         self._busy.remove(entry)
         entry.tag, entry.idle_since = tag, now
-        self._idle.push(entry)
+        stack.append(entry)
+        idle.count += 1
         return True
 
     # -- checkout --------------------------------------------------------
@@ -144,7 +140,7 @@ class PoolCore:
         if entry is not None:
             entry.leases += 1
             self._busy.add(entry)
-            interval = self.settings.ping_interval  # a ping is due as IdleStacks.take_warm says
+            interval = self.settings.ping_interval  # a ping is due as lend() says
             return Actions(lease=entry, ping=entry.suspect or (interval >= 0 and now - entry.idle_since >= interval))
         return self._no_idle(now, key, tag, matchany, budget)
 

@@ -1,28 +1,22 @@
 """The control flow shared by the thread and asyncio layers, written once.
 
 A pool operation that needs I/O (validate a leased session, open one for the
-caller, wait for a release, a background open, a validator pass) is written
-here as a generator that *yields* the I/O it needs as a step (:class:`Ping`,
-:class:`Open`, :class:`Wait`) and receives the result. The thread layer
-(:mod:`._sync`) performs each step by blocking; the asyncio layer
-(:mod:`._async`) performs it by awaiting. So the two layers cannot drift:
-their only differences are how a step is performed and how side effects
-(log off, spawn, wake) are carried out.
+caller, wait for a release, a background open, a validator pass) is a
+generator here that *yields* each step it needs (:class:`Ping`, :class:`Open`,
+:class:`Wait`) and receives the result: the thread layer (:mod:`._sync`)
+performs it by blocking, the asyncio layer (:mod:`._async`) by awaiting. So
+the layers cannot drift: they differ only in how a step is performed and how
+side effects (log off, spawn, wake) are carried out. A step's ``limit`` is
+what is left of the caller's wait (:mod:`._steps`); a step that ended
+:data:`LATE` reports through ``late_ping`` or ``late_open``, so a session
+pinged too slowly is never handed out and one opened too late serves the pool.
 
-Time comes from two injectable sources: ``clock()`` for the current time and
-``schedule(delay, fn)`` for the retries of failed background opens (None: the
-layer's own timer). A test's fake clock supplies both.
-
-A step may carry a ``limit``: the seconds left of the caller's wait limit
-(None: as long as it takes). A layer that cannot finish a limited Ping or
-Open in time replies :data:`LATE` and leaves the call to finish alone; it
-then reports the result through :meth:`PoolEngine.late_ping` or
-:meth:`PoolEngine.late_open`, so a session pinged too slowly is never
-handed out and one opened too late serves the pool instead of the caller.
-
-Core calls take a :class:`threading.Lock` in both layers: it is never held
-across I/O, so holding it inside a coroutine never blocks the event loop for
-longer than a core call.
+Time comes from ``clock()`` and ``schedule(delay, fn)`` (the retries of failed
+background opens; None: the layer's own timer); a test's fake clock is both.
+Core calls take a :class:`threading.Lock` in both layers, never held across
+I/O (so never blocking the event loop for longer than a core call). The
+cycle's fast path, :meth:`PoolEngine.lend` and :meth:`PoolEngine.release`,
+asks the core once each way and counts inline.
 """
 
 from __future__ import annotations
@@ -100,18 +94,16 @@ class PoolEngine:
         return actions
 
     def lend(self, key: Hashable, tag: str | None) -> Entry | None:
-        """The cycle's fast path: an idle session the core hands over at once,
-        counted as :meth:`PoolMetrics.served_at_once` counts it (inline: this
-        is the path every pooled acquire takes); None: :meth:`checkout` decides."""
+        """An idle session the core hands over at once, counted as
+        :meth:`PoolMetrics.served_at_once` counts it; None: :meth:`checkout` decides."""
         if self.orphans:
             return None
         with self.lock:
             now = self.clock()
             entry = self.core.lend(now, key, tag)
             if entry is not None:
-                metrics = self.metrics
+                metrics, entry.leased_at = self.metrics, now
                 metrics.requests_num += 1
-                entry.leased_at = now
                 metrics.wait.append(0.0)
                 if metrics.watched:
                     metrics.lent(entry, now, 0.0)
@@ -119,9 +111,8 @@ class PoolEngine:
 
     def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None,
                  again: bool = False) -> Actions:  # fmt: skip
-        """Ask the core for a session (no generator, no I/O);
-        ``budget``: the seconds the caller would wait (None: for ever);
-        ``again``: the same request checks out again after a failed ping."""
+        """Ask the core for a session (no generator, no I/O); ``budget``: seconds the caller
+        would wait (None: for ever); ``again``: the same request, after a failed ping."""
         if self.orphans:
             self.call(self._adopt)
         with self.lock:
@@ -132,11 +123,9 @@ class PoolEngine:
             return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
-        """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``).
-
-        The fast path: a healthy session the core keeps idle with nothing
-        else to do, its use time counted as :meth:`PoolMetrics.returned` does.
-        """
+        """Give a borrowed session back (see :meth:`PoolCore.checkin` for
+        ``healthy``); when the core just keeps it, counted inline as
+        :meth:`PoolMetrics.returned` counts it."""
         with self.lock:
             now = self.clock()
             metrics = self.metrics
@@ -154,12 +143,9 @@ class PoolEngine:
 
     def orphan(self, entry: Entry, healthy: bool | None) -> None:
         """A handle was collected without close(): take its session back soon
-        (``healthy`` as for :meth:`release`), and have upkeep run at once so
-        that a caller waiting for it gets it.
-
-        Safe from ``__del__`` at any point, even under this pool's lock: the
-        layer's ``on_orphan`` must take no lock either.
-        """
+        (``healthy`` as for :meth:`release`), and have upkeep run at once for
+        a waiting caller. Safe from ``__del__`` at any point, even under this
+        pool's lock: the layer's ``on_orphan`` must take no lock either."""
         self.orphans.append((entry, healthy))
         try:
             self.on_orphan()
@@ -209,12 +195,9 @@ class PoolEngine:
     def obtain(
         self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
     ) -> Steps:
-        """An acquire begun at ``started`` past its first checkout (``actions``),
-        which did not hand over an idle session at once; checks out again
-        after a failed ping.
-
-        Returns (entry, opened_for_this_call); counted in the statistics.
-        """
+        """An acquire begun at ``started`` past a first checkout (``actions``)
+        that handed over no idle session at once; checks out again after a
+        failed ping. Returns (entry, opened_for_this_call), counted."""
         with self.lock:
             self.metrics.requests_num += 1
         try:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import oracledb
 
-from .._connection import AsyncConnection, Connection
+from .._connection import AsyncConnection, Connection, lease
 from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
@@ -50,12 +50,21 @@ class ConnectionPool(PoolFace[Connection]):
         entry = engine.lend(key, tag)  # the fast path, before the wait limit is even read
         if entry is None:
             entry, _ = engine.acquire(key, tag, matchany, self._options.wait_limit())
+        if self._on_connect is None and self._callback is None:  # no callback to run: _handed(), inline
+            handle = self._connectiontype(entry.conn, self._dsn or "", engine, entry)
+            handle._resets = False
+            return handle  # type: ignore[return-value]
         handle, _ = self._handed(entry, tag)
         return handle  # type: ignore[return-value]
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._own(connection)
+        try:
+            owned = lease(connection, self._engine) is not None
+        except LookupError:
+            owned = False
+        if not owned:
+            self._own(connection)  # raises what is wrong
         if tag is not None:
             connection.tag = tag
         connection.close()
@@ -202,7 +211,12 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._own(connection)
+        try:
+            owned = lease(connection, self._engine) is not None
+        except LookupError:
+            owned = False
+        if not owned:
+            self._own(connection)  # raises what is wrong
         if tag is not None:
             connection.tag = tag
         await connection.close()

@@ -2,10 +2,11 @@
 
 Handing out the top of a stack keeps sessions warm and lets the surplus age
 out at the bottom (the coldest end). The count of idle sessions is kept
-beside the stacks (every change goes through a method here, so it cannot
-drift; the stateful tests check it against the stacks): the acquire+release
-cycle reads it on every release, and summing the stacks there cost a call
-per key.
+beside the stacks (the acquire+release cycle reads it on every release, and
+summing the stacks there cost a call per key). Every change goes through a
+method here, but for the pool core's fast path, which pops and pushes the top
+of a stack in place and keeps the count itself; the stateful tests check the
+count against the stacks.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ __all__ = ["IdleStacks"]
 class IdleStacks:
     """Idle sessions grouped by key; see the module docstring."""
 
-    __slots__ = ("_stacks", "count")
+    __slots__ = ("count", "stacks")
 
     def __init__(self) -> None:
         # Emptied stacks stay (under their key's first place in the dict):
         # which key gives up a session for another depends on that order.
-        self._stacks: dict[Key, list[Entry]] = {}
+        self.stacks: dict[Key, list[Entry]] = {}
         self.count = 0  # sessions in the stacks
 
     def __len__(self) -> int:
@@ -36,47 +37,33 @@ class IdleStacks:
 
     def __iter__(self) -> Iterator[Entry]:
         """Every idle session, coldest first within a key."""
-        for stack in self._stacks.values():
+        for stack in self.stacks.values():
             yield from stack
 
     def has(self, key: Key) -> bool:
         """Whether a session of ``key`` is idle."""
-        return bool(self._stacks.get(key))
+        return bool(self.stacks.get(key))
 
     def push(self, entry: Entry) -> None:
         """Keep a session on top of its key's stack."""
-        stack = self._stacks.get(entry.key)
+        stack = self.stacks.get(entry.key)
         if stack is None:
-            self._stacks[entry.key] = [entry]
+            self.stacks[entry.key] = [entry]
         else:
             stack.append(entry)
         self.count += 1
 
     def take(self, key: Key, tag: str | None, matchany: bool) -> Entry | None:
         """The best session of ``key`` for ``tag`` (see :func:`_pick`), or None."""
-        stack = self._stacks.get(key)
+        stack = self.stacks.get(key)
         if not stack:
             return None
         self.count -= 1
         return stack.pop(-1 if stack[-1].tag == tag else _pick(stack, tag, matchany))
 
-    def take_warm(self, key: Key, tag: str | None, now: float, ping_interval: float) -> Entry | None:
-        """The top session of ``key`` if it has ``tag`` and needs no ping
-        (not suspect, idle less than ``ping_interval``, which is never when
-        negative), else None and nothing taken: what :meth:`take` would hand
-        out without a ping, in one call for the cycle's fast path."""
-        stack = self._stacks.get(key)
-        if not stack:
-            return None
-        entry = stack[-1]
-        if entry.tag != tag or entry.suspect or (ping_interval >= 0 and now - entry.idle_since >= ping_interval):
-            return None
-        self.count -= 1
-        return stack.pop()
-
     def coldest(self, other_than: Key) -> Entry | None:
         """Take the coldest session of the first key other than ``other_than``."""
-        for key, stack in self._stacks.items():
+        for key, stack in self.stacks.items():
             if key != other_than and stack:
                 self.count -= 1
                 return stack.pop(0)
@@ -85,13 +72,13 @@ class IdleStacks:
     def coldest_of_largest(self) -> Entry:
         """Take the coldest session of the largest stack (there must be one)."""
         self.count -= 1
-        return max(self._stacks.values(), key=len).pop(0)
+        return max(self.stacks.values(), key=len).pop(0)
 
     def sift(self, keep: Callable[[Entry], bool]) -> None:
         """Keep only the sessions ``keep`` says so of, asked coldest first."""
-        for key, stack in self._stacks.items():
-            self._stacks[key] = [entry for entry in stack if keep(entry)]
-        self.count = sum(map(len, self._stacks.values()))
+        for key, stack in self.stacks.items():
+            self.stacks[key] = [entry for entry in stack if keep(entry)]
+        self.count = sum(map(len, self.stacks.values()))
 
     def mark_suspect(self) -> None:
         """Have every idle session validated before it is lent again."""
@@ -101,7 +88,7 @@ class IdleStacks:
     def drain(self) -> list[Entry]:
         """Take every idle session out."""
         entries = list(self)
-        self._stacks.clear()
+        self.stacks.clear()
         self.count = 0
         return entries
 

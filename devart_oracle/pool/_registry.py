@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Generic, TypeVar, overload
 
 from .._connection import Connection
 from .._errors import DatabaseUnavailableError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
 from . import _upkeep as upkeep
-from ._core import Entry, Failure, PoolSettings
-from ._options import LIFETIME_SPREAD
+from ._core import Entry, Failure
 from ._physical import LOGOFF_WAIT, ParamsConnector, is_refused, open_connection
+from ._poolconfig import PoolConfig, check_sizes
 from ._stats import PartitionStats
 from ._sync import SyncPool
 from ._upkeep import Upkeep, current
@@ -28,30 +28,6 @@ __all__ = ["GlobalPool", "PoolView"]
 
 INT_MAX = 2**31 - 1
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PoolConfig:
-    """Devart's per-pool settings, in Devart's units."""
-
-    min_size: int = 0
-    max_size: int = 100
-    lifetime: int = 0  # milliseconds, 0 = unlimited
-    validate: bool = False
-    idle_timeout: float = 240.0  # seconds
-    leak_threshold: float = 0.0  # seconds, 0 = off
-
-    def core_settings(self) -> PoolSettings:
-        """The pool core's view: no cap on open sessions, ``max_size`` kept idle."""
-        return PoolSettings(
-            min=self.min_size,
-            max=None,
-            max_idle=self.max_size,
-            lifetime=self.lifetime / 1000,
-            idle_timeout=self.idle_timeout,
-            ping_interval=0.0 if self.validate else -1.0,
-            lifetime_spread=LIFETIME_SPREAD,
-        )
 
 
 class _Setting(Generic[T]):
@@ -209,8 +185,16 @@ class GlobalPool(PoolView):
 
     def connect(self, params: ConnectionParameters) -> Connection:
         """Hand out a pooled or standalone connection for parsed parameters."""
-        if self._registry.enabled:
-            pooled = self._registry.checkout(params)
+        registry = self._registry
+        if registry.enabled:
+            known = registry.known.get(id(params))  # the fast path: see _Registry.checkout
+            if known is not None and known[0] is params:
+                partition = known[1]
+                entry = partition.lend(None, None)
+                if entry is None:
+                    entry, _ = partition.acquire_within()
+                return Connection(entry.conn, partition.masked, partition, entry)
+            pooled = registry.checkout(params)
             if pooled is not None:
                 return pooled
         return Connection(open_connection(params), params.masked())
@@ -289,7 +273,7 @@ class _Registry:
         self._configuring = threading.Lock()  # held across a whole settings change, I/O included
         self._configs: dict[int, PoolConfig] = {}
         self._partitions: dict[tuple[int, str], _Partition] = {}
-        self._known: dict[int, tuple[ConnectionParameters, _Partition]] = {}  # by id(params): see checkout()
+        self.known: dict[int, tuple[ConnectionParameters, _Partition]] = {}  # by id(params): see checkout()
 
     def config(self, pool_id: int) -> PoolConfig:
         """The settings of a PoolId (defaults until changed)."""
@@ -300,7 +284,7 @@ class _Registry:
         with self._configuring:  # the last change wins everywhere, its partitions included
             with self._lock:
                 config = replace(self.config(pool_id), **changes)
-                _check_sizes(label, config)
+                check_sizes(label, config)
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
@@ -311,17 +295,10 @@ class _Registry:
     def checkout(self, params: ConnectionParameters) -> Connection | None:
         """Lend a session of the partition for ``params`` (None: they disable pooling).
 
-        The fast path: parameters seen before (the parse cache hands out the
-        same object for the same text) find their partition by identity, and
-        an idle session comes from :meth:`SyncPool.lend`.
+        Parameters seen here are remembered in ``known``, by identity (the
+        parse cache hands out the same object for the same text), so that
+        :meth:`GlobalPool.connect` finds their partition with one lookup.
         """
-        known = self._known.get(id(params))
-        if known is not None and known[0] is params:
-            partition = known[1]
-            entry = partition.lend(None, None)
-            if entry is None:
-                entry, _ = partition.acquire_within()
-            return Connection(entry.conn, partition.masked, partition, entry)
         if params.pooling_disabled:
             return None
         found = self._partitions.get((params.pool_id, params.fingerprint))
@@ -343,9 +320,9 @@ class _Registry:
     def _remember(self, params: ConnectionParameters, partition: _Partition) -> None:
         """Let ``params`` find ``partition`` by identity (the entry keeps them
         alive, so the id is not reused); forgets all past KNOWN_LIMIT."""
-        if len(self._known) >= KNOWN_LIMIT:
-            self._known.clear()
-        self._known[id(params)] = (params, partition)
+        if len(self.known) >= KNOWN_LIMIT:
+            self.known.clear()
+        self.known[id(params)] = (params, partition)
 
     def _partition(self, params: ConnectionParameters) -> _Partition:
         key = (params.pool_id, params.fingerprint)
@@ -398,7 +375,7 @@ class _Registry:
         self._configuring = threading.Lock()
         current().forget_after_fork()
         self._partitions = {}
-        self._known = {}
+        self.known = {}
 
 
 #: Parameter objects remembered by identity (past this, all are forgotten and remembered anew).
@@ -412,13 +389,6 @@ def settle(pools: list[_Partition] | list[SyncPool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for pool in pools:
         pool.settle(max(0.0, deadline - time.monotonic()))
-
-
-def _check_sizes(label: str, config: PoolConfig) -> None:
-    if config.min_size > config.max_size:
-        raise shaped(
-            ProgrammingError, f"invalid value for {label}: min_size ({config.min_size}) would exceed max_size ({config.max_size})"
-        )
 
 
 def install(pool: GlobalPool) -> None:
