@@ -22,6 +22,7 @@ from .backend import retry_while_busy
 from .catalog import Sequences, SessionInfo, create_schema
 from .errors import OracleError
 from .session import SqlSession
+from .statements import StatementCache
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
 
@@ -61,6 +62,7 @@ class Database:
         self.lock_timeout = lock_timeout
         self.users = None if users is None else frozenset(users) | _BUILTIN_USERS
         self.generation = 0  # bumped by every DDL: cached descriptions go stale
+        self.statements = StatementCache()  # lexed, classified, rewritten: shared by sessions
         self._lock = threading.Lock()
         self._open: weakref.WeakSet[SqlSession] = weakref.WeakSet()
         self._closed = False
