@@ -5,14 +5,25 @@ process, then measures from this process, with 1 and 16 client threads:
 
 * logons per second (connect + close, a full O5LOGON each time);
 * round trips per second for ``ping()``;
-* round trips per second for a small query (``select 1 from dual``,
-  re-executed with fetch in one round trip once the statement is cached).
+* round trips per second for a small query (``select :x + 1 from dual``
+  with a new value each time, re-executed with its fetch in one round trip
+  once the client's statement cache holds it).
+
+Then the ratios of issue 13, each against its target (the first and the last
+client counts given are "1" and "16"):
+
+* a query round trip over a ping round trip (one client): at most 1.5x;
+* queries per second with 16 clients over those with one: at least 1x;
+* logons per second against the figures before the work on issue 13
+  (``BEFORE_LOGONS``, measured with this script on a quiet machine): at
+  least 2x.
 
 Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16]``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 import subprocess
@@ -27,6 +38,10 @@ from _harness import command_line
 from devart_oracle._cli import seconds, whole
 
 USER, PASSWORD = "scott", "tiger"
+QUERY = "select :x + 1 from dual"
+# logons/s by client count before issue 13's work (main at 3c37269, quiet machine, 2 s a figure)
+BEFORE_LOGONS = {1: 182.0, 16: 278.0}
+QUERY_OVER_PING, SCALING, LOGON_GAIN = 1.5, 1.0, 2.0  # the targets
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
@@ -84,10 +99,12 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
         assert isinstance(conn, oracledb.Connection)
         conn.ping()
 
+    values = itertools.count()
+
     def query(conn: object) -> None:
         assert isinstance(conn, oracledb.Connection)
         with conn.cursor() as cursor:
-            cursor.execute("select 1 from dual")
+            cursor.execute(QUERY, x=next(values))
             cursor.fetchall()
 
     def close(conn: object) -> None:
@@ -99,6 +116,28 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
         "ping round trips/s": (connect, ping, close),
         "small query round trips/s": (connect, query, close),
     }
+
+
+def ratios(results: dict[str, list[float]], counts: list[int]) -> list[str]:
+    """The lines that hold issue 13's ratios against their targets."""
+    ping, query = results["ping round trips/s"], results["small query round trips/s"]
+    lines = [_verdict(f"query / ping round trip ({counts[0]} client)", ping[0] / query[0],
+                      QUERY_OVER_PING, at_most=True)]
+    if len(counts) > 1:
+        lines.append(_verdict(f"queries/s, {counts[-1]} over {counts[0]} clients",
+                              query[-1] / query[0], SCALING, at_most=False))
+    for count, figure in zip(counts, results["logons/s"]):
+        before = BEFORE_LOGONS.get(count)
+        if before is not None:
+            lines.append(_verdict(f"logons/s, {count} client(s), over {before:.0f} before",
+                                  figure / before, LOGON_GAIN, at_most=False))
+    return lines
+
+
+def _verdict(name: str, ratio: float, target: float, *, at_most: bool) -> str:
+    met = ratio <= target if at_most else ratio >= target
+    bound = "<=" if at_most else ">="
+    return f"{name:44}{ratio:8.2f}x   target {bound} {target:g}x   {'met' if met else 'NOT met'}"
 
 
 def _counts(text: str) -> list[int]:
@@ -117,9 +156,14 @@ def main() -> int:
         print(f"server: {dsn} (separate process); {args.duration:.1f} s per figure")
         header = "".join(f"{f'{n} client' + ('s' if n > 1 else ''):>14}" for n in client_counts)
         print(f"{'':28}{header}")
+        results: dict[str, list[float]] = {}
         for name, (setup, step, teardown) in scenarios(dsn).items():
             figures = [measure(n, args.duration, setup, step, teardown) for n in client_counts]
+            results[name] = figures
             print(f"{name:28}" + "".join(f"{figure:14,.0f}" for figure in figures), flush=True)
+        print()
+        for line in ratios(results, client_counts):
+            print(line)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
