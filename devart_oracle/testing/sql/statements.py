@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import dictionary_views
+from .dictionary_views import mentioned as families_read
 from .lexer import Token, tokenize
 from .results import column_name
 from .rewrite import Plan, classify, plan
@@ -91,7 +91,7 @@ class Statement:
             return cls(sql, tokens, kind, verb)
         planned = plan(sql, schemas)
         return cls(sql, tokens, kind, verb, planned, tuple(sorted(mentioned(planned.sql))),
-                   bool(dictionary_views.mentioned(planned.sql)))
+                   bool(families_read(planned.sql)))
 
     def columns(self, description: Any, declared: list[str] | None,
                 rows: Sequence[Row]) -> list[Column]:
