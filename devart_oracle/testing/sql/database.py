@@ -108,12 +108,17 @@ class Database:
         Raises:
             OracleError: ORA-01012 once the database is closed.
         """
+        if self._closed:
+            raise OracleError(1012)
+        # Made outside the lock: a session's connection, functions and setup take
+        # a while, and with the lock held every logon waited for every other one.
+        session = SqlSession(self, info)
         with self._lock:
-            if self._closed:
-                raise OracleError(1012)
-            session = SqlSession(self, info)
-            self._open.add(session)
-            return session
+            if not self._closed:
+                self._open.add(session)
+                return session
+        session.close()  # the database closed meanwhile
+        raise OracleError(1012)
 
     def close(self) -> None:
         """Close every session (rolling back), save sequences, delete a temporary file."""
