@@ -93,7 +93,7 @@ class Accounts:
             KeyError: no such user.
         """
         name, _ = self.password(user)
-        verifier = Verifier.create(password)  # PBKDF2: outside the lock
+        verifier = Verifier.create(password)  # 4096 PBKDF2 rounds: outside the lock
         with self._lock:
             self._passwords[name] = password
             self._verifiers[name.upper()] = verifier

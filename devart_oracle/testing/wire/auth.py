@@ -2,16 +2,9 @@
 
 Oracle stores a 12c verifier rather than the password: a random salt and
 ``password_key = PBKDF2-SHA512(password, salt + "AUTH_PBKDF2_SPEEDY_KEY",
-rounds, 64 bytes)``, from which ``password_hash = SHA512(password_key
+4096 rounds, 64 bytes)``, from which ``password_hash = SHA512(password_key
 + salt)[:32]`` keys AES-256. ``Verifier`` computes both once per user, so a
 logon costs the server only the three-round "combo key" derivation.
-
-The rounds ride in ``AUTH_PBKDF2_VGEN_COUNT`` and the client derives the key
-again at every logon: Oracle's 4096 rounds cost python-oracledb about 3 ms of
-CPU, more than the rest of a logon to this server. The rounds protect a
-verifier stored on disk; this server keeps its users' passwords in memory
-(to check them) and stores no verifier, so it asks for 64 rounds, and a test
-suite that logs on thousands of times does not pay for the hashing.
 
 Phase one: the server encrypts 32 random bytes (its half of the session
 key) under ``password_hash`` with AES-CBC and a zero IV, unpadded, and sends
@@ -41,7 +34,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 __all__ = ["VERIFIER_TYPE_12C", "Logon", "Verifier"]
 
 VERIFIER_TYPE_12C = 0x4815
-_VGEN_COUNT = 64  # Oracle: 4096 (see above)
+_VGEN_COUNT = 4096
 _SDER_COUNT = 3
 _ZERO_IV = bytes(16)
 _SPEEDY = b"AUTH_PBKDF2_SPEEDY_KEY"
@@ -79,7 +72,7 @@ class Verifier:
 
     @classmethod
     def create(cls, password: str, salt: bytes | None = None) -> Verifier:
-        """Derive the verifier for ``password`` (``_VGEN_COUNT`` PBKDF2 rounds)."""
+        """Derive the verifier for ``password`` (4096 PBKDF2 rounds)."""
         salt = os.urandom(16) if salt is None else salt
         secret = password.encode()
         password_key = _pbkdf2(secret, salt + _SPEEDY, 64, _VGEN_COUNT)
