@@ -18,12 +18,17 @@ client counts given are "1" and "16"):
   (``BEFORE_LOGONS``, measured with this script on a quiet machine): at
   least 2x.
 
+Beside each figure, on Linux, the server process's CPU time (user + system)
+per operation: unlike the rates, it hardly moves when other work shares the
+machine, so it is the figure to compare between runs on a busy machine.
+
 Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16]``.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import signal
 import subprocess
@@ -59,9 +64,20 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
     return process, match.group(1)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far; None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(clients: int, duration: float, setup: Callable[[], object],
-            step: Callable[[object], None], teardown: Callable[[object], None]) -> float:
-    """Operations per second of ``step`` run by ``clients`` threads."""
+            step: Callable[[object], None], teardown: Callable[[object], None],
+            server: int) -> tuple[float, float | None]:
+    """Operations per second of ``step`` run by ``clients`` threads, and server CPU µs per operation."""
     counts = [0] * clients
     start = threading.Barrier(clients + 1)
     stop = threading.Event()
@@ -78,13 +94,18 @@ def measure(clients: int, duration: float, setup: Callable[[], object],
     for thread in threads:
         thread.start()
     start.wait()
+    cpu_before = cpu_seconds(server)
     began = time.perf_counter()
     time.sleep(duration)
     stop.set()
     elapsed = time.perf_counter() - began
+    cpu_after = cpu_seconds(server)
+    done = sum(counts)  # read before the teardowns: a logoff is not the step's work
     for thread in threads:
         thread.join()
-    return sum(counts) / elapsed
+    if cpu_before is None or cpu_after is None or not done:
+        return done / elapsed, None
+    return done / elapsed, (cpu_after - cpu_before) * 1e6 / done
 
 
 def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[object], None],
@@ -158,9 +179,12 @@ def main() -> int:
         print(f"{'':28}{header}")
         results: dict[str, list[float]] = {}
         for name, (setup, step, teardown) in scenarios(dsn).items():
-            figures = [measure(n, args.duration, setup, step, teardown) for n in client_counts]
-            results[name] = figures
-            print(f"{name:28}" + "".join(f"{figure:14,.0f}" for figure in figures), flush=True)
+            measured = [measure(n, args.duration, setup, step, teardown, process.pid)
+                        for n in client_counts]
+            results[name] = [rate for rate, _ in measured]
+            print(f"{name:28}" + "".join(f"{rate:14,.0f}" for rate, _ in measured), flush=True)
+            print(f"{'  server CPU µs/op':28}" + "".join(
+                f"{cpu:14,.0f}" if cpu is not None else f"{'-':>14}" for _, cpu in measured))
         print()
         for line in ratios(results, client_counts):
             print(line)
