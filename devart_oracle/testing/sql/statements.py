@@ -34,6 +34,7 @@ from typing import Any
 
 from .dictionary_views import mentioned as families_read
 from .lexer import Token, tokenize
+from .lobs import expression_kind
 from .results import column_name
 from .rewrite import Plan, classify, plan
 from .values import Column, coercer, declared_column, decode, inferred_column
@@ -77,6 +78,8 @@ class Statement:
     dictionary: bool = False
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _shapes: dict[tuple[Column, ...], Shape] = field(default_factory=dict, repr=False)
+    _templates: dict[tuple[tuple[str, ...], tuple[str, ...] | None],
+                     list[tuple[str, Column | None]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def prepare(cls, sql: str, schemas: frozenset[str]) -> Statement:
@@ -95,18 +98,37 @@ class Statement:
 
     def columns(self, description: Any, declared: list[str] | None,
                 rows: Sequence[Row]) -> list[Column]:
-        """A query's columns from SQLite's description, declared types and first rows."""
-        assert self.plan is not None
-        names = self._oracle_names(tuple(entry[0] for entry in description))
-        usable = declared if declared is not None and len(declared) == len(names) else None
+        """A query's columns from SQLite's description, declared types and first rows.
+
+        A column with a declared type, or an expression whose type its name
+        tells (``TO_CLOB(...)``), is the same at every execute; only the
+        others are worked out from the values.
+        """
+        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared))
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._template(*key)
         columns = []
-        for index, name in enumerate(names):
-            column = _declared(name, usable[index]) if usable else None
-            if column is None:
+        for index, (name, fixed) in enumerate(template):
+            if fixed is None:
                 values = [decode(row[index]) for row in rows]
-                column = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
-            columns.append(column)
+                fixed = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
+            columns.append(fixed)
         return columns
+
+    def _template(self, sqlite_names: tuple[str, ...], declared: tuple[str, ...] | None,
+                  ) -> list[tuple[str, Column | None]]:
+        """Each column's Oracle name, and its column when the values do not decide it."""
+        if len(self._templates) >= _SHAPES:
+            self._templates.clear()
+        names = self._oracle_names(sqlite_names)
+        usable = declared if declared is not None and len(declared) == len(names) else None
+        template: list[tuple[str, Column | None]] = []
+        for index, name in enumerate(names):
+            column = declared_column(name, usable[index]) if usable else None
+            kind = expression_kind(name) if column is None else None
+            template.append((name, column if kind is None else Column(name, kind, 0, 0, 0)))
+        return template
 
     def shape(self, columns: list[Column]) -> Shape:
         """The shared shape for these columns: equal lists give the same object."""
@@ -128,20 +150,6 @@ class Statement:
 
 
 _SHAPES = 16  # column lists kept per statement
-
-
-_declared_cache: dict[tuple[str, str], Column | None] = {}
-
-
-def _declared(name: str, declared: str) -> Column | None:
-    key = (name, declared)
-    try:
-        return _declared_cache[key]
-    except KeyError:
-        if len(_declared_cache) >= DEFAULT_CAPACITY * 4:
-            _declared_cache.clear()
-        column = _declared_cache[key] = declared_column(name, declared)
-        return column
 
 
 class StatementCache:
