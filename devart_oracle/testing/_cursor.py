@@ -85,7 +85,7 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs")
+                 "rows_sent", "defines", "lobs", "_columns")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore) -> None:
         self.id = cursor_id
@@ -96,6 +96,7 @@ class Cursor:
         self.result: Result | None = None
         self._metas: list[ColumnMeta] = []
         self._encoders: list[Encoder] = []
+        self._columns: object = None  # the column list _metas were made for
         self.rows_sent = 0
         self.defines: list[int] | None = None  # the wire types the client defined, by column
         self.lobs = lobs
@@ -170,14 +171,21 @@ class Cursor:
                 _write_out_bind(w, spec, value, self.lobs)
 
     def open_result(self, result: Result) -> bool:
-        """Hold a query's result and prepare its encoders; True if the columns changed."""
+        """Hold a query's result and prepare its encoders; True if the columns changed.
+
+        The backend gives a re-executed statement the very same column list
+        while its columns stay the same: then the encoders stay too.
+        """
+        self.result = result
+        self.rows_sent = 0
+        if result.columns is not None and result.columns is self._columns:
+            return False
         formats = [column_format(column) for column in result.columns or ()]
         metas = [meta for meta, _ in formats]
         changed = metas != self._metas
         self._metas = metas
         self._encoders = [encoder for _, encoder in formats]
-        self.result = result
-        self.rows_sent = 0
+        self._columns = result.columns
         return changed
 
     def describe(self, w: Writer) -> None:
