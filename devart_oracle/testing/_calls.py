@@ -38,6 +38,7 @@ from .wire.requests import (
     EXEC_EXECUTE,
     EXEC_FETCH,
     EXEC_FLAGS_DML_ROWCOUNTS,
+    EXEC_FLAGS_SCROLLABLE,
     REEXEC_COMMIT,
     ExecuteCall,
     read_bind_rows,
@@ -127,6 +128,8 @@ class CallRunner:
         if call.defines:
             cursor.defines = [spec.ora_type for spec in call.defines]
         options = call.options
+        if call.exec_flags & EXEC_FLAGS_SCROLLABLE and call.is_query:
+            return self._respond(w, cursor, lambda body: self._scroll(body, cursor, call))
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
             # cursor by id, and DML cursors are closed after each execute (below).
@@ -139,6 +142,14 @@ class CallRunner:
             body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
             row_counts=row_counts, describe=True, batch=batch), row_counts=row_counts,
             keep=call.is_query or call.is_plsql)
+
+    def _scroll(self, body: Writer, cursor: Cursor, call: ExecuteCall) -> tuple[int, int]:
+        """A scrollable query: an execute (which reads it whole) or a scroll, then rows from the row asked."""
+        if call.options & EXEC_EXECUTE or cursor.scrolled is None:
+            cursor.scrolled = None
+            self._run(body, cursor, call.rows, fetch=0, commit=False, row_counts=False, describe=True)
+        count = call.prefetch if call.options & EXEC_FETCH else 0
+        return cursor.scroll(body, *call.fetch_at, count)
 
     def _reexecute(self, w: Writer, function: int) -> bool:
         call = read_reexecute(self.session.reader)

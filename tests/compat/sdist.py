@@ -50,7 +50,7 @@ def _download(version: str, cache: Path) -> Path:
         return archive
     cache.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", f"oracledb=={version}",
-               "--no-binary", ":all:", "--no-deps", "--quiet", "--dest", str(cache)]
+               "--no-binary", "oracledb", "--no-deps", "--quiet", "--dest", str(cache)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     if done.returncode != 0 or not archive.is_file():
         raise SuiteUnavailable(f"pip could not download the oracledb {version} sdist: {done.stderr.strip()[-500:]}")

@@ -545,8 +545,8 @@ def test_oracle_error_texts() -> None:
     ("DELETE FROM t", (), "ORA-02292: integrity constraint (SCOTT.FK_C) violated - child record "
      "found"),
     ("SELECT nope.NEXTVAL FROM dual", (), "ORA-02289: sequence does not exist"),
-    ("CREATE PROCEDURE p AS BEGIN NULL; END;", (), "ORA-00900: invalid SQL statement: CREATE "
-     "PROCEDURE is not supported by the test server"),
+    ("CREATE PACKAGE p AS PROCEDURE q; END;", (), "ORA-00900: invalid SQL statement: CREATE "
+     "PACKAGE is not supported by the test server"),
 ])
 def test_errors_have_oracle_numbers_and_texts(s: SqlSession, sql: str, params: tuple[object, ...],
                                               text: str) -> None:

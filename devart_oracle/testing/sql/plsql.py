@@ -47,9 +47,8 @@ from .procedures import (
     Function,
     Param,
     Procedure,
-    functions,
-    procedures,
 )
+from .stored import routines
 
 __all__ = ["Host", "Outcome", "run_plsql"]
 
@@ -124,8 +123,7 @@ class _Parser:
         self.sql, self.words, self.i = sql, significant(tokens), 0
         self.reads: set[str] = set()
         self.writes: set[str] = set()
-        self.procedures = procedures(host)
-        self.functions = functions(host)
+        self.procedures, self.functions = routines(host, run_plsql)
 
     # -------------------------------------------------------- tokens
 
