@@ -91,3 +91,18 @@ def test_wrong_arguments_are_pls_00306(k: oracledb.Cursor) -> None:
     k.execute("create or replace procedure one_arg (a number) as begin null; end;")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00306: wrong number or types of arguments"):
         k.callproc("one_arg", (1, 2))
+
+
+def test_text_for_a_number_parameter_is_ora_06502(k: oracledb.Cursor) -> None:
+    k.execute("""create or replace function add_len (a_Text varchar2, a_N number) return number
+                 as begin return length(a_Text) + a_N; end;""")
+    assert k.callfunc("add_len", int, ("ab", "3")) == 5  # text that is a number converts
+    with pytest.raises(oracledb.DatabaseError, match="ORA-06502: PL/SQL: numeric or value error: "
+                       "character to number conversion error"):
+        k.callfunc("add_len", int, (5, "hi"))
+
+
+def test_a_parameter_named_twice_is_ora_06550(k: oracledb.Cursor) -> None:
+    k.execute("create or replace procedure two_args (a number, b number) as begin null; end;")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-06550"):
+        k.callproc("two_args", (1, 2), {"a": 3})

@@ -8,7 +8,7 @@ constraint added by ``ALTER TABLE`` becomes a unique index (SQLite cannot
 add constraints). What SQLite cannot do at all (``MODIFY``, adding a CHECK
 or FOREIGN KEY later, packages) is an ORA-00900 that says so. Sequences
 are not tables: the statement reports them as ``SequenceOp`` and the
-session applies them. Procedures and functions are stored by ``stored``.
+session applies them. Procedures and functions are stored by ``routine_ddl``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from .columns import (
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
 from .literals import quote_literal
-from .stored import create_routine, drop_routine
+from .routine_ddl import create_routine, drop_routine
 
-__all__ = ["Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
+__all__ = ["CONSTRAINTS", "SEQUENCES", "Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported"]
 
 _SKIPPED = {"OR", "REPLACE", "FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE",
             "GLOBAL", "TEMPORARY", "BITMAP"}

@@ -323,7 +323,8 @@ class _Parser:
         names = [p.name for p in callee.params]
         named = False  # a positional argument may not follow a named one
         for position, part in enumerate(split_commas(tokens)):
-            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names:
+            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names \
+                    and names.index(name_of(part[0])) not in given:  # not named twice
                 given[names.index(name_of(part[0]))], named = part[2:], True
             elif len(part) > 1 and part[1].text == "=>" or position >= len(names) or named:
                 raise self.wrong_arguments(start, name)

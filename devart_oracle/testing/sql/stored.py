@@ -10,8 +10,8 @@ declarations (between ``IS``/``AS`` and ``BEGIN``), IF, loops and the rest
 are PLS-00999 when the routine is called, as in an anonymous block.
 
 ``CREATE [OR REPLACE] PROCEDURE|FUNCTION`` stores the source in the
-database's ``DEVART$ROUTINES`` table (so every session sees it, and it lasts
-as long as the database); ``DROP PROCEDURE|FUNCTION`` removes it. Oracle
+database's ``DEVART$ROUTINES`` table (``routine_ddl``: every session sees it,
+and it lasts as long as the database); ``DROP PROCEDURE|FUNCTION`` removes it. Oracle
 compiles at CREATE; here a body the server does not run fails when called.
 """
 
@@ -26,13 +26,12 @@ from .lexer import (
     Token,
     Words,
     bind_names,
-    joined,
     name_of,
     significant,
     split_commas,
     tokenize,
 )
-from .literals import literal_body, quote_literal
+from .literals import literal_body
 from .pls import RESTRICTION, compile_error
 from .procedures import (
     REQUIRED,
@@ -43,28 +42,14 @@ from .procedures import (
     functions,
     procedures,
 )
+from .routine_ddl import ROUTINES
 
-__all__ = ["ROUTINES", "create_routine", "drop_routine", "routines"]
+__all__ = ["routines"]
 
-ROUTINES = '"DEVART$ROUTINES"'
-_SCHEMA = f"CREATE TABLE IF NOT EXISTS {ROUTINES} (NAME TEXT PRIMARY KEY, KIND TEXT, SOURCE TEXT)"
 _MODES = ("IN", "OUT")
+_NUMERIC = ("NUMBER", "INTEGER", "INT", "PLS_INTEGER", "BINARY_INTEGER", "FLOAT", "BINARY_DOUBLE")
 #: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
 Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
-
-
-def create_routine(kind: str, words: Words, replace: bool) -> list[str]:
-    """The SQLite statements that store a routine (``words`` is at its name)."""
-    _, name = words.name()
-    source = joined(words.rest())
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
-    values = ", ".join(quote_literal(text) for text in (name, kind, source))
-    return [_SCHEMA, f"{verb} INTO {ROUTINES} VALUES ({values})"]
-
-
-def drop_routine(name: str) -> list[str]:
-    """The SQLite statements that drop the routine ``name``."""
-    return [_SCHEMA, f"DELETE FROM {ROUTINES} WHERE NAME = {quote_literal(name)}"]
 
 
 class _Lookup(Mapping[str, Any]):
@@ -111,7 +96,9 @@ def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Func
 def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Procedure | Function:
     """A routine from its source (what follows its name in CREATE)."""
     words = Words(significant(tokenize(source)))
-    params = [_param(part) for part in split_commas(words.group())] if words.peek() == "(" else []
+    parts = split_commas(words.group()) if words.peek() == "(" else []
+    params = [_param(part) for part in parts]
+    numeric = {name_of(part[0]) for part in parts if any(t.is_word(*_NUMERIC) for t in part[1:])}
     if kind == "FUNCTION":
         words.accept("RETURN")
         words.take()
@@ -126,7 +113,7 @@ def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Pr
     order = [int(n) - 1 for n in bind_names(tokens, plsql=True)]
 
     def run(values: list[object]) -> list[object]:
-        padded = [*values, None]
+        padded = [*(_typed(numeric, p, v) for p, v in zip(params, values)), None]
         outcome = runner(block, tokens, [padded[i] for i in order], host)
         for i, (_, value) in zip(order, outcome.binds):
             padded[i] = value
@@ -138,6 +125,16 @@ def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Pr
     def call(values: list[object]) -> None:
         values[:] = run(values)[:len(params)]
     return Procedure(tuple(params), call)
+
+
+def _typed(numeric: set[str], param: Param, value: object) -> object:
+    """A parameter's value as its declared type has it: ORA-06502 for text that is no number."""
+    if not isinstance(value, str) or param.name not in numeric:
+        return value
+    try:
+        return Decimal(value.strip())
+    except ArithmeticError:
+        raise OracleError(6502, "character to number conversion error") from None
 
 
 def _param(tokens: list[Token]) -> Param:
