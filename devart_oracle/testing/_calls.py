@@ -138,8 +138,9 @@ class CallRunner:
         fetch = call.prefetch if options & EXEC_FETCH else 0
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
         batch = bool(options & EXEC_BATCH_ERRORS) and not call.is_query
+        rows = call.rows or [[] for _ in range(call.executions)]  # executemany() without binds
         return self._respond(w, cursor, lambda body: self._run(
-            body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
+            body, cursor, rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
             row_counts=row_counts, describe=True, batch=batch), row_counts=row_counts,
             keep=call.is_query or call.is_plsql)
 
@@ -156,7 +157,8 @@ class CallRunner:
         cursor = self.cursors.get(call.cursor_id)
         self._count(parses=False, executes=True)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
-        rows = read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds else []
+        rows = (read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds
+                else [[] for _ in range(count)])
         fetch = call.iterations if function == _REEXECUTE_FETCH else 0
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(

@@ -72,3 +72,4 @@ def test_binds_and_an_empty_result(conn: oracledb.Connection) -> None:
     cursor.execute("select n from numbers where n > :high", high=99)
     cursor.scroll(mode="last")
     assert cursor.fetchone() is None
+
