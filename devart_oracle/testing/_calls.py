@@ -261,14 +261,17 @@ class CallRunner:
         assert sql is not None
         params = cursor.params(rows)
         returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
-        if len(params) > 1 or batch:
-            result: Result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
+        later: list[Result] = []
+        if cursor.plsql and len(params) > 1 and not batch:
+            result, later = _blocks(sql, cursor.sql, params)
+        elif len(params) > 1 or batch:
+            result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         if returning:
             Cursor.write_returned(body, returning, result.returned)
         if result.out_binds:
-            cursor.write_out_binds(body, result.out_binds)
+            cursor.write_out_binds(body, result.out_binds, [done.out_binds or () for done in later])
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()
@@ -308,6 +311,22 @@ class CallRunner:
         cursor.describe(body)
         cursor.result = None
         return 0, 0
+
+
+def _blocks(sql: SqlSession, block: str, params: list[list[object]]) -> tuple[Result, list[Result]]:
+    """A PL/SQL block's executemany(): each execution's OUT binds are the client's next row.
+
+    Raises:
+        OracleError: what an execution raised, its ``rowcount`` the executions done before it.
+    """
+    results: list[Result] = []
+    for row in params:
+        try:
+            results.append(sql.execute(block, row))
+        except OracleError as exc:
+            exc.rowcount = len(results)
+            raise
+    return results[0], results[1:]
 
 
 def _counts(result: Result) -> Sequence[int]:

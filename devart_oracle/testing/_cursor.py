@@ -153,11 +153,13 @@ class Cursor:
                     w.b(None if value is None else encoder(value))
                     w.ub(0)
 
-    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]]) -> None:
+    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]],
+                        later: Sequence[Sequence[tuple[str, object]]] = ()) -> None:
         """Write a PL/SQL block's bind directions, then its OUT and IN OUT values.
 
         The OUT binds are marked as never sent, as the client leaves them out
-        of its re-executes from now on.
+        of its re-executes from now on. ``later`` are the binds of the next
+        executions of an ``executemany()``: one more row of values each.
 
         Raises:
             WireError: ORA-03115 for an OUT bind of a type the server cannot
@@ -168,10 +170,11 @@ class Cursor:
                       for spec, (direction, _) in zip(self.binds, binds)]
         outs = [(spec, value) for spec, (direction, value) in zip(self.binds, binds)
                 if direction != "IN"]
-        if outs:
+        for row in (binds, *later) if outs else ():
             w.u8(MSG_ROW_DATA)
-            for spec, value in outs:
-                _write_out_bind(w, spec, value)
+            for spec, (direction, value) in zip(self.binds, row):
+                if direction != "IN":
+                    _write_out_bind(w, spec, value)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""

@@ -41,8 +41,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"test_connection_1249", "", "PL/SQL packages (pkg_TestLOBs.GetLOB) are not emulated"),
     (r"test_cursor_1226|test_cursor_13\d\d", r"assert 0 == 3",
      "PL/SQL DECLARE blocks (local variables) are not run by the server"),
-    (r"test_cursor_12(18|22)|test_cursor_13(18|22)|test_cursor_1855|test_cursor_1942",
-     r"None", "executemany() of a PL/SQL block returns the OUT binds of the first row only"),
     # tables the runner does not create
     (r"test_cursor_10[3]\d|test_cursor_11[3]\d", r"ORA-00942", ("object types (TestObjects, "
      "UDT_OBJECT) are not emulated")),
