@@ -26,8 +26,9 @@ re-execute.
 
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
-restriction") for constructs the server does not run (DECLARE, IF, loops,
-cursors ...). An error while a statement runs gets Oracle's ORA-06512 line.
+restriction") for constructs the server does not run (IF, loops,
+cursors ...); DECLARE blocks with simple local variables run (``declare``).
+An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
 from __future__ import annotations
@@ -37,17 +38,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from .declare import run_declared
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
-from .procedures import (
-    REQUIRED,
-    Callee,
-    Function,
-    Param,
-    Procedure,
-)
+from .procedures import REQUIRED, Callee, Function, Param, Procedure
 from .stored import routines
 
 __all__ = ["Host", "Outcome", "run_plsql"]
@@ -371,6 +367,8 @@ def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],
             ORA-06550 for what is not run, or what a statement raises
             (ORA-01013 when a sleep is cancelled, ORA-01403 ...).
     """
+    if significant(tokens)[:1] and significant(tokens)[0].is_word("DECLARE"):
+        return run_declared(sql, tokens, params, host, run_plsql)  # type: ignore[no-any-return]
     names = bind_names(tokens, plsql=True)
     if len(params) != len(names):
         raise OracleError(1008 if len(params) < len(names) else 1036)
