@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.compat import expected
+from tests.compat import expected, reasons
 from tests.compat.runner import SERVER_FILES, _arguments
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing-server.md"
@@ -67,6 +67,23 @@ def test_the_list_names_only_tests_of_the_server_files_each_with_a_reason() -> N
     assert entries, "the list is where the known failures are explained"
     assert {test.split("::")[0] for test in entries} <= set(SERVER_FILES)
     assert all(len(reason) >= 10 for reason in entries.values())
+    assert not [test for test, reason in entries.items() if reason.startswith("unexplained")]
+
+
+def test_reasons_come_from_the_rules_and_the_list_is_rewritten_from_a_run(tmp_path: Path) -> None:
+    assert reasons.reason("tests/connection/test_1400_tpc.py::test_connection_1401", "x").startswith(
+        "two-phase commit")
+    assert reasons.reason(f"{FILE}::test_x", "ORA-03115: unsupported network datatype or "
+                          "representation: bind type 102").startswith("REF CURSOR binds")
+    assert reasons.reason(f"{FILE}::test_x", "boom") == "unexplained: boom"
+    path = tmp_path / "list.tsv"
+    path.write_text(f"{FILE}::test_h\thangs: waits forever\n{FILE}::test_old\tno longer fails\n",
+                    encoding="utf-8")
+    run = {"oracledb": {"outcomes": {f"{FILE}::test_a": "failed", f"{FILE}::test_b": "passed"},
+                        "messages": {f"{FILE}::test_a": "ORA-00904: \"DBMS_DEBUG_JDWP\".\"X\""}}}
+    assert reasons.write(run, path) == 2
+    assert expected.load(path) == {f"{FILE}::test_a": reasons.reason(f"{FILE}::test_a", "DBMS_DEBUG_JDWP"),
+                                   f"{FILE}::test_h": "hangs: waits forever"}
 
 
 def test_the_docs_table_is_the_list() -> None:
