@@ -31,8 +31,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"test_cursor_27(20|25|32|33)", r"this declaration is not run", ("implicit results "
      "(DBMS_SQL.RETURN_RESULT of SYS_REFCURSOR locals) are not emulated")),
     (r"", r"DECLARE blocks", "PL/SQL DECLARE blocks (local variables) are not run by the server"),
-    (r"", r"RETURNING INTO in a block", ("DML with RETURNING INTO inside a PL/SQL block is not run "
-     "by the server")),
     (r"", r"RAISE statements", "PL/SQL RAISE (and exception handlers) are not run by the server"),
     (r"", r"PROC_TEST2|FUNC_TEST2|func_Test2", ("proc_Test2 and func_Test2 use IF and BOOLEAN "
      "parameters, which the server's PL/SQL does not run (the runner does not create them)")),

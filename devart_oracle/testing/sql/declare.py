@@ -21,7 +21,7 @@ from .lexer import Token, bind_names, name_of, significant, tokenize
 from .literals import literal_body
 from .pls import RESTRICTION, compile_error
 
-__all__ = ["run_declared"]
+__all__ = ["returning_targets", "run_declared"]
 
 #: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
 Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
@@ -98,3 +98,11 @@ def _rewrite(body: list[Token], hidden: dict[str, str]) -> str:
             out.append(token.text)
         previous = token.text
     return " ".join(out)
+
+
+def returning_targets(tokens: list[Token]) -> list[Token]:
+    """The binds after ``RETURNING ... INTO`` of a block's DML statement (none without one)."""
+    returning = next((i for i, t in enumerate(tokens) if t.is_word("RETURNING", "RETURN")), None)
+    into = next((i for i, t in enumerate(tokens) if returning is not None and i > returning
+                 and t.is_word("INTO")), None)
+    return [] if into is None else [t for t in tokens[into + 1:] if t.kind == "bind"]

@@ -12,8 +12,8 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   statements all work);
 - ``SELECT ... INTO :a, :b FROM ...;``: exactly one row, else ORA-01403 or
   ORA-01422, as in Oracle;
-- INSERT, UPDATE, DELETE, MERGE (without RETURNING INTO), COMMIT and
-  ROLLBACK, run as the session runs them on their own.
+- INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
+  for none), COMMIT and ROLLBACK, run as the session runs them on their own.
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from .declare import run_declared
+from .declare import returning_targets, run_declared
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
@@ -261,18 +261,19 @@ class _Parser:
         return select
 
     def sql_statement(self) -> Statement:
-        """DML, COMMIT or ROLLBACK: run as the session runs them (no RETURNING INTO)."""
-        start = self.peek()
-        tokens = self.read(self.until_semicolon())
-        if any(t.is_word("RETURNING", "RETURN") for t in tokens):
-            raise compile_error(self.sql, start, f"{RESTRICTION}RETURNING INTO in a block is not "
-                                "run by the test server")
+        """DML, COMMIT or ROLLBACK: run as the session runs them; RETURNING INTO sets its binds."""
+        start, tokens = self.peek(), self.until_semicolon()
+        targets = [self.target(t) for t in returning_targets(tokens)]
+        self.read([t for t in tokens if t.kind == "bind" and bind_name(t) not in targets])
         text = self.sql[start.pos:tokens[-1].pos + len(tokens[-1].text)]
 
         def execute(run: _Run) -> None:
             try:
-                run.host.nested(text, [run.values[bind_name(t)] for t in tokens
-                                       if t.kind == "bind"], 0)
+                rows = run.host.nested(text, [run.values[bind_name(t)] for t in tokens
+                                              if t.kind == "bind" and bind_name(t) not in targets], 0)
+                if targets and len(rows) > 1:
+                    raise OracleError(1422)
+                run.values.update(zip(targets, rows[0] if rows else [None] * len(targets)))
             except OracleError as exc:
                 raise at_line(exc, self.sql, start) from None
         return execute
