@@ -158,7 +158,7 @@ class CallRunner:
         self._count(parses=False, executes=True)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
         rows = (read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds
-                else [[] for _ in range(count)])
+                else [] if cursor.query else [[] for _ in range(count)])  # a query's count is rows
         fetch = call.iterations if function == _REEXECUTE_FETCH else 0
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(

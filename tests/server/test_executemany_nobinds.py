@@ -26,3 +26,14 @@ def test_executemany_without_binds_runs_each_iteration(conn: oracledb.Connection
     cursor.executemany(None, 4)  # re-executed by cursor id
     cursor.execute("select count(*) from marks")
     assert cursor.fetchone() == (9,)
+
+
+def test_a_query_re_executed_without_binds_runs_once(conn: oracledb.Connection) -> None:
+    """Only DML takes its execution count from a re-execute without binds."""
+    cursor = conn.cursor()
+    cursor.prefetchrows = 0  # a plain re-execute, not re-execute-and-fetch
+    cursor.execute("create sequence counter")
+    for _ in range(3):  # the second and third are re-executes by cursor id
+        cursor.execute("select counter.nextval from dual")
+        (value,) = cursor.fetchone()
+    assert value == 3
