@@ -374,10 +374,12 @@ class SqlSession:
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
 
     def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
-        """A query a PL/SQL block runs: its first ``limit`` rows."""
+        """A query a PL/SQL block runs: its first ``limit`` rows (a DML's RETURNING rows)."""
         result = self._execute(self._statement(sql), params)
         try:
-            return result.fetch(limit) if result.columns is not None else []
+            if result.columns is None:
+                return list(result.returned[0]) if result.returned else []
+            return result.fetch(limit)
         finally:
             result.close()
 
