@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 from pathlib import Path
 
 import pytest
 
 from devart_oracle.connstring._keywords import KEYWORDS
+from devart_oracle.testing import OracleTestServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "devart_oracle"
@@ -63,3 +66,15 @@ def test_the_keyword_table_is_the_code_s_keyword_table() -> None:
         assert synonyms == set(keyword.synonyms), keyword.name
         if keyword.default is not None:
             assert default == str(keyword.default), keyword.name
+
+
+def test_the_test_server_signature_is_the_documented_one() -> None:
+    doc = (ROOT / "docs" / "testing-server.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.DOTALL) if b.startswith("OracleTestServer("))
+    documented = re.sub(r"#.*", "", block).replace("OracleTestServer(", "def f(", 1).rstrip().rstrip(")") + "): ..."
+    args = ast.parse(documented).body[0].args  # type: ignore[attr-defined]
+    written = [a.arg for a in args.args] + [a.arg for a in args.kwonlyargs]
+    defaults = [ast.literal_eval(d) for d in args.defaults + args.kw_defaults if d is not None]
+    parameters = inspect.signature(OracleTestServer).parameters
+    assert written == list(parameters)
+    assert defaults == [p.default for p in parameters.values() if p.default is not inspect.Parameter.empty]
