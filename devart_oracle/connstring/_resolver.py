@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import pyparsing as pp
 
 from .._errors import ConnectionStringError
-from ._grammar import RawPair, scan
+from ._grammar import RawPair
 from ._host import HostError, HostParts, split_host
 from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
 from ._messages import MASK, SECRET_IN_NAME, error, mask, syntax_error
+from ._scanner import scan
 from ._secrets import hides_secret, secret_prefix
 
 __all__ = ["resolve"]
