@@ -111,8 +111,9 @@ def _spelling_end(word: str, spellings: Sequence[str] = _SECRET_SPELLINGS) -> in
 
     Underscores do not count, as in lookups: ``xPASS_WORDtiger`` gives 10.
     """
-    kept = [(at, char.lower()) for at, char in enumerate(word) if char != "_"]
-    folded = "".join(char for _, char in kept)
+    # One entry per folded character: "İ" folds to two ("i" and a dot above).
+    kept = [(at, low) for at, char in enumerate(word) if char != "_" for low in char.lower()]
+    folded = "".join(low for _, low in kept)
     ends = [folded.find(s) + len(s) for s in spellings if s in folded]
     return kept[min(ends) - 1][0] + 1 if ends else None
 
