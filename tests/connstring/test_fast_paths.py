@@ -1,9 +1,12 @@
-"""The regex fast path reads exactly what the pyparsing grammar reads.
+"""The fast paths of an uncached parse give what the slow paths give.
 
-Two levels: ``fast_scan`` accepts exactly the text the grammar accepts and
-gives the same pairs (offsets and quoting included); and ``parse`` through
-the fast path gives the same parameters, or the same error (type, message,
-position, masking), as ``parse`` with the grammar alone.
+The regex scanner: ``fast_scan`` accepts exactly the text the pyparsing
+grammar accepts and gives the same pairs (offsets and quoting included), and
+``parse`` through it gives the same parameters, or the same error (type,
+message, position, masking), as ``parse`` with the grammar alone.
+
+The password guesses: ``hides_secret``'s shortcut for one-word values says
+what the word-by-word reading says.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from devart_oracle.connstring import ConnectionParameters, _scanner
 from devart_oracle.connstring._grammar import RawPair
 from devart_oracle.connstring._grammar import scan as grammar_scan
 from devart_oracle.connstring._scanner import fast_scan, scan
+from devart_oracle.connstring._secrets import _a_word_names_secret, hides_secret
 from devart_oracle.testing.strategies import (
     connection_kwargs,
     connection_string_noise,
@@ -112,3 +116,18 @@ def test_scan_falls_back_to_the_grammar_error() -> None:
     with pytest.raises(pp.ParseBaseException) as info:
         scan("Host=h;User")
     assert info.value.loc == 11
+
+
+# Spellings and misspellings of the password's name, whole and cut, what
+# makes a word a name, and the letters whose case folds in context.
+_SECRET_ATOMS = st.sampled_from(
+    ["Password", "passwd", "PASS", "pass", "word", "Pwd", "P@ss", "wort", "_", "1521", "x", "db",
+     "Σ", "ς", "İ", "=", ":", " ", "\t", '"', "'", "(", ")", ",", ";", "/", "."]
+)  # fmt: skip
+_SECRET_TEXTS = st.one_of(st.lists(_SECRET_ATOMS, max_size=8).map("".join), st.text(max_size=12))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_SECRET_TEXTS, st.booleans())
+def test_hides_secret_shortcut_agrees_with_the_word_by_word_reading(text: str, colon: bool) -> None:
+    assert hides_secret(text, colon=colon) == _a_word_names_secret(text, colon)
