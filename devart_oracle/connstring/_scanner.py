@@ -55,16 +55,16 @@ _SEGMENT = re.compile(
 
 def _pair(m: re.Match[str]) -> RawPair:
     """The pair of a segment that has a name, as the grammar's actions build it."""
-    dq, sq = m["dq"], m["sq"]
-    if dq is not None:
-        return RawPair(m["name"], m.start("name"), dq[1:-1].replace('""', '"'), m.start("dq"), True)
-    if sq is not None:
-        return RawPair(m["name"], m.start("name"), sq[1:-1].replace("''", "'"), m.start("sq"), True)
-    plain = m["plain"]
+    name, dq, sq, plain = m.group("name", "dq", "sq", "plain")
+    at = m.start("name")
     if plain is not None:
-        return RawPair(m["name"], m.start("name"), plain, m.start("plain"), False)
+        return RawPair(name, at, plain, m.start("plain"), False)
+    if dq is not None:
+        return RawPair(name, at, dq[1:-1].replace('""', '"'), m.start("dq"), True)
+    if sq is not None:
+        return RawPair(name, at, sq[1:-1].replace("''", "'"), m.start("sq"), True)
     # No value: the grammar's empty value sits where the blanks end.
-    return RawPair(m["name"], m.start("name"), "", m.end("spaced"), False)
+    return RawPair(name, at, "", m.end("spaced"), False)
 
 
 def fast_scan(text: str) -> list[RawPair] | None:

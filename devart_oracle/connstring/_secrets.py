@@ -42,6 +42,7 @@ _SHORTEST_CLOSE = 4
 # from 5 letters on, so that "compass" does not end in a password name.
 _LONG_SPELLINGS: Final = ("password", "passwd")
 _SHORTEST_END = 5
+_LONG_SPELLING = re.compile("|".join(_LONG_SPELLINGS))
 # "Pass" as a word of its own, or the end of a camel-case word ("TruePass",
 # "USERPASS"), but not the end of "compass" or the start of "passau".
 _PASS = re.compile(r"(?:(?<![A-Za-z])[Pp]|(?<=[a-z0-9])P)(?:ass|ASS)(?![a-z])|(?<=[A-Z0-9])PASS(?![A-Za-z])")
@@ -159,8 +160,7 @@ def _no_word_can_name_secret(text: str, colon: bool) -> bool:
     """
     if (_NAME_MARKS if colon else _NAME_MARKS_NO_COLON).search(text) is not None:
         return False
-    folded = text.lower().replace("_", "")
-    return not any(spelling in folded for spelling in _LONG_SPELLINGS)
+    return _LONG_SPELLING.search(text.lower().replace("_", "")) is None
 
 
 def hides_secret(text: str, *, colon: bool = True) -> bool:
