@@ -8,7 +8,7 @@ process, then measures from this process, with 1 and 16 client threads:
 * round trips per second for a small query (``select 1 from dual``,
   re-executed with fetch in one round trip once the statement is cached).
 
-Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16]``.
+Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16] [--plot DIR]``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import threading
 import time
 from collections.abc import Callable
 
+import _plot
 import oracledb
-from _harness import command_line
+from _harness import command_line, show_chart
 
 from devart_oracle._cli import seconds, whole
 
@@ -106,7 +107,7 @@ def _counts(text: str) -> list[int]:
 
 
 def main() -> int:
-    parser = command_line(__doc__)
+    parser = command_line(__doc__, charts=("server.png",))
     parser.add_argument("--duration", type=seconds(zero=False), default=2.0, help="seconds per measurement")
     parser.add_argument("--clients", type=_counts, default=[1, 16], metavar="N,N,...",
                         help="comma-separated client thread counts (default 1,16)")
@@ -117,12 +118,15 @@ def main() -> int:
         print(f"server: {dsn} (separate process); {args.duration:.1f} s per figure")
         header = "".join(f"{f'{n} client' + ('s' if n > 1 else ''):>14}" for n in client_counts)
         print(f"{'':28}{header}")
+        rates = {}
         for name, (setup, step, teardown) in scenarios(dsn).items():
-            figures = [measure(n, args.duration, setup, step, teardown) for n in client_counts]
+            figures = rates[name] = [measure(n, args.duration, setup, step, teardown) for n in client_counts]
             print(f"{name:28}" + "".join(f"{figure:14,.0f}" for figure in figures), flush=True)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
+    if args.plot:
+        show_chart(_plot.server(rates, client_counts, args.plot))
     return 0
 
 
