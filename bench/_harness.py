@@ -79,7 +79,7 @@ def per_call_us(cycle: Callable[[], None], seconds: float = 1.0, repeat: int = 5
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0..100) of ``values``."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def median(values: list[float]) -> float:
