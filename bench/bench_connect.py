@@ -14,15 +14,7 @@ from __future__ import annotations
 
 import _plot
 import oracledb
-from _harness import (
-    PASSWORD,
-    USER,
-    command_line,
-    devart_string,
-    per_call_us,
-    server_process,
-    show_chart,
-)
+from _harness import PASSWORD, USER, command_line, devart_string, per_call_us, server_process, show_chart
 
 import devart_oracle
 

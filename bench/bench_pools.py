@@ -25,16 +25,7 @@ from typing import Any
 
 import _plot
 import oracledb
-from _harness import (
-    PASSWORD,
-    USER,
-    command_line,
-    median,
-    per_call_us,
-    percentile,
-    server_process,
-    show_chart,
-)
+from _harness import PASSWORD, USER, command_line, median, per_call_us, percentile, server_process, show_chart
 
 import devart_oracle
 
