@@ -86,11 +86,11 @@ def port(text: str) -> int:
 
 def plot_directory(text: str) -> Path:
     """A directory for PNG charts (made when missing); needs matplotlib, the ``bench`` extra."""
-    if importlib.util.find_spec("matplotlib") is None:
-        raise argparse.ArgumentTypeError(f"charts need matplotlib, which is not installed: {BENCH_EXTRA}")
     path = Path(text)
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a directory for the charts, got an empty path")
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r} is a file, not a directory: name a directory for the charts")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise argparse.ArgumentTypeError(f"charts need matplotlib, which is not installed: {BENCH_EXTRA}")
     return path
