@@ -7,6 +7,7 @@ would have measured, and the file it writes is read back.
 from __future__ import annotations
 
 import importlib.util
+import re
 import struct
 import sys
 import zlib
@@ -108,3 +109,13 @@ def test_without_matplotlib_a_chart_names_the_extra(tmp_path: Path, monkeypatch:
     with pytest.raises(RuntimeError, match=r"charts need matplotlib .*pip install 'devart_oracle\[bench\]'"):
         plot.cycle({"devart_oracle": (1.0, 1.0)}, tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_the_doc_shows_every_chart_and_the_committed_ones_are_small_pngs() -> None:
+    doc = (BENCH.parent / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    shown = re.findall(r"!\[[^\]]+\]\(img/([\w-]+\.png)\)", doc)
+    assert sorted(shown) == sorted(name for name, _ in CHARTS.values())
+    for name in shown:
+        data = (BENCH.parent / "docs" / "img" / name).read_bytes()
+        assert data[:8] == PNG_SIGNATURE and len(data) < 100 * 1024, name
+    assert "python -m devart_oracle bench --plot docs/img" in doc
