@@ -14,6 +14,7 @@ from ._errors import (
     DatabaseError,
     DatabaseUnavailableError,
     DataError,
+    DrcpWarning,
     Error,
     ErrorInfo,
     IntegrityError,
@@ -97,6 +98,7 @@ __all__ = [
     "PoolExhaustedError",
     "PoolClosedError",
     "DatabaseUnavailableError",
+    "DrcpWarning",
     "ErrorInfo",
     *_driver_all,
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "PoolExhaustedError",
     "PoolClosedError",
     "DatabaseUnavailableError",
+    "DrcpWarning",
     "ErrorInfo",
     "driver_error",
     "shaped",
@@ -172,3 +173,11 @@ class DatabaseUnavailableError(PoolError):
 
     __module__ = "devart_oracle"
     full_code = ""
+
+
+class DrcpWarning(UserWarning):
+    """DRCP is asked for in a way Oracle's documentation advises against
+    (a pooled server type without a connection class); warned once per pool
+    or connection_pool partition."""
+
+    __module__ = "devart_oracle"

@@ -1,7 +1,13 @@
 """The partition key: a keyed hash of every parameter but the routing ones.
 
 Pools are partitioned by what a session *is* (where it connects, as whom, in
-which mode), not by how the string was spelled. The values fed in are already
+which mode), not by how the string was spelled. The DRCP parameters are part
+of it: a pooled server type makes a session that the database may hand to
+another client between requests (not one to mix with dedicated ones); the
+connection class decides which pooled servers and session states it may
+share; the purity whether it may find state left by an earlier request of
+its class; the pool boundary when the database takes the pooled server back
+(so which state survives from one call to the next). The values fed in are already
 canonical (names, types, defaults filled in), so equivalent strings hash the
 same. The key is a per-process random secret: the fingerprint can be logged
 or used as a dict key without revealing anything about the password, not even

@@ -31,6 +31,12 @@ _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?\
 _BOOLEANS: Final = {"true": True, "false": False, "1": True, "0": False}
 CONNECT_MODES: Final = ("Normal", "SysOper", "SysDBA", "SysASM", "SysBkp", "SysDG", "SysKM")
 _MODES_BY_KEY: Final = {mode.lower(): mode for mode in CONNECT_MODES}
+#: DRCP's words, as Oracle's connect descriptors spell them (SERVER=, POOL_PURITY=, POOL_BOUNDARY=).
+SERVER_TYPES: Final = ("Dedicated", "Shared", "Pooled")
+PURITIES: Final = ("Default", "New", "Self")
+POOL_BOUNDARIES: Final = ("Statement", "Transaction")
+#: Oracle's limit on a connection class name.
+CCLASS_MAX: Final = 1024
 
 
 class BadValue(ValueError):
@@ -109,6 +115,33 @@ def to_connect_mode(value: object) -> str:
     raise BadValue("one of " + ", ".join(CONNECT_MODES))
 
 
+def _one_of(choices: tuple[str, ...]) -> Callable[[object], str]:
+    """A converter that accepts one of ``choices`` in any case and returns its canonical spelling."""
+    by_key = {choice.lower(): choice for choice in choices}
+    allowed = "one of " + ", ".join(choices)
+
+    def convert(value: object) -> str:
+        if isinstance(value, str) and value.strip().lower() in by_key:
+            return by_key[value.strip().lower()]
+        raise BadValue(allowed)
+
+    return convert
+
+
+to_server_type = _one_of(SERVER_TYPES)
+to_purity = _one_of(PURITIES)
+to_pool_boundary = _one_of(POOL_BOUNDARIES)
+
+
+def to_cclass(value: object) -> str:
+    """Accept a DRCP connection class name: up to 1024 characters, no parentheses
+    (python-oracledb writes it into a connect descriptor as is)."""
+    allowed = f"a name of at most {CCLASS_MAX} characters without '(' or ')'"
+    if not isinstance(value, str) or len(value) > CCLASS_MAX or "(" in value or ")" in value:
+        raise BadValue(allowed)
+    return value
+
+
 @dataclass(frozen=True)
 class Keyword:
     """One connection parameter.
@@ -152,6 +185,12 @@ KEYWORDS: Final = (
     Keyword("ConnectionTimeout", ("Connection Timeout", "Connect Timeout"), to_seconds),
     # On unless turned off, as in Devart's connector: code written for it never calls commit().
     Keyword("AutoCommit", (), to_bool, True),
+    # DRCP (docs/scale-out.md): all four change what a session is, so all four are in
+    # the partition key (none is routing). Unset, python-oracledb's defaults apply.
+    Keyword("ServerType", ("Server Type",), to_server_type),
+    Keyword("ConnectionClass", ("Connection Class", "CClass", "Pool Connection Class"), to_cclass),
+    Keyword("Purity", ("Pool Purity",), to_purity),
+    Keyword("PoolBoundary", ("Pool Boundary",), to_pool_boundary),
 )
 
 

@@ -45,6 +45,25 @@ class AsyncPool(PoolEngine):
         super().__init__(settings, error, **kwargs)
         self.connector = connector
         self.tasks: set[asyncio.Task[Any]] = set()
+        release = getattr(connector, "release", None)
+        if release is not None:  # DRCP (see _drcp): off the release path of every other pool
+            self.release = functools.partial(self._release_first, release)  # type: ignore[method-assign,assignment]
+
+    def _release_first(self, release: Callable[[Any], Coroutine[Any, Any, bool]], entry: Entry,
+                       healthy: bool | None = True, tag: str | None = None) -> Coroutine[Any, Any, None] | None:  # fmt: skip
+        """Give a DRCP session back once it has released its pooled server (awaited by the handle)."""
+        if healthy is not True:  # a broken or cancelled return: nothing to send, nothing to await
+            PoolEngine.release(self, entry, healthy, tag)
+            return None
+        return self._released(release, entry, tag)
+
+    async def _released(self, release: Callable[[Any], Coroutine[Any, Any, bool]], entry: Entry,
+                        tag: str | None) -> None:  # fmt: skip
+        healthy = False  # cancelled mid-release: the session's state is unknown, log it off
+        try:
+            healthy = await release(entry.conn)
+        finally:
+            PoolEngine.release(self, entry, healthy, tag)
 
     async def acquire(
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None

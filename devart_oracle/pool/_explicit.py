@@ -36,7 +36,7 @@ class ConnectionPool(PoolFace[Connection]):
     _engine: SyncPool
 
     def _new_engine(self, spec: PoolSpec) -> SyncPool:
-        self._connector = DriverConnector(spec.params, spec.options.ping_timeout)
+        self._connector = DriverConnector(spec.params, spec.options.ping_timeout, spec.options.name)
         wake = current().validator.wake
         return SyncPool(spec.options.settings(), self._connector, self._error, on_suspect=wake, on_orphan=wake,
                         **self._engine_options())  # fmt: skip
@@ -78,6 +78,8 @@ class ConnectionPool(PoolFace[Connection]):
         """
         self._close(force)
         self._engine.settle()
+        if self._connector.drcp is not None:
+            self._connector.drcp.close()
 
     def __enter__(self) -> ConnectionPool:
         return self
@@ -117,7 +119,9 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
     _upkeep: asyncio.Task[None] | None = None
 
     def _new_engine(self, spec: PoolSpec) -> AsyncPool:
-        self._connector = self._async_connector = AsyncDriverConnector(spec.params, spec.options.ping_timeout)
+        self._connector = self._async_connector = AsyncDriverConnector(
+            spec.params, spec.options.ping_timeout, spec.options.name
+        )
         current().unwatched.add(self)
         return AsyncPool(spec.options.settings(), self._connector, self._error, **self._engine_options())
 
@@ -215,6 +219,8 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
             self._upkeep.cancel()
             await asyncio.wait([self._upkeep])  # a pass under way is among the tasks settled next
         await self._engine.settle()
+        if self._connector.drcp is not None:
+            await self._connector.drcp.close_async()
 
     async def __aenter__(self) -> AsyncConnectionPool:
         return self

@@ -2,6 +2,8 @@
 
 Direct=True is python-oracledb's thin mode (no Oracle Client); Direct=False
 is its thick mode, which loads the Oracle Client libraries once per process.
+A DRCP session in thin mode comes from a :class:`._drcp.DrcpSource` and
+releases its pooled server whenever it goes idle (:func:`release_drcp`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ import oracledb
 
 from .._errors import ErrorInfo, InterfaceError, OperationalError
 from ..connstring import ConnectionParameters
+from ._drcp import (
+    DrcpSource,
+    drcp_source,
+    drop_quietly,
+    pool_params,
+    release_drcp,
+    release_drcp_async,
+)
 
 __all__ = [
     "AsyncDriverConnector",
@@ -91,14 +101,19 @@ def open_connection(params: ConnectionParameters) -> oracledb.Connection:
     if not params.direct:
         _enable_thick_mode(params.home_name)
     args = params.driver_args()
+    conn: oracledb.Connection = _logon(params, args, lambda: oracledb.connect(**args))
+    apply_session_params(conn, params)
+    return conn
+
+
+def _logon(params: ConnectionParameters, args: dict[str, Any], connect: Any) -> Any:
+    """``connect()``, with the driver's errors explained."""
     try:
-        conn = oracledb.connect(**args)
+        return connect()
     except OSError as exc:
         raise OperationalError(f"cannot reach {params.host!r}: {exc.strerror or exc}") from exc
     except oracledb.Error as exc:
         raise explained(exc, args.get("user"), _where(args)) from exc
-    apply_session_params(conn, params)
-    return conn
 
 
 def explained(exc: oracledb.Error, user: str | None, where: str) -> oracledb.Error:
@@ -233,24 +248,46 @@ async def ping_async(conn: Any, timeout_ms: int = PING_TIMEOUT_MS) -> bool:
 
 
 class ParamsConnector:
-    """Opens every session of a partition from the same parameters."""
+    """Opens every session of a partition from the same parameters.
 
-    __slots__ = ("params",)
+    Attributes:
+        drcp: where DRCP sessions come from (None: not DRCP, or thick mode).
+        release: what the pool calls on a session going idle (None: nothing).
+    """
+
+    __slots__ = ("drcp", "params", "release")
 
     def __init__(self, params: ConnectionParameters) -> None:
         self.params = params
+        # Once per partition: what python-oracledb reads from the string decides.
+        try:
+            self.drcp = drcp_source(pool_params(params), f"partition poolid:{params.pool_id}",
+                                    "Connection Class= in the connection string", thin=params.direct)  # fmt: skip
+        except oracledb.Error:  # a descriptor python-oracledb rejects: connect() explains it
+            self.drcp = None
+        self.release = release_drcp if self.drcp is not None else None
 
     def open(self, key: Hashable) -> oracledb.Connection:
-        """Log a session on."""
-        return open_connection(self.params)
+        """Log a session on (a DRCP one holds no pooled server until used)."""
+        if self.drcp is None:
+            return open_connection(self.params)
+        drcp = self.drcp
+        conn = _logon(self.params, self.params.driver_args(), lambda: drcp.open({}))
+        apply_session_params(conn, self.params)
+        release_drcp(conn)
+        return conn  # type: ignore[no-any-return]
 
     def close(self, conn: Any) -> None:
         """Log a session off."""
-        close_quietly(conn)
+        if self.drcp is None:
+            close_quietly(conn)
+        else:
+            drop_quietly(self.drcp, conn)
 
     def ping(self, conn: Any) -> bool:
-        """Check a session with a round trip."""
-        return ping(conn)
+        """Check a session with a round trip (a DRCP one releases its pooled server after)."""
+        alive = ping(conn)
+        return release_drcp(conn) if alive and self.drcp is not None else alive
 
 
 def _overrides(key: Hashable) -> dict[str, Any]:
@@ -266,13 +303,23 @@ def _pool_where(params: oracledb.PoolParams) -> str:
 
 
 class _DriverParams:
-    """What both explicit-pool connectors hold."""
+    """What both explicit-pool connectors hold (``drcp`` and ``release`` as in ParamsConnector)."""
 
-    __slots__ = ("params", "ping_timeout")
+    __slots__ = ("drcp", "params", "ping_timeout", "release")
+    _asynchronous = False
 
-    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS) -> None:
+    def __init__(self, params: oracledb.PoolParams, ping_timeout: int = PING_TIMEOUT_MS, name: str = "") -> None:
         self.params = params
         self.ping_timeout = ping_timeout
+        self.drcp = drcp_source(params, f"pool {name!r}", "cclass=", self._asynchronous)
+        self.release: Any = None
+        if self.drcp is not None:
+            self.release = release_drcp_async if self._asynchronous else release_drcp
+
+    def _source(self) -> DrcpSource:
+        assert self.drcp is not None
+        self.drcp.params = self.params  # replaced when stmtcachesize is reconfigured
+        return self.drcp
 
 
 class DriverConnector(_DriverParams):
@@ -297,41 +344,55 @@ class DriverConnector(_DriverParams):
         """Log a session on, as the key's user when it has one."""
         overrides = _overrides(key)
         try:
-            return oracledb.connect(params=self.params, **overrides)
+            if self.drcp is None:
+                return oracledb.connect(params=self.params, **overrides)
+            conn = self._source().open(overrides)
         except oracledb.Error as exc:
             raise explained(exc, overrides.get("user", self.params.user), _pool_where(self.params)) from exc
+        release_drcp(conn)  # idle until used: no pooled server held
+        return conn  # type: ignore[no-any-return]
 
     def close(self, conn: Any) -> None:
         """Log a session off within ``ping_timeout`` ms."""
-        close_quietly(conn, self.ping_timeout)
+        if self.drcp is None:
+            close_quietly(conn, self.ping_timeout)
+        else:
+            drop_quietly(self.drcp, conn)
 
     def ping(self, conn: Any) -> bool:
-        """Check a session with a round trip of at most ``ping_timeout`` ms."""
-        return ping(conn, self.ping_timeout)
+        """Check a session with a round trip of at most ``ping_timeout`` ms (then release a DRCP one)."""
+        alive = ping(conn, self.ping_timeout)
+        return release_drcp(conn) if alive and self.drcp is not None else alive
 
 
 class AsyncDriverConnector(_DriverParams):
     """The asyncio twin of :class:`DriverConnector`, over ``connect_async``."""
 
     __slots__ = ()
+    _asynchronous = True
 
     async def open(self, key: Hashable) -> Any:
         """Log a session on."""
         overrides = _overrides(key)
         try:
-            return await oracledb.connect_async(params=self.params, **overrides)
+            if self.drcp is None:
+                return await oracledb.connect_async(params=self.params, **overrides)
+            conn = await self._source().open_async(overrides)
         except oracledb.Error as exc:
             raise explained(exc, overrides.get("user", self.params.user), _pool_where(self.params)) from exc
+        await release_drcp_async(conn)
+        return conn
 
     async def close(self, conn: Any) -> None:
         """Log a session off within ``ping_timeout`` ms; a dead session is just dropped."""
         try:
             if conn.is_healthy():  # see ping_async: never set on a lost connection
                 conn.call_timeout = call_timeout(self.ping_timeout)
-            await conn.close()
+            await (conn.close() if self.drcp is None else self.drcp.drop_async(conn))
         except Exception as exc:
             logger.debug("logoff failed: %s", first_line(exc))
 
     async def ping(self, conn: Any) -> bool:
-        """Check a session with a round trip of at most ``ping_timeout`` ms."""
-        return await ping_async(conn, self.ping_timeout)
+        """Check a session with a round trip of at most ``ping_timeout`` ms (then release a DRCP one)."""
+        alive = await ping_async(conn, self.ping_timeout)
+        return await release_drcp_async(conn) if alive and self.drcp is not None else alive

@@ -48,6 +48,18 @@ class SyncPool(PoolEngine):
         super().__init__(settings, error, **kwargs)
         self.connector = connector
         self.logoffs: set[Job] = set()  # set.add and discard are atomic: no lock
+        release = getattr(connector, "release", None)
+        if release is not None:  # DRCP (see _drcp): off the release path of every other pool
+            self.release = functools.partial(self._release_first, release)  # type: ignore[method-assign]
+
+    def _release_first(self, release: Callable[[Any], bool], entry: Entry, healthy: bool | None = True,
+                       tag: str | None = None) -> None:  # fmt: skip
+        """Give a DRCP session back once it has released its pooled server."""
+        released: bool | None = False  # interrupted mid-release: log the session off
+        try:
+            released = release(entry.conn) if healthy is True else healthy
+        finally:
+            PoolEngine.release(self, entry, released, tag)
 
     def acquire(
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
