@@ -20,7 +20,8 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .._cli import port, seconds
+from .._cli import port, seconds, whole
+from ._drcp import DEFAULT_WAIT_TIMEOUT
 
 if TYPE_CHECKING:
     from ._server import OracleTestServer
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds added to each logon")
     serve.add_argument("--connect-timeout", type=seconds(zero=False), default=60.0, metavar="SECONDS",
                        help="seconds a client has to log on before it is disconnected (default 60)")
+    serve.add_argument("--pooled-servers", type=whole(0), default=0, metavar="N",
+                       help="emulate DRCP with at most N pooled server sessions (default 0: no DRCP)")
+    serve.add_argument("--pooled-wait-timeout", type=seconds(zero=False), default=DEFAULT_WAIT_TIMEOUT,
+                       metavar="SECONDS", help="seconds a DRCP request waits for a busy pool before "
+                       f"ORA-24457 (default {DEFAULT_WAIT_TIMEOUT:g})")
     serve.add_argument("-v", "--verbose", action="store_true", help="log sessions and faults")
     serve.set_defaults(command_parser=serve)
     return parser
@@ -76,7 +82,9 @@ def _server(args: argparse.Namespace) -> OracleTestServer:
     try:
         return OracleTestServer(dict(args.user), args.service, host=args.host, port=args.port,
                                 database=args.database, sid=args.sid, logon_delay=args.logon_delay,
-                                connect_timeout=args.connect_timeout)
+                                connect_timeout=args.connect_timeout,
+                                pooled_servers=args.pooled_servers,
+                                pooled_wait_timeout=args.pooled_wait_timeout)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     except sqlite3.Error as exc:

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from .wire.auth import Verifier
 
-__all__ = ["Accounts"]
+__all__ = ["Accounts", "quote_value"]
 
 
 class Accounts:
@@ -106,3 +106,10 @@ class Accounts:
             if unknown:
                 raise ValueError(f"{argument} names no user of this server: {unknown!r}; "
                                  f"the users are {known!r}")
+
+
+def quote_value(value: str) -> str:
+    """Quote a connection-string value that holds separators or quotes."""
+    if value and not any(char in value for char in ';="\'') and value == value.strip():
+        return value
+    return '"' + value.replace('"', '""') + '"'

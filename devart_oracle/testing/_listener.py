@@ -81,6 +81,14 @@ class Descriptor:
     sid: str | None = None
     program: str = ""
     machine: str = ""
+    server: str | None = None  # (SERVER=POOLED) asks for DRCP
+    cclass: str | None = None  # (POOL_CONNECTION_CLASS=..)
+    purity: str | None = None  # (POOL_PURITY=SELF|NEW)
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the client asked for a pooled (DRCP) server."""
+        return (self.server or "").upper() == "POOLED"
 
 
 _TOKEN = re.compile(r"\(|\)|=|[^()=]+")
@@ -111,6 +119,9 @@ def parse_descriptor(text: str) -> Descriptor:
         sid=_find(pairs, "CONNECT_DATA.SID"),
         program=_find(pairs, "CID.PROGRAM") or "",
         machine=_find(pairs, "CID.HOST") or "",
+        server=_find(pairs, "CONNECT_DATA.SERVER"),
+        cclass=_find(pairs, "CONNECT_DATA.POOL_CONNECTION_CLASS"),
+        purity=_find(pairs, "CONNECT_DATA.POOL_PURITY"),
     )
 
 

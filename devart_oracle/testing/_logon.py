@@ -56,6 +56,8 @@ class Identity:
     time_zone: str | None
     client: Client = field(default_factory=Client)
     app_context: tuple[tuple[str, str, str], ...] = ()
+    cclass: str | None = None  # DRCP: AUTH_KPPL_CONN_CLASS, else the descriptor's
+    purity: int = 0  # DRCP: AUTH_KPPL_PURITY (1 NEW, 2 SELF), else the descriptor's; 0 default
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class LogonCalls:
                 version=_version(pairs.get("SESSION_CLIENT_VERSION", "")),
                 proxy_user=self._user if target is not None else None),
             app_context=tuple(app_context),
+            cclass=pairs.get("AUTH_KPPL_CONN_CLASS") or self.descriptor.cclass,
+            purity=_purity(pairs.get("AUTH_KPPL_PURITY"), self.descriptor.purity),
         )
 
 
@@ -212,6 +216,13 @@ def _user_name(user: str | None) -> str:
     if len(name) > 1 and name.startswith('"') and name.endswith('"'):
         return name[1:-1]
     return name.upper()
+
+
+def _purity(number: str | None, named: str | None) -> int:
+    """The DRCP purity asked for: AUTH_KPPL_PURITY, else (POOL_PURITY=NEW|SELF); 0 for none."""
+    if number is not None and number.isdigit():
+        return int(number)
+    return {"NEW": 1, "SELF": 2}.get((named or "").upper(), 0)
 
 
 def _version(number: str) -> str:

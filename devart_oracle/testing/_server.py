@@ -20,8 +20,10 @@ from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._accounts import Accounts
+from ._accounts import Accounts, quote_value
 from ._arguments import check_port, check_seconds, check_text, check_users
+from ._drcp import DEFAULT_WAIT_TIMEOUT, PooledServers
+from ._drcp_link import drcp_logon
 from ._exit import close_at_exit
 from ._listener import Descriptor
 from ._logon import Identity
@@ -67,6 +69,8 @@ class OracleTestServer:
             by proxy (``proxy[target]``), as ``ALTER USER target GRANT
             CONNECT THROUGH proxy`` allows; None lets any user proxy for
             any other, an absent target refuses with ORA-28150.
+        pooled_servers: DRCP's most pooled server sessions; 0 refuses (SERVER=POOLED).
+        pooled_wait_timeout: seconds a DRCP acquire waits, then ORA-24457.
 
     Raises:
         TypeError, ValueError: an argument makes no sense (no users, an
@@ -88,8 +92,11 @@ class OracleTestServer:
         connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
         expired_users: Iterable[str] = (),
         connect_through: Mapping[str, Collection[str]] | None = None,
+        pooled_servers: int = 0,
+        pooled_wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
     ) -> None:
         from .sql import Database
+        from .sql.cpool import PoolStatistics
         from .sql.instance import Instance
 
         self.host = check_text("host", host)
@@ -105,7 +112,8 @@ class OracleTestServer:
         instance_name = (sid or "FREE").upper()
         self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
                                             db_unique_name=instance_name,
-                                            pdb_name=self.service_name.upper())
+                                            pdb_name=self.service_name.upper(),
+                                            cpool=PoolStatistics())
         self._registry = SessionRegistry()
         self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
@@ -117,6 +125,8 @@ class OracleTestServer:
         self._acceptor: threading.Thread | None = None
         self._closed = False
         self._host = _Host(self)
+        self._drcp = PooledServers.create(pooled_servers, pooled_wait_timeout, self._host.open,
+                                          self._registry.retire, self._instance.cpool)
         close_at_exit(self)  # before any client's finalizer: see _exit
         try:
             self.start()
@@ -160,7 +170,7 @@ class OracleTestServer:
         name, password = self._accounts.password(user)
         parts = [("Direct", "True"), ("Host", self.host), ("Port", str(self._port)),
                  ("ServiceName", self.service_name), ("UserName", name), ("Password", password)]
-        return ";".join(f"{key}={_quote(value)}" for key, value in parts)
+        return ";".join(f"{key}={quote_value(value)}" for key, value in parts)
 
     def kill_session(self, sid: int) -> bool:
         """Kill the session with this sid, as ALTER SYSTEM KILL SESSION does.
@@ -221,6 +231,7 @@ class OracleTestServer:
         for end in wakeup:
             end.close()
         self.disconnect_all()
+        self._drcp.wake()  # DRCP waiters whose socket was cut give up
         self._join_sessions()
         log.info("oracle test server on port %d stopped", self._port)
 
@@ -231,6 +242,7 @@ class OracleTestServer:
         self.stop()
         self._closed = True
         self._watcher.stop()
+        self._drcp.close()
         self._database.close()
 
     def __enter__(self) -> OracleTestServer:
@@ -315,6 +327,8 @@ class _Host:
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
         server = self._server
+        if descriptor.pooled and not server._drcp.active:
+            return 12520, "TNS:listener could not find available handler for requested type of server"
         if descriptor.service_name is not None:
             if descriptor.service_name.upper() != server.service_name.upper():
                 return 12514, _UNKNOWN_SERVICE
@@ -338,11 +352,17 @@ class _Host:
         self._server._accounts.change_password(username, password)
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]:
+        if session.logon.descriptor.pooled:
+            return drcp_logon(self._server._drcp, session, identity)
+        return self.open(identity, session, session.peer)
+
+    def open(self, identity: Identity, member: Member, peer: str) -> tuple[SessionInfo, SqlSession]:
+        """A new session for a connection, or for a DRCP pooled server (``member``)."""
         from .sql import SessionInfo
 
         server = self._server
-        sid, serial = server._registry.assign(session)
-        address, _, port = session.peer.rpartition(":")
+        sid, serial = server._registry.assign(member)
+        address, _, port = peer.rpartition(":")
         client = dataclasses.replace(identity.client, address=address, port=int(port or 0))
         info = SessionInfo(sid, serial, identity.username, program=identity.program,
                            machine=identity.machine, time_zone=identity.time_zone,
@@ -350,14 +370,16 @@ class _Host:
                            client=client, instance=server._instance)
         for namespace, attribute, value in identity.app_context:
             info.contexts.setdefault(namespace.upper(), {})[attribute.upper()] = value
-        session.info = info
+        member.info = info
         try:
             return info, server._database.open_session(info)
         except BaseException:
-            server._registry.leave(session)
+            server._registry.leave(member)
             raise
 
     def release(self, session: Session) -> None:
+        if session.drcp is not None:
+            session.drcp.abandon()  # a pooled session still held was closed with the connection
         self._server._registry.leave(session)
 
     def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]:
@@ -374,10 +396,3 @@ class _Host:
             ("AUTH_MAX_OPEN_CURSORS", "65535", 0),
             ("AUTH_MAX_IDEN_LENGTH", "128", 0),
         ]
-
-
-def _quote(value: str) -> str:
-    """Quote a connection-string value that holds separators or quotes."""
-    if value and not any(char in value for char in ';="\'') and value == value.strip():
-        return value
-    return '"' + value.replace('"', '""') + '"'

@@ -63,9 +63,7 @@ from .wire.packet import (
 )
 from .wire.piggybacks import read_piggyback
 from .wire.reader import MessageReader, ProtocolError
-from .wire.requests import (
-    read_protocol,
-)
+from .wire.requests import FUNC_SESSION_RELEASE, MSG_ONEWAY_FUNCTION, read_protocol
 from .wire.responses import (
     CALL_TXN_IN_PROGRESS,
     MSG_DATA_TYPES,
@@ -79,6 +77,7 @@ from .wire.responses import (
 )
 
 if TYPE_CHECKING:
+    from ._drcp_link import DrcpLink
     from .sql import SessionInfo, SqlSession
 
 __all__ = ["Session", "SessionHost"]
@@ -136,6 +135,7 @@ class Session:
         self._kill_lock = threading.Lock()
         self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
         self.killed = False  # killed as Oracle does: the next call gets ORA-00028
+        self.drcp: DrcpLink | None = None  # (SERVER=POOLED): holds a pooled session at times
 
     def __repr__(self) -> str:
         sid = None if self.info is None else self.info.sid
@@ -308,7 +308,7 @@ class Session:
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
-            self.stream.send_data(w.buf)
+            self.stream.send_data(w.buf if self.drcp is None else self.drcp.announcement() + w.buf)
         if code == _KILLED:
             # Only once the client was told: a kill that comes after a call's
             # work is done leaves that reply as it is, and the next call gets it.
@@ -325,7 +325,7 @@ class Session:
                 r.u8()
                 apply_piggyback(read_piggyback(r, function), self.info, self.calls.cursors,
                                 self.calls.lobs)
-            elif kind == MSG_FUNCTION:
+            elif kind in (MSG_FUNCTION, MSG_ONEWAY_FUNCTION):
                 function = r.u8()
                 r.u8()
                 if self.info is not None:
@@ -348,8 +348,10 @@ class Session:
             self.logon.phase_one(w)
         elif function == _AUTH_TWO:
             self._log_on(w)
-        elif self.sql is None:
-            raise WireError(1012)
+        elif function == FUNC_SESSION_RELEASE and self.drcp is not None:
+            return self.drcp.release(self)  # one-way: no reply
+        elif self.sql is None and (self.drcp is None or not self.drcp.attach(self)):
+            raise WireError(1012)  # DRCP: the first call after a release waits for a pooled session
         elif function == _PING:
             status(w, self.call_status())
         elif function in (_COMMIT, _ROLLBACK):

@@ -82,8 +82,15 @@ class Recorder:
 
 
 @pytest.fixture
-def recorder(oracle_server: OracleTestServer) -> Iterator[Recorder]:
-    host, port = oracle_server.dsn.split("/")[0].split(":")
+def drcp_backend() -> Iterator[OracleTestServer]:
+    """A server that serves (SERVER=POOLED): one without DRCP refuses it with ORA-12520."""
+    with OracleTestServer(users={"scott": "tiger"}, pooled_servers=16, pooled_wait_timeout=5) as server:
+        yield server
+
+
+@pytest.fixture
+def recorder(drcp_backend: OracleTestServer) -> Iterator[Recorder]:
+    host, port = drcp_backend.dsn.split("/")[0].split(":")
     relay = Recorder((host, int(port)))
     yield relay
     relay.close()

@@ -87,7 +87,7 @@ def test_devart_strings_share_the_pooled_servers(drcp_server: OracleTestServer, 
     assert served == WORKERS * CYCLES
     _check_pool_stats(drcp_server, served)
     classes = {row["CCLASS_NAME"]: row for row in _stats(drcp_server, "V$CPOOL_CC_STATS")}
-    assert classes["DEVART"]["NUM_REQUESTS"] >= served
+    assert classes["SCOTT.DEVART"]["NUM_REQUESTS"] >= served
 
 
 def test_an_explicit_pool_shares_the_pooled_servers(drcp_server: OracleTestServer) -> None:
@@ -153,5 +153,5 @@ def test_several_processes_share_the_pooled_servers(drcp_server: OracleTestServe
     served = [int(process.communicate(timeout=120)[0]) for process in fleet]
     assert served == [WORKERS * CYCLES] * 2
     _check_pool_stats(drcp_server, sum(served))
-    (fleet,) = [row for row in _stats(drcp_server, "V$CPOOL_CC_STATS") if row["CCLASS_NAME"] == "FLEET"]
+    (fleet,) = [row for row in _stats(drcp_server, "V$CPOOL_CC_STATS") if row["CCLASS_NAME"] == "SCOTT.FLEET"]  # USER.CLASS, as Oracle names it
     assert fleet["NUM_HITS"] > 0  # one class across processes: servers shared between them

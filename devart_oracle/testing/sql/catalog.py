@@ -62,6 +62,7 @@ class SessionInfo:
     contexts: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
     transaction: TransactionState = field(default_factory=TransactionState)
+    server: str = "DEDICATED"  # V$SESSION.SERVER: POOLED for a DRCP pooled session
 
     def __post_init__(self) -> None:
         self.current_schema = self.current_schema or self.username

@@ -53,6 +53,8 @@ _TEXTS = {
     975: "date + date not allowed",
     1008: "not all variables bound",
     1012: "not logged on",
+    56500: "DRCP: Pool not found",
+    56505: "DRCP: Invalid pool configuration parameter value",
     1013: "user requested cancel of current operation",
     1027: "bind variables not allowed for data definition operations",
     1036: "illegal variable name/number",

@@ -19,6 +19,7 @@ import hashlib
 import socket
 from dataclasses import dataclass, field
 
+from .cpool import PoolStatistics
 from .formats import DATE_FORMAT, TIMESTAMP_FORMAT
 
 __all__ = ["NLS_PARAMETERS", "PARAMETERS", "STATISTICS", "Client", "Instance", "Statistics",
@@ -43,6 +44,7 @@ class Instance:
     version: str = "19.3.0.0.0"
     dbid: int = 1521197903
     started: datetime.datetime = field(default_factory=_now)
+    cpool: PoolStatistics | None = field(default=None, compare=False, repr=False)  # DRCP's counters
 
     @property
     def banner(self) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
+from .cpool import POOL_NAME, PoolControl
 from .errors import OracleError
 
 if TYPE_CHECKING:
@@ -136,9 +137,36 @@ def _output(buffer: OutputBuffer) -> dict[str, Procedure]:
     }
 
 
+def _connection_pool(info: SessionInfo) -> dict[str, Procedure]:
+    """DBMS_CONNECTION_POOL on the server's DRCP pool: START, STOP, CONFIGURE (MAXSIZE applies)."""
+    def control(args: list[object]) -> PoolControl:
+        stats = info.instance.cpool
+        if stats is None or stats.control is None or str(args[0]).upper() != POOL_NAME:
+            raise OracleError(56500)
+        return stats.control
+
+    def configure(args: list[object]) -> None:
+        pool, maxsize = control(args), args[2]
+        if maxsize is not None:
+            if not isinstance(maxsize, (int, Decimal)) or maxsize < 1 or maxsize != int(maxsize):
+                raise OracleError(56505)
+            pool.configure(int(maxsize))
+
+    name = Param("POOL_NAME", default=POOL_NAME)
+    numbers = ("MINSIZE", "MAXSIZE", "INCRSIZE", "SESSION_CACHED_CURSORS", "INACTIVITY_TIMEOUT",
+               "MAX_THINK_TIME", "MAX_USE_SESSION", "MAX_LIFETIME_SESSION", "NUM_CBROK",
+               "MAXCONN_CBROK")
+    return {
+        "DBMS_CONNECTION_POOL.START_POOL": Procedure((name,), lambda args: control(args).start()),
+        "DBMS_CONNECTION_POOL.STOP_POOL": Procedure((name,), lambda args: control(args).stop()),
+        "DBMS_CONNECTION_POOL.CONFIGURE_POOL": Procedure(
+            (name, *(Param(number, default=None) for number in numbers)), configure),
+    }
+
+
 def procedures(host: Callee) -> dict[str, Procedure]:
     """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
-    return {**_session(host), **_output(host.output)}
+    return {**_session(host), **_output(host.output), **_connection_pool(host.info)}
 
 
 def functions(host: Callee) -> dict[str, Function]:

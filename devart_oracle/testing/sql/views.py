@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import SessionInfo
+from .cpool import CPOOL_CC_COLUMNS, CPOOL_COLUMNS, cpool_cc_rows, cpool_rows
 from .instance import (
     DATABASE_NLS,
     NLS_PARAMETERS,
@@ -67,7 +68,7 @@ def _v_session(_: SessionInfo, sessions: Sessions) -> Rows:
          _text(i.program), i.module, i.action, i.client_identifier, i.client_info,
          _text(i.machine), _text(i.client.terminal), _text(i.client.osuser),
          _text(i.client.process), encode(i.client.logon_time), i.sql_id, i.prev_sql_id,
-         _text(i.service_name), "USER", "DEDICATED", i.client.port or None,
+         _text(i.service_name), "USER", i.server, i.client.port or None,
          int(time.monotonic() - i.status_since), 3)
         for i in sessions()
     ]
@@ -171,6 +172,9 @@ _ALL = (
     View("V$PARAMETER", (
         ("NUM", _NUMBER), ("NAME", "VARCHAR2(80)"), ("TYPE", _NUMBER), ("VALUE", _TEXT),
         ("DISPLAY_VALUE", _TEXT), ("ISDEFAULT", "VARCHAR2(9)"), ("CON_ID", _NUMBER)), _parameters),
+    View("V$CPOOL_STATS", CPOOL_COLUMNS, lambda info, _: cpool_rows(info.instance.cpool), live=True),
+    View("V$CPOOL_CC_STATS", CPOOL_CC_COLUMNS, lambda info, _: cpool_cc_rows(info.instance.cpool),
+         live=True),
     View("NLS_DATABASE_PARAMETERS", _NLS_COLUMNS, _nls(DATABASE_NLS)),
     View("NLS_INSTANCE_PARAMETERS", _NLS_COLUMNS, _nls(())),
     View("NLS_SESSION_PARAMETERS", _NLS_COLUMNS, _nls(())),

@@ -32,6 +32,7 @@ __all__ = [
     "read_fetch",
     "read_protocol",
     "read_reexecute",
+    "read_session_release",
 ]
 
 EXEC_DEFINE = 0x10
@@ -43,6 +44,9 @@ EXEC_DESCRIBE = 0x20000
 EXEC_BATCH_ERRORS = 0x80000
 EXEC_FLAGS_DML_ROWCOUNTS = 0x4000
 REEXEC_COMMIT = 0x01
+MSG_ONEWAY_FUNCTION = 26  # a call the server does not answer
+FUNC_SESSION_RELEASE = 163  # DRCP: give the pooled server back
+RELEASE_DEAUTHENTICATE = 0x02  # a standalone connection's release: it closes next
 
 _BIND_ARRAY = 0x40
 _BOOLEAN = 252
@@ -293,3 +297,14 @@ def read_reexecute(r: MessageReader) -> ReexecuteCall:
 def read_fetch(r: MessageReader) -> FetchCall:
     """Read a FETCH call's body."""
     return FetchCall(r.ub(4), r.ub(4))
+
+
+def read_session_release(r: MessageReader) -> int:
+    """The body of a DRCP session release (after its function code): the release mode.
+
+    python-oracledb thin sends it, unanswered, when a pooled connection goes
+    back to its pool (mode 0) or a standalone one closes (DEAUTHENTICATE).
+    """
+    r.u8()  # pointer (tag name)
+    r.u8()  # tag name length: thin sends no tag
+    return r.ub(4)
