@@ -1,6 +1,8 @@
 """The chaos soak: pools under a storm of faults, every wait within its limit.
 
-32 threads borrow sessions, through a FaultProxy, from ``connect()`` on three
+32 threads borrow sessions, through a FaultProxy, from a server in a process of
+its own (``RemoteServer``: its threads do not share the clients' GIL, as a
+real database's do not), from ``connect()`` on three
 PoolIds set to validate (ConnectionTimeout bounds each call) and from an
 explicit TIMEDWAIT pool that pings on every acquire, while a chaos thread
 kills sessions, drops every connection, stops and restarts the server, and
@@ -40,8 +42,9 @@ import devart_oracle as do
 from devart_oracle import connection_pool
 from devart_oracle.pool._offload import submit
 from devart_oracle.pool._upkeep import current
-from devart_oracle.testing import FaultProxy, OracleTestServer
+from devart_oracle.testing import FaultProxy
 from tests.fixtures.pooling import wait_for
+from tests.fixtures.remote import RemoteServer
 
 THREADS = 32
 FAULTS = int(os.environ.get("DEVART_CHAOS_FAULTS", "2000"))
@@ -83,7 +86,7 @@ class Tally:
 class Chaos:
     """Injects faults, bracketing each in ``epoch`` so workers can tell."""
 
-    def __init__(self, server: OracleTestServer, proxy: FaultProxy, tally: Tally, seed: int) -> None:
+    def __init__(self, server: RemoteServer, proxy: FaultProxy, tally: Tally, seed: int) -> None:
         self.server, self.proxy, self.tally = server, proxy, tally
         self.rng = random.Random(seed)
 
@@ -201,7 +204,7 @@ class Probe:
     delays it: a job on a pool worker that outlives a 100 ms wait, exactly
     the path of an acquire whose ping or logon is abandoned. Its worst
     lateness is the floor under any overrun on this machine at this time
-    (the GIL shared with the embedded server and proxy, and the machine's
+    (the GIL shared with the workers and the proxy, and the machine's
     load), none of it the pools' doing."""
 
     def __init__(self) -> None:
@@ -216,7 +219,7 @@ class Probe:
             self.worst = max(self.worst, time.monotonic() - deadline)
 
 
-def _texts(proxy: FaultProxy, server: OracleTestServer) -> list[str]:
+def _texts(proxy: FaultProxy, server: RemoteServer) -> list[str]:
     base = (f"Direct=True;Host={proxy.host};Port={proxy.port};ServiceName={server.service_name};"
             f"User Id=scott;Connection Timeout={CONNECT_LIMIT}")  # fmt: skip
     for pool_id in POOL_IDS:
@@ -225,7 +228,7 @@ def _texts(proxy: FaultProxy, server: OracleTestServer) -> list[str]:
     return [f"{base};PoolId={pool_id};Password=tiger" for pool_id in POOL_IDS]
 
 
-def _explicit(proxy: FaultProxy, server: OracleTestServer) -> Any:
+def _explicit(proxy: FaultProxy, server: RemoteServer) -> Any:
     return do.create_pool(
         user="scott", password="tiger", dsn=f"{proxy.host}:{proxy.port}/{server.service_name}",
         min=2, max=6, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=WAIT_LIMIT_MS, ping_interval=0,
@@ -243,7 +246,7 @@ def _quiet(explicit: Any) -> bool:
     return all(p.core.busy == 0 and p.core.pending == 0 and not p.logoffs for p in engines)
 
 
-def _leaks(server: OracleTestServer, explicit: Any) -> int:
+def _leaks(server: RemoteServer, explicit: Any) -> int:
     """Sessions the server has that no pool counts, once every idle one was pinged."""
     engines = list({id(p): p for p in _all_pools(explicit)}.values())
     current().validator.stop()
@@ -265,7 +268,7 @@ class Outcome:
     left: bool = False
 
 
-def _storm(server: OracleTestServer, proxy: FaultProxy, explicit: Any, tally: Tally) -> Outcome:
+def _storm(server: RemoteServer, proxy: FaultProxy, explicit: Any, tally: Tally) -> Outcome:
     """Run the workers, the chaos and the probes until the faults are injected."""
     stop = threading.Event()
     texts = _texts(proxy, server)
@@ -301,10 +304,11 @@ def _report(tally: Tally, outcome: Outcome) -> None:
 # connection is dropped mid-logon; only random drops provoke it.
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.stress
-def test_chaos_soak(registry: Any, private_server: OracleTestServer) -> None:
+def test_chaos_soak(registry: Any) -> None:
     connection_pool.validation_interval = 0.2
     tally = Tally()
-    with FaultProxy(private_server.host, private_server.port) as proxy:
+    with RemoteServer(users={"scott": "tiger"}) as private_server, \
+            FaultProxy(private_server.host, private_server.port) as proxy:
         explicit = _explicit(proxy, private_server)
         outcome = _storm(private_server, proxy, explicit, tally)
         proxy.deaf = False
