@@ -400,8 +400,10 @@ def test_waiters_behind_a_sleeping_holder(face, private_server):
     """A holder busy in DBMS_SESSION.SLEEP: a timed waiter gives up, a patient one gets it."""
 
     async def body() -> None:
-        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=50)
+        # The first acquire may wait for the pool's first logon, slow on a loaded machine.
+        pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=10_000)
         holder = await face.acquire(pool)
+        pool.reconfigure(wait_timeout=50)
 
         async def hold() -> None:
             await face.query(holder, "select 1 from dual")
