@@ -10,7 +10,7 @@ with the column encoders for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,8 @@ from .wire.lob import (
     LobStore,
     LobValue,
     bind_data,
-    lob_bytes,
     lob_data,
+    lob_pieces,
     write_locator,
 )
 from .wire.oraerror import WireError
@@ -126,16 +126,16 @@ class Cursor:
         """
         return self.defines is None and any(m.ora_type in LOB_TYPES for m in self._metas)
 
-    def returning(self) -> list[Encoder]:
-        """The encoders of the RETURNING INTO targets, in bind order.
+    def returning(self) -> list[ValueWriter]:
+        """The writers of the RETURNING INTO targets' values, in bind order.
 
         Raises:
             WireError: ORA-03115 for a target type the server cannot send.
         """
-        return [bind_encoder(spec.ora_type) for spec in self.binds if spec.returned]
+        return [_value_writer(spec, self.lobs) for spec in self.binds if spec.returned]
 
     @staticmethod
-    def write_returned(w: Writer, encoders: list[Encoder], returned: Sequence[Sequence[Row]]) -> None:
+    def write_returned(w: Writer, writers: list[ValueWriter], returned: Sequence[Sequence[Row]]) -> None:
         """Write what RETURNING INTO returned: one ROW_DATA per execution.
 
         Each target gets the number of rows changed, then its value for each
@@ -143,11 +143,10 @@ class Cursor:
         """
         for rows in returned:
             w.u8(MSG_ROW_DATA)
-            for column, encoder in enumerate(encoders):
+            for column, write in enumerate(writers):
                 w.ub(len(rows))
                 for row in rows:
-                    value = row[column]
-                    w.b(None if value is None else encoder(value))
+                    write(w, row[column])
                     w.ub(0)
 
     def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]]) -> None:
@@ -168,7 +167,7 @@ class Cursor:
         if outs:
             w.u8(MSG_ROW_DATA)
             for spec, value in outs:
-                _write_out_bind(w, spec, value)
+                _write_out_bind(w, spec, value, self.lobs)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed."""
@@ -234,7 +233,10 @@ class Cursor:
         """A LOB column: its locator, or its data when defined as LONG / LONG RAW."""
         data = None if value is None else lob_data(meta.ora_type, value)
         if defined in _LONG_TYPES:
-            w.b(None if data is None else lob_bytes(LobValue(meta.ora_type, meta.csfrm, ""), data))
+            if data:  # encoded a slice at a time into the reply
+                w.b_pieces(lob_pieces(LobValue(meta.ora_type, meta.csfrm, ""), data))
+            else:
+                w.b(None)
             w.raw(b"\x00\x00")
         elif data is None:
             w.ub(0)
@@ -245,17 +247,43 @@ class Cursor:
 _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields
 
 
-def _write_out_bind(w: Writer, spec: BindSpec, value: object) -> None:
+ValueWriter = Callable[[Writer, object], None]
+
+
+def _value_writer(spec: BindSpec, lobs: LobStore) -> ValueWriter:
+    """How an OUT or RETURNING value of ``spec``'s type goes on the wire.
+
+    A CLOB, NCLOB or BLOB target gets a locator of a value the session holds
+    (as a fetched LOB does); any other type its encoded bytes.
+
+    Raises:
+        WireError: ORA-03115 for a type the server cannot send back.
+    """
+    if spec.ora_type in LOB_TYPES:
+        def write_lob(w: Writer, value: object) -> None:
+            if value is None:
+                w.ub(0)
+            else:
+                write_locator(w, lobs, spec.ora_type, spec.csfrm, lob_data(spec.ora_type, value))
+        return write_lob
+    encoder = bind_encoder(spec.ora_type, spec.csfrm)
+
+    def write(w: Writer, value: object) -> None:
+        data = None if value is None else encoder(value)
+        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
+            raise WireError(6502, "character string buffer too small")
+        w.b(data)
+    return write
+
+
+def _write_out_bind(w: Writer, spec: BindSpec, value: object, lobs: LobStore) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    encoder = bind_encoder(spec.ora_type)
+    write = _value_writer(spec, lobs)
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))
     for item in values:
-        data = None if item is None else encoder(item)
-        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
-            raise WireError(6502, "character string buffer too small")
-        w.b(data)
+        write(w, item)
         w.ub(0)
 
 

@@ -39,3 +39,27 @@ def test_text_and_large_binary_round_trip(engine: object) -> None:
         assert [tuple(row) for row in rows] == [(1, body, data), (2, "short", None)]
         matched = conn.execute(sa.select(docs.c.id).where(docs.c.body.like("%crit%"))).all()
         assert [tuple(row) for row in matched] == [(1,)]
+
+
+def test_pandas_default_to_sql_types_round_trip(engine: object) -> None:
+    """pandas' default type for text (object) columns is Text, a CLOB on Oracle; bytes need LargeBinary.
+
+    (pandas maps a bytes column to Text as well, which python-oracledb cannot
+    bind from binary data, on Oracle as here: the dtype is given for it.)
+    """
+    pd = pytest.importorskip("pandas")
+    long_text = "x\u00e9" * 30000
+    frame = pd.DataFrame({"id": [1, 2, 3], "note": ["short", long_text, None],
+                          "blob": [b"\x00\x01", bytes(range(256)) * 100, None]})
+    frame.to_sql("pd_lobs", engine, index=False, dtype={"blob": sa.LargeBinary})  # note: pandas' Text
+    try:
+        inspector = sa.inspect(engine)
+        types = {c["name"]: type(c["type"]).__name__ for c in inspector.get_columns("pd_lobs")}
+        assert types["note"] == "CLOB" and types["blob"] == "BLOB"
+        back = pd.read_sql("select id, note, blob from pd_lobs order by id", engine)
+        assert back["note"].tolist()[:2] == ["short", long_text] and back["note"].isna().tolist()[2]
+        assert back["blob"].tolist()[:2] == [b"\x00\x01", bytes(range(256)) * 100]
+        assert back["blob"].isna().tolist()[2]
+    finally:
+        with engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.exec_driver_sql("drop table pd_lobs")

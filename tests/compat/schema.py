@@ -5,8 +5,9 @@ Only plain tables are created: the ones the pool files use (TestNumbers,
 TestTempTable) and a few the connection and cursor files use most (TestStrings,
 TestDates, TestArrayDML). The columns follow the suite's expectations; the
 rows are those its scripts insert in PL/SQL loops, computed here and inserted
-with binds, since the embedded server runs no PL/SQL loops. Types, packages,
-queues and LOB tables are left out: tests that need them fail, and say so.
+with binds, since the embedded server runs no PL/SQL loops. The LOB and type
+tables of ``tests/data_types`` are in :mod:`tests.compat.schema_types`. Object
+types, packages and queues are left out: tests that need them fail, and say so.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+from tests.compat import schema_types
 
 Row = Sequence[Any]
 
@@ -63,6 +66,8 @@ def statements() -> Iterable[tuple[str, list[Row]]]:
         rows = [make(i) for i in range(1, 11)]
         binds = ", ".join(f":{n + 1}" for n in range(len(rows[0])))
         yield f"insert into {table} values ({binds})", rows
+    # the LOB and type tables (tests/data_types), in their own module
+    yield from schema_types.statements()
 
 
 def create(cursor: Any) -> None:

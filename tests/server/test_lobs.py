@@ -213,3 +213,34 @@ def test_lobs_do_not_compare(conn: oracledb.Connection, table: str, condition: s
     with pytest.raises(oracledb.DatabaseError, match="ORA-00932"):
         k.execute(f"delete from {table} t where {condition}", args)
     k.execute(f"select id from {table} where dbms_lob.getlength(c) = 3 and c like 'a%'")
+
+
+def test_out_binds_give_locators_dml_and_plsql(conn: oracledb.Connection, table: str,
+                                                fetch_lobs_off: None) -> None:
+    conn.call_timeout = 10_000
+    k = conn.cursor()
+    c = k.var(oracledb.DB_TYPE_CLOB, outconverter=lambda lob: lob.read())
+    n, b = k.var(oracledb.DB_TYPE_NCLOB), k.var(oracledb.DB_TYPE_BLOB)
+    k.execute(f"insert into {table} values (1, :c, :n, :b) returning c, n, b into :oc, :onc, :ob",
+              c="short \u00e9", n="\u3042", b=b"\x00\x01", oc=c, onc=n, ob=b)
+    assert c.getvalue() == ["short \u00e9"]
+    assert n.getvalue()[0].read() == "\u3042" and b.getvalue()[0].read() == b"\x00\x01"
+    k.execute(f"update {table} set c = null returning c into :oc", oc=c)
+    assert c.getvalue() == [None]
+    out = k.var(oracledb.DB_TYPE_CLOB)  # fetch_lobs=False does not apply to OUT binds
+    k.execute("begin :v := to_clob('test clob'); end;", v=out)
+    assert isinstance(out.getvalue(), oracledb.LOB) and out.getvalue().read() == "test clob"
+
+
+def test_returning_and_into_inside_a_name_are_read_as_the_client_reads_them(conn: oracledb.Connection) -> None:
+    # python-oracledb finds RETURNING ... INTO as runs of letters, so in this name too, and then
+    # sends no value for :c; the server must expect none (it used to wait for it for ever)
+    conn.call_timeout = 10_000
+    k = conn.cursor()
+    k.execute("create table lob_returning_into (id number, c clob)")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01008"):
+        k.execute("insert into lob_returning_into values (1, :c)", c="x")
+    out = k.var(oracledb.DB_TYPE_CLOB)
+    k.execute("insert into lob_returning_into values (2, 'two') returning c into :o", o=out)
+    assert out.getvalue()[0].read() == "two"
+    k.execute("drop table lob_returning_into")

@@ -229,3 +229,11 @@ def test_rowid_columns_take_only_rowids(k: oracledb.Cursor) -> None:
     k.execute(f"select count(*) from {t} where r = rowid")
     assert k.fetchone() == (1,)
     k.execute(f"drop table {t}")
+
+
+def test_casts_to_strings_describe_their_type_and_size(k: oracledb.Cursor) -> None:
+    # python-oracledb's suite reads its character set ratios from these two casts
+    k.execute("select cast('X' as varchar2(1)), cast('Y' as nvarchar2(1)), cast('ab' as char(3)) from dual")
+    assert [d[1:4] for d in k.description] == [(oracledb.DB_TYPE_VARCHAR, 1, 1), (oracledb.DB_TYPE_NVARCHAR, 1, 2),
+                                                (oracledb.DB_TYPE_CHAR, 3, 3)]
+    assert k.fetchone() == ("X", "Y", "ab ")

@@ -28,6 +28,7 @@ from .intervals import interval_type
 from .lexer import Token, Words, joined, name_of
 from .literals import quote_literal
 from .rewrite import plan
+from .zones import COLLATION as ZONED_COLLATION
 
 __all__ = ["CONSTRAINTS", "SEQUENCES", "Builder", "SequenceOp", "column_definition",
            "record_constraints", "primary_key_columns"]
@@ -158,6 +159,8 @@ def column_definition(tokens: list[Token], table: str, builder: Builder,
     if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")) or declared == "UROWID":
         args = ", ".join(quote_literal(v) for v in (declared, table, name))
         extra += f" CHECK (ORA_FITS({column.text}, {args}))"
+    if declared.startswith(("TIMESTAMP_TZ", "TIMESTAMP_LTZ")):
+        extra += f" COLLATE {ZONED_COLLATION}"  # compared by instant
     return f"{column.text} {declared} {joined(rest)}{extra}"
 
 

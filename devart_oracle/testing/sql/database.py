@@ -22,6 +22,7 @@ from .backend import retry_while_busy
 from .catalog import Sequences, SessionInfo, create_schema
 from .errors import OracleError
 from .session import SqlSession
+from .zones import COLLATION, collate
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
 
@@ -78,6 +79,7 @@ class Database:
         """A new SQLite connection to the file, in explicit-transaction mode."""
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None,
                                check_same_thread=False)
+        conn.create_collation(COLLATION, collate)  # zoned timestamps compare by instant
         try:
             for pragma in _CONNECT_PRAGMAS:
                 # Even a PRAGMA can meet another connection's lock (a checkpoint,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .dictionary_schema import Constraint, Index, Schema, TableColumn, object_id
+from .lobs import declared_kind
 from .values import decode
 
 __all__ = ["BUILDERS", "Source"]
@@ -47,8 +48,32 @@ class Source:
 
 # ------------------------------------------------------------- columns
 
+def _other_type(kind: str, size: int) -> Row:
+    """The dictionary's view of a LOB, national, binary float, ROWID, interval or zoned column."""
+    if kind in ("NCHAR", "NVARCHAR2"):
+        return {"DATA_TYPE": kind, "DATA_LENGTH": 2 * size, "CHAR_LENGTH": size, "CHAR_USED": "C",
+                "CHAR_COL_DECL_LENGTH": size, "CHARACTER_SET_NAME": "NCHAR_CS"}
+    if kind.startswith("INTERVAL"):
+        leading, fraction = size // 10, size % 10
+        name = f"INTERVAL DAY({leading}) TO SECOND({fraction})" if "SECOND" in kind else \
+            f"INTERVAL YEAR({leading}) TO MONTH"
+        return {"DATA_TYPE": name, "DATA_LENGTH": 11 if "SECOND" in kind else 5,
+                "DATA_PRECISION": leading, "DATA_SCALE": fraction, "CHAR_LENGTH": 0}
+    if kind.startswith("TIMESTAMP"):
+        return {"DATA_TYPE": kind.replace("TIMESTAMP", f"TIMESTAMP({size})", 1),
+                "DATA_LENGTH": 13 if "LOCAL" not in kind else 11, "DATA_SCALE": size, "CHAR_LENGTH": 0}
+    lengths = {"CLOB": 4000, "NCLOB": 4000, "BLOB": 4000, "LONG": 0, "LONG RAW": 0,
+               "BINARY_FLOAT": 4, "BINARY_DOUBLE": 8, "ROWID": 10}
+    text = {"CHARACTER_SET_NAME": "NCHAR_CS" if kind == "NCLOB" else "CHAR_CS"} \
+        if kind in ("CLOB", "NCLOB", "LONG") else {}
+    return {"DATA_TYPE": kind, "DATA_LENGTH": lengths.get(kind, 0), "CHAR_LENGTH": 0, **text}
+
+
 def column_type(declared: str) -> Row:
     """DATA_TYPE, lengths, precision and scale for a declared column type."""
+    other = declared_kind(declared)
+    if other is not None:
+        return _other_type(*other)
     match = _TYPE.fullmatch(declared.replace(" ", "")) or _TYPE.fullmatch("VARCHAR2(4000)")
     assert match is not None
     kind, first, second = match[1].upper(), match[2], match[3]

@@ -1,8 +1,7 @@
 """The interval and time-zone functions: TO_DSINTERVAL, TO_YMINTERVAL, NUMTO*INTERVAL, TO_TIMESTAMP_TZ, UNISTR.
 
 They take and give stored values (see ``values``). ``TO_TIMESTAMP_TZ``
-reads the offset (``TZH:TZM``) and drops it: the server keeps time zone
-timestamps in the session's time zone, without their offset.
+reads the offset (``TZH:TZM``) and keeps it (see ``zones``).
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from .errors import OracleError
 from .formats import TIMESTAMP_FORMAT, parse_datetime
 from .intervals import YearMonth, year_month
 from .values import decode, encode
+from .zones import parse_offset
 
 __all__ = ["FUNCTIONS"]
 
@@ -77,13 +77,17 @@ def _to_timestamp_tz(text: object, model: object = None) -> object:
     if text is None:
         return None
     form = str(model or TIMESTAMP_FORMAT)
-    plain = _OFFSET.sub("", str(text)) if _ZONE_MODEL.search(form) else str(text)
+    found = _OFFSET.search(str(text)) if _ZONE_MODEL.search(form) else None
+    plain = str(text)[:found.start()] if found else str(text)
+    zone = parse_offset(found[0]) if found else None
     form = _ZONE_MODEL.sub("", form)
     try:
-        return encode(datetime.datetime.fromisoformat(plain.strip()) if model is None
-                      else parse_datetime(plain, form))
+        value = datetime.datetime.fromisoformat(plain.strip()) if model is None else parse_datetime(plain, form)
     except ValueError:
-        return encode(parse_datetime(plain, TIMESTAMP_FORMAT))
+        value = parse_datetime(plain, TIMESTAMP_FORMAT)
+    if value.tzinfo is None:  # no offset given: the session's time zone, UTC here
+        value = value.replace(tzinfo=zone or datetime.UTC)
+    return encode(value)
 
 
 def _unistr(text: object) -> object:

@@ -94,20 +94,27 @@ def returning_binds(tokens: tuple[Token, ...]) -> int:
 
     python-oracledb's own rule: in a statement that starts with INSERT,
     UPDATE, DELETE or MERGE, every bind after an INTO that follows the word
-    RETURNING is a return bind, whose value the client never sends.
+    RETURNING is a return bind, whose value the client never sends. The
+    client finds those words as runs of letters, so they count inside an
+    unquoted name too (``lob_returning_into`` has both), and so they do here.
     """
     words = significant(tokens)
     if not words or not words[0].is_word("INSERT", "UPDATE", "DELETE", "MERGE"):
         return 0
     state = count = 0
     for token in words[1:]:
-        if state == 0 and token.is_word("RETURNING"):
-            state = 1
-        elif state == 1 and token.is_word("INTO"):
-            state = 2
-        elif state == 2 and token.kind == "bind":
-            count += 1
+        if token.kind == "bind":
+            count += state == 2
+            continue
+        for run in _LETTERS.findall(token.text) if token.kind == "word" else ():
+            if state == 0 and run.upper() == "RETURNING":
+                state = 1
+            elif state == 1 and run.upper() == "INTO":
+                state = 2
     return count
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")  # python-oracledb's alpha runs
 
 
 def name_of(token: Token) -> str:

@@ -18,8 +18,8 @@ ROWID, UROWID      ``UROWID``           the 18-character text (see ``rowid``; th
                                         rewrite would take ``ROWID`` for the column)
 INTERVAL ...       ``INTERVAL_DS``/YM   tagged text (see ``intervals``); SQLite
                                         reads no "TO" in a type name
-TIMESTAMP WITH     ``TIMESTAMP_TZ(p)``  a TIMESTAMP (``values``), in the session's
-[LOCAL] TIME ZONE  ``TIMESTAMP_LTZ(p)`` time zone: the offset is not kept
+TIMESTAMP WITH     ``TIMESTAMP_TZ(p)``  a TIMESTAMP (``values``) with its offset,
+[LOCAL] TIME ZONE  ``TIMESTAMP_LTZ(p)`` compared by instant (see ``zones``)
 =================  ===================  =====================================
 
 A LOB differs from a string in one way the backend sees: an empty LOB
@@ -30,10 +30,12 @@ by chunks), which is what SQLite does with any value.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable
 
 from .errors import OracleError
+from .zones import to_local
 
 __all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_coercer", "to_blob", "to_clob", "empty_lob",
            "stored_float"]
@@ -107,6 +109,8 @@ def kind_coercer(kind: str, size: int) -> Callable[[object], object] | None:
         return _to_bytes
     if kind in ("BINARY_FLOAT", "BINARY_DOUBLE"):
         return _to_float
+    if kind == "TIMESTAMP WITH LOCAL TIME ZONE":
+        return lambda value: to_local(value) if isinstance(value, datetime.datetime) else value
     if kind.startswith("INTERVAL") or kind in _ZONED.values():
         return lambda value: value  # decoded from its tagged text already
     return None

@@ -29,6 +29,7 @@ from .errors import OracleError
 from .formats import DATE_FORMAT, TIMESTAMP_FORMAT, format_datetime, format_number
 from .intervals import interval_sum
 from .values import decode, encode, encode_datetime
+from .zones import to_utc_naive
 
 __all__ = ["FUNCTIONS", "oracle_text"]
 
@@ -108,7 +109,7 @@ def _subtract(a: object, b: object) -> object:
     if (moved := interval_sum(x, y, -1)) is not None:
         return encode(moved)
     if isinstance(x, datetime.datetime) and isinstance(y, datetime.datetime):
-        micros = (x - y) // datetime.timedelta(microseconds=1)
+        micros = (to_utc_naive(x) - to_utc_naive(y)) // datetime.timedelta(microseconds=1)
         return _quotient(_EXACT.divide(Decimal(micros), Decimal(86_400_000_000)))
     if isinstance(x, datetime.datetime):
         return _moved(x, -_number(y))

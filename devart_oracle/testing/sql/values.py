@@ -49,6 +49,7 @@ _DIGITS = 15
 _EXACT = Context(prec=80)  # wider than NUMBER's 38 digits: nothing is rounded by accident
 # quantizing to a scale of up to 127 places (or -84) needs more digits still
 _SCALED = Context(prec=400, rounding=ROUND_HALF_UP)
+_CAST_TO_STRING = re.compile(r"^CAST\(.*AS\s*(N?VARCHAR2|N?CHAR|RAW)\s*\(\s*(\d+)\s*\)\s*\)$", re.DOTALL)
 _DECLARED = re.compile(
     r"^(NUMBER|VARCHAR2|CHAR|DATE|TIMESTAMP|RAW)(?:\((\d+|\*)(?:,\s*(-?\d+))?\))?$", re.I)
 
@@ -73,8 +74,10 @@ class Column:
 # ------------------------------------------------------------------ binds in
 
 def encode_datetime(value: datetime.datetime) -> str:
-    """The stored form of a DATE or TIMESTAMP value."""
-    return DATE_TAG + value.replace(tzinfo=None).isoformat(" ")
+    """The stored form of a DATE or TIMESTAMP value (a zoned one ends with its offset: ``zones``)."""
+    if value.utcoffset() == datetime.timedelta(0):  # +00:00 is the UTC of a naive value
+        value = value.replace(tzinfo=None)
+    return DATE_TAG + value.isoformat(" ")
 
 
 def _encode_decimal(value: Decimal) -> object:
@@ -188,10 +191,15 @@ def inferred_column(name: str, values: Iterable[object], timestamp: bool = False
     kind = expression_kind(name)
     if kind is not None:
         return Column(name, kind, 0, 0, 0)
+    cast = _CAST_TO_STRING.search(name.upper())
+    if cast is not None:  # CAST(x AS VARCHAR2(n)) describes as that type
+        return Column(name, cast[1], int(cast[2]), 0, 0)
     present = [v for v in values if v is not None]
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
         return Column(name, "NUMBER", 0)
+    if isinstance(first, datetime.datetime) and first.tzinfo is not None:
+        return Column(name, "TIMESTAMP WITH TIME ZONE", 0, 0, 6)
     if isinstance(first, datetime.datetime):
         fractional = timestamp or any(
             isinstance(v, datetime.datetime) and v.microsecond for v in present)
@@ -303,9 +311,9 @@ def _coercers(column: Column) -> Callable[[object], object]:
     if kind == "CHAR":
         return lambda value: _to_text(value).ljust(column.size)
     if kind == "DATE":
-        return lambda value: _to_datetime(value).replace(microsecond=0)
+        return lambda value: _to_datetime(value).replace(microsecond=0, tzinfo=None)
     if kind == "TIMESTAMP":
-        return _to_datetime
+        return lambda value: _to_datetime(value).replace(tzinfo=None)
     return _to_raw
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 import struct
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Union
 
@@ -140,6 +141,26 @@ class Writer:
             else:
                 self.buf.append(len(chunk))
             self.buf += chunk
+        self.buf.append(0)
+
+    def b_pieces(self, pieces: Iterable[bytes]) -> None:
+        """Append a non-empty ``B`` string in its long form from pieces made one at a time.
+
+        A large LOB read is encoded a slice at a time into the buffer, so
+        that its whole encoded text never exists apart from the reply.
+        """
+        self.buf.append(_LONG_FORM)
+        big = self.dialect.big_chunks
+        step = _CHUNK if big else _SMALL_CHUNK
+        for piece in pieces:
+            with memoryview(piece) as view:
+                for start in range(0, len(piece), step):
+                    chunk = view[start:start + step]
+                    if big:
+                        self.ub(len(chunk))
+                    else:
+                        self.buf.append(len(chunk))
+                    self.buf += chunk
         self.buf.append(0)
 
     def s(self, data: bytes | None) -> None:

@@ -20,7 +20,7 @@ or the is-open flag, then the end of call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .codec import Writer
@@ -29,7 +29,7 @@ from .reader import MessageReader
 
 __all__ = [
     "BLOB", "CLOB", "LOB_TYPES", "LobOp", "LobStore", "LobValue", "bind_data", "free_temp_locators",
-    "lob_bytes", "lob_data", "locator_id", "read_lob_op", "run_lob_op", "write_locator",
+    "lob_bytes", "lob_data", "lob_pieces", "locator_id", "read_lob_op", "run_lob_op", "write_locator",
 ]
 
 CLOB = 112
@@ -50,6 +50,7 @@ OP_CLOSE = 0x10000
 OP_IS_OPEN = 0x11000
 
 CHUNK_SIZE = 8132  # what Oracle reports for an 8 KB block
+SLICE = 64 * 1024  # characters or bytes of a LOB encoded at a time for a reply
 _LOCATOR_SIZE = 40
 _FLAG_BLOB, _FLAG_ABSTRACT, _FLAG_INIT, _FLAG_TEMP = 0x01, 0x40, 0x08, 0x01
 _NCHAR_FORM = 2
@@ -207,12 +208,15 @@ def free_temp_locators(r: MessageReader) -> list[bytes]:
     return [data[i:i + _LOCATOR_SIZE] for i in range(0, len(data), _LOCATOR_SIZE)]
 
 
-def lob_reply(w: Writer, op: LobOp, locator: bytes, *, data: bytes | None = None,
+def lob_reply(w: Writer, op: LobOp, locator: bytes, *, data: Iterable[bytes] | None = None,
               amount: int | None = None, flag: bool | None = None) -> None:
-    """Write a LOB call's reply, up to (not including) its end of call."""
+    """Write a LOB call's reply, up to (not including) its end of call.
+
+    ``data`` (a read's) is the pieces of a non-empty value, as ``lob_pieces`` makes them.
+    """
     if data is not None:
         w.u8(MSG_LOB_DATA)
-        w.b(data)
+        w.b_pieces(data)
     w.u8(MSG_PARAMETER)
     w.raw(locator)
     if op.operation == OP_CREATE_TEMP:
@@ -234,6 +238,17 @@ def _encoding(lob: LobValue) -> str:
 def lob_bytes(lob: LobValue, data: str | bytes) -> bytes:
     """A piece of a LOB's data as the wire carries it."""
     return data if isinstance(data, bytes) else data.encode(_encoding(lob))
+
+
+def lob_pieces(lob: LobValue, data: str | bytes, start: int = 0, count: int | None = None) -> Iterator[bytes]:
+    """``data[start:start + count]`` as the wire carries it, a slice of ``SLICE`` at a time.
+
+    A large LOB is read and sent without a whole copy of it, encoded or not:
+    the pieces go straight into the reply (``Writer.b_pieces``).
+    """
+    end = len(data) if count is None else min(len(data), start + count)
+    for first in range(start, end, SLICE):
+        yield lob_bytes(lob, data[first:min(first + SLICE, end)])
 
 
 def _from_wire(lob: LobValue, data: bytes) -> str | bytes:
@@ -261,8 +276,9 @@ def _open(lob: LobValue, wanted: bool) -> None:
 
 def _read(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
     start = max(op.source_offset, 1) - 1
-    piece = lob.data[start:start + (op.amount or 0)]
-    lob_reply(w, op, op.locator or b"", data=lob_bytes(lob, piece) or None, amount=len(piece))
+    count = max(0, min(op.amount or 0, len(lob.data) - start))
+    pieces = lob_pieces(lob, lob.data, start, count) if count else None
+    lob_reply(w, op, op.locator or b"", data=pieces, amount=count)
     return False
 
 

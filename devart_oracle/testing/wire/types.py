@@ -41,6 +41,7 @@ from .codec import (
 from .lob import BLOB, CLOB
 from .oraerror import WireError
 from .responses import ColumnMeta
+from .zones import decode_timestamp_tz, encode_timestamp_tz
 
 __all__ = ["ColumnSpec", "Encoder", "bind_encoder", "column_format", "decode_bind"]
 
@@ -119,7 +120,7 @@ _DECODERS: dict[int, Callable[[bytes, int], object]] = {
     BINARY_INTEGER: lambda data, _: decode_number(data),
     DATE: lambda data, _: decode_date(data),
     TIMESTAMP: lambda data, _: decode_date(data),
-    TIMESTAMP_TZ: lambda data, _: decode_date(data),
+    TIMESTAMP_TZ: lambda data, _: decode_timestamp_tz(data),
     TIMESTAMP_LTZ: lambda data, _: decode_date(data),
     RAW: lambda data, _: bytes(data),
     LONG_RAW: lambda data, _: bytes(data),
@@ -298,10 +299,9 @@ def _rowid(value: object) -> bytes:
 
 
 def _timestamp_tz(value: object) -> bytes:
-    return encode_timestamp(_as_datetime(value)) + _UTC
+    return encode_timestamp_tz(_as_datetime(value))
 
 
-_UTC = bytes((20, 60))  # time zone hour and minute, offset by 20 and 60: +00:00
 _LONG_SIZE = 0x7FFFFFFF
 _OTHERS: dict[str, tuple[int, int, int, Encoder]] = {  # kind -> (type, buffer size, csfrm, encoder)
     "CLOB": (CLOB, 4000, 1, _text), "NCLOB": (CLOB, 4000, 2, _text), "BLOB": (BLOB, 4000, 0, _raw),
@@ -321,15 +321,21 @@ _BIND_ENCODERS: dict[int, Encoder] = {
     NUMBER: _number, BINARY_INTEGER: _number, VARNUM: _number, VARCHAR: _text,
     VARCHAR_LEGACY: _text, CHAR: _text, LONG: _text,
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
+    TIMESTAMP_TZ: _timestamp_tz, TIMESTAMP_LTZ: _timestamp,
+    INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym,
 }
 
 
-def bind_encoder(ora_type: int) -> Encoder:
+def bind_encoder(ora_type: int, csfrm: int = 0) -> Encoder:
     """The encoder for a value sent back into a bind of wire type ``ora_type``.
+
+    A national bind (``csfrm`` 2: NVARCHAR2, NCHAR) takes UTF-16 text.
 
     Raises:
         WireError: ORA-03115 for a type the server cannot send back.
     """
+    if csfrm == _NCHAR_FORM and ora_type in (VARCHAR, CHAR, LONG):
+        return _national
     encoder = _BIND_ENCODERS.get(ora_type)
     if encoder is None:
         raise WireError(3115, f"returning into a bind of type {ora_type}")
