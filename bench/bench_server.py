@@ -5,14 +5,30 @@ process, then measures from this process, with 1 and 16 client threads:
 
 * logons per second (connect + close, a full O5LOGON each time);
 * round trips per second for ``ping()``;
-* round trips per second for a small query (``select 1 from dual``,
-  re-executed with fetch in one round trip once the statement is cached).
+* round trips per second for a small query (``select :x + 1 from dual``
+  with a new value each time, re-executed with its fetch in one round trip
+  once the client's statement cache holds it).
+
+Then the ratios of issue 13, each against its target (the first and the last
+client counts given are "1" and "16"):
+
+* a query round trip over a ping round trip (one client): at most 1.5x;
+* queries per second with 16 clients over those with one: at least 1x;
+* logons per second against the figures before the work on issue 13
+  (``BEFORE_LOGONS``, measured with this script on a quiet machine): at
+  least 2x.
+
+Beside each figure, on Linux, the server process's CPU time (user + system)
+per operation: unlike the rates, it hardly moves when other work shares the
+machine, so it is the figure to compare between runs on a busy machine.
 
 Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16] [--plot DIR]``.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import signal
 import subprocess
@@ -28,6 +44,10 @@ from _harness import command_line, show_chart
 from devart_oracle._cli import seconds, whole
 
 USER, PASSWORD = "scott", "tiger"
+QUERY = "select :x + 1 from dual"
+# logons/s by client count before issue 13's work (main at 3c37269, quiet machine, 2 s a figure)
+BEFORE_LOGONS = {1: 182.0, 16: 278.0}
+QUERY_OVER_PING, SCALING, LOGON_GAIN = 1.5, 1.0, 2.0  # the targets
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
@@ -45,9 +65,20 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
     return process, match.group(1)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far; None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(clients: int, duration: float, setup: Callable[[], object],
-            step: Callable[[object], None], teardown: Callable[[object], None]) -> float:
-    """Operations per second of ``step`` run by ``clients`` threads."""
+            step: Callable[[object], None], teardown: Callable[[object], None],
+            server: int) -> tuple[float, float | None]:
+    """Operations per second of ``step`` run by ``clients`` threads, and server CPU µs per operation."""
     counts = [0] * clients
     start = threading.Barrier(clients + 1)
     stop = threading.Event()
@@ -64,13 +95,18 @@ def measure(clients: int, duration: float, setup: Callable[[], object],
     for thread in threads:
         thread.start()
     start.wait()
+    cpu_before = cpu_seconds(server)
     began = time.perf_counter()
     time.sleep(duration)
     stop.set()
     elapsed = time.perf_counter() - began
+    cpu_after = cpu_seconds(server)
+    done = sum(counts)  # read before the teardowns: a logoff is not the step's work
     for thread in threads:
         thread.join()
-    return sum(counts) / elapsed
+    if cpu_before is None or cpu_after is None or not done:
+        return done / elapsed, None
+    return done / elapsed, (cpu_after - cpu_before) * 1e6 / done
 
 
 def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[object], None],
@@ -85,10 +121,12 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
         assert isinstance(conn, oracledb.Connection)
         conn.ping()
 
+    values = itertools.count()
+
     def query(conn: object) -> None:
         assert isinstance(conn, oracledb.Connection)
         with conn.cursor() as cursor:
-            cursor.execute("select 1 from dual")
+            cursor.execute(QUERY, x=next(values))
             cursor.fetchall()
 
     def close(conn: object) -> None:
@@ -100,6 +138,28 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
         "ping round trips/s": (connect, ping, close),
         "small query round trips/s": (connect, query, close),
     }
+
+
+def ratios(results: dict[str, list[float]], counts: list[int]) -> list[str]:
+    """The lines that hold issue 13's ratios against their targets."""
+    ping, query = results["ping round trips/s"], results["small query round trips/s"]
+    lines = [_verdict(f"query / ping round trip ({counts[0]} client)", ping[0] / query[0],
+                      QUERY_OVER_PING, at_most=True)]
+    if len(counts) > 1:
+        lines.append(_verdict(f"queries/s, {counts[-1]} over {counts[0]} clients",
+                              query[-1] / query[0], SCALING, at_most=False))
+    for count, figure in zip(counts, results["logons/s"]):
+        before = BEFORE_LOGONS.get(count)
+        if before is not None:
+            lines.append(_verdict(f"logons/s, {count} client(s), over {before:.0f} before",
+                                  figure / before, LOGON_GAIN, at_most=False))
+    return lines
+
+
+def _verdict(name: str, ratio: float, target: float, *, at_most: bool) -> str:
+    met = ratio <= target if at_most else ratio >= target
+    bound = "<=" if at_most else ">="
+    return f"{name:44}{ratio:8.2f}x   target {bound} {target:g}x   {'met' if met else 'NOT met'}"
 
 
 def _counts(text: str) -> list[int]:
@@ -118,15 +178,22 @@ def main() -> int:
         print(f"server: {dsn} (separate process); {args.duration:.1f} s per figure")
         header = "".join(f"{f'{n} client' + ('s' if n > 1 else ''):>14}" for n in client_counts)
         print(f"{'':28}{header}")
-        rates = {}
+        results: dict[str, list[float]] = {}
         for name, (setup, step, teardown) in scenarios(dsn).items():
-            figures = rates[name] = [measure(n, args.duration, setup, step, teardown) for n in client_counts]
-            print(f"{name:28}" + "".join(f"{figure:14,.0f}" for figure in figures), flush=True)
+            measured = [measure(n, args.duration, setup, step, teardown, process.pid)
+                        for n in client_counts]
+            results[name] = [rate for rate, _ in measured]
+            print(f"{name:28}" + "".join(f"{rate:14,.0f}" for rate, _ in measured), flush=True)
+            print(f"{'  server CPU µs/op':28}" + "".join(
+                f"{cpu:14,.0f}" if cpu is not None else f"{'-':>14}" for _, cpu in measured))
+        print()
+        for line in ratios(results, client_counts):
+            print(line)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
     if args.plot:
-        show_chart(_plot.server(rates, client_counts, args.plot))
+        show_chart(_plot.server(results, client_counts, args.plot))
     return 0
 
 

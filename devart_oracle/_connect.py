@@ -13,7 +13,7 @@ import oracledb
 from ._connection import AsyncConnection, Connection
 from ._errors import ProgrammingError, driver_error, shaped
 from ._vocabulary import ACQUIRE_NAMES, connect_params, is_oracledb_call, translated
-from .connstring import parse
+from .connstring import ConnectionParameters, parse
 from .pool._face import PoolFace, get_pool
 from .pool._registry import GlobalPool, install
 
@@ -22,6 +22,13 @@ __all__ = ["connect", "connect_async", "connection_pool"]
 #: Devart's module-level pooling switches and settings.
 connection_pool = GlobalPool()
 install(connection_pool)
+
+#: Devart strings ``connect()`` was given alone (no keyword) and what they
+#: parse to: the pooled cycle's fast path skips the rule of the two languages
+#: and the parse cache's keyword key with one lookup. Both are pure functions
+#: of the text, so this cannot go stale; past KNOWN_TEXTS it starts afresh.
+_known: dict[str, ConnectionParameters] = {}
+KNOWN_TEXTS = 256
 
 
 def connect(dsn: str = "", *, pool: Any = None, pool_alias: Any = None, params: Any = None,
@@ -50,12 +57,24 @@ def connect(dsn: str = "", *, pool: Any = None, pool_alias: Any = None, params: 
             two vocabularies are mixed in one call.
         DatabaseError: the database refused the logon or cannot be reached.
     """
+    if not kwargs and pool is None and pool_alias is None and params is None:
+        try:
+            known = _known.get(dsn)
+        except TypeError:  # unhashable: the checks below say what is wrong
+            known = None
+        if known is not None:
+            return connection_pool.connect(known)
     if pool is not None or pool_alias is not None:
         return _pool(pool, pool_alias).acquire(**_acquire_args(kwargs))  # type: ignore[no-any-return]
     if not dsn and not kwargs and params is None:
         raise shaped(ProgrammingError, "connect() needs a connection string or connection parameters")
     if not is_oracledb_call(dsn, {**kwargs, **({"params": params} if params is not None else {})}):
-        return connection_pool.connect(parse(dsn, **kwargs))
+        parsed = parse(dsn, **kwargs)
+        if not kwargs and type(dsn) is str:
+            if len(_known) >= KNOWN_TEXTS:
+                _known.clear()
+            _known[dsn] = parsed
+        return connection_pool.connect(parsed)
     devart = translated(dsn or None, params, kwargs)
     if devart is not None:
         return connection_pool.connect(devart)

@@ -14,7 +14,6 @@ python-oracledb's do (that is what tags and session callbacks are for).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from ._errors import PEP_249_EXCEPTIONS, Error, InterfaceError, driver_error
@@ -156,18 +155,17 @@ class Handle:
     def _detach(self) -> Any:
         """Make the handle unusable and close its cursors; returns the session."""
         conn, self._conn = self._conn, None
+        if self._cursors is not None:
+            self._close_cursors()
+        return conn
+
+    def _close_cursors(self) -> None:
         cursors, self._cursors = self._cursors, None
         for cursor in list(cursors or ()):
             try:
                 cursor.close()
             except Error:
                 pass
-        return conn
-
-    def _detach_live(self) -> Any:
-        """:meth:`_detach` for ``close()``: refuses a closed handle."""
-        self._live()
-        return self._detach()
 
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is
@@ -227,30 +225,36 @@ class Connection(Handle):
         self._call("ping")
 
     def close(self) -> None:
-        """Give the session back to its pool (or log it off).
+        """Give the session back to its pool (or log it off), rolled back and
+        with what the borrower changed put back: healthy (True), broken
+        (False), or fine but not resettable (None: the pool logs it off).
+
+        Every pooled cycle ends here, so detaching, the local health check
+        (:meth:`_fit`) and the reset are inline.
 
         Raises:
             InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
         """
-        conn = self._detach_live()
-        if self._pool is None:
+        conn = self._conn
+        if conn is None:
+            raise _closed_error()
+        self._conn = None
+        if self._cursors is not None:
+            self._close_cursors()
+        pool = self._pool
+        if pool is None:
             conn.close()
             return
         assert self._entry is not None
-        self._pool.release(self._entry, self._reset(conn), self.tag)
-
-    def _reset(self, conn: Any) -> bool | None:
-        """Roll back and restore session state: True when the session is
-        reusable, False when it is broken, None when it is fine but cannot be
-        reset."""
+        healthy: bool | None = False
         try:
-            if not self._fit(conn):
-                return False
-            if conn.transaction_in_progress:
-                conn.rollback()
-            return self._restore(conn)  # a failed rollback raised: healthy otherwise
+            if not self._fatal and conn.is_healthy():  # a lost session is not touched
+                if conn.transaction_in_progress:
+                    conn.rollback()
+                healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
         except Error:
-            return False
+            healthy = False
+        pool.release(self._entry, healthy, self.tag)
 
     def __enter__(self) -> Connection:
         self._live()
@@ -286,34 +290,37 @@ class AsyncConnection(Handle):
         await self._call("ping")
 
     async def close(self) -> None:
-        """Give the session back to its pool (or log it off).
+        """Give the session back to its pool (or log it off), as
+        :meth:`Connection.close` does; only a rollback is awaited.
 
         Raises:
             InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
         """
-        conn = self._detach_live()
-        if self._pool is None:
+        conn = self._conn
+        if conn is None:
+            raise _closed_error()
+        self._conn = None
+        if self._cursors is not None:
+            self._close_cursors()
+        pool = self._pool
+        if pool is None:
             await conn.close()
             return
         assert self._entry is not None
+        healthy: bool | None = False
         try:
-            healthy = await self._reset(conn)
-        except BaseException:  # cancelled mid-rollback: the session's state is unknown
-            self._pool.release(self._entry, False)
-            raise
-        released = self._pool.release(self._entry, healthy, self.tag)
-        if isinstance(released, Awaitable):
-            await released
-
-    async def _reset(self, conn: Any) -> bool | None:
-        try:
-            if not self._fit(conn):
-                return False
-            if conn.transaction_in_progress:
-                await conn.rollback()
-            return self._restore(conn)  # a failed rollback raised: healthy otherwise
+            if not self._fatal and conn.is_healthy():  # a lost session is not touched
+                if conn.transaction_in_progress:
+                    await conn.rollback()
+                healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
         except Error:
-            return False
+            healthy = False
+        except BaseException:  # cancelled mid-rollback: the session's state is unknown
+            pool.release(self._entry, False)
+            raise
+        released = pool.release(self._entry, healthy, self.tag)
+        if released is not None:  # an asyncio lessor's release to await
+            await released
 
     async def __aenter__(self) -> AsyncConnection:
         self._live()

@@ -69,6 +69,9 @@ class AsyncPool(PoolEngine):
         self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call."""
+        entry = self.lend(key, tag)
+        if entry is not None:
+            return entry, False  # the fast path: no generator, no I/O, no Actions
         started = self.clock()
         actions = self.checkout(key, tag, matchany, timeout)
         if actions.lease is not None and not actions.ping:

@@ -16,18 +16,16 @@ The states of a session (an :class:`Entry`)::
                  v  |
                checking (the validator pings it outside the lock)
 
-Waiters are served strictly first come, first served. A session is handed to
-a waiter *by the core*, under the caller's lock: the core stores it in
-``waiter.entry`` and asks the layer to wake exactly that waiter. A waiter that
-gives up (timeout, cancellation) calls :meth:`PoolCore.abandon`; if a session
-had already been granted to it, the session goes back through
-:meth:`PoolCore.checkin`, so nothing is ever lost to a cancellation and a
-waiter that gave up never keeps a session.
+Waiters are served strictly first come, first served, and a session is
+handed to a waiter by the core itself (see :mod:`._queue`).
 
-Sessions are grouped by *key* (the user of a heterogeneous pool; ``None`` in a
-homogeneous one) and may carry a *tag*. Idle sessions are a stack per key
-(:class:`~._idle.IdleStacks`), failed background opens are kept in a
-:class:`~._backoff.Backoff` book, and the layer reports its opens as named
+The cycle's fast path (:meth:`PoolCore.lend`, :meth:`PoolCore.take_back`)
+makes no :class:`Actions`; in any case but the plainest it changes nothing and
+says so, and :meth:`PoolCore.checkout` or :meth:`PoolCore.checkin` decides.
+
+Sessions are grouped by *key* (the user of a heterogeneous pool, else None)
+and may carry a *tag*; idle ones are a stack per key (:mod:`._idle`), failed
+opens are booked in :mod:`._backoff`, and the layer reports its opens as named
 events (``admit``, ``open_failed``, ``open_refused`` and their ``caller_`` twins).
 """
 
@@ -67,33 +65,16 @@ class PoolCore:
 
     # -- counts ----------------------------------------------------------
 
-    @property
-    def idle(self) -> int:
-        """Sessions waiting in the pool."""
-        return len(self._idle)
-
-    @property
-    def busy(self) -> int:
-        """Sessions lent out."""
-        return len(self._busy)
-
-    @property
-    def opened(self) -> int:
-        """Sessions open now: idle, busy and being validated."""
-        return len(self._idle) + len(self._busy) + len(self._checking)
-
-    @property
-    def waiting(self) -> int:
-        """Callers waiting for a session."""
-        return len(self._waiters)
-
-    @property
-    def pending(self) -> int:
-        """Sessions being opened, in the background or by callers."""
-        return self._opening + self._caller_opening
+    idle = property(lambda self: self._idle.count, doc="Sessions waiting in the pool.")
+    busy = property(lambda self: len(self._busy), doc="Sessions lent out.")
+    opened = property(lambda self: self._idle.count + len(self._busy) + len(self._checking),
+                      doc="Sessions open now: idle, busy and being validated.")  # fmt: skip
+    waiting = property(lambda self: len(self._waiters), doc="Callers waiting for a session.")
+    pending = property(lambda self: self._opening + self._caller_opening,
+                       doc="Sessions being opened, in the background or by callers.")  # fmt: skip
 
     def _total(self) -> int:
-        return self.opened + self._opening + self._caller_opening
+        return self._idle.count + len(self._busy) + len(self._checking) + self._opening + self._caller_opening
 
     def idle_entries(self) -> Iterator[Entry]:
         """Every idle session, least recently returned first within a key."""
@@ -104,6 +85,43 @@ class PoolCore:
             f"<PoolCore opened={self.opened} idle={self.idle} busy={self.busy}"
             f" pending={self.pending} waiting={self.waiting}>"
         )
+
+    # -- the cycle's fast path (see the module docstring) -------------------
+
+    def lend(self, now: float, key: Key = None, tag: str | None = None) -> Entry | None:
+        """Lease the top idle session of ``key`` if :meth:`checkout` would hand
+        it over at once: its tag is ``tag`` and no ping is due (the stack is
+        read in place: this is every pooled acquire)."""
+        stack = self._idle.stacks.get(key)
+        if not stack or self.closed:
+            return None
+        entry, interval = stack[-1], self.settings.ping_interval
+        if entry.tag != tag or entry.suspect or (interval >= 0 and now - entry.idle_since >= interval):
+            return None
+        stack.pop()
+        self._idle.count -= 1
+        entry.leases += 1
+        self._busy.add(entry)
+        return entry
+
+    def take_back(self, entry: Entry, now: float, tag: str | None = None) -> bool:
+        """Keep a healthy session idle if that is all :meth:`checkin` would do
+        (no waiter, nothing retires it, room for it: see :meth:`_return`)."""
+        s, idle = self.settings, self._idle
+        if (self._waiters or self.closed or entry not in self._busy or entry.generation < self.lifetimes.generation
+                or (s.lifetime and now - entry.created >= s.lifetime)  # Lifetimes.over
+                or (s.max_idle is not None and idle.count >= s.max_idle)
+                or (s.max is not None and idle.count + len(self._busy) + len(self._checking)
+                    + self._opening + self._caller_opening > s.max)):  # fmt: skip
+            return False  # (the _total() that counts this session, still busy)
+        stack = idle.stacks.get(entry.key)
+        if stack is None:
+            return False  # the key's first idle session: push() makes its stack
+        self._busy.remove(entry)
+        entry.tag, entry.idle_since = tag, now
+        stack.append(entry)
+        idle.count += 1
+        return True
 
     # -- checkout --------------------------------------------------------
 
@@ -122,12 +140,9 @@ class PoolCore:
         if entry is not None:
             entry.leases += 1
             self._busy.add(entry)
-            return Actions(lease=entry, ping=self._needs_ping(entry, now))
+            interval = self.settings.ping_interval  # a ping is due as lend() says
+            return Actions(lease=entry, ping=entry.suspect or (interval >= 0 and now - entry.idle_since >= interval))
         return self._no_idle(now, key, tag, matchany, budget)
-
-    def _needs_ping(self, entry: Entry, now: float) -> bool:
-        interval = self.settings.ping_interval
-        return entry.suspect or (interval >= 0 and now - entry.idle_since >= interval)
 
     def _no_idle(self, now: float, key: Key, tag: str | None, matchany: bool, budget: float | None) -> Actions:
         limit = self.settings.max
@@ -298,7 +313,7 @@ class PoolCore:
             self._grant(waiter, entry)
             return Actions(wake=[waiter])
         limit = self.settings.max_idle
-        if limit is not None and len(self._idle) >= limit:
+        if limit is not None and self._idle.count >= limit:
             return Actions(close=[self._count_destroyed(entry, Reason.OVERFLOW)])
         entry.idle_since = now if idle_since is None else idle_since
         self._idle.push(entry)
@@ -360,26 +375,11 @@ class PoolCore:
         out for a ping the suspect ones and those idle at least
         ``check_after`` seconds; and opens sessions to restore ``min``.
         """
-        close: list[tuple[Entry, Reason]] = []
-        check: list[Entry] = []
         self._stalled = False  # every suspect session is checked now
         spare = self._total() - self.settings.min
-        recycled = self.lifetimes.recycled(self._idle, self.settings, now, self._total())
-
-        def keep(entry: Entry) -> bool:
-            nonlocal spare
-            reason = self.lifetimes.expiry(entry, self.settings, now, spare > 0, recycled)
-            if reason is not None:
-                spare -= 1
-                close.append(self._count_destroyed(entry, reason))
-            elif entry.suspect or now - max(entry.idle_since, entry.checked_at) >= check_after:
-                check.append(entry)
-            else:
-                return True
-            return False
-
-        self._idle.sift(keep)
+        expired, check = self.lifetimes.sweep(self._idle, self.settings, now, check_after, spare)
         self._checking.update(check)
+        close = [self._count_destroyed(entry, reason) for entry, reason in expired]
         return Actions(close=close, check=check).merge(self.replenish())
 
     def checked(self, entry: Entry, now: float, alive: bool) -> Actions:
@@ -414,9 +414,7 @@ class PoolCore:
         """Close the pool: idle sessions go now, busy ones when released
         (or now too, with ``force``)."""
         self.closed = True
-        failed = self._waiters.take_all()
-        for waiter in failed:
-            waiter.error = Refusal.CLOSED
+        failed = self._waiters.take_all(Refusal.CLOSED)
         closing = self._drain(Reason.CLOSED)
         if force:
             closing += [self._count_destroyed(entry, Reason.CLOSED) for entry in self._busy]
@@ -425,9 +423,7 @@ class PoolCore:
 
     def forget(self) -> list[Entry]:
         """Drop every session without logging off (the process forked)."""
-        entries = [*self._idle.drain(), *self._busy, *self._checking]
-        self._busy.clear()
-        self._checking.clear()
+        entries, self._busy, self._checking = [*self._idle.drain(), *self._busy, *self._checking], set(), set()
         return entries
 
     def configure(self, settings: PoolSettings) -> Actions:
@@ -440,7 +436,7 @@ class PoolCore:
         return Actions(close=close).merge(self._grow()).merge(self.replenish())
 
     def _idle_over(self, s: PoolSettings) -> bool:
-        over_idle = s.max_idle is not None and len(self._idle) > s.max_idle
+        over_idle = s.max_idle is not None and self._idle.count > s.max_idle
         return over_idle or (s.max is not None and self._total() > s.max)
 
     def _count_destroyed(self, entry: Entry, reason: Reason) -> tuple[Entry, Reason]:

@@ -1,28 +1,20 @@
 """The control flow shared by the thread and asyncio layers, written once.
 
 A pool operation that needs I/O (validate a leased session, open one for the
-caller, wait for a release, a background open, a validator pass) is written
-here as a generator that *yields* the I/O it needs as a step (:class:`Ping`,
-:class:`Open`, :class:`Wait`) and receives the result. The thread layer
-(:mod:`._sync`) performs each step by blocking; the asyncio layer
-(:mod:`._async`) performs it by awaiting. So the two layers cannot drift:
-their only differences are how a step is performed and how side effects
-(log off, spawn, wake) are carried out.
+caller, wait for a release, a background open, a validator pass) is a
+generator here that *yields* each step it needs (:class:`Ping`, :class:`Open`,
+:class:`Wait`) and receives the result: the thread layer (:mod:`._sync`)
+performs it by blocking, the asyncio layer (:mod:`._async`) by awaiting. So
+the layers cannot drift: they differ only in how a step is performed and how
+side effects (log off, spawn, wake) are carried out. A step's ``limit`` is
+what is left of the caller's wait (:mod:`._steps`); a step that ended
+:data:`LATE` reports through ``late_ping`` or ``late_open``, so a session
+pinged too slowly is never handed out and one opened too late serves the pool.
 
-Time comes from two injectable sources: ``clock()`` for the current time and
-``schedule(delay, fn)`` for the retries of failed background opens (None: the
-layer's own timer). A test's fake clock supplies both.
-
-A step may carry a ``limit``: the seconds left of the caller's wait limit
-(None: as long as it takes). A layer that cannot finish a limited Ping or
-Open in time replies :data:`LATE` and leaves the call to finish alone; it
-then reports the result through :meth:`PoolEngine.late_ping` or
-:meth:`PoolEngine.late_open`, so a session pinged too slowly is never
-handed out and one opened too late serves the pool instead of the caller.
-
-Core calls take a :class:`threading.Lock` in both layers: it is never held
-across I/O, so holding it inside a coroutine never blocks the event loop for
-longer than a core call.
+Time comes from ``clock()`` and ``schedule(delay, fn)`` (retries of failed
+opens; None: the layer's timer), both a test's fake clock. Core calls hold a
+:class:`threading.Lock`, never across I/O (never blocking an event loop for
+longer than a core call); the cycle's fast path asks the core once each way.
 """
 
 from __future__ import annotations
@@ -99,11 +91,29 @@ class PoolEngine:
         self.run(actions)
         return actions
 
+    def lend(self, key: Hashable, tag: str | None) -> Entry | None:
+        """An idle session the core hands over at once, counted (as ``served_at_once``); None: ask checkout()."""
+        if self.orphans:
+            return None
+        lock = self.lock
+        lock.acquire()  # not ``with``: a third of the cost, on the path every acquire takes
+        try:
+            now = self.clock()
+            entry = self.core.lend(now, key, tag)
+            if entry is not None:
+                metrics, entry.leased_at = self.metrics, now
+                metrics.requests_num += 1
+                metrics.wait.append(0.0)
+                if metrics.watched:
+                    metrics.lent(entry, now, 0.0)
+        finally:
+            lock.release()
+        return entry
+
     def checkout(self, key: Hashable, tag: str | None, matchany: bool, budget: float | None = None,
                  again: bool = False) -> Actions:  # fmt: skip
-        """Ask the core for a session (the fast path: no generator, no I/O);
-        ``budget``: the seconds the caller would wait (None: for ever);
-        ``again``: the same request checks out again after a failed ping."""
+        """Ask the core for a session (no generator, no I/O); ``budget``: seconds the caller
+        would wait (None: for ever); ``again``: the same request, after a failed ping."""
         if self.orphans:
             self.call(self._adopt)
         with self.lock:
@@ -114,24 +124,32 @@ class PoolEngine:
             return actions
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
-        """Give a borrowed session back (see :meth:`PoolCore.checkin` for ``healthy``)."""
-        with self.lock:
+        """Give a borrowed session back (``healthy``: see :meth:`PoolCore.checkin`);
+        one the core just keeps is counted inline (as ``returned``)."""
+        lock = self.lock
+        lock.acquire()  # as in lend()
+        try:
             now = self.clock()
-            self.metrics.returned(entry, now, healthy)
+            metrics = self.metrics
+            if healthy is True and not (metrics.watched or self.orphans) and self.core.take_back(entry, now, tag):
+                held = now - entry.leased_at
+                metrics.use.append(held)
+                metrics.usage += held
+                return
+            metrics.returned(entry, now, healthy)
             actions = self.core.checkin(entry, now, healthy, tag)
             if self.orphans:
                 actions.merge(self._adopt())
+        finally:
+            lock.release()
         if actions.background:
             self.run(actions)
 
     def orphan(self, entry: Entry, healthy: bool | None) -> None:
         """A handle was collected without close(): take its session back soon
-        (``healthy`` as for :meth:`release`), and have upkeep run at once so
-        that a caller waiting for it gets it.
-
-        Safe from ``__del__`` at any point, even under this pool's lock: the
-        layer's ``on_orphan`` must take no lock either.
-        """
+        (``healthy`` as for :meth:`release`), and have upkeep run at once for
+        a waiting caller. Safe from ``__del__`` at any point, even under this
+        pool's lock: the layer's ``on_orphan`` must take no lock either."""
         self.orphans.append((entry, healthy))
         try:
             self.on_orphan()
@@ -181,12 +199,9 @@ class PoolEngine:
     def obtain(
         self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
     ) -> Steps:
-        """An acquire begun at ``started`` past its first checkout (``actions``),
-        which did not hand over an idle session at once; checks out again
-        after a failed ping.
-
-        Returns (entry, opened_for_this_call); counted in the statistics.
-        """
+        """An acquire begun at ``started`` past a first checkout (``actions``)
+        that handed over no idle session at once; checks out again after a
+        failed ping. Returns (entry, opened_for_this_call), counted."""
         with self.lock:
             self.metrics.requests_num += 1
         try:
@@ -323,17 +338,13 @@ class PoolEngine:
                     self.metrics.timed_out()
             self.run(actions)
         if entry is not None:
-            if self._ping_on_handoff(entry):
+            # A session handed to a waiter is pinged first if doubtful, or always with
+            # ping_interval 0: one released as healthy may have been killed since its
+            # last call, and a fresh one since its logon, before this caller even waited.
+            if entry.suspect or self.core.settings.ping_interval == 0:
                 return (yield from self._validated(entry, started, timeout))
             return entry, False
         raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
-
-    def _ping_on_handoff(self, entry: Entry) -> bool:
-        """Whether a session handed to a waiter is pinged first: a doubtful
-        one, or any when ``ping_interval`` is 0 ("always"). A session released
-        as healthy may have been killed since its last call, and a fresh one
-        since its logon, before this caller even began to wait."""
-        return entry.suspect or self.core.settings.ping_interval == 0
 
     def open_in_background(self, key: Hashable) -> Steps:
         """Open one session for the pool; a failure reaches waiting callers."""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import oracledb
 
-from .._connection import AsyncConnection, Connection
+from .._connection import AsyncConnection, Connection, lease
 from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
@@ -45,6 +45,34 @@ class ConnectionPool(PoolFace[Connection]):
         current().validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
+    def acquire(
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        cclass: str | None = None,
+        purity: int = oracledb.PURITY_DEFAULT,
+        tag: str | None = None,
+        matchanytag: bool = False,
+        shardingkey: Any = None,
+        supershardingkey: Any = None,
+    ) -> Connection:
+        """Borrow a connection; ``close()`` or ``release()`` gives it back.
+
+        The cycle's fast path is inline here (the pool's own sessions, an
+        idle one at hand, no callback to run); :meth:`PoolFace.acquire`
+        decides every other case.
+        """
+        if (user is None and password is None and cclass is None and self._on_connect is None
+                and self._callback is None and not (purity or shardingkey or supershardingkey or self._needs_user
+                                                    or self._closed)):  # fmt: skip
+            engine = self._engine
+            entry = engine.lend(None, tag)
+            if entry is not None:
+                handle = self._connectiontype(entry.conn, self._dsn or "", engine, entry)
+                handle._resets = False  # as _handed() makes it
+                return handle  # type: ignore[return-value]
+        return super().acquire(user, password, cclass, purity, tag, matchanytag, shardingkey, supershardingkey)
+
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> Connection:
         entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, _ = self._handed(entry, tag)
@@ -52,7 +80,14 @@ class ConnectionPool(PoolFace[Connection]):
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._retag(connection, tag)
+        try:
+            owned = lease(connection, self._engine) is not None
+        except LookupError:
+            owned = False
+        if not owned:
+            self._own(connection)  # raises what is wrong
+        if tag is not None:
+            connection.tag = tag
         connection.close()
 
     def drop(self, connection: Connection) -> None:
@@ -90,19 +125,35 @@ class ConnectionPool(PoolFace[Connection]):
 
 
 class _Acquiring:
-    """``pool.acquire()`` of an asyncio pool: awaitable, or an async context manager."""
+    """``pool.acquire()`` of an asyncio pool: awaitable, or an async context manager.
 
-    __slots__ = ("_coro", "_conn")
+    Awaited, it takes the cycle's fast path at once when it can (the upkeep
+    task started, an idle session at hand, no callback to await): no
+    coroutine is made. Otherwise it awaits the pool's ``_acquired()``.
+    """
 
-    def __init__(self, coro: Any) -> None:
-        self._coro = coro
+    __slots__ = ("_conn", "_key", "_matchany", "_pool", "_tag")
+
+    def __init__(self, pool: AsyncConnectionPool, key: Hashable, tag: str | None, matchany: bool) -> None:
+        self._pool = pool
+        self._key = key
+        self._tag = tag
+        self._matchany = matchany
         self._conn: AsyncConnection | None = None
 
     def __await__(self) -> Generator[Any, None, AsyncConnection]:
-        return self._coro.__await__()  # type: ignore[no-any-return]
+        pool, tag = self._pool, self._tag
+        if pool._upkeep is not None and pool._on_connect is None and pool._callback is None:
+            engine = pool._engine
+            entry = engine.lend(self._key, tag)
+            if entry is not None:
+                handle = pool._connectiontype(entry.conn, pool._dsn or "", engine, entry)
+                handle._resets = False  # as _handed() makes it
+                return handle  # type: ignore[return-value]
+        return (yield from pool._acquired(self._key, tag, self._matchany).__await__())
 
     async def __aenter__(self) -> AsyncConnection:
-        self._conn = await self._coro
+        self._conn = await self
         return self._conn
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -184,10 +235,11 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Acquiring:
         """``await pool.acquire()`` or ``async with pool.acquire()``."""
-        return _Acquiring(self._acquired(key, tag, matchany))
+        return _Acquiring(self, key, tag, matchany)
 
     async def _acquired(self, key: Hashable, tag: str | None, matchany: bool) -> AsyncConnection:
-        self._start()
+        if self._upkeep is None:
+            self._start()
         entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, called = self._handed(entry, tag)
         for result in called:
@@ -197,7 +249,14 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._retag(connection, tag)
+        try:
+            owned = lease(connection, self._engine) is not None
+        except LookupError:
+            owned = False
+        if not owned:
+            self._own(connection)  # raises what is wrong
+        if tag is not None:
+            connection.tag = tag
         await connection.close()
 
     async def drop(self, connection: AsyncConnection) -> None:

@@ -167,8 +167,10 @@ class PoolFace(Generic[_Got]):
         An asyncio pool returns an awaitable that is also an async context
         manager: ``await pool.acquire()`` or ``async with pool.acquire()``.
         """
-        key = self._key(user, password, cclass, purity, shardingkey, supershardingkey)
-        return self._acquire(key, tag, matchanytag)
+        if user is None and password is None and cclass is None and not (purity or shardingkey or supershardingkey
+                                                                          or self._needs_user or self._closed):
+            return self._acquire(None, tag, matchanytag)  # the pool's own sessions, as _key() would say
+        return self._acquire(self._key(user, password, cclass, purity, shardingkey, supershardingkey), tag, matchanytag)
 
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Got:
         raise NotImplementedError
@@ -190,19 +192,13 @@ class PoolFace(Generic[_Got]):
             called.append(self._callback(handle, tag))
         return handle, called
 
-    def _retag(self, connection: Handle, tag: str | None) -> None:
-        """Check a connection given back and set the tag its session goes back with."""
-        self._own(connection)
-        if tag is not None:
-            connection.tag = tag
-
     def _own(self, connection: Handle) -> Entry:
         """The pool's record of a connection it lent; refuses strangers and released ones."""
-        if not isinstance(connection, Handle):
-            raise TypeError(f"expected a connection of pool {self._label!r}, not {type(connection).__name__}")
         try:
             entry = lease(connection, self._engine)
         except LookupError:
+            if not isinstance(connection, Handle):
+                raise TypeError(f"expected a connection of pool {self._label!r}, not {type(connection).__name__}") from None
             raise shaped(ProgrammingError, f"the connection was not acquired from pool {self._label!r}") from None
         if entry is None:
             raise driver_error(InterfaceError, 1001,

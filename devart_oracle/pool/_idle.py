@@ -1,9 +1,12 @@
 """The idle sessions of one pool: a stack per key, most recently returned on top.
 
 Handing out the top of a stack keeps sessions warm and lets the surplus age
-out at the bottom (the coldest end). The count of idle sessions is derived
-from the stacks on demand, never kept beside them, so it cannot drift from
-what the stacks hold.
+out at the bottom (the coldest end). The count of idle sessions is kept
+beside the stacks (the acquire+release cycle reads it on every release, and
+summing the stacks there cost a call per key). Every change goes through a
+method here, but for the pool core's fast path, which pops and pushes the top
+of a stack in place and keeps the count itself; the stateful tests check the
+count against the stacks.
 """
 
 from __future__ import annotations
@@ -18,54 +21,64 @@ __all__ = ["IdleStacks"]
 class IdleStacks:
     """Idle sessions grouped by key; see the module docstring."""
 
-    __slots__ = ("_stacks",)
+    __slots__ = ("count", "stacks")
 
     def __init__(self) -> None:
         # Emptied stacks stay (under their key's first place in the dict):
         # which key gives up a session for another depends on that order.
-        self._stacks: dict[Key, list[Entry]] = {}
+        self.stacks: dict[Key, list[Entry]] = {}
+        self.count = 0  # sessions in the stacks
 
     def __len__(self) -> int:
-        return sum(map(len, self._stacks.values()))
+        return self.count
 
     def __bool__(self) -> bool:
-        return any(self._stacks.values())
+        return self.count > 0
 
     def __iter__(self) -> Iterator[Entry]:
         """Every idle session, coldest first within a key."""
-        for stack in self._stacks.values():
+        for stack in self.stacks.values():
             yield from stack
 
     def has(self, key: Key) -> bool:
         """Whether a session of ``key`` is idle."""
-        return bool(self._stacks.get(key))
+        return bool(self.stacks.get(key))
 
     def push(self, entry: Entry) -> None:
         """Keep a session on top of its key's stack."""
-        self._stacks.setdefault(entry.key, []).append(entry)
+        stack = self.stacks.get(entry.key)
+        if stack is None:
+            self.stacks[entry.key] = [entry]
+        else:
+            stack.append(entry)
+        self.count += 1
 
     def take(self, key: Key, tag: str | None, matchany: bool) -> Entry | None:
         """The best session of ``key`` for ``tag`` (see :func:`_pick`), or None."""
-        stack = self._stacks.get(key)
+        stack = self.stacks.get(key)
         if not stack:
             return None
+        self.count -= 1
         return stack.pop(-1 if stack[-1].tag == tag else _pick(stack, tag, matchany))
 
     def coldest(self, other_than: Key) -> Entry | None:
         """Take the coldest session of the first key other than ``other_than``."""
-        for key, stack in self._stacks.items():
+        for key, stack in self.stacks.items():
             if key != other_than and stack:
+                self.count -= 1
                 return stack.pop(0)
         return None
 
     def coldest_of_largest(self) -> Entry:
         """Take the coldest session of the largest stack (there must be one)."""
-        return max(self._stacks.values(), key=len).pop(0)
+        self.count -= 1
+        return max(self.stacks.values(), key=len).pop(0)
 
     def sift(self, keep: Callable[[Entry], bool]) -> None:
         """Keep only the sessions ``keep`` says so of, asked coldest first."""
-        for key, stack in self._stacks.items():
-            self._stacks[key] = [entry for entry in stack if keep(entry)]
+        for key, stack in self.stacks.items():
+            self.stacks[key] = [entry for entry in stack if keep(entry)]
+        self.count = sum(map(len, self.stacks.values()))
 
     def mark_suspect(self) -> None:
         """Have every idle session validated before it is lent again."""
@@ -75,7 +88,8 @@ class IdleStacks:
     def drain(self) -> list[Entry]:
         """Take every idle session out."""
         entries = list(self)
-        self._stacks.clear()
+        self.stacks.clear()
+        self.count = 0
         return entries
 
 

@@ -26,6 +26,7 @@ import math
 import random
 from collections.abc import Iterable
 
+from ._idle import IdleStacks
 from ._records import Entry, PoolSettings, Reason
 
 __all__ = ["Lifetimes"]
@@ -77,6 +78,35 @@ class Lifetimes:
         over = [e for e in due if self.over(e, settings, now)]
         room = len(due) if budget == math.inf else max(0, int(budget) - len(over))
         return {*over, *due[:room]}
+
+    def sweep(
+        self, idle: IdleStacks, settings: PoolSettings, now: float, check_after: float, spare: int
+    ) -> tuple[list[tuple[Entry, Reason]], list[Entry]]:
+        """The validator's pass over the idle sessions: takes out those it logs
+        off (past their lifetime, see :meth:`recycled`; idle longer than
+        ``idle_timeout`` while ``spare`` sessions are above ``min``, coldest
+        first) and those it pings (suspect, or idle ``check_after`` seconds).
+
+        Returns (entry, reason) for each to log off, and those to ping.
+        """
+        expired: list[tuple[Entry, Reason]] = []
+        check: list[Entry] = []
+        recycled = self.recycled(idle, settings, now, spare + settings.min)
+
+        def keep(entry: Entry) -> bool:
+            nonlocal spare
+            reason = self.expiry(entry, settings, now, spare > 0, recycled)
+            if reason is not None:
+                spare -= 1
+                expired.append((entry, reason))
+            elif entry.suspect or now - max(entry.idle_since, entry.checked_at) >= check_after:
+                check.append(entry)
+            else:
+                return True
+            return False
+
+        idle.sift(keep)
+        return expired, check
 
     @staticmethod
     def expiry(entry: Entry, settings: PoolSettings, now: float, may_shrink: bool, recycled: set[Entry]) -> Reason | None:

@@ -3,8 +3,10 @@
 Every pool engine owns a :class:`PoolMetrics`; the engine calls its hooks
 with the pool's lock held, so the counts need no lock of their own. The
 acquire+release cycle pays for a count, a timestamp and two appends to a
-bounded window (``bench/bench_metrics.py`` measures it); leak detection and
-the sink run only when ``watched``. :meth:`PoolMetrics.snapshot`
+bounded window (``bench/bench_metrics.py`` measures it; the engine's fast
+path counts inline what :meth:`PoolMetrics.served_at_once` and
+:meth:`PoolMetrics.returned` count, and leaves to them a ``watched`` pool);
+leak detection and the sink run only when ``watched``. :meth:`PoolMetrics.snapshot`
 turns them, with the core's counts, into psycopg_pool's ``get_stats()``
 dictionary plus the figures psycopg lacks.
 
@@ -108,7 +110,7 @@ class PoolMetrics:
         entry.leased_at = now
         self.wait.append(0.0)
         if self.watched:
-            self._lent(entry, now, 0.0)
+            self.lent(entry, now, 0.0)
 
     def served(self, entry: Entry, now: float, waited: float) -> None:
         """A request (counted when it began) got a session after ``waited`` seconds."""
@@ -116,9 +118,10 @@ class PoolMetrics:
         self.wait.append(waited)
         self.waited += waited
         if self.watched:
-            self._lent(entry, now, waited)
+            self.lent(entry, now, waited)
 
-    def _lent(self, entry: Entry, now: float, waited: float) -> None:
+    def lent(self, entry: Entry, now: float, waited: float) -> None:
+        """A lease began (only when ``watched``): leak detection and the sink hear of it."""
         self.leaks.lent(entry, now)
         if self._sink is not None:
             self._sink.wait(self.name, waited)

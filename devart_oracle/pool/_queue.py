@@ -1,11 +1,20 @@
-"""The callers waiting for a session of one pool, first come, first served."""
+"""The callers waiting for a session of one pool, first come, first served.
+
+A session is handed to a waiter *by the core*, under the caller's lock: the
+core stores it in ``waiter.entry`` and asks the layer to wake exactly that
+waiter. A waiter that gives up (timeout, cancellation) calls
+:meth:`~._core.PoolCore.abandon`; if a session had already been granted to
+it, the session goes back through :meth:`~._core.PoolCore.checkin`, so
+nothing is ever lost to a cancellation and a waiter that gave up never keeps
+a session.
+"""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
 
-from ._records import Key, Outage, Waiter
+from ._records import Failure, Key, Outage, Waiter
 
 __all__ = ["WaitQueue"]
 
@@ -60,8 +69,10 @@ class WaitQueue(deque[Waiter]):
         if waiter in self:
             self.remove(waiter)
 
-    def take_all(self) -> list[Waiter]:
-        """Empty the queue."""
+    def take_all(self, error: Failure) -> list[Waiter]:
+        """Empty the queue, settling every waiter with ``error``."""
         waiters = list(self)
         self.clear()
+        for waiter in waiters:
+            waiter.error = error
         return waiters

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Generic, TypeVar, overload
 
 from .._connection import Connection
 from .._errors import DatabaseUnavailableError, ProgrammingError, shaped
 from ..connstring import ConnectionParameters
 from . import _upkeep as upkeep
-from ._core import Entry, Failure, PoolSettings
-from ._options import LIFETIME_SPREAD
+from ._core import Entry, Failure
 from ._physical import LOGOFF_WAIT, ParamsConnector, is_refused, open_connection
+from ._poolconfig import PoolConfig, check_sizes
 from ._stats import PartitionStats
 from ._sync import SyncPool
 from ._upkeep import Upkeep, current
@@ -28,30 +28,6 @@ __all__ = ["GlobalPool", "PoolView"]
 
 INT_MAX = 2**31 - 1
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PoolConfig:
-    """Devart's per-pool settings, in Devart's units."""
-
-    min_size: int = 0
-    max_size: int = 100
-    lifetime: int = 0  # milliseconds, 0 = unlimited
-    validate: bool = False
-    idle_timeout: float = 240.0  # seconds
-    leak_threshold: float = 0.0  # seconds, 0 = off
-
-    def core_settings(self) -> PoolSettings:
-        """The pool core's view: no cap on open sessions, ``max_size`` kept idle."""
-        return PoolSettings(
-            min=self.min_size,
-            max=None,
-            max_idle=self.max_size,
-            lifetime=self.lifetime / 1000,
-            idle_timeout=self.idle_timeout,
-            ping_interval=0.0 if self.validate else -1.0,
-            lifetime_spread=LIFETIME_SPREAD,
-        )
 
 
 class _Setting(Generic[T]):
@@ -209,8 +185,18 @@ class GlobalPool(PoolView):
 
     def connect(self, params: ConnectionParameters) -> Connection:
         """Hand out a pooled or standalone connection for parsed parameters."""
-        if self._registry.enabled and not params.pooling_disabled:
-            return self._registry.checkout(params)
+        registry = self._registry
+        if registry.enabled:
+            known = registry.known.get(id(params))  # the fast path: see _Registry.checkout
+            if known is not None and known[0] is params:
+                partition = known[1]
+                entry = partition.lend(None, None)
+                if entry is None:
+                    entry, _ = partition.acquire_within()
+                return Connection(entry.conn, partition.masked, partition, entry)
+            pooled = registry.checkout(params)
+            if pooled is not None:
+                return pooled
         return Connection(open_connection(params), params.masked())
 
 
@@ -287,6 +273,7 @@ class _Registry:
         self._configuring = threading.Lock()  # held across a whole settings change, I/O included
         self._configs: dict[int, PoolConfig] = {}
         self._partitions: dict[tuple[int, str], _Partition] = {}
+        self.known: dict[int, tuple[ConnectionParameters, _Partition]] = {}  # by id(params): see checkout()
 
     def config(self, pool_id: int) -> PoolConfig:
         """The settings of a PoolId (defaults until changed)."""
@@ -297,7 +284,7 @@ class _Registry:
         with self._configuring:  # the last change wins everywhere, its partitions included
             with self._lock:
                 config = replace(self.config(pool_id), **changes)
-                _check_sizes(label, config)
+                check_sizes(label, config)
                 self._configs[pool_id] = config
                 partitions = [p for (pid, _), p in self._partitions.items() if pid == pool_id]
             for partition in partitions:
@@ -305,13 +292,22 @@ class _Registry:
                 partition.call(partition.core.configure, settings=config.core_settings())
         current().validator.wake()
 
-    def checkout(self, params: ConnectionParameters) -> Connection:
-        """Lend a session of the partition for ``params``."""
-        partition = self._partitions.get((params.pool_id, params.fingerprint))
-        if partition is not None:
-            entry, _ = partition.acquire_within()
-            return Connection(entry.conn, partition.masked, partition, entry)
+    def checkout(self, params: ConnectionParameters) -> Connection | None:
+        """Lend a session of the partition for ``params`` (None: they disable pooling).
+
+        Parameters seen here are remembered in ``known``, by identity (the
+        parse cache hands out the same object for the same text), so that
+        :meth:`GlobalPool.connect` finds their partition with one lookup.
+        """
+        if params.pooling_disabled:
+            return None
+        found = self._partitions.get((params.pool_id, params.fingerprint))
+        if found is not None:
+            self._remember(params, found)
+            entry, _ = found.acquire_within()
+            return Connection(entry.conn, found.masked, found, entry)
         partition = self._partition(params)
+        self._remember(params, partition)
         try:
             entry, _ = partition.acquire_within()
         finally:
@@ -320,6 +316,13 @@ class _Registry:
             partition.call(partition.core.replenish)
             current().validator.add(partition)
         return Connection(entry.conn, partition.masked, partition, entry)
+
+    def _remember(self, params: ConnectionParameters, partition: _Partition) -> None:
+        """Let ``params`` find ``partition`` by identity (the entry keeps them
+        alive, so the id is not reused); forgets all past KNOWN_LIMIT."""
+        if len(self.known) >= KNOWN_LIMIT:
+            self.known.clear()
+        self.known[id(params)] = (params, partition)
 
     def _partition(self, params: ConnectionParameters) -> _Partition:
         key = (params.pool_id, params.fingerprint)
@@ -372,8 +375,11 @@ class _Registry:
         self._configuring = threading.Lock()
         current().forget_after_fork()
         self._partitions = {}
+        self.known = {}
 
 
+#: Parameter objects remembered by identity (past this, all are forgotten and remembered anew).
+KNOWN_LIMIT = 1024
 #: Seconds the exit handler waits for a validator pass under way.
 EXIT_VALIDATOR_WAIT = 1.0
 
@@ -383,13 +389,6 @@ def settle(pools: list[_Partition] | list[SyncPool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for pool in pools:
         pool.settle(max(0.0, deadline - time.monotonic()))
-
-
-def _check_sizes(label: str, config: PoolConfig) -> None:
-    if config.min_size > config.max_size:
-        raise shaped(
-            ProgrammingError, f"invalid value for {label}: min_size ({config.min_size}) would exceed max_size ({config.max_size})"
-        )
 
 
 def install(pool: GlobalPool) -> None:

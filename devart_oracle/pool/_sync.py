@@ -69,10 +69,13 @@ class SyncPool(PoolEngine):
         Args:
             timeout: seconds to wait when the pool is at ``max`` (None: forever).
         """
+        entry = self.lend(key, tag)
+        if entry is not None:
+            return entry, False  # the fast path: no generator, no I/O, no Actions
         started = self.clock()
         actions = self.checkout(key, tag, matchany, timeout)
         if actions.lease is not None and not actions.ping:
-            return actions.lease, False  # the fast path: no generator, no I/O
+            return actions.lease, False
         return self.drive(self.obtain(actions, started, key, tag, matchany, timeout))  # type: ignore[no-any-return]
 
     def drive(self, steps: Steps) -> Any:

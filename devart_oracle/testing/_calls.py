@@ -38,6 +38,7 @@ from .wire.requests import (
     EXEC_EXECUTE,
     EXEC_FETCH,
     EXEC_FLAGS_DML_ROWCOUNTS,
+    EXEC_FLAGS_SCROLLABLE,
     REEXEC_COMMIT,
     ExecuteCall,
     read_bind_rows,
@@ -127,6 +128,8 @@ class CallRunner:
         if call.defines:
             cursor.defines = [spec.ora_type for spec in call.defines]
         options = call.options
+        if call.exec_flags & EXEC_FLAGS_SCROLLABLE and call.is_query:
+            return self._respond(w, cursor, lambda body: self._scroll(body, cursor, call))
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
             # cursor by id, and DML cursors are closed after each execute (below).
@@ -135,17 +138,27 @@ class CallRunner:
         fetch = call.prefetch if options & EXEC_FETCH else 0
         row_counts = bool(call.exec_flags & EXEC_FLAGS_DML_ROWCOUNTS)
         batch = bool(options & EXEC_BATCH_ERRORS) and not call.is_query
+        rows = call.rows or [[] for _ in range(call.executions)]  # executemany() without binds
         return self._respond(w, cursor, lambda body: self._run(
-            body, cursor, call.rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
+            body, cursor, rows, fetch=fetch, commit=bool(options & EXEC_COMMIT),
             row_counts=row_counts, describe=True, batch=batch), row_counts=row_counts,
             keep=call.is_query or call.is_plsql)
+
+    def _scroll(self, body: Writer, cursor: Cursor, call: ExecuteCall) -> tuple[int, int]:
+        """A scrollable query: an execute (which reads it whole) or a scroll, then rows from the row asked."""
+        if call.options & EXEC_EXECUTE or cursor.scrolled is None:
+            cursor.scrolled = None
+            self._run(body, cursor, call.rows, fetch=0, commit=False, row_counts=False, describe=True)
+        count = call.prefetch if call.options & EXEC_FETCH else 0
+        return cursor.scroll(body, *call.fetch_at, count)
 
     def _reexecute(self, w: Writer, function: int) -> bool:
         call = read_reexecute(self.session.reader)
         cursor = self.cursors.get(call.cursor_id)
         self._count(parses=False, executes=True)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
-        rows = read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds else []
+        rows = (read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds
+                else [] if cursor.query else [[] for _ in range(count)])  # a query's count is rows
         fetch = call.iterations if function == _REEXECUTE_FETCH else 0
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(
@@ -248,14 +261,17 @@ class CallRunner:
         assert sql is not None
         params = cursor.params(rows)
         returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
-        if len(params) > 1 or batch:
-            result: Result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
+        later: list[Result] = []
+        if cursor.plsql and len(params) > 1 and not batch:
+            result, later = _blocks(sql, cursor.sql, params)
+        elif len(params) > 1 or batch:
+            result = sql.executemany(cursor.sql, params or [()], batch_errors=batch)
         else:
             result = sql.execute(cursor.sql, params[0] if params else ())
         if returning:
             Cursor.write_returned(body, returning, result.returned)
         if result.out_binds:
-            cursor.write_out_binds(body, result.out_binds)
+            cursor.write_out_binds(body, result.out_binds, [done.out_binds or () for done in later])
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()
@@ -295,6 +311,22 @@ class CallRunner:
         cursor.describe(body)
         cursor.result = None
         return 0, 0
+
+
+def _blocks(sql: SqlSession, block: str, params: list[list[object]]) -> tuple[Result, list[Result]]:
+    """A PL/SQL block's executemany(): each execution's OUT binds are the client's next row.
+
+    Raises:
+        OracleError: what an execution raised, its ``rowcount`` the executions done before it.
+    """
+    results: list[Result] = []
+    for row in params:
+        try:
+            results.append(sql.execute(block, row))
+        except OracleError as exc:
+            exc.rowcount = len(results)
+            raise
+    return results[0], results[1:]
 
 
 def _counts(result: Result) -> Sequence[int]:

@@ -44,6 +44,8 @@ __all__ = ["Cursor", "CursorTable", "refuse_reserved_binds"]
 
 Row = Sequence[Any]
 _NO_DATA_FOUND = 1403
+_LAST = 0x08  # TNS fetch orientation LAST
+_CHUNK = 1000
 _MAX_CURSORS = 0xFFFF
 _DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
 _BAD_BIND_NAME = 1745
@@ -85,7 +87,7 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore) -> None:
         self.id = cursor_id
@@ -96,9 +98,11 @@ class Cursor:
         self.result: Result | None = None
         self._metas: list[ColumnMeta] = []
         self._encoders: list[Encoder] = []
+        self._columns: object = None  # the column list _metas were made for
         self.rows_sent = 0
         self.defines: list[int] | None = None  # the wire types the client defined, by column
         self.lobs = lobs
+        self.scrolled: list[Row] | None = None  # a scrollable cursor's rows, all of them
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -149,11 +153,13 @@ class Cursor:
                     write(w, row[column])
                     w.ub(0)
 
-    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]]) -> None:
+    def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]],
+                        later: Sequence[Sequence[tuple[str, object]]] = ()) -> None:
         """Write a PL/SQL block's bind directions, then its OUT and IN OUT values.
 
         The OUT binds are marked as never sent, as the client leaves them out
-        of its re-executes from now on.
+        of its re-executes from now on. ``later`` are the binds of the next
+        executions of an ``executemany()``: one more row of values each.
 
         Raises:
             WireError: ORA-03115 for an OUT bind of a type the server cannot
@@ -164,20 +170,28 @@ class Cursor:
                       for spec, (direction, _) in zip(self.binds, binds)]
         outs = [(spec, value) for spec, (direction, value) in zip(self.binds, binds)
                 if direction != "IN"]
-        if outs:
+        for row in (binds, *later) if outs else ():
             w.u8(MSG_ROW_DATA)
-            for spec, value in outs:
-                _write_out_bind(w, spec, value, self.lobs)
+            for spec, (direction, value) in zip(self.binds, row):
+                if direction != "IN":
+                    _write_out_bind(w, spec, value, self.lobs)
 
     def open_result(self, result: Result) -> bool:
-        """Hold a query's result and prepare its encoders; True if the columns changed."""
+        """Hold a query's result and prepare its encoders; True if the columns changed.
+
+        The backend gives a re-executed statement the very same column list
+        while its columns stay the same: then the encoders stay too.
+        """
+        self.result = result
+        self.rows_sent = 0
+        if result.columns is not None and result.columns is self._columns:
+            return False
         formats = [column_format(column) for column in result.columns or ()]
         metas = [meta for meta, _ in formats]
         changed = metas != self._metas
         self._metas = metas
         self._encoders = [encoder for _, encoder in formats]
-        self.result = result
-        self.rows_sent = 0
+        self._columns = result.columns
         return changed
 
     def describe(self, w: Writer) -> None:
@@ -208,6 +222,37 @@ class Cursor:
             self.result = None
             return _NO_DATA_FOUND
         return 0
+
+    def scroll(self, w: Writer, orientation: int, position: int, count: int) -> tuple[int, int]:
+        """Write up to ``count`` rows of a scrollable cursor from row ``position`` (1-based).
+
+        The open result is read whole the first time, since the client may
+        go back to any row. LAST (orientation 0x08) starts at the last row.
+        Returns (error, rowcount): 1403 when fewer than ``count`` rows were
+        left, and the number of the last row sent (the client's position).
+
+        Raises:
+            WireError: ORA-01002 when the cursor has no open result.
+        """
+        if self.scrolled is None:
+            if self.result is None:
+                raise WireError(1002)
+            rows: list[Row] = []
+            while len(chunk := self.result.fetch(_CHUNK)) == _CHUNK or chunk:
+                rows += chunk
+                if len(chunk) < _CHUNK:
+                    break
+            self.scrolled, self.result = rows, None
+        rows = self.scrolled
+        start = max(len(rows), 1) if orientation == _LAST else position
+        sent = rows[start - 1:start - 1 + count] if count > 0 and start > 0 else []
+        start = max(start, 1)
+        if sent:
+            row_header(w)
+            for row in sent:
+                self._write_row(w, row)
+        self.rows_sent = start - 1 + len(sent)
+        return (_NO_DATA_FOUND if len(sent) < count else 0), self.rows_sent
 
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
         w.u8(MSG_ROW_DATA)

@@ -30,6 +30,7 @@ from ._logon import Identity
 from ._registry import Member, SessionRegistry
 from ._session import Session
 from ._watcher import SessionWatcher
+from ._workers import SessionWorkers
 from .wire.auth import Verifier
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class OracleTestServer:
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
                                   users=self._accounts.names())
         self._lock = threading.Lock()
-        self._threads: set[threading.Thread] = set()
+        self._workers = SessionWorkers()  # session threads, reused from one session to the next
         self._listener: socket.socket | None = None
         self._wakeup: tuple[socket.socket, socket.socket] | None = None
         self._acceptor: threading.Thread | None = None
@@ -293,26 +294,12 @@ class OracleTestServer:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         session = Session(self._host, sock, f"{address[0]}:{address[1]}")
         self._registry.join(session)
-        thread = threading.Thread(target=self._session_main, args=(session,),
-                                  name=f"oracle-session-{self._port}-{address[1]}", daemon=True)
-        with self._lock:
-            self._threads.add(thread)
-        thread.start()
-
-    def _session_main(self, session: Session) -> None:
-        try:
-            session.run()
-        finally:
-            with self._lock:
-                self._threads.discard(threading.current_thread())
+        name = f"oracle-session-{self._port}-{address[1]}"
+        self._workers.submit(lambda: _session_main(session, name), name)
 
     def _join_sessions(self) -> None:
-        with self._lock:
-            threads = list(self._threads)
-        for thread in threads:
-            thread.join(_JOIN_TIMEOUT)
-            if thread.is_alive():
-                log.warning("session thread %s did not end within %.0f s", thread.name, _JOIN_TIMEOUT)
+        for name in self._workers.drain(_JOIN_TIMEOUT):
+            log.warning("session thread %s did not end within %.0f s", name, _JOIN_TIMEOUT)
 
 
 class _Host:
@@ -396,3 +383,8 @@ class _Host:
             ("AUTH_MAX_OPEN_CURSORS", "65535", 0),
             ("AUTH_MAX_IDEN_LENGTH", "128", 0),
         ]
+
+
+def _session_main(session: Session, name: str) -> None:
+    threading.current_thread().name = name  # a reused thread is named after its session
+    session.run()

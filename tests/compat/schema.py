@@ -8,6 +8,10 @@ rows are those its scripts insert in PL/SQL loops, computed here and inserted
 with binds, since the embedded server runs no PL/SQL loops. The LOB and type
 tables of ``tests/data_types`` are in :mod:`tests.compat.schema_types`. Object
 types, packages and queues are left out: tests that need them fail, and say so.
+
+The stored procedures and functions the callproc/callfunc tests call are
+created too, with the server's ``CREATE PROCEDURE`` (the bodies are the
+shapes it runs; proc_Test2 and func_Test2 use IF, which it does not).
 """
 
 from __future__ import annotations
@@ -33,7 +37,25 @@ _TABLES: dict[str, str] = {
         constraint TestTempTable_pk primary key (IntCol))""",
     "TestArrayDML": """(IntCol number(9) not null, StringCol varchar2(100), IntCol2 number(3),
         constraint TestArrayDML_pk primary key (IntCol))""",
+    "TestLongs": "(IntCol number(9) not null, LongCol long)",
+    "TestLongRaws": "(IntCol number(9) not null, LongRawCol long raw)",
 }
+
+
+#: The suite's procedures and functions: (name, parameters and body).
+_ROUTINES = (
+    ("procedure proc_Test", """(a_InValue varchar2, a_InOutValue in out number, a_OutValue out number) as
+        begin
+            a_InOutValue := a_InOutValue * length(a_InValue);
+            a_OutValue := length(a_InValue);
+        end;"""),
+    ("procedure proc_TestNoArgs", "as begin null; end;"),
+    ("function func_Test", """(a_String varchar2, a_ExtraAmount number) return number as
+        begin
+            return length(a_String) + a_ExtraAmount;
+        end;"""),
+    ("function func_TestNoArgs", "return number as begin return 712; end;"),
+)
 
 
 def _odd(i: int, value: Any) -> Any:
@@ -62,6 +84,8 @@ def statements() -> Iterable[tuple[str, list[Row]]]:
     """``(sql, rows)`` pairs that build the schema: DDL with no rows, then inserts."""
     for table, columns in _TABLES.items():
         yield f"create table {table} {columns}", []
+    for name, source in _ROUTINES:
+        yield f"create or replace {name} {source}", []
     for table, make in _ROWS.items():
         rows = [make(i) for i in range(1, 11)]
         binds = ", ".join(f":{n + 1}" for n in range(len(rows[0])))

@@ -344,3 +344,62 @@ def test_unchecked_session_goes_back_as_it_was():
     assert core.tick(5.0, check_after=1.0).check == [a]
     core.unchecked(a, 5.0)
     assert core.idle == 1 and a.idle_since == 1.0 and a.checked_at == 0.0
+
+
+# -- the cycle's fast path: lend and take_back -------------------------------
+
+
+def cycled(settings: PoolSettings, n: int) -> tuple[PoolCore, list]:
+    """A core with ``n`` idle sessions, then ``settings``."""
+    core = PoolCore(PoolSettings(max_idle=10))
+    entries = fill(core, n)
+    core.configure(settings)
+    return core, entries
+
+
+def test_lend_and_take_back_do_the_plain_cycle_and_change_nothing_otherwise():
+    core, (a,) = cycled(PoolSettings(max=2, ping_interval=5.0), 1)
+    assert core.lend(1.0) is a and core.busy == 1 and core.idle == 0 and a.leases == 2
+    assert core.take_back(a, 2.0, tag="t") and core.idle == 1 and a.tag == "t" and a.idle_since == 2.0
+    assert core.lend(3.0) is None, "another tag on top: checkout picks"
+    assert core.lend(7.1, tag="t") is None, "a ping is due"
+    a.suspect = True
+    assert core.lend(3.0, tag="t") is None
+    a.suspect = False
+    assert core.lend(3.0, key="other", tag="t") is None
+    assert (core.idle, core.busy) == (1, 0)
+    assert core.lend(3.0, tag="t") is a
+
+
+def _waiter(core, b):
+    assert core.checkout(0.0).wait is not None
+
+
+def _over_max(core, b):
+    core.configure(PoolSettings(max=1, lifetime=10.0))
+
+
+SPOILERS = {
+    "waiter": _waiter,
+    "closed": lambda core, b: core.close(),
+    "drained": lambda core, b: core.drain(),
+    "lifetime": lambda core, b: None,  # released after it
+    "max_idle": lambda core, b: core.configure(PoolSettings(max=2, max_idle=1, lifetime=10.0)),
+    "over_max": _over_max,
+    "not_busy": lambda core, b: core.checkin(b, 0.0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPOILERS))
+def test_take_back_declines_what_checkin_decides_otherwise(case):
+    core, (a, b) = cycled(PoolSettings(max=2, lifetime=10.0), 2)
+    assert core.lend(0.0) is b
+    if case in ("waiter", "over_max"):
+        assert core.lend(0.0) is a
+    SPOILERS[case](core, b)
+    now = 11.0 if case == "lifetime" else 1.0
+    idle, busy = core.idle, core.busy
+    assert not core.take_back(b, now)
+    assert (core.idle, core.busy) == (idle, busy)
+    if case != "not_busy":
+        assert core.checkin(b, now).background, "checkin does more than keep it idle"

@@ -9,9 +9,14 @@ is refused at once only when its wait ends before the pending retry (or it
 does not wait at all), a caller without a wait limit hears of the outage once
 a fresh attempt failed (never of a transient fault), a retry is never due after a waiting caller's budget,
 and the first failed open in a row never makes the database look down.
+The cycle's fast path (``lend``, ``take_back``) is checked against a copy of
+the core taking the full path: the same session, the same state, or nothing
+changed at all.
 """
 
 from __future__ import annotations
+
+import copy
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -115,6 +120,37 @@ class CoreMachine(RuleBasedStateMachine):
             self.caller_opens.append(key)
         elif actions.wait is not None:
             self.waiters.append(actions.wait)
+
+    @precondition(lambda self: self.core is not None)
+    @rule(key=KEYS, tag=TAGS, matchany=st.booleans())
+    def lend(self, key: object, tag: str | None, matchany: bool) -> None:
+        """The layer's fast path: ``lend`` first, ``checkout`` when it declines."""
+        assert self.core is not None
+        full, before = copy.deepcopy(self.core), _state(self.core)
+        entry = self.core.lend(self.now, key, tag)
+        if entry is None:
+            assert _state(self.core) == before, "lend declined but changed the core"
+            self.checkout(key, tag, matchany, None)
+            return
+        actions = full.checkout(self.now, key, tag, matchany)
+        assert actions.lease is not None and actions.lease.conn == entry.conn and not actions.ping
+        assert not actions.background and _state(full) == _state(self.core), "lend did not do what checkout does"
+        self.borrowed.append(entry)
+
+    @precondition(lambda self: self.borrowed)
+    @rule(data=st.data(), tag=TAGS)
+    def take_back(self, data: st.DataObject, tag: str | None) -> None:
+        """The layer's fast path for a healthy session: ``take_back``, else ``checkin``."""
+        assert self.core is not None
+        entry = self.borrowed.pop(data.draw(st.integers(0, len(self.borrowed) - 1)))
+        full, before = copy.deepcopy(self.core), _state(self.core)
+        if self.outage or not self.core.take_back(entry, self.now, tag):  # a dead session is no fast path's
+            assert _state(self.core) == before, "take_back declined but changed the core"
+            self.apply(self.core.checkin(entry, self.now, not self.outage, tag))
+            return
+        twin = next(e for e in (*full._busy, *full.idle_entries()) if e.conn == entry.conn)
+        actions = full.checkin(twin, self.now, True, tag)
+        assert not actions.background and _state(full) == _state(self.core), "take_back did not do what checkin does"
 
     @precondition(lambda self: self.to_ping)
     @rule(data=st.data(), alive=st.booleans())
@@ -287,6 +323,7 @@ class CoreMachine(RuleBasedStateMachine):
         assert not {id(e) for e in held} & self.closed, "a logged-off session is still in use"
         assert core.opened == len(held)
         assert core.created - sum(core.destroyed.values()) == core.opened
+        assert core.idle == len(idle), "the idle count drifted from the stacks"
         assert core.pending == len(self.spawns) + len(self.caller_opens)
 
     @invariant()
@@ -315,6 +352,14 @@ class CoreMachine(RuleBasedStateMachine):
         core = self.core
         if core is not None and core.settings.max_idle is not None:
             assert core.idle <= core.settings.max_idle
+
+
+def _state(core: PoolCore) -> tuple[object, ...]:
+    """What a core holds, by connection: idle (in order, with tags and idle
+    times), busy, counts."""
+    idle = [(e.conn, e.tag, e.idle_since, e.leases) for e in core.idle_entries()]
+    busy = sorted((e.conn, e.leases) for e in core._busy)
+    return idle, busy, core.idle, core.opened, core.pending, core.waiting, dict(core.destroyed)
 
 
 TestCore = CoreMachine.TestCase

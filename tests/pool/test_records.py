@@ -8,7 +8,7 @@ import pytest
 from devart_oracle.pool._backoff import BACKOFF_CAP, Backoff, backoff
 from devart_oracle.pool._idle import IdleStacks
 from devart_oracle.pool._queue import WaitQueue
-from devart_oracle.pool._records import Entry, Outage, Waiter, Why
+from devart_oracle.pool._records import Entry, Outage, Refusal, Waiter, Why
 
 
 def _entry(key: object = None, tag: str | None = None) -> Entry:
@@ -113,7 +113,7 @@ def test_the_wait_queue_serves_each_key_in_arrival_order():
     assert queue.fail("a", outage) == [a1, a2] and list(queue) == [b1] and a1.error is a2.error is outage
     queue.append(a2)
     queue.discard(a1)  # no longer queued: nothing happens
-    assert queue.take_all() == [b1, a2] and not queue
+    assert queue.take_all(Refusal.CLOSED) == [b1, a2] and not queue and b1.error is Refusal.CLOSED
 
 
 def test_the_wait_queue_knows_how_long_its_waiters_will_wait():

@@ -177,7 +177,7 @@ def test_plsql_null_block_and_packaged_calls(s: SqlSession) -> None:
 
 @pytest.mark.parametrize(("block", "message"), [
     ("BEGIN foo.bar; END;", "PLS-00201: identifier 'FOO.BAR' must be declared"),
-    ("DECLARE x NUMBER; BEGIN NULL; END;", "PLS-00999"),
+    ("DECLARE c SYS_REFCURSOR; BEGIN NULL; END;", "PLS-00999"),
     ("BEGIN x := 1; END;", "PLS-00201: identifier 'X' must be declared"),
     ("BEGIN IF 1 = 1 THEN NULL; END IF; END;", "PLS-00999"),
     ("BEGIN LOOP NULL; END LOOP; END;", "PLS-00999"),
@@ -545,8 +545,8 @@ def test_oracle_error_texts() -> None:
     ("DELETE FROM t", (), "ORA-02292: integrity constraint (SCOTT.FK_C) violated - child record "
      "found"),
     ("SELECT nope.NEXTVAL FROM dual", (), "ORA-02289: sequence does not exist"),
-    ("CREATE PROCEDURE p AS BEGIN NULL; END;", (), "ORA-00900: invalid SQL statement: CREATE "
-     "PROCEDURE is not supported by the test server"),
+    ("CREATE PACKAGE p AS PROCEDURE q; END;", (), "ORA-00900: invalid SQL statement: CREATE "
+     "PACKAGE is not supported by the test server"),
 ])
 def test_errors_have_oracle_numbers_and_texts(s: SqlSession, sql: str, params: tuple[object, ...],
                                               text: str) -> None:

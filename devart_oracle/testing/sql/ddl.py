@@ -6,9 +6,9 @@ storage clauses, ``PURGE``, ``CASCADE CONSTRAINTS``, ``WITH READ ONLY`` and
 the like are dropped; ``TRUNCATE`` deletes; a PRIMARY KEY or UNIQUE
 constraint added by ``ALTER TABLE`` becomes a unique index (SQLite cannot
 add constraints). What SQLite cannot do at all (``MODIFY``, adding a CHECK
-or FOREIGN KEY later, procedures) is an ORA-00900 that says so. Sequences
+or FOREIGN KEY later, packages) is an ORA-00900 that says so. Sequences
 are not tables: the statement reports them as ``SequenceOp`` and the
-session applies them.
+session applies them. Procedures and functions are stored by ``routine_ddl``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from .columns import (
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
 from .literals import quote_literal
+from .routine_ddl import create_routine, drop_routine
 
-__all__ = ["Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported", "CONSTRAINTS", "SEQUENCES"]
+__all__ = ["CONSTRAINTS", "SEQUENCES", "Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported"]
 
 _SKIPPED = {"OR", "REPLACE", "FORCE", "NOFORCE", "EDITIONABLE", "NONEDITIONABLE",
             "GLOBAL", "TEMPORARY", "BITMAP"}
@@ -89,6 +90,8 @@ def _create(words: Words, builder: Builder) -> None:
         _create_view(words, builder, replace)
     elif kind == "SEQUENCE":
         _create_sequence(words, builder)
+    elif kind in ("PROCEDURE", "FUNCTION"):
+        builder.statements += create_routine(kind, words, replace)
     else:
         raise unsupported(f"CREATE {kind}")
 
@@ -166,6 +169,8 @@ def _drop(words: Words, builder: Builder) -> None:
             f"DELETE FROM {CONSTRAINTS} WHERE TABLE_NAME = {quote_literal(name)}")
     elif kind in ("VIEW", "INDEX"):
         builder.add(f"DROP {kind} {exists}{text}")
+    elif kind in ("PROCEDURE", "FUNCTION"):
+        builder.statements += drop_routine(name)
     else:
         raise unsupported(f"DROP {kind}")
 

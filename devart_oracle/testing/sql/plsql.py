@@ -12,8 +12,8 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   statements all work);
 - ``SELECT ... INTO :a, :b FROM ...;``: exactly one row, else ORA-01403 or
   ORA-01422, as in Oracle;
-- INSERT, UPDATE, DELETE, MERGE (without RETURNING INTO), COMMIT and
-  ROLLBACK, run as the session runs them on their own.
+- INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
+  for none), COMMIT and ROLLBACK, run as the session runs them on their own.
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -26,8 +26,9 @@ re-execute.
 
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
-restriction") for constructs the server does not run (DECLARE, IF, loops,
-cursors ...). An error while a statement runs gets Oracle's ORA-06512 line.
+restriction") for constructs the server does not run (IF, loops,
+cursors ...); DECLARE blocks with simple local variables run (``declare``).
+An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
 from __future__ import annotations
@@ -37,19 +38,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from .declare import returning_targets, run_declared
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
-from .procedures import (
-    REQUIRED,
-    Callee,
-    Function,
-    Param,
-    Procedure,
-    functions,
-    procedures,
-)
+from .procedures import REQUIRED, Callee, Function, Param, Procedure
+from .stored import routines
 
 __all__ = ["Host", "Outcome", "run_plsql"]
 
@@ -124,8 +119,7 @@ class _Parser:
         self.sql, self.words, self.i = sql, significant(tokens), 0
         self.reads: set[str] = set()
         self.writes: set[str] = set()
-        self.procedures = procedures(host)
-        self.functions = functions(host)
+        self.procedures, self.functions = routines(host, run_plsql)
 
     # -------------------------------------------------------- tokens
 
@@ -267,18 +261,19 @@ class _Parser:
         return select
 
     def sql_statement(self) -> Statement:
-        """DML, COMMIT or ROLLBACK: run as the session runs them (no RETURNING INTO)."""
-        start = self.peek()
-        tokens = self.read(self.until_semicolon())
-        if any(t.is_word("RETURNING", "RETURN") for t in tokens):
-            raise compile_error(self.sql, start, f"{RESTRICTION}RETURNING INTO in a block is not "
-                                "run by the test server")
+        """DML, COMMIT or ROLLBACK: run as the session runs them; RETURNING INTO sets its binds."""
+        start, tokens = self.peek(), self.until_semicolon()
+        targets = [self.target(t) for t in returning_targets(tokens)]
+        self.read([t for t in tokens if t.kind == "bind" and bind_name(t) not in targets])
         text = self.sql[start.pos:tokens[-1].pos + len(tokens[-1].text)]
 
         def execute(run: _Run) -> None:
             try:
-                run.host.nested(text, [run.values[bind_name(t)] for t in tokens
-                                       if t.kind == "bind"], 0)
+                rows = run.host.nested(text, [run.values[bind_name(t)] for t in tokens
+                                              if t.kind == "bind" and bind_name(t) not in targets], 0)
+                if targets and len(rows) > 1:
+                    raise OracleError(1422)
+                run.values.update(zip(targets, rows[0] if rows else [None] * len(targets)))
             except OracleError as exc:
                 raise at_line(exc, self.sql, start) from None
         return execute
@@ -325,7 +320,8 @@ class _Parser:
         names = [p.name for p in callee.params]
         named = False  # a positional argument may not follow a named one
         for position, part in enumerate(split_commas(tokens)):
-            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names:
+            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names \
+                    and names.index(name_of(part[0])) not in given:  # not named twice
                 given[names.index(name_of(part[0]))], named = part[2:], True
             elif len(part) > 1 and part[1].text == "=>" or position >= len(names) or named:
                 raise self.wrong_arguments(start, name)
@@ -372,6 +368,8 @@ def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],
             ORA-06550 for what is not run, or what a statement raises
             (ORA-01013 when a sleep is cancelled, ORA-01403 ...).
     """
+    if significant(tokens)[:1] and significant(tokens)[0].is_word("DECLARE"):
+        return run_declared(sql, tokens, params, host, run_plsql)  # type: ignore[no-any-return]
     names = bind_names(tokens, plsql=True)
     if len(params) != len(names):
         raise OracleError(1008 if len(params) < len(names) else 1036)

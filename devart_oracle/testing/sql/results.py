@@ -39,7 +39,8 @@ class Result:
                  row_counts: list[int] | None = None, *, rows: Sequence[Row] = (),
                  pull: Callable[[int], list[Row]] | None = None,
                  returned: list[list[Row]] | None = None,
-                 out_binds: tuple[tuple[str, object], ...] | None = None) -> None:
+                 out_binds: tuple[tuple[str, object], ...] | None = None,
+                 convert: Callable[[Sequence[object]], tuple[object, ...]] | None = None) -> None:
         self.columns = columns
         self.rowcount = rowcount
         self.row_counts = row_counts if row_counts is not None else []
@@ -51,7 +52,7 @@ class Result:
         self.lob_origin: tuple[str, frozenset[str]] | None = None
         self._buffer = list(rows)
         self._pull = pull
-        self._convert = coercer(columns or [])
+        self._convert = convert if convert is not None else coercer(columns or [])
 
     def __repr__(self) -> str:
         names = None if self.columns is None else [c.name for c in self.columns]

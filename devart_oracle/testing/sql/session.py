@@ -9,11 +9,9 @@ hold are read into memory so that every statement sees the latest commits.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import threading
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
@@ -24,16 +22,17 @@ from .ddl import ddl
 from .dictionary import Dictionary
 from .errors import OracleError, call_hook
 from .functions import register
-from .lexer import Token, tokenize
+from .gate import CallGate
+from .lexer import Token
 from .lob_rows import check_comparisons, with_rowid
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
-from .results import Result, describe_columns
-from .rewrite import Plan, classify, plan
+from .results import Result
 from .rowid import rowid_text
+from .statements import Statement, StatementCache
 from .values import decode, encode
-from .views import VIEWS, mentioned
+from .views import VIEWS
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -49,6 +48,7 @@ class SessionDatabase(Protocol):
     generation: int  # bumped by every DDL: cached descriptions go stale
     sequences: Sequences
     lock_timeout: float
+    statements: StatementCache  # what depends only on a statement's text, shared
 
     def user_exists(self, name: str) -> bool: ...
 
@@ -67,11 +67,10 @@ class SqlSession:
         self._db = database
         self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
                                       database.lock_timeout)
-        self._lock = threading.RLock()  # one call at a time; close() waits for it
-        self._state = threading.Lock()  # guards _running, for cancel()
-        self._running = 0
+        self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
-        self._closed = False
+        self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set
+        self._schema_set: frozenset[str] = frozenset()
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
@@ -100,37 +99,21 @@ class SqlSession:
 
     # ------------------------------------------------------------- calls
 
-    @contextlib.contextmanager
-    def _call(self) -> Iterator[None]:
-        """Hold the session for one call; ``cancel()`` interrupts it meanwhile."""
-        with self._lock:
-            if self._closed:
-                raise OracleError(1012)
-            with self._state:
-                if not self._running:
-                    self._link.cancelled.clear()
-                self._running += 1
-            try:
-                yield
-            finally:
-                with self._state:
-                    self._running -= 1
-                self._dirty = self._dirty and self._link.in_transaction
-                self.info.transaction.track(self._dirty)
+    def _after_call(self) -> None:
+        self._dirty = self._dirty and self._link.in_transaction
+        self.info.transaction.track(self._dirty)
 
     def cancel(self) -> None:
         """Interrupt the running statement or sleep (it raises ORA-01013); thread-safe."""
-        with self._state:
-            if self._running:
-                self._link.interrupt()
+        self._gate.cancel()
 
     def close(self) -> None:
         """Roll back and close the connection; idempotent, callable from any thread."""
-        self.cancel()
-        with self._lock:
-            if not self._closed:
-                self._closed, self._dirty = True, False
-                self._link.close()
+        self._gate.close(self._shut)
+
+    def _shut(self) -> None:
+        self._dirty = False
+        self._link.close()
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
         """Run one statement with positional bind values.
@@ -138,9 +121,12 @@ class SqlSession:
         Raises:
             OracleError: for every failure, with Oracle's number and text.
         """
-        with self._call():
+        self._gate.enter()
+        try:
             self._drain()
-            return self._execute(sql, tokenize(sql), params)
+            return self._execute(self._statement(sql), params)
+        finally:
+            self._gate.leave()
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]], *,
                     batch_errors: bool = False) -> Result:
@@ -154,13 +140,13 @@ class SqlSession:
             OracleError: at the first failing row; its ``rowcount`` counts
                 the rows done before it, whose changes stay.
         """
-        with self._call():
+        with self._gate.call():
             self._drain()
-            tokens = tokenize(sql)
+            statement = self._statement(sql)
             result = Result(None, 0, [], returned=[])
             for offset, params in enumerate(rows):
                 try:
-                    done = self._execute(sql, tokens, params)
+                    done = self._execute(statement, params)
                 except OracleError as exc:
                     if not batch_errors or exc.code == _CANCELLED:
                         exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
@@ -174,81 +160,91 @@ class SqlSession:
 
     def commit(self) -> None:
         """Commit the transaction."""
-        with self._call():
+        with self._gate.call():
             self._drain()
             self._end("COMMIT")
 
     def rollback(self) -> None:
         """Roll the transaction back."""
-        with self._call():
+        with self._gate.call():
             self._drain()
             self._end("ROLLBACK")
 
     # --------------------------------------------------------- statements
 
-    def _execute(self, sql: str, tokens: tuple[Token, ...], params: Sequence[object]) -> Result:
-        kind, verb = classify(tokens)
+    def _execute(self, statement: Statement, params: Sequence[object]) -> Result:
+        kind, verb, sql = statement.kind, statement.verb, statement.sql
         if kind == "query":
-            return self._query(self._plan(sql), params)
+            return self._query(statement, params)
         if kind == "dml":
             if verb == "MERGE":
                 return self._merge(sql, params)
-            return self._dml(self._plan(sql), params, verb)
+            return self._dml(statement, params, verb)
         if kind == "plsql":
-            return Result(None, 0, out_binds=run_plsql(sql, tokens, params, self).binds)
+            return Result(None, 0, out_binds=run_plsql(sql, statement.tokens, params, self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
         else:
-            self._command(kind, tokens)
+            self._command(kind, statement.tokens)
         return Result(None, 0)
+
+    def _statement(self, sql: str) -> Statement:
+        """``sql`` lexed, classified and rewritten, from the database's cache."""
+        return self._db.statements.get(sql, self._schemas())
 
     def _schemas(self) -> frozenset[str]:
         """Schema prefixes to drop: the session's, and every user's (one namespace for all)."""
-        own = frozenset(filter(None, (self.info.username.upper(), self.info.current_schema.upper())))
-        return own | (self._db.users or frozenset())
-
-    def _plan(self, sql: str) -> Plan:
-        return plan(sql, self._schemas())
+        key = (self.info.username, self.info.current_schema)
+        if key != self._schema_key:
+            own = frozenset(filter(None, (key[0].upper(), key[1].upper())))
+            self._schema_key, self._schema_set = key, own | (self._db.users or frozenset())
+        return self._schema_set
 
     def _binds(self, count: int, params: Sequence[object]) -> list[object]:
         if len(params) != count:
             raise OracleError(1008 if len(params) < count else 1036)
         return [encode(value) for value in params]
 
-    def _query(self, plan: Plan, params: Sequence[object]) -> Result:
+    def _query(self, statement: Statement, params: Sequence[object]) -> Result:
+        plan, generation, conn = statement.plan, self._db.generation, self._link.conn
+        assert plan is not None
         binds = self._binds(plan.binds, params)
-        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
+        check_comparisons(plan.sql, self._not_nulls.lobs(conn, plan.sql, generation))
         if plan.for_update:
             self._begin()
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
             self._link.execute("BEGIN")  # the query takes the transaction's snapshot
-        self._refresh(plan)
-        declared = self._link.declared_types(plan.sql, self._db.generation)
+        self._refresh(statement)
+        declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
         description = cursor.description[:-1] if located else cursor.description
-        columns = self._not_nulls.apply(self._link.conn, plan.sql,
-                                        describe_columns(description, declared, first, plan),
-                                        self._db.generation)
-        result = Result(columns, 0, rows=first, pull=self._puller(cursor))
+        columns = self._not_nulls.apply(conn, plan.sql, statement.columns(description, declared, first),
+                                        generation)
+        shape = statement.shape(columns)
+        # fewer rows than asked for: SQLite is done with the cursor, nothing is left to drain
+        pull = self._puller(cursor) if len(first) == _PEEK else None
+        result = Result(shape.columns, 0, rows=first, pull=pull, convert=shape.convert)
         if located:
-            result.lob_origin = (located[1], self._not_nulls.lobs(self._link.conn, plan.sql,
-                                                                  self._db.generation))
-        self._results.add(result)
+            result.lob_origin = (located[1], self._not_nulls.lobs(conn, plan.sql, generation))
+        if pull is not None:
+            self._results.add(result)
         return result
 
     def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
         def pull(count: int) -> list[tuple[object, ...]]:
-            with self._call():
+            with self._gate.call():
                 return self._link.run(lambda: cursor.fetchmany(count))
         return pull
 
-    def _dml(self, plan: Plan, params: Sequence[object], verb: str) -> Result:
+    def _dml(self, statement: Statement, params: Sequence[object], verb: str) -> Result:
+        plan = statement.plan
+        assert plan is not None
         binds = self._binds(plan.binds, params)
         check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
-        self._refresh(plan)
+        self._refresh(statement)
         began = self._begin()
         try:
             cursor = self._link.execute(plan.sql, binds, verb, plan.target)
@@ -279,9 +275,9 @@ class SqlSession:
             for step in steps:
                 values = [params[i] for i in step.binds]
                 if step.kind == "check":
-                    unstable_match(self._query(self._plan(step.sql), values))
+                    unstable_match(self._query(self._statement(step.sql), values))
                 else:
-                    count += self._dml(self._plan(step.sql), values, step.kind).rowcount
+                    count += self._dml(self._statement(step.sql), values, step.kind).rowcount
         except OracleError:
             self._link.execute("ROLLBACK TO ORA_MERGE")
             raise
@@ -342,6 +338,8 @@ class SqlSession:
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
+        if not self._results:
+            return
         for result in list(self._results):
             try:
                 result.drain()
@@ -349,15 +347,17 @@ class SqlSession:
                 result.close()  # a result that cannot be read any more is dropped
         self._results = weakref.WeakSet()
 
-    def _refresh(self, plan: Plan) -> None:
+    def _refresh(self, statement: Statement) -> None:
         """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
-        for name in mentioned(plan.sql):
+        for name in statement.views:
             view = VIEWS[name]
             created = self._link.create_temp(name, view.create_sql())
             if created or view.live:
                 rows = call_hook(lambda: view.rows(self.info, self._db.sessions), name)
                 self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
-        self._link.run(lambda: self._dictionary.refresh(plan.sql))
+        if statement.dictionary:
+            sql = statement.plan.sql if statement.plan is not None else statement.sql
+            self._link.run(lambda: self._dictionary.refresh(sql))
 
     # ------------------------------------------ hooks for functions, PL/SQL
 
@@ -374,15 +374,18 @@ class SqlSession:
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
 
     def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
-        """A query a PL/SQL block runs: its first ``limit`` rows."""
-        result = self._execute(sql, tokenize(sql), params)
+        """A query a PL/SQL block runs: its first ``limit`` rows (a DML's RETURNING rows)."""
+        result = self._execute(self._statement(sql), params)
         try:
-            return result.fetch(limit) if result.columns is not None else []
+            if result.columns is None:
+                return list(result.returned[0]) if result.returned else []
+            return result.fetch(limit)
         finally:
             result.close()
+
     def write_lob(self, table: str, column: str, rowid: int, data: str | bytes) -> None:
         """Store a LOB changed through a locator of a row read FOR UPDATE."""
-        with self._call():
+        with self._gate.call():
             self._begin()
             self._dirty = True
             self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',

@@ -43,6 +43,7 @@ EXEC_NOT_PLSQL = 0x8000
 EXEC_DESCRIBE = 0x20000
 EXEC_BATCH_ERRORS = 0x80000
 EXEC_FLAGS_DML_ROWCOUNTS = 0x4000
+EXEC_FLAGS_SCROLLABLE = 0x02
 REEXEC_COMMIT = 0x01
 MSG_ONEWAY_FUNCTION = 26  # a call the server does not answer
 FUNC_SESSION_RELEASE = 163  # DRCP: give the pooled server back
@@ -92,11 +93,18 @@ class ExecuteCall:
 
     @property
     def executions(self) -> int:
-        return 1 if self.is_query else max(1, self.al8i4[1] if len(self.al8i4) > 1 else 1)
+        if self.is_query:  # a scroll (no EXECUTE) sends the bind metadata, no values
+            return 0 if self.exec_flags & EXEC_FLAGS_SCROLLABLE and not self.options & EXEC_EXECUTE else 1
+        return max(1, self.al8i4[1] if len(self.al8i4) > 1 else 1)
 
     @property
     def exec_flags(self) -> int:
         return self.al8i4[9] if len(self.al8i4) > 9 else 0
+
+    @property
+    def fetch_at(self) -> tuple[int, int]:
+        """A scrollable cursor's fetch orientation and row (1-based): al8i4[10] and [11]."""
+        return (self.al8i4[10], self.al8i4[11]) if len(self.al8i4) > 11 else (0, 0)
 
 
 @dataclass

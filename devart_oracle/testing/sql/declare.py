@@ -1,0 +1,108 @@
+"""``DECLARE`` blocks: local variables of an anonymous block, as hidden binds.
+
+``DECLARE t_Id number; t_Name varchar2(20) := 'x'; BEGIN ... END;`` runs as
+the block after BEGIN with each use of a local variable turned into a bind
+the client never sees (``:"DECLARE$1"`` ...), whose value starts as the
+declaration's literal default (or NULL). So the statements a block may hold
+(assignments, ``SELECT ... INTO``, DML, calls) work on locals as they work on
+binds, and the client gets back its own binds only. Declarations other than
+``name type [NOT NULL] [:= | DEFAULT literal];`` (cursors, types, exceptions,
+``sys_refcursor`` variables the block opens) are ORA-06550 PLS-00999.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .errors import OracleError
+from .lexer import Token, bind_names, name_of, significant, tokenize
+from .literals import literal_body
+from .pls import RESTRICTION, compile_error
+
+__all__ = ["returning_targets", "run_declared"]
+
+#: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
+Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
+_UNSUPPORTED = ("CURSOR", "TYPE", "EXCEPTION", "PRAGMA", "PROCEDURE", "FUNCTION", "SYS_REFCURSOR")
+
+
+def run_declared(sql: str, tokens: tuple[Token, ...], params: Sequence[object], host: Any,
+                 runner: Runner) -> Any:
+    """Run a DECLARE block; what it did to the client's binds (``runner``'s Outcome).
+
+    Raises:
+        OracleError: ORA-06550 for a declaration the server does not run, or
+            what the block raises; ORA-01008/ORA-01036 for the wrong number of binds.
+    """
+    words = list(significant(tokens))
+    begin = next((i for i, t in enumerate(words) if t.is_word("BEGIN")), None)
+    if begin is None:
+        raise compile_error(sql, words[-1], 'PLS-00103: Encountered the symbol "end-of-file" '
+                            "when expecting one of the following: begin")
+    names = bind_names(tokens, plsql=True)
+    if len(params) != len(names):
+        raise OracleError(1008 if len(params) < len(names) else 1036)
+    local: dict[str, object] = {}
+    for part in _declarations(words[1:begin]):
+        if len(part) < 2 or part[1].is_word(*_UNSUPPORTED) or part[0].kind not in ("word", "ident"):
+            raise compile_error(sql, part[0], f"{RESTRICTION}this declaration is not run by the "
+                                "test server")
+        local[name_of(part[0])] = _initial(sql, part)
+    hidden = {name: f'DECLARE${n}' for n, name in enumerate(local, 1)}
+    block = _rewrite(words[begin:], hidden)
+    inner = tokenize(block)
+    values = {**dict(zip(names, params)), **{hidden[name]: value for name, value in local.items()}}
+    order = bind_names(inner, plsql=True)
+    outcome = runner(block, inner, [values.get(name) for name in order], host)
+    done = dict(zip(order, outcome.binds))
+    return type(outcome)(tuple(done.get(name, ("IN", values[name])) for name in names))
+
+
+def _declarations(words: list[Token]) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    for token in words:
+        if token.text == ";":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [part for part in parts if part]
+
+
+def _initial(sql: str, part: list[Token]) -> object:
+    """The literal a declaration starts with (``:=`` or DEFAULT), else NULL."""
+    for i, token in enumerate(part):
+        if token.text == ":=" or token.is_word("DEFAULT"):
+            value = part[i + 1:]
+            if len(value) == 1 and value[0].kind == "number":
+                return Decimal(value[0].text)
+            if len(value) == 1 and value[0].kind in ("string", "qstring"):
+                return literal_body(value[0]) or None
+            if len(value) == 1 and value[0].is_word("NULL"):
+                return None
+            raise compile_error(sql, value[0] if value else token, f"{RESTRICTION}only literal "
+                                "initial values of local variables are run by the test server")
+    return None
+
+
+def _rewrite(body: list[Token], hidden: dict[str, str]) -> str:
+    """The block from BEGIN on, each local variable's use a quoted bind."""
+    out, previous = [], ""
+    for i, token in enumerate(body):
+        follows = body[i + 1].text if i + 1 < len(body) else ""
+        if token.kind in ("word", "ident") and name_of(token) in hidden and previous != "." \
+                and follows != "=>":
+            out.append(f':"{hidden[name_of(token)]}"')
+        else:
+            out.append(token.text)
+        previous = token.text
+    return " ".join(out)
+
+
+def returning_targets(tokens: list[Token]) -> list[Token]:
+    """The binds after ``RETURNING ... INTO`` of a block's DML statement (none without one)."""
+    returning = next((i for i, t in enumerate(tokens) if t.is_word("RETURNING", "RETURN")), None)
+    into = next((i for i, t in enumerate(tokens) if returning is not None and i > returning
+                 and t.is_word("INTO")), None)
+    return [] if into is None else [t for t in tokens[into + 1:] if t.kind == "bind"]

@@ -1,0 +1,193 @@
+"""What depends only on a statement's text, prepared once per database.
+
+A test suite re-executes the same few statements thousands of times; each
+execute used to lex, classify and rewrite its text again, name its columns
+with regular expressions and build the row converter anew. A ``Statement``
+holds all of that, and the database's ``StatementCache`` (thread-safe,
+bounded, least recently used first out) shares it among the sessions.
+
+What goes in is a pure function of the key, so no DDL, commit or session
+setting can make it stale:
+
+* the key is the text and the schema prefixes the rewrite drops (the
+  session's user and current schema, and the server's users): ALTER SESSION
+  SET CURRENT_SCHEMA changes the key, so the translation follows it;
+* classification, the rewrite (``rewrite.plan``), the V$ / NLS / dictionary
+  views the SQLite text reads, the text a describe runs, and Oracle's name
+  for each column SQLite names;
+* the row converter and the columns are shared per column list, since they
+  are functions of it alone.
+
+What depends on the tables (declared types, NOT NULL and LOB columns) stays
+in each session's caches, stamped with the database's DDL generation; what
+depends on the values (the type of an expression column) is worked out per
+execute. Binds take no part: the plan counts them, their values come later.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dictionary_views import mentioned as families_read
+from .lexer import Token, tokenize
+from .lobs import expression_kind
+from .results import column_name
+from .rewrite import Plan, classify, plan
+from .values import Column, coercer, declared_column, decode, inferred_column
+from .views import mentioned
+
+__all__ = ["DEFAULT_CAPACITY", "Shape", "Statement", "StatementCache"]
+
+DEFAULT_CAPACITY = 1024
+_PLANNED = frozenset({"query", "dml"})
+Row = tuple[object, ...]
+Convert = Callable[[Sequence[object]], tuple[object, ...]]
+
+
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """A query's columns and the converter of its rows (shared by all results alike)."""
+
+    columns: list[Column]
+    convert: Convert
+
+
+@dataclass(eq=False)
+class Statement:
+    """One statement text, lexed, classified and (for a query or DML) rewritten.
+
+    Attributes:
+        sql: the Oracle text.
+        tokens: its tokens.
+        kind, verb: as ``rewrite.classify`` gives them.
+        plan: the SQLite rewrite of a query or DML (not MERGE); else None.
+        views: the V$ and NLS views the SQLite text reads.
+        dictionary: whether it reads a data dictionary view.
+    """
+
+    sql: str
+    tokens: tuple[Token, ...]
+    kind: str
+    verb: str
+    plan: Plan | None = None
+    views: tuple[str, ...] = ()
+    dictionary: bool = False
+    _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _shapes: dict[tuple[Column, ...], Shape] = field(default_factory=dict, repr=False)
+    _templates: dict[tuple[tuple[str, ...], tuple[str, ...] | None],
+                     list[tuple[str, Column | None]]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def prepare(cls, sql: str, schemas: frozenset[str]) -> Statement:
+        """Lex, classify and rewrite ``sql``.
+
+        Raises:
+            OracleError: as ``classify`` and ``plan`` do.
+        """
+        tokens = tokenize(sql)
+        kind, verb = classify(tokens)
+        if kind not in _PLANNED or verb == "MERGE":
+            return cls(sql, tokens, kind, verb)
+        planned = plan(sql, schemas)
+        return cls(sql, tokens, kind, verb, planned, tuple(sorted(mentioned(planned.sql))),
+                   bool(families_read(planned.sql)))
+
+    def columns(self, description: Any, declared: list[str] | None,
+                rows: Sequence[Row]) -> list[Column]:
+        """A query's columns from SQLite's description, declared types and first rows.
+
+        A column with a declared type, or an expression whose type its name
+        tells (``TO_CLOB(...)``), is the same at every execute; only the
+        others are worked out from the values.
+        """
+        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared))
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._template(*key)
+        columns = []
+        for index, (name, fixed) in enumerate(template):
+            if fixed is None:
+                values = [decode(row[index]) for row in rows]
+                fixed = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
+            columns.append(fixed)
+        return columns
+
+    def _template(self, sqlite_names: tuple[str, ...], declared: tuple[str, ...] | None,
+                  ) -> list[tuple[str, Column | None]]:
+        """Each column's Oracle name, and its column when the values do not decide it."""
+        if len(self._templates) >= _SHAPES:
+            self._templates.clear()
+        names = self._oracle_names(sqlite_names)
+        usable = declared if declared is not None and len(declared) == len(names) else None
+        template: list[tuple[str, Column | None]] = []
+        for index, name in enumerate(names):
+            column = declared_column(name, usable[index]) if usable else None
+            kind = expression_kind(name) if column is None else None
+            template.append((name, column if kind is None else Column(name, kind, 0, 0, 0)))
+        return template
+
+    def shape(self, columns: list[Column]) -> Shape:
+        """The shared shape for these columns: equal lists give the same object."""
+        key = tuple(columns)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) >= _SHAPES:
+                self._shapes.clear()  # values of ever new types: do not grow without bound
+            shape = self._shapes.setdefault(key, Shape(columns, coercer(columns)))
+        return shape
+
+    def _oracle_names(self, sqlite_names: tuple[str, ...]) -> tuple[str, ...]:
+        names = self._names.get(sqlite_names)
+        if names is None:
+            assert self.plan is not None
+            names = tuple(column_name(name, self.plan) for name in sqlite_names)
+            self._names[sqlite_names] = names  # one description per statement in practice
+        return names
+
+
+_SHAPES = 16  # column lists kept per statement
+
+
+class StatementCache:
+    """Prepared statements by (text, schemas), the least recently used dropped first.
+
+    Thread-safe: the lock is held only to look up and to insert, never while
+    a statement is prepared (two sessions may prepare the same text at
+    once; the first one in is kept).
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        if capacity < 1:
+            raise ValueError(f"the statement cache needs room for at least one statement, not {capacity}")
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._entries: collections.OrderedDict[tuple[str, frozenset[str]], Statement] = (
+            collections.OrderedDict())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, sql: str, schemas: frozenset[str]) -> Statement:
+        """The prepared statement for ``sql`` (prepared now if it is not cached).
+
+        Raises:
+            OracleError: the statement cannot be classified or rewritten
+                (nothing is cached then).
+        """
+        key = (sql, schemas)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        entry = Statement.prepare(sql, schemas)
+        with self._lock:
+            entry = self._entries.setdefault(key, entry)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+        return entry

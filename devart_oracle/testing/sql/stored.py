@@ -1,0 +1,179 @@
+"""Stored procedures and functions: ``CREATE PROCEDURE`` / ``CREATE FUNCTION``.
+
+A stored routine's body is a block of the shapes :mod:`.plsql` runs
+(assignments, ``SELECT ... INTO``, DML, calls, ``NULL``) plus, in a
+function, ``RETURN expression;``. Its parameters are the block's variables:
+each use of a parameter's name becomes a bind, so ``a_Out := length(a_In);``
+runs as the anonymous block ``:2 := length(:1);`` would, and what the block
+leaves in the binds is what the OUT and IN OUT parameters return. Local
+declarations (between ``IS``/``AS`` and ``BEGIN``), IF, loops and the rest
+are PLS-00999 when the routine is called, as in an anonymous block.
+
+``CREATE [OR REPLACE] PROCEDURE|FUNCTION`` stores the source in the
+database's ``DEVART$ROUTINES`` table (``routine_ddl``: every session sees it,
+and it lasts as long as the database); ``DROP PROCEDURE|FUNCTION`` removes it. Oracle
+compiles at CREATE; here a body the server does not run fails when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .errors import OracleError
+from .lexer import (
+    Token,
+    Words,
+    bind_names,
+    name_of,
+    significant,
+    split_commas,
+    tokenize,
+)
+from .literals import literal_body
+from .pls import RESTRICTION, compile_error
+from .procedures import (
+    REQUIRED,
+    Callee,
+    Function,
+    Param,
+    Procedure,
+    functions,
+    procedures,
+)
+from .routine_ddl import ROUTINES
+
+__all__ = ["routines"]
+
+_MODES = ("IN", "OUT")
+_NUMERIC = ("NUMBER", "INTEGER", "INT", "PLS_INTEGER", "BINARY_INTEGER", "FLOAT", "BINARY_DOUBLE")
+#: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
+Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
+
+
+class _Lookup(Mapping[str, Any]):
+    """The packaged routines, falling back on the stored ones of one kind."""
+
+    def __init__(self, builtin: dict[str, Any], kind: str, host: Any, runner: Runner) -> None:
+        self.builtin, self.kind, self.host, self.runner = builtin, kind, host, runner
+
+    def __getitem__(self, name: str) -> Any:
+        found = self.builtin.get(name)
+        if found is None:
+            parts = name.split(".")
+            owner = str(getattr(getattr(self.host, "info", None), "username", "")).upper()
+            if len(parts) == 1 or len(parts) == 2 and parts[0] == owner:
+                found = _stored(self.host, parts[-1], self.kind, self.runner)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.builtin)
+
+    def __len__(self) -> int:
+        return len(self.builtin)
+
+
+def routines(host: Callee, runner: Runner) -> tuple[Mapping[str, Procedure], Mapping[str, Function]]:
+    """The procedures and functions a block may call: packaged, then stored."""
+    return (_Lookup(procedures(host), "PROCEDURE", host, runner),
+            _Lookup(functions(host), "FUNCTION", host, runner))
+
+
+def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Function | None:
+    try:
+        rows = host.nested(f"SELECT SOURCE FROM {ROUTINES} WHERE NAME = :1 AND KIND = :2",
+                           [name, kind], 1)
+    except OracleError as error:
+        if error.code == 942:
+            return None
+        raise
+    return _compile(name, kind, str(rows[0][0]), host, runner) if rows else None
+
+
+def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Procedure | Function:
+    """A routine from its source (what follows its name in CREATE)."""
+    words = Words(significant(tokenize(source)))
+    parts = split_commas(words.group()) if words.peek() == "(" else []
+    params = [_param(part) for part in parts]
+    numeric = {name_of(part[0]) for part in parts if any(t.is_word(*_NUMERIC) for t in part[1:])}
+    if kind == "FUNCTION":
+        words.accept("RETURN")
+        words.take()
+    if not words.accept("IS", "AS"):
+        raise OracleError(6550, f"PLS-00103: Encountered the symbol \"{words.peek()}\" in {name}")
+    body = words.rest()
+    if not body or not body[0].is_word("BEGIN"):
+        raise compile_error(source, body[0] if body else words.tokens[-1],
+                            f"{RESTRICTION}declarations in a stored routine are not run by the test server")
+    block = _as_block(body, [p.name for p in params], kind == "FUNCTION")
+    tokens = tokenize(block)
+    order = [int(n) - 1 for n in bind_names(tokens, plsql=True)]
+
+    def run(values: list[object]) -> list[object]:
+        padded = [*(_typed(numeric, p, v) for p, v in zip(params, values)), None]
+        outcome = runner(block, tokens, [padded[i] for i in order], host)
+        for i, (_, value) in zip(order, outcome.binds):
+            padded[i] = value
+        return padded
+
+    if kind == "FUNCTION":
+        return Function(tuple(params), lambda *args: run(list(args))[len(params)])
+
+    def call(values: list[object]) -> None:
+        values[:] = run(values)[:len(params)]
+    return Procedure(tuple(params), call)
+
+
+def _typed(numeric: set[str], param: Param, value: object) -> object:
+    """A parameter's value as its declared type has it: ORA-06502 for text that is no number."""
+    if not isinstance(value, str) or param.name not in numeric:
+        return value
+    try:
+        return Decimal(value.strip())
+    except ArithmeticError:
+        raise OracleError(6502, "character to number conversion error") from None
+
+
+def _param(tokens: list[Token]) -> Param:
+    """``name [IN] [OUT] [NOCOPY] type [DEFAULT|:= literal]``."""
+    name, rest = name_of(tokens[0]), tokens[1:]
+    modes = []
+    while rest and rest[0].is_word(*_MODES, "NOCOPY"):
+        if rest[0].is_word(*_MODES):
+            modes.append(rest[0].text.upper())
+        rest = rest[1:]
+    default: object = REQUIRED
+    for i, token in enumerate(rest):
+        if token.is_word("DEFAULT") or token.text == ":=":
+            default = _literal(rest[i + 1:])
+    return Param(name, " ".join(modes) or "IN", default)
+
+
+def _literal(tokens: list[Token]) -> object:
+    if len(tokens) == 1 and tokens[0].kind == "number":
+        return Decimal(tokens[0].text)
+    if len(tokens) == 1 and tokens[0].kind in ("string", "qstring"):
+        return literal_body(tokens[0]) or None
+    if len(tokens) == 1 and tokens[0].is_word("NULL", "TRUE", "FALSE"):
+        return {"NULL": None, "TRUE": True, "FALSE": False}[tokens[0].text.upper()]
+    raise OracleError(6550, "PLS-00999: implementation restriction (may be temporary) only literal "
+                      "defaults of stored routine parameters are run by the test server")
+
+
+def _as_block(body: list[Token], names: list[str], function: bool) -> str:
+    """The body with parameters as binds ``:1``.. and ``RETURN x`` as ``:n+1 := x``."""
+    out, previous = [], ""
+    for i, token in enumerate(body):
+        follows = body[i + 1].text if i + 1 < len(body) else ""
+        if token.kind in ("word", "ident") and name_of(token) in names and previous != "." \
+                and follows != "=>":
+            out.append(f":{names.index(name_of(token)) + 1}")
+        elif function and token.is_word("RETURN") and previous in (";", "BEGIN", "THEN", "ELSE"):
+            out.append(f":{len(names) + 1} :=")
+        else:
+            out.append(token.text)
+        previous = token.text.upper()
+    return " ".join(out)

@@ -1,0 +1,124 @@
+"""The statement cache: shared by sessions, bounded, and never stale.
+
+What it holds depends only on a statement's text and the schema prefixes
+the rewrite drops; these tests check that DDL, CURRENT_SCHEMA, binds and
+value types still take effect on a re-executed text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
+from devart_oracle.testing.sql.statements import StatementCache
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    database = Database(users=["SCOTT", "HR"], lock_timeout=0.2)
+    yield database
+    database.close()
+
+
+def _session(db: Database, sid: int, user: str = "SCOTT") -> SqlSession:
+    return db.open_session(SessionInfo(sid=sid, serial=sid, username=user))
+
+
+def _rows(session: SqlSession, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    return session.execute(sql, params).fetch(100)
+
+
+def test_sessions_share_one_prepared_statement(db: Database) -> None:
+    one, two = _session(db, 1), _session(db, 2)
+    sql = "select :x + 1 from dual"
+    assert _rows(one, sql, (1,)) == [(2,)]
+    assert _rows(two, sql, (41,)) == [(42,)]
+    assert len(db.statements) == 1
+
+
+def test_reexecuted_query_sees_ddl(db: Database) -> None:
+    session = _session(db, 1)
+    session.execute("create table t (a number(5))")
+    session.execute("insert into t values (1)")
+    sql = "select * from t"
+    result = session.execute(sql)
+    assert [c.name for c in result.columns or ()] == ["A"]
+    result.fetch(10)
+    session.execute("alter table t add (b varchar2(10))")
+    result = session.execute(sql)
+    assert [(c.name, c.type) for c in result.columns or ()] == [("A", "NUMBER"), ("B", "VARCHAR2")]
+    result.fetch(10)
+    session.execute("drop table t")
+    with pytest.raises(OracleError) as raised:
+        session.execute(sql)
+    assert raised.value.code == 942
+    session.execute("create table t (a date)")
+    assert [c.type for c in session.execute(sql).columns or ()] == ["DATE"]
+
+
+def test_current_schema_changes_the_translation() -> None:
+    database = Database(users=None, lock_timeout=0.2)  # any name is a user; none is known
+    try:
+        session = _session(database, 1)
+        session.execute("create table t (a number)")
+        session.execute("insert into t values (7)")
+        sql = "select a from hr.t"
+        with pytest.raises(OracleError):  # HR is not this session's schema: the prefix stays
+            session.execute(sql)
+        session.execute("alter session set current_schema = hr")
+        assert _rows(session, sql) == [(7,)]  # now it is: dropped
+        assert {schemas for text, schemas in database.statements._entries if text == sql} == {
+            frozenset({"SCOTT"}), frozenset({"SCOTT", "HR"})}
+    finally:
+        database.close()
+
+
+def test_expression_types_follow_the_values(db: Database) -> None:
+    session = _session(db, 1)
+    sql = "select :x from dual"
+    number = session.execute(sql, (Decimal("1.5"),))
+    assert [c.type for c in number.columns or ()] == ["NUMBER"]
+    assert number.fetch(1) == [(Decimal("1.5"),)]
+    text = session.execute(sql, ("abc",))
+    assert [c.type for c in text.columns or ()] == ["VARCHAR2"]
+    assert text.fetch(1) == [("abc",)]
+    again = session.execute(sql, (Decimal("2.5"),))
+    assert again.columns is number.columns  # one shape per column list, reused
+
+
+def test_bind_count_is_checked_on_every_execute(db: Database) -> None:
+    session = _session(db, 1)
+    sql = "select :a + :b from dual"
+    assert _rows(session, sql, (1, 2)) == [(3,)]
+    with pytest.raises(OracleError) as raised:
+        session.execute(sql, (1,))
+    assert raised.value.code == 1008
+
+
+def test_a_statement_that_fails_to_prepare_is_not_cached(db: Database) -> None:
+    session = _session(db, 1)
+    with pytest.raises(OracleError) as raised:
+        session.execute("frobnicate the table")
+    assert raised.value.code == 900
+    assert len(db.statements) == 0
+
+
+def test_the_cache_drops_the_least_recently_used() -> None:
+    cache = StatementCache(capacity=2)
+    schemas = frozenset({"SCOTT"})
+    first = cache.get("select 1 from dual", schemas)
+    cache.get("select 2 from dual", schemas)
+    assert cache.get("select 1 from dual", schemas) is first  # now the most recent
+    cache.get("select 3 from dual", schemas)
+    assert len(cache) == 2
+    assert cache.get("select 1 from dual", schemas) is first
+    assert cache.get("select 2 from dual", schemas) is not None  # prepared again
+    assert [sql for sql, _ in cache._entries] == ["select 1 from dual", "select 2 from dual"]
+
+
+def test_capacity_must_hold_a_statement() -> None:
+    with pytest.raises(ValueError, match="at least one statement"):
+        StatementCache(capacity=0)
