@@ -37,8 +37,6 @@ _TABLES: dict[str, str] = {
         constraint TestTempTable_pk primary key (IntCol))""",
     "TestArrayDML": """(IntCol number(9) not null, StringCol varchar2(100), IntCol2 number(3),
         constraint TestArrayDML_pk primary key (IntCol))""",
-    "TestLongs": "(IntCol number(9) not null, LongCol long)",
-    "TestLongRaws": "(IntCol number(9) not null, LongRawCol long raw)",
 }
 
 
