@@ -130,6 +130,11 @@ class CallRunner:
         options = call.options
         if call.exec_flags & EXEC_FLAGS_SCROLLABLE and call.is_query:
             return self._respond(w, cursor, lambda body: self._scroll(body, cursor, call))
+        if call.sql is None and options & EXEC_FETCH and not options & EXEC_EXECUTE:
+            # the first fetch from a REF CURSOR the server opened: its rows, as a FETCH sends them
+            cursor.query = True
+            return self._respond(w, cursor, lambda body: (cursor.fetch(body, call.prefetch),
+                                                          cursor.rows_sent))
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
             # cursor by id, and DML cursors are closed after each execute (below).

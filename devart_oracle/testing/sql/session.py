@@ -1,10 +1,9 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
 See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
-(``cancel()`` may come from another thread); each statement is classified
-and goes to the query, DML, DDL, PL/SQL or command path. Query results
-stream from SQLite; before anything else runs, the rows open results still
-hold are read into memory so that every statement sees the latest commits.
+(``cancel()`` may come from another thread); each statement is classified and goes to the query,
+DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
+rows open results still hold are read into memory so that every statement sees the latest commits.
 """
 
 from __future__ import annotations
@@ -51,11 +50,8 @@ class SessionDatabase(Protocol):
     statements: StatementCache  # what depends only on a statement's text, shared
 
     def user_exists(self, name: str) -> bool: ...
-
     def sessions(self) -> list[SessionInfo]: ...
-
     def kill(self, sid: int, serial: int) -> bool: ...
-
     def connect(self) -> sqlite3.Connection: ...
 
 
@@ -80,8 +76,7 @@ class SqlSession:
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
-        return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
-                f" in_transaction={self._dirty}>")
+        return f"<SqlSession sid={self.info.sid} user={self.info.username!r} in_transaction={self._dirty}>"
 
     @property
     def in_transaction(self) -> bool:
@@ -373,9 +368,13 @@ class SqlSession:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
 
+    def open_query(self, sql: str, params: Sequence[object]) -> Result:
+        """A statement a PL/SQL block runs; a query's result is left open (OPEN ... FOR)."""
+        return self._execute(self._statement(sql), params)
+
     def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
         """A query a PL/SQL block runs: its first ``limit`` rows (a DML's RETURNING rows)."""
-        result = self._execute(self._statement(sql), params)
+        result = self.open_query(sql, params)
         try:
             if result.columns is None:
                 return list(result.returned[0]) if result.returned else []
