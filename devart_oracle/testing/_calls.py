@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._cursor import Cursor, CursorTable, refuse_reserved_binds
+from ._refs import write_implicit_results
 from .sql.errors import OracleError
 from .sql.instance import sql_id
 from .sql.lexer import bind_names, returning_binds, tokenize
@@ -267,6 +268,7 @@ class CallRunner:
         params = cursor.params(rows)
         returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
         later: list[Result] = []
+        sql.implicit.clear()
         if cursor.plsql and len(params) > 1 and not batch:
             result, later = _blocks(sql, cursor.sql, params)
         elif len(params) > 1 or batch:
@@ -277,6 +279,9 @@ class CallRunner:
             Cursor.write_returned(body, returning, result.returned)
         if result.out_binds:
             cursor.write_out_binds(body, result.out_binds, [done.out_binds or () for done in later])
+        if sql.implicit:
+            write_implicit_results(body, self.cursors, sql.implicit)
+            sql.implicit.clear()
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()

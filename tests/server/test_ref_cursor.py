@@ -105,3 +105,36 @@ def test_asyncio_client(server: OracleTestServer) -> None:
             return await ref.fetchall()
 
     assert asyncio.run(asyncio.wait_for(main(), 30)) == [(1,), (2,), (3,), (4,)]
+
+
+def test_implicit_results_of_a_block(k: oracledb.Cursor) -> None:
+    k.execute("""declare c1 sys_refcursor; c2 sys_refcursor;
+                 begin
+                     open c1 for select id from if_rc where id between 2 and 4 order by id;
+                     dbms_sql.return_result(c1);
+                     open c2 for select name from if_rc where id > 6;
+                     dbms_sql.return_result(c2);
+                 end;""")
+    first, second = k.getimplicitresults()
+    first.arraysize = 2
+    assert first.fetchall() == [(2,), (3,), (4,)]
+    assert second.fetchall() == [("name 7",)]
+    first.execute("select :1 from dual", [7])  # an implicit result's cursor runs new statements
+    assert first.fetchone() == (7,)
+
+
+def test_return_result_of_an_unopened_cursor_is_ora_01001(k: oracledb.Cursor) -> None:
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01001"):
+        k.execute("declare c sys_refcursor; begin dbms_sql.return_result(c); end;")
+
+
+def test_implicit_results_with_asyncio(server: OracleTestServer) -> None:
+    async def main() -> list[list[tuple[object, ...]]]:
+        async with oracledb.connect_async(user="scott", password="tiger",
+                                          dsn=server.dsn) as connection:
+            cursor = connection.cursor()
+            await cursor.execute("declare c sys_refcursor; begin open c for select 'a' from dual"
+                                 " union all select 'b' from dual; dbms_sql.return_result(c); end;")
+            return [await result.fetchall() for result in cursor.getimplicitresults()]
+
+    assert asyncio.run(asyncio.wait_for(main(), 30)) == [[("a",), ("b",)]]

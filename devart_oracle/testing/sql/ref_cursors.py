@@ -90,3 +90,4 @@ def open_statement(parser: _Parser) -> Callable[[_Run], None]:
         except OracleError as exc:
             raise at_line(exc, parser.sql, start[0]) from None
     return run_open
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
@@ -37,7 +37,6 @@ __all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
 _CANCELLED = 1013
-_T = TypeVar("_T")
 
 
 class SessionDatabase(Protocol):
@@ -70,6 +69,7 @@ class SqlSession:
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
+        self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
