@@ -127,13 +127,12 @@ class SqlSession:
                     batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled
-        back, its count 0) and its error kept in ``Result.batch_errors``, as
-        Oracle's array DML with batch errors does; only a cancel stops it.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
+        and its error kept in ``Result.batch_errors``, as Oracle's array DML with batch errors
+        does; only a cancel stops it. ``lastrowid`` is the last execution's.
 
         Raises:
-            OracleError: at the first failing row; its ``rowcount`` counts
-                the rows done before it, whose changes stay.
+            OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).
         """
         with self._gate.call():
             self._drain()
@@ -151,6 +150,7 @@ class SqlSession:
                 result.rowcount += done.rowcount
                 result.row_counts.append(done.rowcount)
                 result.returned += done.returned
+                result.lastrowid = done.lastrowid
             return result
 
     def commit(self) -> None:
@@ -240,10 +240,10 @@ class SqlSession:
         binds = self._binds(plan.binds, params)
         check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(statement)
-        began = self._begin()
+        began, touched = self._begin(), verb != "INSERT" and not plan.returning  # rowids wanted
         try:
-            cursor = self._link.execute(plan.sql, binds, verb, plan.target)
-            returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning else None
+            cursor = self._link.execute(plan.sql + " RETURNING rowid" if touched else plan.sql, binds, verb, plan.target)
+            returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
             if began:
                 self._link.abandon()
@@ -253,10 +253,10 @@ class SqlSession:
             self._link.abandon()  # no change: release the write lock
         else:
             self._dirty = True
-        if returned is None:
+        if returned is None or touched:  # lastrowid: the last row changed (Oracle: "touched")
             result = Result(None, count)
-            if verb == "INSERT" and count:
-                result.lastrowid = rowid_text(plan.target, cursor.lastrowid)
+            last = cursor.lastrowid if returned is None else returned[-1][0] if returned else None
+            result.lastrowid = rowid_text(plan.target, last) if count else None
             return result
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
