@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import oracledb
 
-from .._connection import AsyncConnection, Connection, lease
+from .._connection import AsyncConnection, Connection
 from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
@@ -80,14 +80,7 @@ class ConnectionPool(PoolFace[Connection]):
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        try:
-            owned = lease(connection, self._engine) is not None
-        except LookupError:
-            owned = False
-        if not owned:
-            self._own(connection)  # raises what is wrong
-        if tag is not None:
-            connection.tag = tag
+        self._returning(connection, tag)
         connection.close()
 
     def drop(self, connection: Connection) -> None:
@@ -249,14 +242,7 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        try:
-            owned = lease(connection, self._engine) is not None
-        except LookupError:
-            owned = False
-        if not owned:
-            self._own(connection)  # raises what is wrong
-        if tag is not None:
-            connection.tag = tag
+        self._returning(connection, tag)
         await connection.close()
 
     async def drop(self, connection: AsyncConnection) -> None:

@@ -192,6 +192,17 @@ class PoolFace(Generic[_Got]):
             called.append(self._callback(handle, tag))
         return handle, called
 
+    def _returning(self, connection: Handle, tag: str | None) -> None:
+        """Check that ``connection`` is out of this pool and retag it, before its close."""
+        try:
+            owned = lease(connection, self._engine) is not None
+        except LookupError:
+            owned = False
+        if not owned:
+            self._own(connection)  # raises what is wrong
+        if tag is not None:
+            connection.tag = tag
+
     def _own(self, connection: Handle) -> Entry:
         """The pool's record of a connection it lent; refuses strangers and released ones."""
         try:

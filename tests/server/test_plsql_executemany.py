@@ -3,25 +3,10 @@ an error names the execution that failed (python-oracledb's 1218, 1222 and 1855)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
-from devart_oracle.testing import OracleTestServer
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[OracleTestServer]:
-    with OracleTestServer(users={"scott": "tiger"}) as instance:
-        yield instance
-
-
-@pytest.fixture
-def k(server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as connection:
-        connection.call_timeout = 10_000
-        yield connection.cursor()
+# k: a cursor of a fresh connection as scott (tests/server/conftest.py)
 
 
 def test_each_execution_fills_its_row_of_the_out_bind(k: oracledb.Cursor) -> None:

@@ -3,27 +3,14 @@ the server runs, called by the real client (callproc, callfunc, anonymous blocks
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import oracledb
 import pytest
 
 from devart_oracle.testing import OracleTestServer
 
-USERS = {"scott": "tiger", "alice": "wonder"}
+from .conftest import USERS
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[OracleTestServer]:
-    with OracleTestServer(users=USERS) as instance:
-        yield instance
-
-
-@pytest.fixture
-def k(server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as connection:
-        connection.call_timeout = 10_000
-        yield connection.cursor()
+# k: a cursor of a fresh connection as scott (tests/server/conftest.py)
 
 
 def test_procedure_with_in_in_out_and_out_parameters(k: oracledb.Cursor) -> None:
@@ -61,10 +48,10 @@ def test_defaults_and_dml_in_the_body(k: oracledb.Cursor) -> None:
     assert k.fetchall() == [("first", 1), ("second", 2)]
 
 
-def test_another_session_sees_the_routine_until_it_is_dropped(server: OracleTestServer,
+def test_another_session_sees_the_routine_until_it_is_dropped(wire_server: OracleTestServer,
                                                                k: oracledb.Cursor) -> None:
     k.execute("create or replace procedure shared_proc as begin null; end;")
-    with oracledb.connect(user="alice", password="wonder", dsn=server.dsn) as other:
+    with oracledb.connect(user="alice", password=USERS["alice"], dsn=wire_server.dsn) as other:
         other.cursor().callproc("shared_proc")
     k.execute("drop procedure shared_proc")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00201: identifier 'SHARED_PROC'"):

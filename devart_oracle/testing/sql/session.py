@@ -376,9 +376,7 @@ class SqlSession:
         """A query a PL/SQL block runs: its first ``limit`` rows (a DML's RETURNING rows)."""
         result = self.open_query(sql, params)
         try:
-            if result.columns is None:
-                return list(result.returned[0]) if result.returned else []
-            return result.fetch(limit)
+            return result.fetch(limit) if result.columns is not None else list(next(iter(result.returned), ()))
         finally:
             result.close()
 
