@@ -9,15 +9,31 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from devart_oracle._cli import plot_directory
 
 USER, PASSWORD = "scott", "tiger"
 
 
-def command_line(doc: str | None) -> argparse.ArgumentParser:
-    """A parser for a bench script: its docstring is the ``--help`` text."""
+def command_line(doc: str | None, charts: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+    """A parser for a bench script: its docstring is the ``--help`` text.
+
+    A script that draws ``charts`` (file names) gets ``--plot DIR``, the same
+    option in every script: ``args.plot`` is then a directory or None.
+    """
     summary, _, details = (doc or "").partition("\n")
-    return argparse.ArgumentParser(description=summary, epilog=details.strip() or None,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=summary, epilog=details.strip() or None,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    if charts:
+        parser.add_argument("--plot", type=plot_directory, metavar="DIR",
+                            help=f"also write {', '.join(charts)} into DIR (needs matplotlib: the bench extra)")
+    return parser
+
+
+def show_chart(path: Path) -> None:
+    """Say where a chart went and how big it is."""
+    print(f"chart: {path} ({path.stat().st_size / 1024:.0f} KB)")
 
 
 @contextlib.contextmanager
@@ -63,7 +79,7 @@ def per_call_us(cycle: Callable[[], None], seconds: float = 1.0, repeat: int = 5
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0..100) of ``values``."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def median(values: list[float]) -> float:

@@ -9,20 +9,21 @@ counted with sys.setprofile: they do not depend on the machine's load).
 Targets: ours >= 6x faster than python-oracledb's pool cycle, >= 500x faster
 than an unpooled connect.
 
-    python bench/bench_connect.py
+    python bench/bench_connect.py [--plot DIR]
 """
 
 from __future__ import annotations
 
+import _plot
 import oracledb
 from _calls import calls_per_cycle
-from _harness import PASSWORD, USER, command_line, devart_string, per_call_us, server_process
+from _harness import PASSWORD, USER, command_line, devart_string, per_call_us, server_process, show_chart
 
 import devart_oracle
 
 
 def main() -> None:
-    command_line(__doc__).parse_args()  # --help, and no stray arguments
+    args = command_line(__doc__, charts=("connect.png",)).parse_args()
     with server_process() as dsn:
         text = devart_string(dsn)
         devart_oracle.connection_pool.enabled = True
@@ -50,6 +51,8 @@ def main() -> None:
     ours_us, pool_us, raw_us = results.values()
     print(f"{'python-oracledb pool / ours':45s} {pool_us / ours_us:12.1f}x  (target >= 6x)")
     print(f"{'unpooled / ours':45s} {raw_us / ours_us:12.0f}x  (target >= 500x)")
+    if args.plot:
+        show_chart(_plot.connect(results, args.plot))
 
 
 if __name__ == "__main__":

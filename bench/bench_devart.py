@@ -12,9 +12,10 @@ in-process server would deadlock). Rows, in microseconds:
     close: throughput (cycles per second) and p99 latency.
 
 Targets: devart_oracle's pooled cycle >= 20x faster than Devart's, and no row
-slower. Needs ``pip install devart-oracle-connector`` (a 30-day trial).
+slower. Needs ``pip install devart-oracle-connector`` (a 30-day trial): when
+it is missing or its trial has run out, the script says so and exits 0.
 
-    python bench/bench_devart.py
+    python bench/bench_devart.py [--plot DIR]
 """
 
 from __future__ import annotations
@@ -25,11 +26,20 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from _harness import devart_string, per_call_us, percentile, server_process
+import _plot
+from _harness import (
+    command_line,
+    devart_string,
+    per_call_us,
+    percentile,
+    server_process,
+    show_chart,
+)
 
 import devart_oracle
 
 THREADS = 8
+TRIAL_WORDS = ("trial", "expired", "licen", "register")
 CYCLES_PER_THREAD = 150
 
 
@@ -107,9 +117,34 @@ class Side:
             conn.close()
 
 
-def _table(base: str) -> tuple[dict[str, float], dict[str, float]]:
-    import devart.oracle as devart
+def _refusal(exc: BaseException) -> str | None:
+    """Why Devart's connector will not run, if ``exc`` is its licence check."""
+    text = str(exc).strip()
+    if any(word in text.lower() for word in TRIAL_WORDS):
+        return f"Devart's connector refuses to run (its 30-day trial has run out?): {text}"
+    return None
 
+
+def _connector(base: str) -> ModuleType | str:
+    """Devart's connector once it has logged on to the server, or why it cannot."""
+    try:
+        import devart.oracle as devart
+    except ImportError as exc:
+        return f"Devart's connector is not installed ({exc}): pip install devart-oracle-connector"
+    except Exception as exc:  # a licence check that fails at import
+        if (why := _refusal(exc)) is None:
+            raise
+        return why
+    try:
+        devart.connect(base).close()
+    except devart.Error as exc:
+        if (why := _refusal(exc)) is None:
+            raise
+        return why
+    return devart
+
+
+def _table(devart: ModuleType, base: str) -> tuple[dict[str, float], dict[str, float]]:
     sides = [Side(devart, base), Side(devart_oracle, base)]
     theirs: dict[str, float] = {}
     ours: dict[str, float] = {}
@@ -122,8 +157,13 @@ def _table(base: str) -> tuple[dict[str, float], dict[str, float]]:
 
 
 def main() -> None:
+    args = command_line(__doc__, charts=("devart.png",)).parse_args()
     with server_process() as dsn:
-        theirs, ours = _table(devart_string(dsn))
+        devart = _connector(devart_string(dsn))
+        if isinstance(devart, str):
+            print(f"skipped: {devart}")
+            return
+        theirs, ours = _table(devart, devart_string(dsn))
     print(f"{'':36s} {'Devart':>12s} {'devart_oracle':>14s} {'ratio':>8s}")
     for name in theirs:
         higher_is_better = name.endswith("cycles/s")
@@ -134,6 +174,8 @@ def main() -> None:
           "ratio > 1 means devart_oracle is better on that row")
     print("Devart's threads share one GIL that its C extension holds while it waits on the network,"
           " so its 8 threads run one network wait at a time")
+    if args.plot:
+        show_chart(_plot.devart(theirs, ours, args.plot))
 
 
 if __name__ == "__main__":

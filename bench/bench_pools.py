@@ -13,7 +13,7 @@
    at once each holding 2 ms: sessions opened, median and worst wait
    (target: at most 8 sessions and a median wait under 30 ms).
 
-    python bench/bench_pools.py
+    python bench/bench_pools.py [--plot DIR]
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import _plot
 import oracledb
 from _calls import Calls, async_calls_per_cycle, calls_per_cycle
-from _harness import PASSWORD, USER, command_line, median, per_call_us, percentile, server_process
+from _harness import PASSWORD, USER, command_line, median, per_call_us, percentile, server_process, show_chart
 
 import devart_oracle
 
@@ -155,12 +156,22 @@ def contention(dsn: str, rounds: int = 4, seconds: float = 1.5) -> dict[str, tup
     return figures
 
 
-def spike(create: Callable[..., Any], dsn: str, requests: int = 50) -> tuple[int, float, float]:
-    """Sessions opened, median and worst wait (ms) when ``requests`` arrive at once."""
+def spike(create: Callable[..., Any], dsn: str, requests: int = 50) -> tuple[int, float, float, _plot.Spike]:
+    """Sessions opened, median and worst wait (ms) when ``requests`` arrive at once,
+    and for the chart the sessions open every 5 ms and each wait."""
     pool = create(user=USER, password=PASSWORD, dsn=dsn, min=5, max=50, increment=1)
     while pool.opened < 5:
         time.sleep(0.01)
-    barrier = threading.Barrier(requests)
+    barrier = threading.Barrier(requests + 1)
+    timeline: list[tuple[float, int]] = []
+    settled = threading.Event()
+
+    def sample() -> None:
+        barrier.wait()
+        started = time.perf_counter()
+        timeline.append((0.0, pool.opened))
+        while not settled.wait(0.005):
+            timeline.append((time.perf_counter() - started, pool.opened))
     waits: list[float] = []
 
     def request() -> None:
@@ -172,14 +183,17 @@ def spike(create: Callable[..., Any], dsn: str, requests: int = 50) -> tuple[int
         pool.release(conn)
 
     workers = [threading.Thread(target=request) for _ in range(requests)]
-    for w in workers:
+    sampler = threading.Thread(target=sample)
+    for w in [sampler, *workers]:
         w.start()
     for w in workers:
         w.join()
     time.sleep(0.5)  # let opens already under way land, so they are counted
     opened = pool.opened
+    settled.set()
+    sampler.join()
     pool.close()
-    return opened, median(waits) * 1000, max(waits) * 1000
+    return opened, median(waits) * 1000, max(waits) * 1000, _plot.Spike(timeline, [w * 1000 for w in waits])
 
 
 PEERS = {"devart_oracle": (devart_oracle.create_pool, devart_oracle.create_pool_async),
@@ -187,7 +201,7 @@ PEERS = {"devart_oracle": (devart_oracle.create_pool, devart_oracle.create_pool_
 
 
 def main() -> None:
-    command_line(__doc__).parse_args()  # --help, and no stray arguments
+    args = command_line(__doc__, charts=("cycle.png", "contention.png", "spike.png")).parse_args()
     with server_process() as dsn:
         print("acquire()+release(), us and calls per cycle")
         cycles = {}
@@ -205,12 +219,16 @@ def main() -> None:
         theirs_p99 = figures["python-oracledb"][2]
         print(f"  p99 ours/theirs: {figures['devart_oracle'][2] / theirs_p99:.2f} (target <= 0.5);"
               f" the fifo floor's: {figures['fifo floor'][2] / theirs_p99:.2f}")
+    spikes = {}
     with server_process(logon_delay=0.15) as dsn:
         print("spike: logon 150 ms, min=5 max=50, 50 requests at once holding 2 ms")
         for name, (create, _) in PEERS.items():
-            opened, mid, worst = spike(create, dsn)
+            opened, mid, worst, spikes[name] = spike(create, dsn)
             print(f"  {name:16s} sessions {opened:3d}   median wait {mid:7.1f} ms   worst {worst:7.1f} ms")
         print("  targets: at most 8 sessions, median wait under 30 ms")
+    if args.plot:
+        for chart in (_plot.cycle(cycles, args.plot), _plot.contention(figures, args.plot), _plot.spike(spikes, args.plot)):
+            show_chart(chart)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ Beside each figure, on Linux, the server process's CPU time (user + system)
 per operation: unlike the rates, it hardly moves when other work shares the
 machine, so it is the figure to compare between runs on a busy machine.
 
-Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16]``.
+Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16] [--plot DIR]``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ import threading
 import time
 from collections.abc import Callable
 
+import _plot
 import oracledb
-from _harness import command_line
+from _harness import command_line, show_chart
 
 from devart_oracle._cli import seconds, whole
 
@@ -166,7 +167,7 @@ def _counts(text: str) -> list[int]:
 
 
 def main() -> int:
-    parser = command_line(__doc__)
+    parser = command_line(__doc__, charts=("server.png",))
     parser.add_argument("--duration", type=seconds(zero=False), default=2.0, help="seconds per measurement")
     parser.add_argument("--clients", type=_counts, default=[1, 16], metavar="N,N,...",
                         help="comma-separated client thread counts (default 1,16)")
@@ -191,6 +192,8 @@ def main() -> int:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
+    if args.plot:
+        show_chart(_plot.server(results, client_counts, args.plot))
     return 0
 
 

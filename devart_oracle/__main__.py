@@ -1,22 +1,31 @@
-"""``python -m devart_oracle``: the demo and the connection-string inspector.
+"""``python -m devart_oracle``: the demo, the connection-string inspector, the benchmarks.
 
     python -m devart_oracle demo            # pooled workload on the embedded server
     python -m devart_oracle parse "Direct=True;Host=db:1521/orcl;User ID=scott;Password=tiger"
+    python -m devart_oracle bench --plot docs/img   # bench/*.py, one after another, with charts
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import ConnectionStringError, connect, connection_pool
-from ._cli import seconds, whole
+from ._cli import names, plot_directory, seconds, whole, whole_numbers
 from .connstring import parse
 
 __all__ = ["main"]
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"  # in a source checkout
+BENCHES = {"parse": "bench_parse.py", "connect": "bench_connect.py", "pools": "bench_pools.py",
+           "server": "bench_server.py", "devart": "bench_devart.py"}
+CHARTED = ("connect", "pools", "server", "devart")  # the scripts that take --plot
 
 
 def _parse_command(text: str, parser: argparse.ArgumentParser) -> int:
@@ -130,6 +139,50 @@ def _demo(threads: int, requests: int, logon_delay: float) -> int:
     return 0
 
 
+def bench_commands(args: argparse.Namespace) -> list[list[str]]:
+    """The command line of each bench script that ``bench`` runs, in order."""
+    commands = []
+    for name in args.only:
+        command = [sys.executable, str(BENCH / BENCHES[name])]
+        if name == "server":
+            command += ["--duration", str(args.duration), "--clients", ",".join(map(str, args.clients))]
+        if args.plot is not None and name in CHARTED:
+            command += ["--plot", str(args.plot)]
+        commands.append(command)
+    return commands
+
+
+def _bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run the bench scripts one after another, each in its own process; 1 if any failed."""
+    if not BENCH.is_dir():
+        parser.error(f"no bench/ scripts beside the package (looked in {str(BENCH)!r}): run from a source checkout")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH.parent), os.environ.get("PYTHONPATH")])))
+    failed = []
+    for command in bench_commands(args):
+        script = Path(command[1]).name
+        print(f"== {script} ==", flush=True)
+        status = subprocess.run(command, env=env, check=False).returncode
+        if status:
+            failed.append(f"{script} (status {status})")
+    if failed:
+        print(f"bench: failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = commands.add_parser("bench", help="run the benchmarks in bench/ (a source checkout), with charts")
+    bench.add_argument("--plot", type=plot_directory, metavar="DIR",
+                       help="write the PNG charts into DIR (needs matplotlib: the bench extra)")
+    bench.add_argument("--only", type=names(list(BENCHES)), default=list(BENCHES), metavar="NAME,...",
+                       help=f"run only these, in this order (default: {','.join(BENCHES)})")
+    bench.add_argument("--duration", type=seconds(zero=False), default=2.0, metavar="SECONDS",
+                       help="bench_server.py: seconds per figure (default 2)")
+    bench.add_argument("--clients", type=whole_numbers(1), default=[1, 2, 4, 8, 16], metavar="N,N,...",
+                       help="bench_server.py: client thread counts (default 1,2,4,8,16)")
+    bench.set_defaults(command_parser=bench)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m devart_oracle")
@@ -142,9 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--requests", type=whole(1), default=100, help="requests per thread (default 100)")
     demo.add_argument("--logon-delay", type=seconds(zero=True), default=0.02, metavar="SECONDS",
                       help="seconds added to each logon (default 0.02)")
+    _add_bench(commands)
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse_command(args.text, args.command_parser)
+    if args.command == "bench":
+        return _bench(args, args.command_parser)
     return _demo(args.threads, args.requests, args.logon_delay)
 
 

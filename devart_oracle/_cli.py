@@ -9,10 +9,14 @@ got '0'``) before exiting with status 2, instead of a traceback later.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-__all__ = ["port", "seconds", "whole"]
+__all__ = ["BENCH_EXTRA", "names", "plot_directory", "port", "seconds", "whole", "whole_numbers"]
+
+BENCH_EXTRA = "pip install 'devart_oracle[bench]' (or pip install -e '.[bench]' in a checkout)"
 
 
 def whole(minimum: int) -> Callable[[str], int]:
@@ -26,6 +30,29 @@ def whole(minimum: int) -> Callable[[str], int]:
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
         return value
+
+    return convert
+
+
+def whole_numbers(minimum: int) -> Callable[[str], list[int]]:
+    """Comma-separated whole numbers, each at least ``minimum``: ``1,4,16``."""
+    one = whole(minimum)
+
+    def convert(text: str) -> list[int]:
+        return [one(part.strip()) for part in text.split(",")]
+
+    return convert
+
+
+def names(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    """Comma-separated names, each one of ``choices``, in the order given, once each."""
+
+    def convert(text: str) -> list[str]:
+        chosen = [part.strip() for part in text.split(",")]
+        for name in chosen:
+            if name not in choices:
+                raise argparse.ArgumentTypeError(f"expected names from {', '.join(choices)}, got {name!r}")
+        return list(dict.fromkeys(chosen))
 
     return convert
 
@@ -55,3 +82,15 @@ def port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 (0 picks a free one), got {text!r}")
     return value
+
+
+def plot_directory(text: str) -> Path:
+    """A directory for PNG charts (made when missing); needs matplotlib, the ``bench`` extra."""
+    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a directory for the charts, got an empty path")
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a directory: name a directory for the charts")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise argparse.ArgumentTypeError(f"charts need matplotlib, which is not installed: {BENCH_EXTRA}")
+    return path

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import pyparsing as pp
 
-__all__ = ["RawPair", "scan"]
+__all__ = ["DQ_PATTERN", "NAME_PATTERN", "PLAIN_PATTERN", "SQ_PATTERN", "RawPair", "scan"]
 
 #: The blanks pyparsing skips by default; the regexes below use the same set.
 BLANKS = " \t\r\n"
@@ -72,10 +72,15 @@ EQ = pp.Suppress("=").set_name("'='")
 SEMI = pp.Suppress(";").set_name("';'")
 END = pp.StringEnd().set_name("end of text")
 SEMI_OR_END = (SEMI | END).set_name("';' or end of text")
-NAME = pp.Regex(r"""[^=;"' \t\r\n](?:[^=;"']*[^=;"' \t\r\n])?""").set_name("parameter name")
-DQ_VALUE = pp.Regex(r'"(?:[^"]|"")*"').set_name("double-quoted value")
-SQ_VALUE = pp.Regex(r"'(?:[^']|'')*'").set_name("single-quoted value")
-PLAIN_VALUE = pp.Regex(r"""(?!["'])[^; \t\r\n](?:[^;]*[^; \t\r\n])?""").set_name("plain value")
+# The token patterns, shared with the regex scanner in ``_scanner``.
+NAME_PATTERN = r"""[^=;"' \t\r\n](?:[^=;"']*[^=;"' \t\r\n])?"""
+DQ_PATTERN = r'"(?:[^"]|"")*"'
+SQ_PATTERN = r"'(?:[^']|'')*'"
+PLAIN_PATTERN = r"""(?!["'])[^; \t\r\n](?:[^;]*[^; \t\r\n])?"""
+NAME = pp.Regex(NAME_PATTERN).set_name("parameter name")
+DQ_VALUE = pp.Regex(DQ_PATTERN).set_name("double-quoted value")
+SQ_VALUE = pp.Regex(SQ_PATTERN).set_name("single-quoted value")
+PLAIN_VALUE = pp.Regex(PLAIN_PATTERN).set_name("plain value")
 NO_VALUE = pp.Empty().set_name("empty value")
 VALUE = (DQ_VALUE | SQ_VALUE | PLAIN_VALUE | NO_VALUE).set_name("value")
 SEGMENT_END = pp.FollowedBy(SEMI_OR_END).set_name("end of segment")

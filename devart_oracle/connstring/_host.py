@@ -22,7 +22,7 @@ and dropped, since plain TCP is the default.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._grammar import BLANKS
 from ._keywords import BadValue, to_port
@@ -53,9 +53,8 @@ class HostError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class HostParts:
-    """What a Host value says.
+class HostParts(NamedTuple):
+    """What a Host value says (a tuple: one is built on every parse).
 
     Attributes:
         host: the normalised Host value: ``h``, ``tcps://h`` or a descriptor.

@@ -13,21 +13,23 @@ Errors point at the name (unknown, repeated, conflicting) or at the value
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyparsing as pp
 
 from .._errors import ConnectionStringError
-from ._grammar import RawPair, scan
+from ._grammar import RawPair
 from ._host import HostError, HostParts, split_host
 from ._keywords import KEYWORDS, BadValue, Keyword, Value, lookup, normalize, suggest
 from ._messages import MASK, SECRET_IN_NAME, error, mask, syntax_error
+from ._scanner import scan
 from ._secrets import hides_secret, secret_prefix
 
 __all__ = ["resolve"]
 
 DEFAULT_SID = "orcl"  # Devart's choice when neither SID nor ServiceName is given
 _DESCRIPTOR_EXCLUDES = ("Port", "ServiceName", "SID")
+_DATABASE = frozenset(("Host", *_DESCRIPTOR_EXCLUDES))  # what database() decides
 #: Names from Devart's other connectors that mean something else here.
 _FOREIGN_HINTS = {
     "pooling": " (pooling is set with devart_oracle.connection_pool.enabled; DisablePooling=True opts one connection out)",
@@ -46,9 +48,8 @@ def _unknown(name: str) -> str:
     return f"unknown connection parameter {name!r}{hint}"
 
 
-@dataclass(frozen=True)
-class _Given:
-    """One parameter as the caller gave it."""
+class _Given(NamedTuple):
+    """One parameter as the caller gave it (a tuple: built for every pair)."""
 
     keyword: Keyword
     value: Value | None  # None: given empty, which means not set
@@ -192,15 +193,16 @@ class _Resolver:
         host = self.host()
         self.check(host)
         database = self.database(host)
-        values: dict[str, Value] = {}
-        for keyword in KEYWORDS:
-            if keyword.name in ("Host", "Port", "ServiceName", "SID"):
-                value = database.get(keyword.name)
+        given, values = self.given, {}
+        for keyword in KEYWORDS:  # every parse runs this loop: no calls in it
+            name = keyword.name
+            if name in _DATABASE:
+                value = database.get(name)
             else:
-                value = self.value(keyword.name)
-                value = keyword.default if value is None else value
+                found = given.get(name)
+                value = keyword.default if found is None or found.value is None else found.value
             if value is not None:
-                values[keyword.name] = value
+                values[name] = value
         return values
 
 

@@ -42,12 +42,15 @@ _SHORTEST_CLOSE = 4
 # from 5 letters on, so that "compass" does not end in a password name.
 _LONG_SPELLINGS: Final = ("password", "passwd")
 _SHORTEST_END = 5
+_LONG_SPELLING = re.compile("|".join(_LONG_SPELLINGS))
 # "Pass" as a word of its own, or the end of a camel-case word ("TruePass",
 # "USERPASS"), but not the end of "compass" or the start of "passau".
 _PASS = re.compile(r"(?:(?<![A-Za-z])[Pp]|(?<=[a-z0-9])P)(?:ass|ASS)(?![a-z])|(?<=[A-Z0-9])PASS(?![A-Za-z])")
 # A word of a value: what a forgotten ';' or '=' leaves between separators.
 _TOKEN = re.compile(r"""[^ \t\r\n=:;"',()]+""")
 _CLOSERS: Final = "();,"
+_NAME_MARKS = re.compile(r"""[ \t\r\n"'=:]""")
+_NAME_MARKS_NO_COLON = re.compile(r"""[ \t\r\n"'=]""")
 _WORD = re.compile(r"""[ \t\r\n"']*[^ \t\r\n"'=;:]+""")
 
 
@@ -111,8 +114,14 @@ def _spelling_end(word: str, spellings: Sequence[str] = _SECRET_SPELLINGS) -> in
 
     Underscores do not count, as in lookups: ``xPASS_WORDtiger`` gives 10.
     """
-    kept = [(at, char.lower()) for at, char in enumerate(word) if char != "_"]
-    folded = "".join(char for _, char in kept)
+    # Most words hold no spelling: one fold of the whole word tells (it
+    # differs from the per-character fold below only in Greek final sigma).
+    rough = word.lower().replace("_", "")
+    if not any(s in rough for s in spellings):
+        return None
+    # One entry per folded character: "İ" folds to two ("i" and a dot above).
+    kept = [(at, low) for at, char in enumerate(word) if char != "_" for low in char.lower()]
+    folded = "".join(low for _, low in kept)
     ends = [folded.find(s) + len(s) for s in spellings if s in folded]
     return kept[min(ends) - 1][0] + 1 if ends else None
 
@@ -141,6 +150,19 @@ def _names_secret(word: str, before: str, after: str, colon: bool) -> bool:
     return _is_name(after, colon) and (looks_secret(word) or looks_secret(joined))
 
 
+def _no_word_can_name_secret(text: str, colon: bool) -> bool:
+    """Tell, cheaply, that no word of the text can name a password.
+
+    Most values (``scott``, ``db:1521/svc``, ``True``) have no blank, quote or
+    '=' (nor ':' when it counts): then no word is followed by what makes it a
+    name (see ``_is_name``), no word is joined to another, and only a long
+    spelling inside the text itself could still be a name.
+    """
+    if (_NAME_MARKS if colon else _NAME_MARKS_NO_COLON).search(text) is not None:
+        return False
+    return _LONG_SPELLING.search(text.lower().replace("_", "")) is None
+
+
 def hides_secret(text: str, *, colon: bool = True) -> bool:
     """Tell whether text holds a password-like name with more text after it.
 
@@ -152,6 +174,11 @@ def hides_secret(text: str, *, colon: bool = True) -> bool:
         colon: a ':' after a word makes it a name; False for Host, where
             ':' comes before the port.
     """
+    return not _no_word_can_name_secret(text, colon) and _a_word_names_secret(text, colon)
+
+
+def _a_word_names_secret(text: str, colon: bool) -> bool:
+    """``hides_secret``, word by word."""
     before, end = "", 0
     for m in _TOKEN.finditer(text):
         # Only a blank can cut a name in two: "pass word", not "xpwdx)(PORT".

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._cursor import Cursor, CursorTable, refuse_reserved_binds
+from ._refs import write_implicit_results
 from .sql.errors import OracleError
 from .sql.instance import sql_id
 from .sql.lexer import bind_names, returning_binds, tokenize
@@ -130,6 +131,11 @@ class CallRunner:
         options = call.options
         if call.exec_flags & EXEC_FLAGS_SCROLLABLE and call.is_query:
             return self._respond(w, cursor, lambda body: self._scroll(body, cursor, call))
+        if call.sql is None and options & EXEC_FETCH and not options & EXEC_EXECUTE:
+            # the first fetch from a REF CURSOR the server opened: its rows, as a FETCH sends them
+            cursor.query = True
+            return self._respond(w, cursor, lambda body: (cursor.fetch(body, call.prefetch),
+                                                          cursor.rows_sent))
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
             # cursor by id, and DML cursors are closed after each execute (below).
@@ -262,6 +268,7 @@ class CallRunner:
         params = cursor.params(rows)
         returning = [] if cursor.query or cursor.plsql else cursor.returning()  # bad types fail first
         later: list[Result] = []
+        sql.implicit.clear()
         if cursor.plsql and len(params) > 1 and not batch:
             result, later = _blocks(sql, cursor.sql, params)
         elif len(params) > 1 or batch:
@@ -272,6 +279,9 @@ class CallRunner:
             Cursor.write_returned(body, returning, result.returned)
         if result.out_binds:
             cursor.write_out_binds(body, result.out_binds, [done.out_binds or () for done in later])
+        if sql.implicit:
+            write_implicit_results(body, self.cursors, sql.implicit)
+            sql.implicit.clear()
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()

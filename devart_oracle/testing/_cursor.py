@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .sql.errors import OracleError
-from .sql.lexer import bind_name, significant, tokenize
+from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
+from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
 from .wire.lob import (
     LOB_TYPES,
@@ -48,48 +48,13 @@ _LAST = 0x08  # TNS fetch orientation LAST
 _CHUNK = 1000
 _MAX_CURSORS = 0xFFFF
 _DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
-_BAD_BIND_NAME = 1745
-# Oracle's SQL reserved words (V$RESERVED_WORDS, RESERVED = 'Y'): not bind names in SQL.
-_RESERVED = frozenset("""
-    ACCESS ADD ALL ALTER AND ANY AS ASC AUDIT BETWEEN BY CHAR CHECK CLUSTER COLUMN COMMENT
-    COMPRESS CONNECT CREATE CURRENT DATE DECIMAL DEFAULT DELETE DESC DISTINCT DROP ELSE
-    EXCLUSIVE EXISTS FILE FLOAT FOR FROM GRANT GROUP HAVING IDENTIFIED IMMEDIATE IN INCREMENT
-    INDEX INITIAL INSERT INTEGER INTERSECT INTO IS LEVEL LIKE LOCK LONG MAXEXTENTS MINUS
-    MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOT NOWAIT NULL NUMBER OF OFFLINE ON ONLINE OPTION
-    OR ORDER PCTFREE PRIOR PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID ROWNUM ROWS SELECT
-    SESSION SET SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE TABLE THEN TO TRIGGER
-    UID UNION UNIQUE UPDATE USER VALIDATE VALUES VARCHAR VARCHAR2 VIEW WHENEVER WHERE WITH
-""".split())
-
-
-def refuse_reserved_binds(sql: str) -> None:
-    """Refuse a SQL statement with a bind named by a reserved word (``:ROWID``).
-
-    PL/SQL blocks are not SQL: their bind names are not checked.
-
-    Raises:
-        WireError: ORA-01745, as Oracle's parse gives (a quoted name is allowed).
-    """
-    try:
-        tokens = tokenize(sql)
-    except OracleError:
-        return  # the backend reports what is wrong with it
-    words = significant(tokens)
-    if words and words[0].is_word("BEGIN", "DECLARE", "CALL"):
-        return
-    for token in tokens:
-        if token.kind == "bind" and not token.text[1:].startswith('"') and (
-                bind_name(token) in _RESERVED):
-            raise WireError(_BAD_BIND_NAME)
-
-
 class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs", "_columns", "scrolled")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs")
 
-    def __init__(self, cursor_id: int, sql: str, lobs: LobStore) -> None:
+    def __init__(self, cursor_id: int, sql: str, lobs: LobStore, refs: RefOpener) -> None:
         self.id = cursor_id
         self.sql = sql
         self.binds: list[BindSpec] = []
@@ -103,6 +68,7 @@ class Cursor:
         self.defines: list[int] | None = None  # the wire types the client defined, by column
         self.lobs = lobs
         self.scrolled: list[Row] | None = None  # a scrollable cursor's rows, all of them
+        self.refs = refs  # where a REF CURSOR bind's cursor is opened
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -174,7 +140,7 @@ class Cursor:
             w.u8(MSG_ROW_DATA)
             for spec, (direction, value) in zip(self.binds, row):
                 if direction != "IN":
-                    _write_out_bind(w, spec, value, self.lobs)
+                    _write_out_bind(w, spec, value, self)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed.
@@ -321,9 +287,10 @@ def _value_writer(spec: BindSpec, lobs: LobStore) -> ValueWriter:
     return write
 
 
-def _write_out_bind(w: Writer, spec: BindSpec, value: object, lobs: LobStore) -> None:
+def _write_out_bind(w: Writer, spec: BindSpec, value: object, cursor: Cursor) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    write = _value_writer(spec, lobs)
+    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else (
+        lambda w, value: write_ref_cursor(w, cursor.refs, value))
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))
@@ -360,9 +327,21 @@ class CursorTable:
             return cursor
         if sql is None:
             raise WireError(1001)
-        cursor = Cursor(self._allocate(), sql, self.lobs)
+        cursor = Cursor(self._allocate(), sql, self.lobs, self)
         self._cursors[cursor.id] = cursor
         return cursor
+
+    def open_ref(self, sql: str, result: Result) -> tuple[int, Sequence[ColumnMeta]]:
+        """A new cursor on a REF CURSOR's open result; its id and columns.
+
+        Raises:
+            WireError: ORA-01000 when every id is in use.
+        """
+        cursor = Cursor(self._allocate(), sql, self.lobs, self)
+        cursor.query = True
+        cursor.open_result(result)
+        self._cursors[cursor.id] = cursor
+        return cursor.id, cursor._metas
 
     def sql(self, cursor_id: int) -> str | None:
         """The SQL of an open cursor; None when no such cursor is open."""

@@ -48,6 +48,10 @@ _ROUTINES = (
             a_OutValue := length(a_InValue);
         end;"""),
     ("procedure proc_TestNoArgs", "as begin null; end;"),
+    ("procedure myrefcursorproc", """(a_RefCursor out sys_refcursor) as
+        begin
+            open a_RefCursor for select * from TestTempTable;
+        end;"""),
     ("function func_Test", """(a_String varchar2, a_ExtraAmount number) return number as
         begin
             return length(a_String) + a_ExtraAmount;

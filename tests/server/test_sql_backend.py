@@ -177,7 +177,7 @@ def test_plsql_null_block_and_packaged_calls(s: SqlSession) -> None:
 
 @pytest.mark.parametrize(("block", "message"), [
     ("BEGIN foo.bar; END;", "PLS-00201: identifier 'FOO.BAR' must be declared"),
-    ("DECLARE c SYS_REFCURSOR; BEGIN NULL; END;", "PLS-00999"),
+    ("DECLARE e EXCEPTION; BEGIN NULL; END;", "PLS-00999"),
     ("BEGIN x := 1; END;", "PLS-00201: identifier 'X' must be declared"),
     ("BEGIN IF 1 = 1 THEN NULL; END IF; END;", "PLS-00999"),
     ("BEGIN LOOP NULL; END LOOP; END;", "PLS-00999"),

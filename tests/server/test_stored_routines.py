@@ -69,9 +69,16 @@ def test_a_body_the_server_does_not_run_fails_when_called(k: oracledb.Cursor) ->
                  begin if 1 = 1 then a_Out := 1; end if; end;""")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00999: implementation restriction"):
         k.callproc("branchy", (k.var(int),))
-    k.execute("""create or replace procedure declaring as n number; begin null; end;""")
-    with pytest.raises(oracledb.DatabaseError, match="declarations in a stored routine"):
+    k.execute("""create or replace procedure declaring as e exception; begin null; end;""")
+    with pytest.raises(oracledb.DatabaseError, match="this declaration is not run"):
         k.callproc("declaring")
+
+
+def test_local_declarations_run_as_a_declare_block(k: oracledb.Cursor) -> None:
+    k.execute("""create or replace function doubled (a_N number) return number as
+                 t_Twice number := 0;
+                 begin t_Twice := a_N * 2; return t_Twice; end;""")
+    assert k.callfunc("doubled", int, (21,)) == 42
 
 
 def test_wrong_arguments_are_pls_00306(k: oracledb.Cursor) -> None:

@@ -6,8 +6,8 @@ the client never sees (``:"DECLARE$1"`` ...), whose value starts as the
 declaration's literal default (or NULL). So the statements a block may hold
 (assignments, ``SELECT ... INTO``, DML, calls) work on locals as they work on
 binds, and the client gets back its own binds only. Declarations other than
-``name type [NOT NULL] [:= | DEFAULT literal];`` (cursors, types, exceptions,
-``sys_refcursor`` variables the block opens) are ORA-06550 PLS-00999.
+``name type [NOT NULL] [:= | DEFAULT literal];`` (a ``sys_refcursor`` variable
+is one: the block opens it) are ORA-06550 PLS-00999 (cursors, types, exceptions).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ __all__ = ["returning_targets", "run_declared"]
 
 #: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
 Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
-_UNSUPPORTED = ("CURSOR", "TYPE", "EXCEPTION", "PRAGMA", "PROCEDURE", "FUNCTION", "SYS_REFCURSOR")
+_UNSUPPORTED = ("CURSOR", "TYPE", "EXCEPTION", "PRAGMA", "PROCEDURE", "FUNCTION")
 
 
 def run_declared(sql: str, tokens: tuple[Token, ...], params: Sequence[object], host: Any,

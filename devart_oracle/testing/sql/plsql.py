@@ -13,7 +13,8 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
 - ``SELECT ... INTO :a, :b FROM ...;``: exactly one row, else ORA-01403 or
   ORA-01422, as in Oracle;
 - INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
-  for none), COMMIT and ROLLBACK, run as the session runs them on their own.
+  for none), COMMIT and ROLLBACK, run as the session runs them on their own;
+- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``).
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -44,6 +45,7 @@ from .lexer import Token, bind_name, bind_names, name_of, significant, split_com
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
 from .procedures import REQUIRED, Callee, Function, Param, Procedure
+from .ref_cursors import Opener, open_statement
 from .stored import routines
 
 __all__ = ["Host", "Outcome", "run_plsql"]
@@ -51,8 +53,8 @@ __all__ = ["Host", "Outcome", "run_plsql"]
 Row = tuple[object, ...]
 
 
-class Host(Callee, Protocol):
-    """What a block needs from the session: the packaged calls' needs, and SQL."""
+class Host(Callee, Opener, Protocol):
+    """What a block needs from the session: the packaged calls' needs, SQL, OPEN FOR."""
 
     def nested(self, sql: str, params: Sequence[object], limit: int) -> list[Row]:
         """Run a query for the block; its first ``limit`` rows."""
@@ -70,11 +72,8 @@ class Outcome:
     binds: tuple[tuple[str, object], ...] = ()
 
 
-_KEYWORDS = (
-    "IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
-    "SAVEPOINT", "OPEN", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL",
-    "CONTINUE",
-)
+_KEYWORDS = ("IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
+             "SAVEPOINT", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL", "CONTINUE")
 _SQL = ("INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK")
 Statement = Callable[["_Run"], None]
 _Argument = tuple[list[Token] | None, str | None]  # the argument's tokens, the bind it writes
@@ -195,6 +194,8 @@ class _Parser:
             return self.select_into()
         if token.is_word(*_SQL):
             return self.sql_statement()
+        if token.is_word("OPEN"):
+            return open_statement(self)
         if token.is_word(*_KEYWORDS):
             raise compile_error(self.sql, token, f"{RESTRICTION}{token.text.upper()} statements are not "
                        "run by the test server")

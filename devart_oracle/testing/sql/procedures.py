@@ -7,7 +7,7 @@ changes the OUT and IN OUT ones in place; ``plsql`` copies them back into
 the binds. Functions get their arguments and return a value.
 
 The set is small on purpose: the calls clients and test suites make
-(sleeps, end-to-end attributes, DBMS_OUTPUT). Another procedure is
+(sleeps, end-to-end attributes, DBMS_OUTPUT, DBMS_SQL.RETURN_RESULT). Another procedure is
 PLS-00201, as an undeclared one is in Oracle.
 """
 
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .cpool import POOL_NAME, PoolControl
 from .errors import OracleError
+from .ref_cursors import RefCursor
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo
@@ -69,6 +70,7 @@ class Callee(Protocol):
 
     info: SessionInfo
     output: OutputBuffer
+    implicit: list[object]  # the cursors DBMS_SQL.RETURN_RESULT returned, until the wire takes them
 
     def sleep(self, seconds: float) -> None: ...
 
@@ -164,9 +166,29 @@ def _connection_pool(info: SessionInfo) -> dict[str, Procedure]:
     }
 
 
+def _implicit_results(returned: list[object]) -> dict[str, Procedure]:
+    """``DBMS_SQL.RETURN_RESULT(rc [, to_client])``: the block's cursor goes to the client.
+
+    The cursors are returned in the order of the calls, as implicit results
+    of the statement the client executed (``cursor.getimplicitresults()``).
+
+    Raises:
+        OracleError: ORA-01001 for a cursor the block did not open.
+    """
+    def return_result(args: list[object]) -> None:
+        if not isinstance(args[0], RefCursor):
+            raise OracleError(1001)
+        returned.append(args[0])
+        args[0] = None  # returned: the block's variable no longer refers to it
+
+    call = Procedure((Param("RC", "IN OUT"), Param("TO_CLIENT", default=True)), return_result)
+    return {"DBMS_SQL.RETURN_RESULT": call}
+
+
 def procedures(host: Callee) -> dict[str, Procedure]:
     """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
-    return {**_session(host), **_output(host.output), **_connection_pool(host.info)}
+    return {**_session(host), **_output(host.output), **_connection_pool(host.info),
+            **_implicit_results(host.implicit)}
 
 
 def functions(host: Callee) -> dict[str, Function]:

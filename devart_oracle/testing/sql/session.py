@@ -1,10 +1,9 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
 See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
-(``cancel()`` may come from another thread); each statement is classified
-and goes to the query, DML, DDL, PL/SQL or command path. Query results
-stream from SQLite; before anything else runs, the rows open results still
-hold are read into memory so that every statement sees the latest commits.
+(``cancel()`` may come from another thread); each statement is classified and goes to the query,
+DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
+rows open results still hold are read into memory so that every statement sees the latest commits.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
@@ -38,7 +37,6 @@ __all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
 _CANCELLED = 1013
-_T = TypeVar("_T")
 
 
 class SessionDatabase(Protocol):
@@ -51,11 +49,8 @@ class SessionDatabase(Protocol):
     statements: StatementCache  # what depends only on a statement's text, shared
 
     def user_exists(self, name: str) -> bool: ...
-
     def sessions(self) -> list[SessionInfo]: ...
-
     def kill(self, sid: int, serial: int) -> bool: ...
-
     def connect(self) -> sqlite3.Connection: ...
 
 
@@ -74,14 +69,14 @@ class SqlSession:
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
+        self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
-        return (f"<SqlSession sid={self.info.sid} user={self.info.username!r}"
-                f" in_transaction={self._dirty}>")
+        return f"<SqlSession sid={self.info.sid} user={self.info.username!r} in_transaction={self._dirty}>"
 
     @property
     def in_transaction(self) -> bool:
@@ -132,13 +127,12 @@ class SqlSession:
                     batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled
-        back, its count 0) and its error kept in ``Result.batch_errors``, as
-        Oracle's array DML with batch errors does; only a cancel stops it.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
+        and its error kept in ``Result.batch_errors``, as Oracle's array DML with batch errors
+        does; only a cancel stops it. ``lastrowid`` is the last execution's.
 
         Raises:
-            OracleError: at the first failing row; its ``rowcount`` counts
-                the rows done before it, whose changes stay.
+            OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).
         """
         with self._gate.call():
             self._drain()
@@ -156,6 +150,7 @@ class SqlSession:
                 result.rowcount += done.rowcount
                 result.row_counts.append(done.rowcount)
                 result.returned += done.returned
+                result.lastrowid = done.lastrowid
             return result
 
     def commit(self) -> None:
@@ -245,10 +240,10 @@ class SqlSession:
         binds = self._binds(plan.binds, params)
         check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(statement)
-        began = self._begin()
+        began, touched = self._begin(), verb != "INSERT" and not plan.returning  # rowids wanted
         try:
-            cursor = self._link.execute(plan.sql, binds, verb, plan.target)
-            returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning else None
+            cursor = self._link.execute(plan.sql + " RETURNING rowid" if touched else plan.sql, binds, verb, plan.target)
+            returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
             if began:
                 self._link.abandon()
@@ -258,10 +253,10 @@ class SqlSession:
             self._link.abandon()  # no change: release the write lock
         else:
             self._dirty = True
-        if returned is None:
+        if returned is None or touched:  # lastrowid: the last row changed (Oracle: "touched")
             result = Result(None, count)
-            if verb == "INSERT" and count:
-                result.lastrowid = rowid_text(plan.target, cursor.lastrowid)
+            last = cursor.lastrowid if returned is None else returned[-1][0] if returned else None
+            result.lastrowid = rowid_text(plan.target, last) if count else None
             return result
         return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
 
@@ -373,9 +368,13 @@ class SqlSession:
             return self._current[name]
         raise OracleError(8002 if self._db.sequences.exists(name) else 2289, name)
 
+    def open_query(self, sql: str, params: Sequence[object]) -> Result:
+        """A statement a PL/SQL block runs; a query's result is left open (OPEN ... FOR)."""
+        return self._execute(self._statement(sql), params)
+
     def nested(self, sql: str, params: Sequence[object], limit: int) -> list[tuple[object, ...]]:
         """A query a PL/SQL block runs: its first ``limit`` rows (a DML's RETURNING rows)."""
-        result = self._execute(self._statement(sql), params)
+        result = self.open_query(sql, params)
         try:
             return result.fetch(limit) if result.columns is not None else list(next(iter(result.returned), ()))
         finally:

@@ -6,7 +6,8 @@ function, ``RETURN expression;``. Its parameters are the block's variables:
 each use of a parameter's name becomes a bind, so ``a_Out := length(a_In);``
 runs as the anonymous block ``:2 := length(:1);`` would, and what the block
 leaves in the binds is what the OUT and IN OUT parameters return. Local
-declarations (between ``IS``/``AS`` and ``BEGIN``), IF, loops and the rest
+declarations (between ``IS``/``AS`` and ``BEGIN``) run as a DECLARE block's
+(``declare``: simple variables and ``sys_refcursor``); IF, loops and the rest
 are PLS-00999 when the routine is called, as in an anonymous block.
 
 ``CREATE [OR REPLACE] PROCEDURE|FUNCTION`` stores the source in the
@@ -32,7 +33,7 @@ from .lexer import (
     tokenize,
 )
 from .literals import literal_body
-from .pls import RESTRICTION, compile_error
+from .pls import compile_error
 from .procedures import (
     REQUIRED,
     Callee,
@@ -105,10 +106,12 @@ def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Pr
     if not words.accept("IS", "AS"):
         raise OracleError(6550, f"PLS-00103: Encountered the symbol \"{words.peek()}\" in {name}")
     body = words.rest()
-    if not body or not body[0].is_word("BEGIN"):
-        raise compile_error(source, body[0] if body else words.tokens[-1],
-                            f"{RESTRICTION}declarations in a stored routine are not run by the test server")
+    if not body:
+        raise compile_error(source, words.tokens[-1], 'PLS-00103: Encountered the symbol '
+                            '"end-of-file" when expecting one of the following: begin')
     block = _as_block(body, [p.name for p in params], kind == "FUNCTION")
+    if not body[0].is_word("BEGIN"):  # local declarations: run as a DECLARE block (``declare``)
+        block = "DECLARE " + block
     tokens = tokenize(block)
     order = [int(n) - 1 for n in bind_names(tokens, plsql=True)]
 

@@ -52,6 +52,7 @@ RELEASE_DEAUTHENTICATE = 0x02  # a standalone connection's release: it closes ne
 _BIND_ARRAY = 0x40
 _BOOLEAN = 252
 _BOOLEAN_NULL = 253
+_REF_CURSOR = 102
 _MAX_STRING_SIZE = 4000
 
 
@@ -291,6 +292,10 @@ def _read_bind(r: MessageReader, spec: BindSpec) -> object:
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
     if spec.ora_type in LOB_TYPES:
         return r.s()  # a locator, with a ub4 length of its own
+    if spec.ora_type == _REF_CURSOR:  # 1 and the id of a cursor given in, or 0 for a new one
+        if r.ub(4):
+            r.ub(4)
+        return None  # the block opens the cursor it hands back
     if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
         r.raw(2)
         return None

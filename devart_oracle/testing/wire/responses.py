@@ -27,6 +27,7 @@ __all__ = [
     "call_end",
     "column",
     "data_types_reply",
+    "describe_body",
     "describe_info",
     "dml_row_counts",
     "end_of_call",
@@ -253,6 +254,11 @@ def describe_info(w: Writer, columns: Sequence[ColumnMeta]) -> None:
     """DESCRIBE_INFO: the select list of a query, sent with its first execute."""
     w.u8(MSG_DESCRIBE_INFO)
     w.u8(0)
+    describe_body(w, columns)
+
+
+def describe_body(w: Writer, columns: Sequence[ColumnMeta]) -> None:
+    """The column list of a describe, as DESCRIBE_INFO and a REF CURSOR value carry it."""
     w.ub(sum(meta.buffer_size for meta in columns))
     w.ub(len(columns))
     if columns:
