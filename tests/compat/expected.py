@@ -18,7 +18,8 @@ that docs/testing-server.md holds (a test keeps the two equal).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import argparse
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,5 +101,19 @@ def markdown(entries: Mapping[str, str]) -> str:
     return "\n".join(["| test | reason |", "| --- | --- |", *rows])
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the list as Markdown; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.compat.expected",
+        description="Print server_failures.tsv as the Markdown table docs/testing-server.md holds.")
+    parser.parse_args(argv)
+    try:
+        entries = load()
+    except (OSError, ValueError) as error:
+        parser.error(f"cannot read the list: {error}")
+    print(markdown(entries))
+    return 0
+
+
 if __name__ == "__main__":
-    print(markdown(load()))
+    raise SystemExit(main())

@@ -11,9 +11,10 @@ the server as it grows; a failure no rule explains is written as
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.compat import expected
@@ -107,8 +108,29 @@ def write(run: dict[str, object], path: Path = expected.LIST) -> int:
     return len(kept) + len(failing)
 
 
+def _run(path: Path, parser: argparse.ArgumentParser) -> dict[str, object]:
+    """The run saved in ``path``, or an argparse error (exit 2) saying what is wrong with it."""
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        parser.error(f"cannot read {path}: {error.strerror or error}")
+    except ValueError as error:
+        parser.error(f"{path} is not JSON ({error}): give a file written by python -m tests.compat --save")
+    if not isinstance(run, dict) or not isinstance(run.get("oracledb"), dict):
+        parser.error(f"{path} has no 'oracledb' run: save one with python -m tests.compat --mode oracledb --save")
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rewrite the list from the run named on the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.compat.reasons",
+        description="Write server_failures.tsv from a run saved by python -m tests.compat --save.")
+    parser.add_argument("run", type=Path, metavar="RUN.json", help="a run saved with --save")
+    run = _run(parser.parse_args(argv).run, parser)
+    print(f"{expected.LIST}: {write(run)} tests")
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: python -m tests.compat.reasons RUN.json (saved by --save)")
-    count = write(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")))
-    print(f"{expected.LIST}: {count} tests")
+    raise SystemExit(main())

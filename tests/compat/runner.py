@@ -151,7 +151,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.server_files:
         args.files = list(SERVER_FILES)
-    args.entries = expected.load(args.expect) if args.expect else {}
+    try:
+        args.entries = expected.load(args.expect) if args.expect else {}
+    except (OSError, ValueError) as error:
+        parser.error(f"argument --expect: cannot read {args.expect}: {error}")
     args.deselect = expected.deselected(args.entries)
     return args
 

@@ -20,7 +20,7 @@ POOLING = (ROOT / "docs" / "pooling.md").read_text()
 
 
 def _python_blocks(markdown: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", markdown, re.S)
+    return re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
 
 
 def _undefined_names(code: str) -> set[str]:

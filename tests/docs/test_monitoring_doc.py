@@ -15,7 +15,7 @@ MONITORING = (Path(__file__).resolve().parents[2] / "docs" / "monitoring.md").re
 def _table_keys(heading: str) -> set[str]:
     """The first column of the tables under a ``##`` heading."""
     section = MONITORING.split(f"## {heading}")[1].split("\n## ")[0]
-    return {key for cell in re.findall(r"^\| ([^|]+) \|", section, re.M) for key in re.findall(r"`([^`]+)`", cell)}
+    return {key for cell in re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE) for key in re.findall(r"`([^`]+)`", cell)}
 
 
 def test_every_statistic_is_documented_and_every_documented_one_exists() -> None:
@@ -31,5 +31,5 @@ def test_every_destroyed_reason_is_listed() -> None:
 def test_the_metric_table_is_the_one_in_the_code() -> None:
     # tests/pool/test_otel.py checks the code's table against what the SDK receives
     documented = {name for name in _table_keys("OpenTelemetry") if name.startswith("db.client.connection.")}
-    in_code = set(re.findall(r"^``(db\.client\.connection\.[a-z_.]+)``", metrics.__doc__ or "", re.M))
+    in_code = set(re.findall(r"^``(db\.client\.connection\.[a-z_.]+)``", metrics.__doc__ or "", re.MULTILINE))
     assert documented == in_code and len(in_code) == 9
