@@ -91,16 +91,7 @@ def fast_scan(text: str) -> list[RawPair] | None:
 
 
 def scan(text: str) -> list[RawPair]:
-    """Split a connection string into its raw pairs.
-
-    Args:
-        text: the connection string.
-
-    Returns:
-        The pairs in the order written; blank segments are dropped.
-
-    Raises:
-        pyparsing.ParseBaseException: the text does not follow the grammar.
-    """
+    """As the grammar's ``scan`` (same pairs, same errors): by the fast path
+    when it reads the text, else by pyparsing."""
     pairs = fast_scan(text)
     return grammar_scan(text) if pairs is None else pairs

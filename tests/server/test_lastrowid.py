@@ -12,20 +12,12 @@ import pytest
 from devart_oracle.testing import OracleTestServer
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[OracleTestServer]:
-    with OracleTestServer(users={"scott": "tiger"}) as instance:
-        yield instance
-
-
 @pytest.fixture
-def k(server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as connection:
-        connection.call_timeout = 10_000
-        cursor = connection.cursor()
-        cursor.execute("create table lr (n number(9), s varchar2(20))")
-        yield cursor
-        cursor.execute("drop table lr")
+def k(k: oracledb.Cursor) -> Iterator[oracledb.Cursor]:
+    """The server directory's cursor (tests/server/conftest.py), with table lr."""
+    k.execute("create table lr (n number(9), s varchar2(20))")
+    yield k
+    k.execute("drop table lr")
 
 
 def test_lastrowid_after_insert_update_and_delete(k: oracledb.Cursor) -> None:
@@ -50,10 +42,10 @@ def test_lastrowid_after_insert_update_and_delete(k: oracledb.Cursor) -> None:
     assert k.fetchone() == (0,)
 
 
-def test_lastrowid_with_asyncio(server: OracleTestServer) -> None:
+def test_lastrowid_with_asyncio(wire_server: OracleTestServer) -> None:
     async def main() -> tuple[object, object]:
         async with oracledb.connect_async(user="scott", password="tiger",
-                                          dsn=server.dsn) as connection:
+                                          dsn=wire_server.dsn) as connection:
             cursor = connection.cursor()
             await cursor.execute("create table lr_async (n number)")
             await cursor.execute("insert into lr_async values (1)")

@@ -11,26 +11,15 @@ import pytest
 
 from devart_oracle.testing import OracleTestServer
 
-USERS = {"scott": "tiger"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[OracleTestServer]:
-    with OracleTestServer(users=USERS) as instance:
-        yield instance
-
 
 @pytest.fixture
-def k(server: OracleTestServer) -> Iterator[oracledb.Cursor]:
-    with oracledb.connect(user="scott", password="tiger", dsn=server.dsn) as connection:
-        connection.call_timeout = 10_000
-        cursor = connection.cursor()
-        cursor.execute("create table if_rc (id number(9), name varchar2(20))")
-        cursor.executemany("insert into if_rc values (:1, :2)",
-                           [(n, f"name {n}") for n in range(1, 8)])
-        connection.commit()
-        yield cursor
-        cursor.execute("drop table if_rc")
+def k(k: oracledb.Cursor) -> Iterator[oracledb.Cursor]:
+    """The server directory's cursor (tests/server/conftest.py), with table if_rc filled."""
+    k.execute("create table if_rc (id number(9), name varchar2(20))")
+    k.executemany("insert into if_rc values (:1, :2)", [(n, f"name {n}") for n in range(1, 8)])
+    k.connection.commit()
+    yield k
+    k.execute("drop table if_rc")
 
 
 def test_open_for_in_a_block_hands_back_a_cursor(k: oracledb.Cursor) -> None:
@@ -92,10 +81,10 @@ def test_a_bad_query_in_open_is_the_blocks_error(k: oracledb.Cursor) -> None:
         k.execute("begin open :rc select 1 from dual; end;", rc=k.var(oracledb.CURSOR))
 
 
-def test_asyncio_client(server: OracleTestServer) -> None:
+def test_asyncio_client(wire_server: OracleTestServer) -> None:
     async def main() -> list[tuple[object, ...]]:
         async with oracledb.connect_async(user="scott", password="tiger",
-                                          dsn=server.dsn) as connection:
+                                          dsn=wire_server.dsn) as connection:
             cursor = connection.cursor()
             rc = cursor.var(oracledb.CURSOR)
             await cursor.execute("begin open :rc for select level from dual"
@@ -128,10 +117,10 @@ def test_return_result_of_an_unopened_cursor_is_ora_01001(k: oracledb.Cursor) ->
         k.execute("declare c sys_refcursor; begin dbms_sql.return_result(c); end;")
 
 
-def test_implicit_results_with_asyncio(server: OracleTestServer) -> None:
+def test_implicit_results_with_asyncio(wire_server: OracleTestServer) -> None:
     async def main() -> list[list[tuple[object, ...]]]:
         async with oracledb.connect_async(user="scott", password="tiger",
-                                          dsn=server.dsn) as connection:
+                                          dsn=wire_server.dsn) as connection:
             cursor = connection.cursor()
             await cursor.execute("declare c sys_refcursor; begin open c for select 'a' from dual"
                                  " union all select 'b' from dual; dbms_sql.return_result(c); end;")

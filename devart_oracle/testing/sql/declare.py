@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import OracleError
-from .lexer import Token, bind_names, name_of, significant, tokenize
+from .lexer import Token, bind_names, name_of, name_uses, significant, tokenize
 from .literals import literal_body
 from .pls import RESTRICTION, compile_error
 
@@ -88,16 +88,8 @@ def _initial(sql: str, part: list[Token]) -> object:
 
 def _rewrite(body: list[Token], hidden: dict[str, str]) -> str:
     """The block from BEGIN on, each local variable's use a quoted bind."""
-    out, previous = [], ""
-    for i, token in enumerate(body):
-        follows = body[i + 1].text if i + 1 < len(body) else ""
-        if token.kind in ("word", "ident") and name_of(token) in hidden and previous != "." \
-                and follows != "=>":
-            out.append(f':"{hidden[name_of(token)]}"')
-        else:
-            out.append(token.text)
-        previous = token.text
-    return " ".join(out)
+    return " ".join(token.text if use is None else f':"{hidden[use]}"'
+                    for token, use in zip(body, name_uses(body, hidden)))
 
 
 def returning_targets(tokens: list[Token]) -> list[Token]:

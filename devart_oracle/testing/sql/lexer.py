@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Container
 from typing import NamedTuple
 
 from .errors import OracleError
@@ -120,6 +121,20 @@ _LETTERS = re.compile(r"[^\W\d_]+")  # python-oracledb's alpha runs
 def name_of(token: Token) -> str:
     """An identifier as Oracle stores it: upper case unless quoted."""
     return token.text[1:-1] if token.kind == "ident" else token.text.upper()
+
+
+def name_uses(tokens: list[Token], names: Container[str]) -> list[str | None]:
+    """For each token, the name of ``names`` it is a plain use of, else None:
+    a word or quoted identifier, not a member after ``.``, not a named
+    argument before ``=>``."""
+    uses: list[str | None] = []
+    previous = ""
+    for i, token in enumerate(tokens):
+        follows = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        name = name_of(token) if token.kind in ("word", "ident") else None
+        uses.append(name if name in names and previous != "." and follows != "=>" else None)
+        previous = token.text
+    return uses
 
 
 def joined(tokens: list[Token]) -> str:

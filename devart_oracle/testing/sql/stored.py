@@ -28,6 +28,7 @@ from .lexer import (
     Words,
     bind_names,
     name_of,
+    name_uses,
     significant,
     split_commas,
     tokenize,
@@ -169,11 +170,9 @@ def _literal(tokens: list[Token]) -> object:
 def _as_block(body: list[Token], names: list[str], function: bool) -> str:
     """The body with parameters as binds ``:1``.. and ``RETURN x`` as ``:n+1 := x``."""
     out, previous = [], ""
-    for i, token in enumerate(body):
-        follows = body[i + 1].text if i + 1 < len(body) else ""
-        if token.kind in ("word", "ident") and name_of(token) in names and previous != "." \
-                and follows != "=>":
-            out.append(f":{names.index(name_of(token)) + 1}")
+    for token, use in zip(body, name_uses(body, names)):
+        if use is not None:
+            out.append(f":{names.index(use) + 1}")
         elif function and token.is_word("RETURN") and previous in (";", "BEGIN", "THEN", "ELSE"):
             out.append(f":{len(names) + 1} :=")
         else:

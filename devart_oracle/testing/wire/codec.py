@@ -131,17 +131,7 @@ class Writer:
             self.buf.append(size)
             self.buf += data
             return
-        self.buf.append(_LONG_FORM)
-        big = self.dialect.big_chunks
-        step = _CHUNK if big else _SMALL_CHUNK
-        for start in range(0, size, step):
-            chunk = data[start:start + step]
-            if big:
-                self.ub(len(chunk))
-            else:
-                self.buf.append(len(chunk))
-            self.buf += chunk
-        self.buf.append(0)
+        self.b_pieces((data,))
 
     def b_pieces(self, pieces: Iterable[bytes]) -> None:
         """Append a non-empty ``B`` string in its long form from pieces made one at a time.
