@@ -193,11 +193,6 @@ class SqliteConnection:
         except sqlite3.Error:
             pass
 
-    def close(self) -> None:
-        """Roll back and close."""
-        self.abandon()
-        self.conn.close()
-
     # ------------------------------------------------------------ catalog
 
     def declared_types(self, sql: str, generation: int) -> list[str] | None:

@@ -4,7 +4,8 @@ See ``devart_oracle.testing.sql`` for the backend as a whole. The database owns 
 temporary one unless a path is given), the sequences (kept in memory and
 saved by ``close()``), the known users, and the hooks into the server that
 V$SESSION and ALTER SYSTEM KILL SESSION need; each session gets its own
-SQLite connection from it (``session``).
+SQLite connection from it (``session``), a temporary file's reused from
+session to session (``connections``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import threading
 import weakref
 from collections.abc import Callable, Collection
 
-from .backend import retry_while_busy
-from .catalog import Sequences, SessionInfo, create_schema
+from .backend import SqliteConnection, retry_while_busy
+from .catalog import SESSION_SETUP, Sequences, SessionInfo, create_schema
+from .connections import ConnectionPool
 from .errors import OracleError
 from .session import SqlSession
 from .statements import StatementCache
@@ -30,6 +32,7 @@ __all__ = ["DEFAULT_LOCK_TIMEOUT", "Database"]
 DEFAULT_LOCK_TIMEOUT = 5.0
 _BUSY_TIMEOUT = 0.05  # SQLite's own wait per attempt; sessions loop around it
 _BUILTIN_USERS = frozenset({"SYS", "SYSTEM"})
+_IDLE_CONNECTIONS = 16  # a temporary file's connections kept for the next logons
 # synchronous=NORMAL: with WAL, still safe against a crash of the process.
 _CONNECT_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL")
 
@@ -81,6 +84,10 @@ class Database:
         self._keeper: sqlite3.Connection | None = conn if self._temporary else None
         if self._keeper is None:
             conn.close()
+        # For the same reason, only a temporary file's sessions give their connections
+        # back for the next logon to reuse (see connections).
+        self.connections = ConnectionPool(self._session_connection,
+                                          _IDLE_CONNECTIONS if self._temporary else 0)
 
     def __repr__(self) -> str:
         return f"<Database {self.path!r} sessions={len(self._open)}>"
@@ -99,6 +106,20 @@ class Database:
                 # Even a PRAGMA can meet another connection's lock (a checkpoint,
                 # a session's commit): wait for it as statements do.
                 retry_while_busy(functools.partial(conn.execute, pragma), self.lock_timeout)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _session_connection(self) -> sqlite3.Connection:
+        """A new connection with what every session starts with (its temporary DUAL).
+
+        Raises:
+            OracleError: ORA-00054 when the file stays locked past ``lock_timeout``.
+        """
+        conn = self.connect()
+        try:
+            SqliteConnection(conn, lambda: "", self.lock_timeout).script(SESSION_SETUP)
         except BaseException:
             conn.close()
             raise
@@ -129,6 +150,7 @@ class Database:
                 return
             self._closed = True
             sessions = list(self._open)
+        self.connections.close()
         for session in sessions:
             session.close()
         with contextlib.suppress(sqlite3.Error), contextlib.closing(self._keeper or self.connect()) as conn:

@@ -53,7 +53,9 @@ __all__ = ["Context", "register"]
 class Context(Protocol):
     """What the session-bound functions need from the session."""
 
-    info: SessionInfo
+    @property
+    def info(self) -> SessionInfo: ...
+
     pending: OracleError | None
 
     def next_value(self, name: str) -> int: ...

@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from .backend import SqliteConnection
-from .catalog import SESSION_SETUP, Sequences, SessionInfo
+from .catalog import Sequences, SessionInfo
 from .commands import alter_session, alter_system, savepoint_name
+from .connections import ConnectionPool
 from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .dictionary import Dictionary
 from .errors import OracleError, call_hook
-from .functions import register
 from .gate import CallGate
 from .lexer import Token
 from .lob_rows import check_comparisons, with_rowid
@@ -47,11 +47,11 @@ class SessionDatabase(Protocol):
     sequences: Sequences
     lock_timeout: float
     statements: StatementCache  # what depends only on a statement's text, shared
+    connections: ConnectionPool  # idle SQLite connections, reused by the next session
 
     def user_exists(self, name: str) -> bool: ...
     def sessions(self) -> list[SessionInfo]: ...
     def kill(self, sid: int, serial: int) -> bool: ...
-    def connect(self) -> sqlite3.Connection: ...
 
 
 class SqlSession:
@@ -60,7 +60,8 @@ class SqlSession:
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info = info
         self._db = database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
+        self._pooled = database.connections.acquire(self)  # set up, functions bound to this session
+        self._link = SqliteConnection(self._pooled.conn, lambda: self.info.current_schema,
                                       database.lock_timeout)
         self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
@@ -71,8 +72,6 @@ class SqlSession:
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
-        register(self._link.conn, self)
-        self._link.script(SESSION_SETUP)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
 
     def __repr__(self) -> str:
@@ -108,7 +107,10 @@ class SqlSession:
 
     def _shut(self) -> None:
         self._dirty = False
-        self._link.close()
+        for result in list(self._results):
+            result.close()  # its cursor ends: the connection keeps no read snapshot
+        self._link.abandon()
+        self._db.connections.release(self._pooled)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
         """Run one statement with positional bind values.

@@ -1,0 +1,110 @@
+"""A temporary database's SQLite connections, reused from one session to the next.
+
+A session that ends gives its connection back (``sql/connections.py``); the
+next session must find it as a new one would be: no transaction, no open
+read snapshot, no temporary table a former session filled, a DUAL with its
+one row, and functions that answer for the session that holds it now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    database = Database(users=["SCOTT", "HR"], lock_timeout=0.2)
+    yield database
+    database.close()
+
+
+def _session(db: Database, sid: int, user: str = "SCOTT", service: str = "") -> SqlSession:
+    return db.open_session(SessionInfo(sid=sid, serial=sid, username=user, service_name=service))
+
+
+def _rows(session: SqlSession, sql: str) -> list[tuple[object, ...]]:
+    return session.execute(sql).fetch(1000)
+
+
+def test_a_closed_session_s_connection_serves_the_next_one(db: Database) -> None:
+    first = _session(db, 1, "SCOTT")
+    assert _rows(first, "select user from dual") == [("SCOTT",)]
+    first.close()
+    assert db.connections.idle == 1
+    second = _session(db, 2, "HR")
+    assert db.connections.idle == 0
+    assert _rows(second, "select user, sys_context('USERENV', 'SID') from dual") == [("HR", "2")]
+    second.close()
+    assert db.connections.idle == 1
+
+
+def test_functions_of_a_closed_session_fail_cleanly(db: Database) -> None:
+    first = _session(db, 1)
+    first.close()
+    with pytest.raises(OracleError) as caught:
+        first.execute("select user from dual")
+    assert caught.value.code == 1012
+
+
+def test_an_uncommitted_change_does_not_outlive_its_session(db: Database) -> None:
+    setup = _session(db, 1)
+    setup.execute("create table t (x number)")
+    setup.close()
+    writer = _session(db, 2)
+    writer.execute("insert into t values (1)")
+    writer.close()
+    assert _rows(_session(db, 3), "select count(*) from t") == [(0,)]
+
+
+def test_an_unread_result_leaves_no_old_snapshot(db: Database) -> None:
+    setup = _session(db, 1)
+    setup.execute("create table t (x number)")
+    setup.executemany("insert into t values (:1)", [(n,) for n in range(500)])
+    setup.commit()
+    reader = _session(db, 2)
+    unread = reader.execute("select x from t")  # kept: a wire cursor may hold it past logoff
+    assert len(unread.fetch(1)) == 1  # 499 rows left in the SQLite cursor
+    reader.close()
+    setup.execute("insert into t values (500)")
+    setup.commit()
+    assert _rows(_session(db, 3), "select count(*) from t") == [(501,)]
+    assert unread.fetch(10) == []
+
+
+def test_views_a_former_session_filled_are_made_anew(db: Database) -> None:
+    query = "select value from v$parameter where name = 'service_names'"
+    first = _session(db, 1, service="ALPHA")
+    assert _rows(first, query) == [("ALPHA",)]
+    first.close()
+    assert _rows(_session(db, 2, service="BETA"), query) == [("BETA",)]
+
+
+def test_a_connection_whose_dual_changed_is_not_reused(db: Database) -> None:
+    vandal = _session(db, 1)
+    vandal.execute("delete from dual")
+    vandal.commit()
+    assert _rows(vandal, "select * from dual") == []
+    vandal.close()
+    assert db.connections.idle == 0
+    assert _rows(_session(db, 2), "select * from dual") == [("X",)]
+
+
+def test_a_named_file_keeps_no_idle_connection(tmp_path: Path) -> None:
+    database = Database(str(tmp_path / "named.sqlite"))
+    try:
+        database.open_session(SessionInfo(sid=1, serial=1, username="SCOTT")).close()
+        assert database.connections.idle == 0
+    finally:
+        database.close()
+
+
+def test_closing_the_database_closes_idle_connections(db: Database) -> None:
+    _session(db, 1).close()
+    assert db.connections.idle == 1
+    db.close()
+    assert db.connections.idle == 0
