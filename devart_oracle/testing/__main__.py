@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .._cli import port, seconds, whole
+from ._accounts import DEFAULT_LOGON_ROUNDS
 from ._drcp import DEFAULT_WAIT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--pooled-wait-timeout", type=seconds(zero=False), default=DEFAULT_WAIT_TIMEOUT,
                        metavar="SECONDS", help="seconds a DRCP request waits for a busy pool before "
                        f"ORA-24457 (default {DEFAULT_WAIT_TIMEOUT:g})")
+    serve.add_argument("--logon-rounds", type=whole(1), default=DEFAULT_LOGON_ROUNDS, metavar="N",
+                       help="PBKDF2 rounds python-oracledb thin derives its logon key with (default "
+                       f"{DEFAULT_LOGON_ROUNDS}, for tests; 4096 as Oracle; Devart's client always gets 4096)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log sessions and faults")
     serve.set_defaults(command_parser=serve)
     return parser
@@ -84,7 +88,8 @@ def _server(args: argparse.Namespace) -> OracleTestServer:
                                 database=args.database, sid=args.sid, logon_delay=args.logon_delay,
                                 connect_timeout=args.connect_timeout,
                                 pooled_servers=args.pooled_servers,
-                                pooled_wait_timeout=args.pooled_wait_timeout)
+                                pooled_wait_timeout=args.pooled_wait_timeout,
+                                logon_rounds=args.logon_rounds)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     except sqlite3.Error as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-__all__ = ["check_port", "check_seconds", "check_text", "check_users"]
+__all__ = ["check_port", "check_rounds", "check_seconds", "check_text", "check_users"]
 
 
 def check_users(users: object) -> dict[str, str]:
@@ -64,3 +64,12 @@ def check_seconds(what: str, value: object, *, zero: bool) -> float:
         bound = "at least 0" if zero else "above 0"
         raise ValueError(f"{what} must be a finite number of seconds {bound}, got {value!r}")
     return float(value)
+
+
+def check_rounds(rounds: object) -> int:
+    """Return a number of PBKDF2 rounds for the logon verifier: a whole number from 1."""
+    if not isinstance(rounds, int) or isinstance(rounds, bool):
+        raise TypeError(f"logon_rounds must be an int, not {type(rounds).__name__}")
+    if rounds < 1:
+        raise ValueError(f"logon_rounds must be at least 1, got {rounds} (4096 is Oracle's)")
+    return rounds

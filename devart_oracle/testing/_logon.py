@@ -17,6 +17,11 @@ session is the target's, authenticated by the user's password) and
 how a user whose password expired (ORA-28001 otherwise) logs on.
 ``conn.changepassword()`` sends a phase two on a logged-on session: the old
 and the new password, sealed under the session's combo key.
+
+The challenge's verifier has the server's ``logon_rounds`` PBKDF2 rounds,
+which python-oracledb thin follows whatever they are; an older client (the
+legacy dialect: Devart's Direct mode) accepts only Oracle's 4096 and gets
+those.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Protocol
 from ._listener import Descriptor
 from .sql.instance import Client
 from .sql.userenv import CLIENT_NAMESPACE
-from .wire.auth import Logon, Verifier
+from .wire.auth import ORACLE_ROUNDS, Logon, Verifier
 from .wire.codec import Writer
 from .wire.oraerror import WireError
 from .wire.reader import MessageReader
@@ -74,7 +79,10 @@ class LogonHost(Protocol):
     @property
     def logon_delay(self) -> float: ...
 
-    def verifier(self, username: str) -> Verifier | None: ...
+    @property
+    def logon_rounds(self) -> int: ...
+
+    def verifier(self, username: str, rounds: int) -> Verifier | None: ...
 
     def expired(self, username: str) -> bool: ...
 
@@ -94,13 +102,15 @@ class LogonCalls:
         self._session_exchange: Logon | None = None  # the logon's, for changepassword()
         self._phase_one: dict[str, str] = {}
         self._user = ""
+        self._rounds = ORACLE_ROUNDS  # of the verifier phase one chose
 
     def phase_one(self, w: Writer) -> None:
         """Answer AUTH phase one with the challenge for the named user."""
         call = read_auth(self.reader)
         self._user = _user_name(call.user)
         self._phase_one = call.pairs
-        verifier = self.host.verifier(self._user) or Verifier.decoy()
+        self._rounds = ORACLE_ROUNDS if self.reader.dialect.legacy else self.host.logon_rounds
+        verifier = self.host.verifier(self._user, self._rounds) or Verifier.decoy(self._rounds)
         self._exchange = Logon(verifier)
         parameters(w, self._exchange.challenge())
         call_end(w, 0)
@@ -145,7 +155,7 @@ class LogonCalls:
         if exchange is None or _user_name(call.user) != self._user:
             raise WireError(1017)
         old = exchange.unseal(call.pairs.get("AUTH_PASSWORD", ""))
-        verifier = self.host.verifier(self._user)  # the current one: it may have changed since
+        verifier = self.host.verifier(self._user, self._rounds)  # the current one: it may have changed
         if old is None or verifier is None or not verifier.matches(old):
             raise WireError(_INVALID_OLD_PASSWORD)
         self._set_password(exchange, call.pairs.get("AUTH_NEWPASSWORD", ""))
@@ -157,7 +167,7 @@ class LogonCalls:
         if name is None:
             return None
         target = _user_name(name)
-        if self.host.verifier(target) is None:
+        if self.host.verifier(target, self._rounds) is None:
             raise WireError(1017)
         if not self.host.may_proxy(self._user, target):
             raise WireError(_NO_PROXY)

@@ -20,8 +20,8 @@ from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._accounts import Accounts, quote_value
-from ._arguments import check_port, check_seconds, check_text, check_users
+from ._accounts import DEFAULT_LOGON_ROUNDS, Accounts, quote_value
+from ._arguments import check_port, check_rounds, check_seconds, check_text, check_users
 from ._drcp import DEFAULT_WAIT_TIMEOUT, PooledServers
 from ._drcp_link import drcp_logon
 from ._exit import close_at_exit
@@ -72,6 +72,9 @@ class OracleTestServer:
             any other, an absent target refuses with ORA-28150.
         pooled_servers: DRCP's most pooled server sessions; 0 refuses (SERVER=POOLED).
         pooled_wait_timeout: seconds a DRCP acquire waits, then ORA-24457.
+        logon_rounds: PBKDF2 rounds python-oracledb thin derives its logon key
+            with: by default few, as test settings cheapen password hashing;
+            4096 as Oracle. Devart's client accepts only 4096 and gets it.
 
     Raises:
         TypeError, ValueError: an argument makes no sense (no users, an
@@ -95,6 +98,7 @@ class OracleTestServer:
         connect_through: Mapping[str, Collection[str]] | None = None,
         pooled_servers: int = 0,
         pooled_wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+        logon_rounds: int = DEFAULT_LOGON_ROUNDS,
     ) -> None:
         from .sql import Database
         from .sql.cpool import PoolStatistics
@@ -109,7 +113,8 @@ class OracleTestServer:
         self._port = check_port(port)
         if database is not None:
             check_text("database", database)
-        self._accounts = Accounts(check_users(users), expired_users, connect_through)
+        self.logon_rounds = check_rounds(logon_rounds)
+        self._accounts = Accounts(check_users(users), expired_users, connect_through, logon_rounds)
         instance_name = (sid or "FREE").upper()
         self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
                                             db_unique_name=instance_name,
@@ -326,8 +331,12 @@ class _Host:
             return None
         return _NO_SERVICE
 
-    def verifier(self, username: str) -> Verifier | None:
-        return self._server._accounts.verifier(username)
+    @property
+    def logon_rounds(self) -> int:
+        return self._server.logon_rounds
+
+    def verifier(self, username: str, rounds: int) -> Verifier | None:
+        return self._server._accounts.verifier(username, rounds)
 
     def expired(self, username: str) -> bool:
         return self._server._accounts.expired(username)

@@ -37,6 +37,14 @@ def test_serve_prints_where_and_stops_cleanly(signum: int) -> None:
     assert out.endswith("stopped\n")
 
 
+@pytest.mark.parametrize("rounds", ["0", "-1", "many"])
+def test_serve_rejects_logon_rounds_below_one(rounds: str) -> None:
+    process = _serve("--port", "0", "--user", "scott/tiger", "--logon-rounds", rounds)
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 2
+    assert f"argument --logon-rounds: expected a whole number of at least 1, got {rounds!r}" in err
+
+
 def test_serve_rejects_a_malformed_user() -> None:
     process = _serve("--port", "0", "--user", "scott")
     _, err = process.communicate(timeout=20)

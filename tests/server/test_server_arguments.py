@@ -28,6 +28,11 @@ BAD = [
     ({"connect_timeout": 0}, ValueError, "connect_timeout must be a finite number of seconds above 0"),
     ({"connect_timeout": float("inf")}, ValueError, "connect_timeout must be a finite"),
     ({"database": ""}, ValueError, "database must not be empty"),
+    ({"logon_rounds": 0}, ValueError, "logon_rounds must be at least 1, got 0"),
+    ({"logon_rounds": -4096}, ValueError, "logon_rounds must be at least 1"),
+    ({"logon_rounds": "64"}, TypeError, "logon_rounds must be an int, not str"),
+    ({"logon_rounds": 64.0}, TypeError, "logon_rounds must be an int, not float"),
+    ({"logon_rounds": True}, TypeError, "logon_rounds must be an int, not bool"),
 ]
 
 

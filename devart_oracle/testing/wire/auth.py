@@ -3,8 +3,11 @@
 Oracle stores a 12c verifier rather than the password: a random salt and
 ``password_key = PBKDF2-SHA512(password, salt + "AUTH_PBKDF2_SPEEDY_KEY",
 4096 rounds, 64 bytes)``, from which ``password_hash = SHA512(password_key
-+ salt)[:32]`` keys AES-256. ``Verifier`` computes both once per user, so a
-logon costs the server only the three-round "combo key" derivation.
++ salt)[:32]`` keys AES-256. ``Verifier`` computes both once per user and
+round count, so a logon costs the server only the three-round "combo key"
+derivation. The client derives the same key from the password with the
+round count the server sends (``AUTH_PBKDF2_VGEN_COUNT``): Oracle sends
+4096 (``ORACLE_ROUNDS``), a test server may send fewer.
 
 Phase one: the server encrypts 32 random bytes (its half of the session
 key) under ``password_hash`` with AES-CBC and a zero IV, unpadded, and sends
@@ -31,10 +34,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-__all__ = ["VERIFIER_TYPE_12C", "Logon", "Verifier"]
+__all__ = ["ORACLE_ROUNDS", "VERIFIER_TYPE_12C", "Logon", "Verifier"]
 
 VERIFIER_TYPE_12C = 0x4815
-_VGEN_COUNT = 4096
+ORACLE_ROUNDS = 4096  # AUTH_PBKDF2_VGEN_COUNT, as Oracle's 12c verifier has it
 _SDER_COUNT = 3
 _ZERO_IV = bytes(16)
 _SPEEDY = b"AUTH_PBKDF2_SPEEDY_KEY"
@@ -66,27 +69,28 @@ class Verifier:
     password_key: bytes
     password_hash: bytes
     password: bytes
+    rounds: int = ORACLE_ROUNDS  # of PBKDF2 for password_key
 
     def __repr__(self) -> str:
         return "Verifier(...)"
 
     @classmethod
-    def create(cls, password: str, salt: bytes | None = None) -> Verifier:
-        """Derive the verifier for ``password`` (4096 PBKDF2 rounds)."""
+    def create(cls, password: str, rounds: int = ORACLE_ROUNDS, salt: bytes | None = None) -> Verifier:
+        """Derive the verifier for ``password`` with ``rounds`` PBKDF2 rounds."""
         salt = os.urandom(16) if salt is None else salt
         secret = password.encode()
-        password_key = _pbkdf2(secret, salt + _SPEEDY, 64, _VGEN_COUNT)
+        password_key = _pbkdf2(secret, salt + _SPEEDY, 64, rounds)
         password_hash = hashlib.sha512(password_key + salt).digest()[:32]
-        return cls(salt, password_key, password_hash, secret)
+        return cls(salt, password_key, password_hash, secret, rounds)
 
     def matches(self, password: bytes) -> bool:
         """Whether ``password`` is this verifier's (a password change's old one)."""
         return hmac.compare_digest(password, self.password)
 
     @classmethod
-    def decoy(cls) -> Verifier:
-        """A verifier no password matches, for unknown users."""
-        return cls(os.urandom(16), os.urandom(64), os.urandom(32), os.urandom(33))
+    def decoy(cls, rounds: int = ORACLE_ROUNDS) -> Verifier:
+        """A verifier no password matches, for unknown users (its challenge looks like a user's)."""
+        return cls(os.urandom(16), os.urandom(64), os.urandom(32), os.urandom(33), rounds)
 
 
 class Logon:
@@ -107,7 +111,7 @@ class Logon:
             ("AUTH_SESSKEY", session_key.hex().upper(), 1),
             ("AUTH_VFR_DATA", self._verifier.salt.hex().upper(), VERIFIER_TYPE_12C),
             ("AUTH_PBKDF2_CSK_SALT", self._csk_salt.hex().upper(), 0),
-            ("AUTH_PBKDF2_VGEN_COUNT", str(_VGEN_COUNT), 0),
+            ("AUTH_PBKDF2_VGEN_COUNT", str(self._verifier.rounds), 0),
             ("AUTH_PBKDF2_SDER_COUNT", str(_SDER_COUNT), 0),
         ]
 
