@@ -3,7 +3,10 @@
 Starts ``python -m devart_oracle.testing serve`` on a free port in its own
 process, then measures from this process, with 1 and 16 client threads:
 
-* logons per second (connect + close, a full O5LOGON each time);
+* logons per second (connect + close, a full O5LOGON each time), with the
+  server's default logon rounds and, against a second server started with
+  ``--logon-rounds 4096``, with Oracle's (the client's PBKDF2 then costs it
+  milliseconds a logon);
 * round trips per second for ``ping()``;
 * round trips per second for a small query (``select :x + 1 from dual``
   with a new value each time, re-executed with its fetch in one round trip
@@ -14,9 +17,9 @@ client counts given are "1" and "16"):
 
 * a query round trip over a ping round trip (one client): at most 1.5x;
 * queries per second with 16 clients over those with one: at least 1x;
-* logons per second against the figures before the work on issue 13
-  (``BEFORE_LOGONS``, measured with this script on a quiet machine): at
-  least 2x.
+* logons per second, with the default rounds and with 4096, against the
+  figures before the work on issue 13 (``BEFORE_LOGONS``, measured with this
+  script on a quiet machine, when every logon had 4096 rounds): at least 2x.
 
 Beside each figure, on Linux, the server process's CPU time (user + system)
 per operation: unlike the rates, it hardly moves when other work shares the
@@ -42,19 +45,23 @@ import oracledb
 from _harness import command_line, show_chart
 
 from devart_oracle._cli import seconds, whole
+from devart_oracle.testing._accounts import DEFAULT_LOGON_ROUNDS
+from devart_oracle.testing.wire.auth import ORACLE_ROUNDS
 
 USER, PASSWORD = "scott", "tiger"
 QUERY = "select :x + 1 from dual"
 # logons/s by client count before issue 13's work (main at 3c37269, quiet machine, 2 s a figure)
 BEFORE_LOGONS = {1: 182.0, 16: 278.0}
 QUERY_OVER_PING, SCALING, LOGON_GAIN = 1.5, 1.0, 2.0  # the targets
+LOGONS = f"logons/s ({DEFAULT_LOGON_ROUNDS} rounds)"
+ORACLE_LOGONS = f"logons/s ({ORACLE_ROUNDS} rounds)"
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    """Run the server in a child process; returns it and its DSN."""
+def start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
+    """Run the server in a child process (``serve`` with ``options``); returns it and its DSN."""
     process = subprocess.Popen(
         [sys.executable, "-m", "devart_oracle.testing", "serve", "--port", "0",
-         "--user", f"{USER}/{PASSWORD}"],
+         "--user", f"{USER}/{PASSWORD}", *options],
         stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -134,7 +141,7 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
             conn.close()
 
     return {
-        "logons/s": (lambda: None, logon, close),
+        "logons/s": (lambda: None, logon, close),  # renamed by main(): LOGONS or ORACLE_LOGONS
         "ping round trips/s": (connect, ping, close),
         "small query round trips/s": (connect, query, close),
     }
@@ -148,18 +155,19 @@ def ratios(results: dict[str, list[float]], counts: list[int]) -> list[str]:
     if len(counts) > 1:
         lines.append(_verdict(f"queries/s, {counts[-1]} over {counts[0]} clients",
                               query[-1] / query[0], SCALING, at_most=False))
-    for count, figure in zip(counts, results["logons/s"]):
-        before = BEFORE_LOGONS.get(count)
-        if before is not None:
-            lines.append(_verdict(f"logons/s, {count} client(s), over {before:.0f} before",
-                                  figure / before, LOGON_GAIN, at_most=False))
+    for name in (LOGONS, ORACLE_LOGONS):
+        for count, figure in zip(counts, results[name]):
+            before = BEFORE_LOGONS.get(count)
+            if before is not None:
+                lines.append(_verdict(f"{name}, {count} client(s), over {before:.0f}",
+                                      figure / before, LOGON_GAIN, at_most=False))
     return lines
 
 
 def _verdict(name: str, ratio: float, target: float, *, at_most: bool) -> str:
     met = ratio <= target if at_most else ratio >= target
     bound = "<=" if at_most else ">="
-    return f"{name:44}{ratio:8.2f}x   target {bound} {target:g}x   {'met' if met else 'NOT met'}"
+    return f"{name:48}{ratio:8.2f}x   target {bound} {target:g}x   {'met' if met else 'NOT met'}"
 
 
 def _counts(text: str) -> list[int]:
@@ -174,13 +182,18 @@ def main() -> int:
     args = parser.parse_args()
     client_counts = args.clients
     process, dsn = start_server()
+    oracle, oracle_dsn = start_server("--logon-rounds", str(ORACLE_ROUNDS))
     try:
-        print(f"server: {dsn} (separate process); {args.duration:.1f} s per figure")
+        print(f"server: {dsn} (separate process; logons with {ORACLE_ROUNDS} rounds: {oracle_dsn});"
+              f" {args.duration:.1f} s per figure")
         header = "".join(f"{f'{n} client' + ('s' if n > 1 else ''):>14}" for n in client_counts)
         print(f"{'':28}{header}")
+        plan = [(LOGONS if name == "logons/s" else name, scenario, process)
+                for name, scenario in scenarios(dsn).items()]
+        plan.insert(1, (ORACLE_LOGONS, scenarios(oracle_dsn)["logons/s"], oracle))
         results: dict[str, list[float]] = {}
-        for name, (setup, step, teardown) in scenarios(dsn).items():
-            measured = [measure(n, args.duration, setup, step, teardown, process.pid)
+        for name, (setup, step, teardown), server in plan:
+            measured = [measure(n, args.duration, setup, step, teardown, server.pid)
                         for n in client_counts]
             results[name] = [rate for rate, _ in measured]
             print(f"{name:28}" + "".join(f"{rate:14,.0f}" for rate, _ in measured), flush=True)
@@ -190,8 +203,9 @@ def main() -> int:
         for line in ratios(results, client_counts):
             print(line)
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(10)
+        for child in (process, oracle):
+            child.send_signal(signal.SIGTERM)
+            child.wait(10)
     if args.plot:
         show_chart(_plot.server(results, client_counts, args.plot))
     return 0

@@ -55,6 +55,15 @@ class Accounts:
         self._check(expired_users=self._expired,
                     connect_through=set(grants).union(*grants.values()))
 
+    @property
+    def rounds(self) -> int:
+        """The server's PBKDF2 rounds; settable (verifiers with new ones are made at first use)."""
+        return self._rounds
+
+    @rounds.setter
+    def rounds(self, rounds: int) -> None:
+        self._rounds = rounds
+
     def names(self) -> frozenset[str]:
         """The user names, upper case."""
         return self._names

@@ -30,6 +30,7 @@ __all__ = [
     "accept_payload",
     "parse_connect",
     "parse_descriptor",
+    "refusal",
     "refuse_payload",
 ]
 
@@ -41,6 +42,10 @@ _ACCEPT = struct.Struct(">HHHHHHHBB8xIIxI")
 _MIN_SDU = 512
 _MAX_SDU = 2 * 1024 * 1024
 _HEADER_SIZE = 8
+_NO_SERVICE = (12504, "TNS:listener was not given the SERVICE_NAME in CONNECT_DATA")
+_NO_POOL = (12520, "TNS:listener could not find available handler for requested type of server")
+_UNKNOWN_SERVICE = "TNS:listener does not currently know of service requested in connect descriptor"
+_UNKNOWN_SID = "TNS:listener does not currently know of SID given in connect descriptor"
 
 
 @dataclass
@@ -153,3 +158,22 @@ def refuse_payload(error: int, message: str) -> bytes:
         f"(ERROR_STACK=(ERROR=(CODE={error})(EMFI=4)(ARGS='({message})'))))"
     ).encode()
     return struct.pack(">BBH", 34, 0, len(text)) + text
+
+
+def refusal(descriptor: Descriptor, service_name: str, sid: str | None, *,
+            pooling: bool) -> tuple[int, str] | None:
+    """The TNS error (number, text) a connect descriptor is refused with; None to accept it.
+
+    Args:
+        descriptor: what the client asked for.
+        service_name: the service the server offers.
+        sid: the SID it also accepts, if any.
+        pooling: whether DRCP is on, i.e. (SERVER=POOLED) is served.
+    """
+    if descriptor.pooled and not pooling:
+        return _NO_POOL
+    if descriptor.service_name is not None:
+        return None if descriptor.service_name.upper() == service_name.upper() else (12514, _UNKNOWN_SERVICE)
+    if descriptor.sid is not None:
+        return None if sid is not None and descriptor.sid.upper() == sid.upper() else (12505, _UNKNOWN_SID)
+    return _NO_SERVICE

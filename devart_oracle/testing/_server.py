@@ -25,7 +25,7 @@ from ._arguments import check_port, check_rounds, check_seconds, check_text, che
 from ._drcp import DEFAULT_WAIT_TIMEOUT, PooledServers
 from ._drcp_link import drcp_logon
 from ._exit import close_at_exit
-from ._listener import Descriptor
+from ._listener import Descriptor, refusal
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
 from ._session import Session
@@ -45,9 +45,6 @@ DEFAULT_CONNECT_TIMEOUT = 60.0
 _BACKLOG = 512
 _JOIN_TIMEOUT = 10.0
 _VERSION_19_3 = str((19 << 24) | (3 << 16))
-_NO_SERVICE = (12504, "TNS:listener was not given the SERVICE_NAME in CONNECT_DATA")
-_UNKNOWN_SERVICE = "TNS:listener does not currently know of service requested in connect descriptor"
-_UNKNOWN_SID = "TNS:listener does not currently know of SID given in connect descriptor"
 
 
 class OracleTestServer:
@@ -113,8 +110,8 @@ class OracleTestServer:
         self._port = check_port(port)
         if database is not None:
             check_text("database", database)
-        self.logon_rounds = check_rounds(logon_rounds)
-        self._accounts = Accounts(check_users(users), expired_users, connect_through, logon_rounds)
+        self._accounts = Accounts(check_users(users), expired_users, connect_through,
+                                  check_rounds(logon_rounds))
         instance_name = (sid or "FREE").upper()
         self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
                                             db_unique_name=instance_name,
@@ -151,6 +148,15 @@ class OracleTestServer:
     def dsn(self) -> str:
         """An Easy Connect string for python-oracledb: ``host:port/service``."""
         return f"{self.host}:{self._port}/{self.service_name}"
+
+    @property
+    def logon_rounds(self) -> int:
+        """PBKDF2 rounds of the verifier python-oracledb thin logs on with (settable)."""
+        return self._accounts.rounds
+
+    @logon_rounds.setter
+    def logon_rounds(self, rounds: int) -> None:
+        self._accounts.rounds = check_rounds(rounds)
 
     @property
     def sessions(self) -> list[SessionInfo]:
@@ -319,17 +325,7 @@ class _Host:
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
         server = self._server
-        if descriptor.pooled and not server._drcp.active:
-            return 12520, "TNS:listener could not find available handler for requested type of server"
-        if descriptor.service_name is not None:
-            if descriptor.service_name.upper() != server.service_name.upper():
-                return 12514, _UNKNOWN_SERVICE
-            return None
-        if descriptor.sid is not None:
-            if server.sid is None or descriptor.sid.upper() != server.sid.upper():
-                return 12505, _UNKNOWN_SID
-            return None
-        return _NO_SERVICE
+        return refusal(descriptor, server.service_name, server.sid, pooling=server._drcp.active)
 
     @property
     def logon_rounds(self) -> int:

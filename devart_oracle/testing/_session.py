@@ -41,9 +41,8 @@ from ._listener import (
     parse_descriptor,
     refuse_payload,
 )
-from ._logon import Identity, LogonCalls, accept
+from ._logon import Identity, LogonCalls, LogonHost, accept
 from ._piggybacks import apply_piggyback
-from .wire.auth import Verifier
 from .wire.codec import Writer
 from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
@@ -93,24 +92,10 @@ class BreakReceived(Exception):
     """A MARKER arrived in the middle of a request."""
 
 
-class SessionHost(Protocol):
-    """What a session needs from its server."""
-
-    @property
-    def logon_delay(self) -> float: ...
-
-    @property
-    def logon_rounds(self) -> int: ...
+class SessionHost(LogonHost, Protocol):
+    """What a session needs from its server (besides what its logon calls need)."""
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None: ...
-
-    def verifier(self, username: str, rounds: int) -> Verifier | None: ...
-
-    def expired(self, username: str) -> bool: ...
-
-    def may_proxy(self, proxy: str, target: str) -> bool: ...
-
-    def change_password(self, username: str, password: str) -> None: ...
 
     def logon(self, session: Session, identity: Identity) -> tuple[SessionInfo, SqlSession]: ...
 

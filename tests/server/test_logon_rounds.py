@@ -40,6 +40,11 @@ def test_the_rounds_may_change_while_the_server_runs() -> None:
         assert _logon(server) == "SCOTT"
         server.logon_rounds = ORACLE_ROUNDS
         assert _logon(server) == "SCOTT"
+        with pytest.raises(ValueError, match="logon_rounds must be at least 1, got 0"):
+            server.logon_rounds = 0
+        with pytest.raises(TypeError, match="logon_rounds must be an int, not str"):
+            server.logon_rounds = "8"  # type: ignore[assignment]
+        assert server.logon_rounds == ORACLE_ROUNDS
 
 
 def test_the_challenge_names_the_verifier_s_rounds() -> None:
