@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import logging
 import signal
 import sqlite3
@@ -111,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: done.set())
     users = dict(args.user)
     with _server(args) as server:
+        # What exists now (modules, grammars, tables) lives as long as the process: the
+        # collector need not walk it again at each full collection (~0.1 ms a logon).
+        gc.freeze()
         print(f"listening on {server.dsn}", flush=True)
         for name in users:
             print(f"  python-oracledb: user={name!r} dsn={server.dsn!r}")
