@@ -102,22 +102,22 @@ class Cursor:
         Raises:
             WireError: ORA-03115 for a target type the server cannot send.
         """
-        return [_value_writer(spec, self.lobs) for spec in self.binds if spec.returned]
+        return [_value_writer(spec, self.lobs, truncate=True) for spec in self.binds if spec.returned]
 
     @staticmethod
     def write_returned(w: Writer, writers: list[ValueWriter], returned: Sequence[Sequence[Row]]) -> None:
         """Write what RETURNING INTO returned: one ROW_DATA per execution.
 
         Each target gets the number of rows changed, then its value for each
-        with a zero "actual length" (nothing was truncated).
+        with its "actual length": zero, or the length of a value cut to the
+        target's buffer (the client then raises DPY-4002, as against Oracle).
         """
         for rows in returned:
             w.u8(MSG_ROW_DATA)
             for column, write in enumerate(writers):
                 w.ub(len(rows))
                 for row in rows:
-                    write(w, row[column])
-                    w.ub(0)
+                    w.ub(write(w, row[column]))
 
     def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]],
                         later: Sequence[Sequence[tuple[str, object]]] = ()) -> None:
@@ -255,48 +255,69 @@ class Cursor:
             write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data, origin)
 
 
+_NATIONAL_FORM = 2  # csfrm of NCHAR / NVARCHAR2: UTF-16 text
 _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields
 
 
-ValueWriter = Callable[[Writer, object], None]
+ValueWriter = Callable[[Writer, object], int]  # writes a value, returns its "actual length"
 
 
-def _value_writer(spec: BindSpec, lobs: LobStore) -> ValueWriter:
+def _value_writer(spec: BindSpec, lobs: LobStore, *, truncate: bool = False) -> ValueWriter:
     """How an OUT or RETURNING value of ``spec``'s type goes on the wire.
 
     A CLOB, NCLOB or BLOB target gets a locator of a value the session holds
-    (as a fetched LOB does); any other type its encoded bytes.
+    (as a fetched LOB does); any other type its encoded bytes. Text longer
+    than the target's buffer is PL/SQL's ORA-06502, or with ``truncate`` (a
+    RETURNING INTO target, which SQL fills) cut to the buffer at a character
+    boundary, the writer returning its untruncated length in bytes.
 
     Raises:
         WireError: ORA-03115 for a type the server cannot send back.
     """
     if spec.ora_type in LOB_TYPES:
-        def write_lob(w: Writer, value: object) -> None:
+        def write_lob(w: Writer, value: object) -> int:
             if value is None:
                 w.ub(0)
             else:
                 write_locator(w, lobs, spec.ora_type, spec.csfrm, lob_data(spec.ora_type, value))
+            return 0
         return write_lob
     encoder = bind_encoder(spec.ora_type, spec.csfrm)
 
-    def write(w: Writer, value: object) -> None:
+    def write(w: Writer, value: object) -> int:
         data = None if value is None else encoder(value)
-        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
+        if spec.ora_type != VARCHAR or data is None or len(data) <= spec.buffer_size:
+            w.b(data)
+            return 0
+        if not truncate:
             raise WireError(6502, "character string buffer too small")
-        w.b(data)
+        w.b(_cut(data, spec.buffer_size, spec.csfrm))
+        return len(data)
     return write
+
+
+def _cut(data: bytes, size: int, csfrm: int) -> bytes:
+    """The longest prefix of encoded text within ``size`` bytes that ends on a character."""
+    encoding = "utf-16-be" if csfrm == _NATIONAL_FORM else "utf-8"
+    return data[:size].decode(encoding, errors="ignore").encode(encoding)
 
 
 def _write_out_bind(w: Writer, spec: BindSpec, value: object, cursor: Cursor) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else (
-        lambda w, value: write_ref_cursor(w, cursor.refs, value))
+    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else _ref_writer(cursor.refs)
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))
     for item in values:
-        write(w, item)
-        w.ub(0)
+        w.ub(write(w, item))
+
+
+def _ref_writer(refs: RefOpener) -> ValueWriter:
+    """How a REF CURSOR OUT value goes on the wire (never truncated)."""
+    def write(w: Writer, value: object) -> int:
+        write_ref_cursor(w, refs, value)
+        return 0
+    return write
 
 
 class CursorTable:

@@ -64,8 +64,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "always ORA$BASE; edition= is ignored)")),
     (r"", r"CURSOR expressions", "CURSOR() expressions (nested cursors) are not emulated"),
     (r"", r"XMLELEMENT", "XMLType is not emulated"),
-    (r"", r"returning into a bind of type 101", ("RETURNING INTO a BINARY_DOUBLE bind (type 101) "
-     "is not sent by the server")),
     (r"test_connection_1235", "", ("ALTER SESSION SET NLS_DATE_FORMAT is accepted and ignored "
      "(TO_CHAR of a date keeps the default format)")),
     (r"test_connection_12(37|45|46)", "", ("the same query twice in one pipeline, with fetch_decimals "
@@ -73,8 +71,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"test_cursor_18(21)|test_cursor_19(14)", "", ("cursor.lastrowid is not set by executemany() "
      "(Oracle gives the rowid of the last row inserted)")),
     (r"test_cursor_2032", "", "UTL_RAW.CAST_TO_VARCHAR2 is not emulated"),
-    (r"test_cursor_2[23]02", "", ("RETURNING INTO a variable too small for the value is not "
-     "refused (Oracle's DPY-4002 / ORA-06502)")),
     (r"test_cursor_25(05|06|20)", r"ORA-00933", ("UTL_RAW.CAST_TO_RAW and TO_BLOB are not "
      "emulated (ORA-00933)")),
     (r"test_cursor_251[456]", r"ORA-01861", ("TO_DATE with Oracle's default NLS_DATE_FORMAT "

@@ -323,6 +323,7 @@ _BIND_ENCODERS: dict[int, Encoder] = {
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
     TIMESTAMP_TZ: _timestamp_tz, TIMESTAMP_LTZ: _timestamp,
     INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym,
+    BINARY_FLOAT: _float(encode_binary_float), BINARY_DOUBLE: _float(encode_binary_double),
 }
 
 
