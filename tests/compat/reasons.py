@@ -43,8 +43,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "(pkg_TestRefCursors) are not emulated")),
     (r"", r"column 187: PLS-00999.*IF statements", ("object types and PL/SQL collection types "
      "are not emulated (conn.gettype() sends a type lookup block that uses IF)")),
-    (r"test_connection_124[78]", "", ("the second of two pipelined fetches of one CLOB query with "
-     "fetch_lobs=False gets LOB objects, not str (cause not found yet; the lone fetch passes)")),
     (r"test_connection_1249", "", "PL/SQL packages (pkg_TestLOBs.GetLOB) are not emulated"),
     (r"test_cursor_1226|test_cursor_13\d\d", r"assert 0 == 3",
      "PL/SQL DECLARE blocks (local variables) are not run by the server"),
@@ -66,8 +64,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"", r"XMLELEMENT", "XMLType is not emulated"),
     (r"test_connection_1235", "", ("ALTER SESSION SET NLS_DATE_FORMAT is accepted and ignored "
      "(TO_CHAR of a date keeps the default format)")),
-    (r"test_connection_12(37|45|46)", "", ("the same query twice in one pipeline, with fetch_decimals "
-     "on and then off: both results come back with one number type (cause not found yet)")),
     (r"test_cursor_18(21)|test_cursor_19(14)", "", ("cursor.lastrowid is not set by executemany() "
      "(Oracle gives the rowid of the last row inserted)")),
     (r"test_cursor_2032", "", "UTL_RAW.CAST_TO_VARCHAR2 is not emulated"),
