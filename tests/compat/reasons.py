@@ -51,8 +51,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
      "UDT_OBJECT) are not emulated")),
     (r"test_cursor_22(19|20|21)|test_cursor_23(18|19|20)", r"ORA-00942", ("index-organized tables "
      "and universal rowids (TestUniversalRowids) are not emulated")),
-    (r"test_connection_1227", r"ORA-00942", ("TestAllTypes (BOOLEAN, JSON and VECTOR columns) is "
-     "not created: those types are not emulated")),
     (r"test_connection_1[01]03", r"ORA-00942", "V$SQL_MONITOR is not emulated"),
     (r"", r"ORA-00942", ("a LOB table of the suite's schema (TestCLOBs, TestBLOBs, TestNCLOBs) is "
      "not created by the runner yet (LOB tables are the lob work's block of schema.py)")),
