@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
+from ._refs import REF_CURSOR, RefOpener, ref_writer, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
 from .wire.lob import (
@@ -52,7 +52,7 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore, refs: RefOpener) -> None:
         self.id = cursor_id
@@ -69,6 +69,7 @@ class Cursor:
         self.lobs = lobs
         self.scrolled: list[Row] | None = None  # a scrollable cursor's rows, all of them
         self.refs = refs  # where a REF CURSOR bind's cursor is opened
+        self.children: list[int] = []  # the nested cursors of its rows: closed with it, as in Oracle
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -150,6 +151,8 @@ class Cursor:
         """
         self.result = result
         self.rows_sent = 0
+        self.refs.close(self.children)  # a re-execute closes the nested cursors of the last one
+        self.children = []
         if result.columns is not None and result.columns is self._columns:
             return False
         formats = [column_format(column) for column in result.columns or ()]
@@ -228,6 +231,9 @@ class Cursor:
                 defined = defines[index] if index < len(defines) else meta.ora_type
                 self._write_lob(w, meta, defined, value, self._origin(meta, row))
                 continue
+            if meta.ora_type == REF_CURSOR:  # a CURSOR expression's value: describe and cursor id
+                self.children.append(write_ref_cursor(w, self.refs, value))
+                continue
             w.b(None if value is None else encoder(value))
             if meta.ora_type in _LONG_TYPES:
                 w.raw(b"\x00\x00")  # indicator, return code
@@ -304,20 +310,12 @@ def _cut(data: bytes, size: int, csfrm: int) -> bytes:
 
 def _write_out_bind(w: Writer, spec: BindSpec, value: object, cursor: Cursor) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else _ref_writer(cursor.refs)
+    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else ref_writer(cursor.refs)
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))
     for item in values:
         w.ub(write(w, item))
-
-
-def _ref_writer(refs: RefOpener) -> ValueWriter:
-    """How a REF CURSOR OUT value goes on the wire (never truncated)."""
-    def write(w: Writer, value: object) -> int:
-        write_ref_cursor(w, refs, value)
-        return 0
-    return write
 
 
 class CursorTable:
@@ -383,8 +381,9 @@ class CursorTable:
     def close(self, cursor_ids: Sequence[int]) -> None:
         """Close cursors by id; unknown ids are ignored."""
         for cursor_id in cursor_ids:
-            if self._cursors.pop(cursor_id, None) is not None:
+            if (cursor := self._cursors.pop(cursor_id, None)) is not None:
                 self._free.append(cursor_id)
+                self.close(cursor.children)
 
     def _allocate(self) -> int:
         if self._free:

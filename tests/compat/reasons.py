@@ -58,7 +58,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"", r"DBMS_DEBUG_JDWP", "DBMS_DEBUG_JDWP (the debugger's session ids) is not emulated"),
     (r"test_connection_1[01]5[45]", "", ("editions are not emulated (the session's edition is "
      "always ORA$BASE; edition= is ignored)")),
-    (r"", r"CURSOR expressions", "CURSOR() expressions (nested cursors) are not emulated"),
     (r"", r"XMLELEMENT", "XMLType is not emulated"),
     (r"test_connection_1235", "", ("ALTER SESSION SET NLS_DATE_FORMAT is accepted and ignored "
      "(TO_CHAR of a date keeps the default format)")),

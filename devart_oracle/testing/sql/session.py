@@ -27,6 +27,7 @@ from .lob_rows import check_comparisons, with_rowid
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
+from .cursor_expressions import nest
 from .results import Result
 from .rowid import rowid_text
 from .statements import Statement, StatementCache
@@ -169,6 +170,8 @@ class SqlSession:
 
     def _execute(self, statement: Statement, params: Sequence[object]) -> Result:
         kind, verb, sql = statement.kind, statement.verb, statement.sql
+        if kind == "query" and statement.nesting is not None:  # CURSOR expressions
+            return nest(self._query(statement, params), statement.nesting, self.open_query, self._gate.call)
         if kind == "query":
             return self._query(statement, params)
         if kind == "dml":
