@@ -170,10 +170,9 @@ class SqlSession:
 
     def _execute(self, statement: Statement, params: Sequence[object]) -> Result:
         kind, verb, sql = statement.kind, statement.verb, statement.sql
-        if kind == "query" and statement.nesting is not None:  # CURSOR expressions
-            return nest(self._query(statement, params), statement.nesting, self.open_query, self._gate.call)
-        if kind == "query":
-            return self._query(statement, params)
+        if kind == "query":  # CURSOR expressions: ``cursor_expressions``
+            result, nesting = self._query(statement, params), statement.nesting
+            return result if nesting is None else nest(result, nesting, self.open_query, self._gate.call)
         if kind == "dml":
             if verb == "MERGE":
                 return self._merge(sql, params)
