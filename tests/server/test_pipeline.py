@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from typing import TypeVar
@@ -21,6 +22,7 @@ import pytest
 
 from devart_oracle.testing import OracleTestServer
 from devart_oracle.testing._listener import accept_payload
+from devart_oracle.testing.wire.packet import DATA_END_OF_RESPONSE, PacketStream
 
 T = TypeVar("T")
 _names = itertools.count()
@@ -44,6 +46,27 @@ def test_the_accept_offers_end_of_response_from_protocol_319_only() -> None:
     flags = int.from_bytes(accept_payload(8192, 319)[-4:], "big")
     assert accept_payload(8192, 319)[:2] == (319).to_bytes(2, "big") and flags & 0x02000000
     assert int.from_bytes(accept_payload(8192, 318)[-4:], "big") == 0
+
+
+def _data_flags(framed: bytes) -> list[int]:
+    flags, offset = [], 0
+    while offset < len(framed):
+        flags.append(int.from_bytes(framed[offset + 8:offset + 10], "big"))
+        offset += int.from_bytes(framed[offset:offset + 4], "big")
+    return flags
+
+
+@pytest.mark.parametrize("size", [2000, 40_000])  # one slice, and two (sent a slice at a time)
+def test_only_the_last_packet_of_a_reply_carries_the_end_of_response_flag(size: int) -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        stream = PacketStream(left)
+        stream.large, stream.sdu = True, 512
+        stream.send_data(bytes(size), last_flags=DATA_END_OF_RESPONSE)
+        left.shutdown(socket.SHUT_WR)
+        framed = b"".join(iter(lambda: right.recv(65536), b""))
+    flags = _data_flags(framed)
+    assert len(flags) == -(-size // 502) and flags[-1] == DATA_END_OF_RESPONSE and not any(flags[:-1])
 
 
 def test_the_client_pipelines(wire_server: OracleTestServer) -> None:

@@ -16,6 +16,7 @@ from typing import Protocol
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system, savepoint_name
+from .cursor_expressions import nest
 from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .dictionary import Dictionary
@@ -27,7 +28,6 @@ from .lob_rows import check_comparisons, with_rowid
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
-from .cursor_expressions import nest
 from .results import Result
 from .rowid import rowid_text
 from .statements import Statement, StatementCache
