@@ -34,11 +34,12 @@ REQUIRED = object()  # the default of a parameter that has none
 
 @dataclass(frozen=True)
 class Param:
-    """One formal parameter: its name, mode (``IN``, ``OUT``, ``IN OUT``) and default."""
+    """One formal parameter: its name, mode (``IN``, ``OUT``, ``IN OUT``), default, if BOOLEAN."""
 
     name: str
     mode: str = "IN"
     default: object = REQUIRED
+    boolean: bool = False
 
     @property
     def writes(self) -> bool:
@@ -185,10 +186,29 @@ def _implicit_results(returned: list[object]) -> dict[str, Procedure]:
     return {"DBMS_SQL.RETURN_RESULT": call}
 
 
+def _raise_application_error(args: list[object]) -> None:
+    """``RAISE_APPLICATION_ERROR(num, msg [, keeperrorstack])``: ORA-20000 .. ORA-20999 with ``msg``.
+
+    Raises:
+        OracleError: the error asked for, or ORA-21000 for a number out of range.
+    """
+    number = args[0]
+    if not isinstance(number, (int, Decimal)) or isinstance(number, bool) \
+            or number != int(number) or not -20999 <= number <= -20000:
+        raise OracleError(21000, str(number))
+    error = OracleError(-int(number))
+    error.text = f"ORA-{-int(number):05d}: {'' if args[1] is None else str(args[1])[:2048]}"
+    error.args = (error.text,)
+    raise error
+
+
 def procedures(host: Callee) -> dict[str, Procedure]:
     """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
+    standard = {"RAISE_APPLICATION_ERROR": Procedure(
+        (Param("NUM"), Param("MSG"), Param("KEEPERRORSTACK", default=False)),
+        _raise_application_error)}
     return {**_session(host), **_output(host.output), **_connection_pool(host.info),
-            **_implicit_results(host.implicit)}
+            **_implicit_results(host.implicit), **standard}
 
 
 def functions(host: Callee) -> dict[str, Function]:

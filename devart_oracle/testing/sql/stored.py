@@ -153,7 +153,8 @@ def _param(tokens: list[Token]) -> Param:
     for i, token in enumerate(rest):
         if token.is_word("DEFAULT") or token.text == ":=":
             default = _literal(rest[i + 1:])
-    return Param(name, " ".join(modes) or "IN", default)
+    boolean = any(token.is_word("BOOLEAN") for token in rest)
+    return Param(name, " ".join(modes) or "IN", default, boolean)
 
 
 def _literal(tokens: list[Token]) -> object:
@@ -168,13 +169,17 @@ def _literal(tokens: list[Token]) -> object:
 
 
 def _as_block(body: list[Token], names: list[str], function: bool) -> str:
-    """The body with parameters as binds ``:1``.. and ``RETURN x`` as ``:n+1 := x``."""
-    out, previous = [], ""
+    """The body with parameters as binds ``:1``.. and ``RETURN x;`` as ``:n+1 := x; RETURN;``."""
+    out, previous, returning = [], "", False
     for token, use in zip(body, name_uses(body, names)):
         if use is not None:
             out.append(f":{names.index(use) + 1}")
         elif function and token.is_word("RETURN") and previous in (";", "BEGIN", "THEN", "ELSE"):
             out.append(f":{len(names) + 1} :=")
+            returning = True
+        elif returning and token.text == ";":
+            out.append("; RETURN ;")  # the function ends at its RETURN (``control``)
+            returning = False
         else:
             out.append(token.text)
         previous = token.text.upper()

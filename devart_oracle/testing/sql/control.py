@@ -1,0 +1,264 @@
+"""PL/SQL control flow: IF, blocks with exception handlers, RAISE and RETURN.
+
+The statements of :mod:`.plsql` nest here as Oracle's grammar has them:
+
+- ``IF c THEN ... [ELSIF c THEN ...] ... [ELSE ...] END IF``: a condition
+  is a BOOLEAN bind or literal (TRUE, FALSE, NULL), ``NOT`` one, or anything
+  SQL can decide (``length(:1) >= 2``, ``:a = :b AND :c IS NULL``); NULL is
+  not true, so a NULL condition takes the next branch, as in Oracle;
+- ``BEGIN ... [EXCEPTION WHEN name [OR name] THEN ... WHEN OTHERS THEN ...]
+  END``, the block itself or one nested in it: a handler catches the error a
+  statement of its block raised (the predefined exceptions are the ORA
+  errors they stand for: NO_DATA_FOUND is ORA-01403, DUP_VAL_ON_INDEX
+  ORA-00001 ...), and the block goes on after it; ``OTHERS`` catches every
+  error but a cancelled call (ORA-01013), which ends the block;
+- ``RAISE name;`` (a predefined exception), ``RAISE;`` (in a handler: the
+  error it is handling, again) and the packaged procedure
+  ``RAISE_APPLICATION_ERROR`` (``procedures``);
+- ``RETURN;``: the block (or routine) ends there. A stored function's
+  ``RETURN x;`` is its result's assignment followed by this (``stored``).
+
+An error no handler catches ends the block with its ORA code and the
+``ORA-06512: at line L`` of the statement that raised it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from .errors import OracleError
+from .lexer import Token, bind_name
+from .pls import at_line, compile_error
+
+__all__ = ["PREDEFINED", "Return", "block_statement", "if_statement", "raise_statement",
+           "return_statement", "sequence"]
+
+#: The predefined exceptions (package STANDARD) and the ORA errors they stand for.
+PREDEFINED = {
+    "NO_DATA_FOUND": 1403, "TOO_MANY_ROWS": 1422, "ZERO_DIVIDE": 1476, "VALUE_ERROR": 6502,
+    "INVALID_NUMBER": 1722, "DUP_VAL_ON_INDEX": 1, "INVALID_CURSOR": 1001,
+    "CURSOR_ALREADY_OPEN": 6511, "LOGIN_DENIED": 1017, "NOT_LOGGED_ON": 1012,
+    "PROGRAM_ERROR": 6501, "STORAGE_ERROR": 6500, "TIMEOUT_ON_RESOURCE": 51,
+    "CASE_NOT_FOUND": 6592, "ROWTYPE_MISMATCH": 6504, "SYS_INVALID_ROWID": 1410,
+    "ACCESS_INTO_NULL": 6530, "COLLECTION_IS_NULL": 6531, "SUBSCRIPT_OUTSIDE_LIMIT": 6532,
+    "SUBSCRIPT_BEYOND_COUNT": 6533, "SELF_IS_NULL": 30625,
+}
+_CANCELLED = 1013
+_LITERALS = {"TRUE": True, "FALSE": False, "NULL": None}
+
+
+class Return(Exception):
+    """``RETURN;`` ran: the block stops (run_plsql catches it)."""
+
+
+class _Run(Protocol):
+    """A running block, as the control statements see it (``plsql._Run``)."""
+
+    values: dict[str, object]
+    handling: list[OracleError]
+
+    def scalar(self, sql: str, params: Sequence[object]) -> object: ...
+
+
+R = TypeVar("R", bound=_Run)
+_R_contra = TypeVar("_R_contra", bound=_Run, contravariant=True)
+
+
+class _Parser(Protocol[_R_contra]):
+    """The PL/SQL parser, as the control statements see it (``plsql._Parser``).
+
+    Generic in the running block's type, so the statements it parses and
+    these compose are all of one type.
+    """
+
+    sql: str
+    handlers: int
+
+    def peek(self) -> Token: ...
+    def at(self, text: str) -> bool: ...
+    def take(self) -> Token: ...
+    def expect(self, text: str) -> None: ...
+    def statement(self) -> Callable[[_R_contra], None]: ...
+    def read(self, tokens: list[Token]) -> list[Token]: ...
+
+
+def sequence(parser: _Parser[R], *ends: str) -> list[Callable[[R], None]]:
+    """Statements, each ending in ``;``, up to (not taking) one of the words ``ends``."""
+    statements = []
+    while not parser.peek().is_word(*ends):
+        statements.append(parser.statement())
+        parser.expect(";")
+    if not statements:
+        token = parser.peek()
+        raise compile_error(parser.sql, token, f'PLS-00103: Encountered the symbol '
+                            f'"{token.text.upper()}" when expecting one of the following: null')
+    return statements
+
+
+def _run_all(run: R, statements: list[Callable[[R], None]]) -> None:
+    for statement in statements:
+        statement(run)
+
+
+# ------------------------------------------------------------------ IF
+
+def if_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``IF ... END IF`` (the IF word not taken yet)."""
+    branches: list[tuple[Callable[[R], bool], list[Callable[[R], None]]]] = []
+    otherwise: list[Callable[[R], None]] = []
+    while parser.peek().is_word("IF", "ELSIF"):
+        parser.take()
+        test = _condition(parser, _until_then(parser))
+        parser.expect("THEN")
+        branches.append((test, sequence(parser, "ELSIF", "ELSE", "END")))
+    if parser.peek().is_word("ELSE"):
+        parser.take()
+        otherwise = sequence(parser, "END")
+    parser.expect("END")
+    parser.expect("IF")
+
+    def run_if(run: R) -> None:
+        chosen = next((body for test, body in branches if test(run)), otherwise)
+        _run_all(run, chosen)
+    return run_if
+
+
+def _until_then(parser: _Parser[R]) -> list[Token]:
+    tokens = []
+    while not parser.peek().is_word("THEN") and parser.peek().text != ";":
+        tokens.append(parser.take())
+    if not tokens:
+        raise compile_error(parser.sql, parser.peek(), 'PLS-00103: Encountered the symbol '
+                            f'"{parser.peek().text.upper()}" when expecting an expression')
+    return tokens
+
+
+def _condition(parser: _Parser[R], tokens: list[Token]) -> Callable[[R], bool]:
+    """How to decide a condition: TRUE only when it is true (not FALSE, not NULL)."""
+    parser.read(tokens)
+    negate = tokens[0].is_word("NOT") and len(tokens) == 2
+    single = tokens[-1] if negate or len(tokens) == 1 else None
+    if single is not None and (single.kind == "bind" or single.text.upper() in _LITERALS):
+        def simple(run: R) -> bool:
+            value = run.values[bind_name(single)] if single.kind == "bind" else \
+                _LITERALS.get(single.text.upper())
+            return value is not None and bool(value) != negate
+        return simple
+    first, last = tokens[0], tokens[-1]
+    text = parser.sql[first.pos:last.pos + len(last.text)]
+    query = f"SELECT CASE WHEN {text} THEN 1 ELSE 0 END FROM DUAL"
+    names = [bind_name(t) for t in tokens if t.kind == "bind"]
+
+    def decide(run: R) -> bool:
+        try:
+            return run.scalar(query, [run.values[n] for n in names]) == 1
+        except OracleError as exc:
+            raise at_line(exc, parser.sql, first) from None
+    return decide
+
+
+# ------------------------------------------------------- blocks, handlers
+
+def block_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``BEGIN ... [EXCEPTION ...] END [label]`` (BEGIN not taken; the ``;`` after is left)."""
+    parser.expect("BEGIN")
+    body = sequence(parser, "EXCEPTION", "END")
+    handlers: list[tuple[frozenset[int] | None, list[Callable[[R], None]]]] = []
+    if parser.peek().is_word("EXCEPTION"):
+        parser.take()
+        while parser.peek().is_word("WHEN"):
+            handlers.append(_handler(parser))
+        if not handlers:
+            token = parser.peek()
+            raise compile_error(parser.sql, token, 'PLS-00103: Encountered the symbol '
+                                f'"{token.text.upper()}" when expecting one of the following: when')
+    parser.expect("END")
+    if parser.peek().kind == "word" and not parser.at("END"):
+        parser.take()  # the block's label
+    if not handlers:
+        return lambda run: _run_all(run, body)
+
+    def run_block(run: R) -> None:
+        try:
+            _run_all(run, body)
+        except OracleError as exc:
+            chosen = _caught(handlers, exc)
+            if chosen is None:
+                raise
+            run.handling.append(exc)
+            try:
+                _run_all(run, chosen)
+            finally:
+                run.handling.pop()
+    return run_block
+
+
+def _caught(handlers: list[tuple[frozenset[int] | None, list[Callable[[R], None]]]],
+            error: OracleError) -> list[Callable[[R], None]] | None:
+    """The statements of the first handler for ``error`` (codes None: OTHERS)."""
+    for codes, statements in handlers:
+        if codes is None and error.code != _CANCELLED or codes is not None and error.code in codes:
+            return statements
+    return None
+
+
+def _handler(parser: _Parser[R]) -> tuple[frozenset[int] | None, list[Callable[[R], None]]]:
+    """``WHEN name [OR name ...] THEN statements`` (WHEN not taken yet)."""
+    parser.take()
+    codes: set[int] | None = set()
+    while True:
+        token = parser.take()
+        name = token.text.upper()
+        if name == "OTHERS":
+            codes = None
+        elif name in PREDEFINED and codes is not None:
+            codes.add(PREDEFINED[name])
+        else:
+            raise compile_error(parser.sql, token, f"PLS-00201: identifier '{name}' must be declared")
+        if not parser.at("OR"):
+            break
+        parser.take()
+    parser.expect("THEN")
+    parser.handlers += 1
+    try:
+        statements = sequence(parser, "WHEN", "END")
+    finally:
+        parser.handlers -= 1
+    return (None if codes is None else frozenset(codes)), statements
+
+
+# --------------------------------------------------------- RAISE, RETURN
+
+def raise_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``RAISE [name]`` (RAISE not taken yet)."""
+    start = parser.take()
+    if parser.peek().text == ";":
+        if not parser.handlers:
+            raise compile_error(parser.sql, start, "PLS-00367: a RAISE statement with no exception "
+                                "name must be inside an exception handler")
+
+        def reraise(run: R) -> None:
+            raise run.handling[-1]
+        return reraise
+    token = parser.take()
+    code = PREDEFINED.get(token.text.upper()) if token.kind == "word" else None
+    if code is None:
+        raise compile_error(parser.sql, token, f"PLS-00201: identifier '{token.text.upper()}' "
+                            "must be declared", ignored=True)
+
+    def raise_named(run: R) -> None:
+        raise at_line(OracleError(code), parser.sql, start)
+    return raise_named
+
+
+def return_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``RETURN`` without an expression (RETURN not taken yet): the block ends."""
+    start = parser.take()
+    if parser.peek().text != ";":
+        raise compile_error(parser.sql, start, "PLS-00372: In a procedure, RETURN statement cannot "
+                            "contain an expression", ignored=True)
+
+    def leave(run: R) -> None:
+        raise Return
+    return leave
