@@ -24,6 +24,7 @@ from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
 from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
 from .instance import Client, Instance, Statistics
+from .nls import Nls
 from .transaction import TransactionState
 
 __all__ = ["SESSION_SETUP", "SessionInfo", "Sequences", "create_schema"]
@@ -36,7 +37,7 @@ class SessionInfo:
     The wire layer updates ``module``, ``action``, ``client_identifier``,
     ``client_info``, ``contexts`` (application contexts by namespace),
     ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
-    updates ``current_schema``, ``time_zone`` and the isolation level of
+    updates ``current_schema``, ``time_zone``, the formats in ``nls`` and the isolation level of
     ``transaction``. ``current_schema``
     defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
@@ -62,6 +63,7 @@ class SessionInfo:
     contexts: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
     transaction: TransactionState = field(default_factory=TransactionState)
+    nls: Nls = field(default_factory=Nls)
     server: str = "DEDICATED"  # V$SESSION.SERVER: POOLED for a DRCP pooled session
 
     def __post_init__(self) -> None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .catalog import SessionInfo
     from .dbms_output import OutputBuffer
 
-__all__ = ["REQUIRED", "Param", "Procedure", "Function", "Callee", "procedures", "functions"]
+__all__ = ["REQUIRED", "Callee", "Function", "Param", "Procedure", "functions", "procedures"]
 
 REQUIRED = object()  # the default of a parameter that has none
 

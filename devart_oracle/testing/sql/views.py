@@ -177,7 +177,8 @@ _ALL = (
          live=True),
     View("NLS_DATABASE_PARAMETERS", _NLS_COLUMNS, _nls(DATABASE_NLS)),
     View("NLS_INSTANCE_PARAMETERS", _NLS_COLUMNS, _nls(())),
-    View("NLS_SESSION_PARAMETERS", _NLS_COLUMNS, _nls(())),
+    View("NLS_SESSION_PARAMETERS", _NLS_COLUMNS,
+         lambda info, _: [(name, value, 0) for name, value in info.nls.parameters()], live=True),
 )
 
 VIEWS = {view.name: view for view in _ALL}
