@@ -35,7 +35,7 @@ class SessionInfo:
     """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
 
     The wire layer updates ``module``, ``action``, ``client_identifier``,
-    ``client_info``, ``contexts`` (application contexts by namespace),
+    ``client_info``, ``dbop`` (the database operation V$SQL_MONITOR shows), ``contexts`` (application contexts by namespace),
     ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
     updates ``current_schema``, ``time_zone``, the formats in ``nls`` and the isolation level of
     ``transaction``. ``current_schema``
@@ -56,6 +56,7 @@ class SessionInfo:
     status: str = "INACTIVE"
     status_since: float = field(default_factory=time.monotonic)
     client_info: str | None = None
+    dbop: str | None = None
     sql_id: str | None = None
     prev_sql_id: str | None = None
     client: Client = field(default_factory=Client)
