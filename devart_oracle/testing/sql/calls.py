@@ -24,6 +24,7 @@ from .errors import OracleError
 from .lexer import Token, bind_name, name_of, split_commas
 from .pls import RESTRICTION, at_line, compile_error
 from .procedures import REQUIRED, Function, Param, Procedure
+from .rowid import PACKAGES
 
 __all__ = ["Argument", "CallParser"]
 
@@ -104,6 +105,9 @@ class CallParser(_Tokens):
                 short = name.rsplit(".", 1)[-1]
                 raise compile_error(self.sql, tokens[0], f"PLS-00222: no function with name "
                                     f"'{short}' exists in this scope", ignored=True)
+            if len(parts) > 1 and parts[0] not in PACKAGES and rest:  # pkg.f(...): no such package
+                raise compile_error(self.sql, tokens[0], f"PLS-00201: identifier '{name}' must be "
+                                    "declared", ignored=True)
             return None
         arguments = self.arguments(tokens[0], name, function, rest[1:-1])
         return lambda run: function.body(*_entry(run, function.params, arguments))
