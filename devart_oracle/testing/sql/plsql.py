@@ -4,7 +4,7 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
 (or ``CALL proc(...)``) where each statement is one of:
 
 - ``NULL;``
-- a call of a packaged procedure (``procedures``), with positional or
+- a call of a packaged or stored procedure (``calls``), with positional or
   ``name => value`` arguments; an OUT or IN OUT parameter takes a bind;
 - ``:bind := expression;`` where the expression is a call of a packaged
   function, or anything SQL can compute (``SELECT expression FROM DUAL``
@@ -14,7 +14,9 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   ORA-01422, as in Oracle;
 - INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
   for none), COMMIT and ROLLBACK, run as the session runs them on their own;
-- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``).
+- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``);
+- IF, a nested ``BEGIN ... END`` with exception handlers, RAISE and
+  RETURN (``control``).
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -27,8 +29,8 @@ re-execute.
 
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
-restriction") for constructs the server does not run (IF, loops,
-cursors ...); DECLARE blocks with simple local variables run (``declare``).
+restriction") for constructs the server does not run (loops, CASE
+statements, cursors ...); DECLARE blocks with simple local variables run (``declare``).
 An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
