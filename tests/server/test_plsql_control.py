@@ -147,3 +147,31 @@ def test_return_ends_an_anonymous_block(k: oracledb.Cursor) -> None:
     assert out.getvalue() == "first"
     with pytest.raises(oracledb.DatabaseError, match="PLS-00372"):
         k.execute("begin return 1; end;")
+
+
+def test_packaged_boolean_parameters_take_boolean_binds(k: oracledb.Cursor) -> None:
+    transaction = k.var(str)
+    k.execute("begin :t := dbms_transaction.local_transaction_id(:create); end;",
+              t=transaction, create=True)
+    assert transaction.getvalue() is not None  # TRUE began a transaction
+    k.connection.rollback()
+    with pytest.raises(oracledb.DatabaseError, match="PLS-00306"):
+        k.connection.cursor().execute("begin dbms_output.put_line(:b); end;", b=True)
+
+
+def test_sqlcode_and_sqlerrm_in_a_handler(k: oracledb.Cursor) -> None:
+    code, message, inside = k.var(int), k.var(str), k.var(str)
+    k.execute("""begin
+                     raise_application_error(-20042, 'out of widgets');
+                 exception when others then
+                     :c := sqlcode;
+                     :m := sqlerrm;
+                     if sqlcode = -20042 then :i := 'said ' || sqlerrm; end if;
+                 end;""", c=code, m=message, i=inside)
+    assert (code.getvalue(), message.getvalue()) == (-20042, "ORA-20042: out of widgets")
+    assert inside.getvalue() == "said ORA-20042: out of widgets"
+    k.execute("begin select 1 into :c from dual where 1 = 0; "
+              "exception when no_data_found then :c := sqlcode; end;", c=code)
+    assert code.getvalue() == 100
+    k.execute("begin :c := sqlcode; :m := sqlerrm; end;", c=code, m=message)
+    assert (code.getvalue(), message.getvalue()) == (0, "ORA-0000: normal, successful completion")

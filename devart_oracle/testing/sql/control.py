@@ -18,6 +18,11 @@ The statements of :mod:`.plsql` nest here as Oracle's grammar has them:
 - ``RETURN;``: the block (or routine) ends there. A stored function's
   ``RETURN x;`` is its result's assignment followed by this (``stored``).
 
+In a handler, SQLCODE and SQLERRM are the handled error's (SQLCODE is 100
+for NO_DATA_FOUND, minus the ORA number otherwise; SQLERRM its message
+without the ORA-06512 lines); outside one, 0 and "ORA-0000: normal,
+successful completion".
+
 An error no handler catches ends the block with its ORA code and the
 ``ORA-06512: at line L`` of the statement that raised it.
 """
@@ -31,8 +36,8 @@ from .errors import OracleError
 from .lexer import Token, bind_name
 from .pls import at_line, compile_error
 
-__all__ = ["PREDEFINED", "Return", "block_statement", "if_statement", "raise_statement",
-           "return_statement", "sequence"]
+__all__ = ["PREDEFINED", "Return", "block_statement", "expression_text", "if_statement",
+           "raise_statement", "return_statement", "sequence"]
 
 #: The predefined exceptions (package STANDARD) and the ORA errors they stand for.
 PREDEFINED = {
@@ -45,6 +50,7 @@ PREDEFINED = {
     "SUBSCRIPT_BEYOND_COUNT": 6533, "SELF_IS_NULL": 30625,
 }
 _CANCELLED = 1013
+_ERROR_FUNCTIONS = ("SQLCODE", "SQLERRM")
 _LITERALS = {"TRUE": True, "FALSE": False, "NULL": None}
 
 
@@ -145,17 +151,46 @@ def _condition(parser: _Parser[R], tokens: list[Token]) -> Callable[[R], bool]:
                 _LITERALS.get(single.text.upper())
             return value is not None and bool(value) != negate
         return simple
-    first, last = tokens[0], tokens[-1]
-    text = parser.sql[first.pos:last.pos + len(last.text)]
-    query = f"SELECT CASE WHEN {text} THEN 1 ELSE 0 END FROM DUAL"
-    names = [bind_name(t) for t in tokens if t.kind == "bind"]
-
     def decide(run: R) -> bool:
+        text, binds = expression_text(parser.sql, tokens, run.values, run.handling)
         try:
-            return run.scalar(query, [run.values[n] for n in names]) == 1
+            return run.scalar(f"SELECT CASE WHEN {text} THEN 1 ELSE 0 END FROM DUAL", binds) == 1
         except OracleError as exc:
-            raise at_line(exc, parser.sql, first) from None
+            raise at_line(exc, parser.sql, tokens[0]) from None
     return decide
+
+
+def expression_text(sql: str, tokens: list[Token], values: dict[str, object],
+                    handling: list[OracleError]) -> tuple[str, list[object]]:
+    """An expression as SQL runs it, and its binds' values in order.
+
+    SQLCODE and SQLERRM, which SQL does not know, become binds holding the
+    values of the error being handled.
+    """
+    if not any(t.is_word(*_ERROR_FUNCTIONS) for t in tokens):
+        first, last = tokens[0], tokens[-1]
+        return (sql[first.pos:last.pos + len(last.text)],
+                [values[bind_name(t)] for t in tokens if t.kind == "bind"])
+    parts, binds = [], []
+    for token in tokens:
+        if token.is_word(*_ERROR_FUNCTIONS):
+            parts.append(f':"{token.text.upper()}${len(binds)}"')
+            binds.append(_error_function(token.text.upper(), handling))
+        else:
+            parts.append(token.text)
+            if token.kind == "bind":
+                binds.append(values[bind_name(token)])
+    return " ".join(parts), binds
+
+
+def _error_function(word: str, handling: list[OracleError]) -> object:
+    """SQLCODE or SQLERRM of the error the innermost handler handles."""
+    if not handling:
+        return 0 if word == "SQLCODE" else "ORA-0000: normal, successful completion"
+    error = handling[-1]
+    if word == "SQLCODE":
+        return 100 if error.code == 1403 else -error.code
+    return error.text.split("\nORA-06512:")[0]
 
 
 # ------------------------------------------------------- blocks, handlers

@@ -45,6 +45,7 @@ from .calls import CallParser
 from .control import (
     Return,
     block_statement,
+    expression_text,
     if_statement,
     raise_statement,
     return_statement,
@@ -105,9 +106,7 @@ class _Run:
             return self.literal(expression[0])
         if len(expression) == 1 and expression[0].is_word(*_BOOLEANS):
             return _BOOLEANS[expression[0].text.upper()]
-        first, last = expression[0], expression[-1]
-        text = self.sql[first.pos:last.pos + len(last.text)]
-        binds = [self.values[bind_name(t)] for t in expression if t.kind == "bind"]
+        text, binds = expression_text(self.sql, expression, self.values, self.handling)
         return self.scalar(f"SELECT {text} FROM DUAL", binds)
 
     def scalar(self, sql: str, params: Sequence[object]) -> object:

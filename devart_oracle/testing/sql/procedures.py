@@ -182,7 +182,8 @@ def _implicit_results(returned: list[object]) -> dict[str, Procedure]:
         returned.append(args[0])
         args[0] = None  # returned: the block's variable no longer refers to it
 
-    call = Procedure((Param("RC", "IN OUT"), Param("TO_CLIENT", default=True)), return_result)
+    call = Procedure((Param("RC", "IN OUT"), Param("TO_CLIENT", default=True, boolean=True)),
+                     return_result)
     return {"DBMS_SQL.RETURN_RESULT": call}
 
 
@@ -205,7 +206,7 @@ def _raise_application_error(args: list[object]) -> None:
 def procedures(host: Callee) -> dict[str, Procedure]:
     """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
     standard = {"RAISE_APPLICATION_ERROR": Procedure(
-        (Param("NUM"), Param("MSG"), Param("KEEPERRORSTACK", default=False)),
+        (Param("NUM"), Param("MSG"), Param("KEEPERRORSTACK", default=False, boolean=True)),
         _raise_application_error)}
     return {**_session(host), **_output(host.output), **_connection_pool(host.info),
             **_implicit_results(host.implicit), **standard}
@@ -222,6 +223,6 @@ def functions(host: Callee) -> dict[str, Function]:
         "DBMS_UTILITY.GET_TIME": Function((), lambda: int(time.monotonic() * 100) % 2**31),
         # TRUE begins a transaction if none is open (see ``transaction``)
         "DBMS_TRANSACTION.LOCAL_TRANSACTION_ID": Function(
-            (Param("CREATE_TRANSACTION", default=False),),
+            (Param("CREATE_TRANSACTION", default=False, boolean=True),),
             lambda create=False: host.info.transaction.local_id(bool(create))),
     }
