@@ -175,3 +175,41 @@ def test_sqlcode_and_sqlerrm_in_a_handler(k: oracledb.Cursor) -> None:
     assert code.getvalue() == 100
     k.execute("begin :c := sqlcode; :m := sqlerrm; end;", c=code, m=message)
     assert (code.getvalue(), message.getvalue()) == (0, "ORA-0000: normal, successful completion")
+
+
+def test_declared_exceptions_are_raised_and_handled_by_name(k: oracledb.Cursor) -> None:
+    out, code = k.var(str), k.var(int)
+    k.execute("""declare
+                     e_Full exception;
+                     e_Empty exception;
+                 begin
+                     begin
+                         raise e_Full;
+                     exception when e_Empty then :o := 'wrong';
+                     end;
+                 exception when e_Full then :o := 'full'; :c := sqlcode;
+                 end;""", o=out, c=code)
+    assert (out.getvalue(), code.getvalue()) == ("full", 1)  # SQLCODE +1: user-defined
+    with pytest.raises(oracledb.DatabaseError) as info:
+        k.execute("declare e_Mine exception; begin raise e_Mine; end;")
+    assert info.value.args[0].full_code == "ORA-06510"
+
+
+def test_exception_init_ties_a_declared_exception_to_an_ora_number(k: oracledb.Cursor) -> None:
+    k.execute("create table init_keys (id number primary key)")
+    out = k.var(str)
+    k.execute("""declare
+                     e_Duplicate exception;
+                     pragma exception_init(e_Duplicate, -1);
+                 begin
+                     insert into init_keys values (1);
+                     insert into init_keys values (1);
+                 exception when e_Duplicate then :o := 'duplicate ' || sqlcode;
+                 end;""", o=out)
+    assert out.getvalue() == "duplicate -1"
+    with pytest.raises(oracledb.DatabaseError, match="ORA-20077"):
+        k.execute("declare e exception; pragma exception_init(e, -20077); begin raise e; end;")
+    with pytest.raises(oracledb.DatabaseError, match="PLS-00109"):
+        k.execute("declare pragma exception_init(nothing, -1); begin null; end;")
+    with pytest.raises(oracledb.DatabaseError, match="PLS-00701"):
+        k.execute("declare e exception; pragma exception_init(e, 5); begin null; end;")

@@ -69,7 +69,8 @@ def test_a_body_the_server_does_not_run_fails_when_called(k: oracledb.Cursor) ->
                  begin while 1 = 1 loop a_Out := 1; end loop; end;""")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00999: implementation restriction"):
         k.callproc("loopy", (k.var(int),))
-    k.execute("""create or replace procedure declaring as e exception; begin null; end;""")
+    k.execute("""create or replace procedure declaring as type t is record (n number);
+                 begin null; end;""")
     with pytest.raises(oracledb.DatabaseError, match="this declaration is not run"):
         k.callproc("declaring")
 

@@ -36,7 +36,7 @@ from .errors import OracleError
 from .lexer import Token, bind_name
 from .pls import at_line, compile_error
 
-__all__ = ["PREDEFINED", "Return", "block_statement", "expression_text", "if_statement",
+__all__ = ["DECLARED", "PREDEFINED", "Return", "UserException", "block_statement", "expression_text", "if_statement",
            "raise_statement", "return_statement", "sequence"]
 
 #: The predefined exceptions (package STANDARD) and the ORA errors they stand for.
@@ -49,13 +49,25 @@ PREDEFINED = {
     "ACCESS_INTO_NULL": 6530, "COLLECTION_IS_NULL": 6531, "SUBSCRIPT_OUTSIDE_LIMIT": 6532,
     "SUBSCRIPT_BEYOND_COUNT": 6533, "SELF_IS_NULL": 30625,
 }
+#: How ``declare`` names a declared exception in the block: ``"DECLARE$EXCEPTION$code$NAME"``
+#: (code 0: no PRAGMA EXCEPTION_INIT gave it one).
+DECLARED = "DECLARE$EXCEPTION$"
 _CANCELLED = 1013
+_USER = 6510  # PL/SQL: unhandled user-defined exception
 _ERROR_FUNCTIONS = ("SQLCODE", "SQLERRM")
 _LITERALS = {"TRUE": True, "FALSE": False, "NULL": None}
 
 
 class Return(Exception):
     """``RETURN;`` ran: the block stops (run_plsql catches it)."""
+
+
+class UserException(OracleError):
+    """A declared exception without an ORA number, raised: ORA-06510 unless a handler names it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(_USER)
+        self.name = name
 
 
 class _Run(Protocol):
@@ -171,7 +183,8 @@ def expression_text(sql: str, tokens: list[Token], values: dict[str, object],
         first, last = tokens[0], tokens[-1]
         return (sql[first.pos:last.pos + len(last.text)],
                 [values[bind_name(t)] for t in tokens if t.kind == "bind"])
-    parts, binds = [], []
+    parts: list[str] = []
+    binds: list[object] = []
     for token in tokens:
         if token.is_word(*_ERROR_FUNCTIONS):
             parts.append(f':"{token.text.upper()}${len(binds)}"')
@@ -188,6 +201,8 @@ def _error_function(word: str, handling: list[OracleError]) -> object:
     if not handling:
         return 0 if word == "SQLCODE" else "ORA-0000: normal, successful completion"
     error = handling[-1]
+    if isinstance(error, UserException):
+        return 1 if word == "SQLCODE" else "User-Defined Exception"
     if word == "SQLCODE":
         return 100 if error.code == 1403 else -error.code
     return error.text.split("\nORA-06512:")[0]
@@ -199,7 +214,7 @@ def block_statement(parser: _Parser[R]) -> Callable[[R], None]:
     """``BEGIN ... [EXCEPTION ...] END [label]`` (BEGIN not taken; the ``;`` after is left)."""
     parser.expect("BEGIN")
     body = sequence(parser, "EXCEPTION", "END")
-    handlers: list[tuple[frozenset[int] | None, list[Callable[[R], None]]]] = []
+    handlers: list[tuple[frozenset[int | str] | None, list[Callable[[R], None]]]] = []
     if parser.peek().is_word("EXCEPTION"):
         parser.take()
         while parser.peek().is_word("WHEN"):
@@ -229,28 +244,44 @@ def block_statement(parser: _Parser[R]) -> Callable[[R], None]:
     return run_block
 
 
-def _caught(handlers: list[tuple[frozenset[int] | None, list[Callable[[R], None]]]],
+def _caught(handlers: list[tuple[frozenset[int | str] | None, list[Callable[[R], None]]]],
             error: OracleError) -> list[Callable[[R], None]] | None:
-    """The statements of the first handler for ``error`` (codes None: OTHERS)."""
+    """The statements of the first handler for ``error`` (codes None: OTHERS).
+
+    A handler names ORA numbers, or the names of declared exceptions that have none.
+    """
+    key = error.name if isinstance(error, UserException) else error.code
     for codes, statements in handlers:
-        if codes is None and error.code != _CANCELLED or codes is not None and error.code in codes:
+        if codes is None and error.code != _CANCELLED or codes is not None and key in codes:
             return statements
     return None
 
 
-def _handler(parser: _Parser[R]) -> tuple[frozenset[int] | None, list[Callable[[R], None]]]:
+def _exception(parser: _Parser[R], token: Token) -> int | str:
+    """What an exception's name stands for: its ORA number, or its name if it has none.
+
+    Raises:
+        OracleError: ORA-06550 PLS-00201 for a name that is no exception.
+    """
+    if token.kind == "word" and token.text.upper() in PREDEFINED:
+        return PREDEFINED[token.text.upper()]
+    if token.kind == "ident" and token.text[1:].startswith(DECLARED):
+        code, name = token.text[1 + len(DECLARED):-1].split("$", 1)
+        return int(code) or name
+    raise compile_error(parser.sql, token, f"PLS-00201: identifier '{token.text.upper()}' must be "
+                        "declared", ignored=True)
+
+
+def _handler(parser: _Parser[R]) -> tuple[frozenset[int | str] | None, list[Callable[[R], None]]]:
     """``WHEN name [OR name ...] THEN statements`` (WHEN not taken yet)."""
     parser.take()
-    codes: set[int] | None = set()
+    codes: set[int | str] | None = set()
     while True:
         token = parser.take()
-        name = token.text.upper()
-        if name == "OTHERS":
+        if token.is_word("OTHERS"):
             codes = None
-        elif name in PREDEFINED and codes is not None:
-            codes.add(PREDEFINED[name])
-        else:
-            raise compile_error(parser.sql, token, f"PLS-00201: identifier '{name}' must be declared")
+        elif codes is not None:
+            codes.add(_exception(parser, token))
         if not parser.at("OR"):
             break
         parser.take()
@@ -276,14 +307,15 @@ def raise_statement(parser: _Parser[R]) -> Callable[[R], None]:
         def reraise(run: R) -> None:
             raise run.handling[-1]
         return reraise
-    token = parser.take()
-    code = PREDEFINED.get(token.text.upper()) if token.kind == "word" else None
-    if code is None:
-        raise compile_error(parser.sql, token, f"PLS-00201: identifier '{token.text.upper()}' "
-                            "must be declared", ignored=True)
+    raised = _exception(parser, parser.take())
 
     def raise_named(run: R) -> None:
-        raise at_line(OracleError(code), parser.sql, start)
+        if isinstance(raised, str):
+            raise at_line(UserException(raised), parser.sql, start)
+        error = OracleError(raised)
+        if 20000 <= raised <= 20999:  # an application error's number, with no message
+            error.text = f"ORA-{raised}: "
+        raise at_line(error, parser.sql, start)
     return raise_named
 
 

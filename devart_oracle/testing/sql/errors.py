@@ -108,6 +108,7 @@ _TEXTS = {
     6501: "PL/SQL: program error",
     6502: "PL/SQL: numeric or value error",
     6504: "PL/SQL: Return types of Result Set variables or query do not match",
+    6510: "PL/SQL: unhandled user-defined exception",
     6511: "PL/SQL: cursor already open",
     6530: "Reference to uninitialized composite",
     6531: "Reference to uninitialized collection",
