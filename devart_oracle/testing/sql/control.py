@@ -163,6 +163,7 @@ def _condition(parser: _Parser[R], tokens: list[Token]) -> Callable[[R], bool]:
                 _LITERALS.get(single.text.upper())
             return value is not None and bool(value) != negate
         return simple
+
     def decide(run: R) -> bool:
         text, binds = expression_text(parser.sql, tokens, run.values, run.handling)
         try:
