@@ -146,7 +146,7 @@ class SqlSession:
                     if not batch_errors or exc.code == _CANCELLED:
                         exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
                         raise
-                    result.batch_errors.append((offset, exc))
+                    result.add_batch_error(offset, exc)
                     done = Result(None, 0, returned=[[]])
                 result.rowcount += done.rowcount
                 result.row_counts.append(done.rowcount)
