@@ -108,3 +108,16 @@ def test_closing_the_database_closes_idle_connections(db: Database) -> None:
     assert db.connections.idle == 1
     db.close()
     assert db.connections.idle == 0
+
+
+def test_each_session_converts_dates_with_its_own_nls_format(db: Database) -> None:
+    query = "select to_char(date '2024-05-06') from dual"
+    first = _session(db, 1)
+    first.execute("alter session set nls_date_format = 'YYYY/MM/DD'")
+    assert _rows(first, query) == [("2024/05/06",)]
+    first.close()
+    second = _session(db, 2)  # on the connection the first one had
+    assert db.connections.idle == 0
+    assert _rows(second, query) == [("06-MAY-24",)]
+    second.execute("alter session set nls_date_format = 'DD.MM.YYYY'")
+    assert _rows(second, query) == [("06.05.2024",)]

@@ -17,6 +17,7 @@ from .backend import SqliteConnection
 from .catalog import Sequences, SessionInfo
 from .commands import alter_session, alter_system, savepoint_name
 from .connections import ConnectionPool
+from .cursor_expressions import nest
 from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .dictionary import Dictionary
@@ -61,8 +62,7 @@ class SqlSession:
         self.info = info
         self._db = database
         self._pooled = database.connections.acquire(self)  # set up, functions bound to this session
-        self._link = SqliteConnection(self._pooled.conn, lambda: self.info.current_schema,
-                                      database.lock_timeout)
+        self._link = SqliteConnection(self._pooled.conn, lambda: self.info.current_schema, database.lock_timeout)
         self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
         self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set
@@ -109,8 +109,7 @@ class SqlSession:
         self._dirty = False
         for result in list(self._results):
             result.close()  # its cursor ends: the connection keeps no read snapshot
-        self._link.abandon()
-        self._db.connections.release(self._pooled)
+        self._db.connections.release(self._pooled)  # rolled back there (or closed)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
         """Run one statement with positional bind values.
@@ -147,7 +146,7 @@ class SqlSession:
                     if not batch_errors or exc.code == _CANCELLED:
                         exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
                         raise
-                    result.batch_errors.append((offset, exc))
+                    result.add_batch_error(offset, exc)
                     done = Result(None, 0, returned=[[]])
                 result.rowcount += done.rowcount
                 result.row_counts.append(done.rowcount)
@@ -171,8 +170,9 @@ class SqlSession:
 
     def _execute(self, statement: Statement, params: Sequence[object]) -> Result:
         kind, verb, sql = statement.kind, statement.verb, statement.sql
-        if kind == "query":
-            return self._query(statement, params)
+        if kind == "query":  # CURSOR expressions: ``cursor_expressions``
+            result, nesting = self._query(statement, params), statement.nesting
+            return result if nesting is None else nest(result, nesting, self.open_query, self._gate.call)
         if kind == "dml":
             if verb == "MERGE":
                 return self._merge(sql, params)
