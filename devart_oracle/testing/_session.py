@@ -219,10 +219,10 @@ class Session:
     def busy(self, call: Callable[[], T]) -> T:
         """Run one backend call with the session marked ACTIVE and watched."""
         info = self.info
-        if info is not None:
-            info.status, info.status_since = "ACTIVE", time.monotonic()
         self.interrupted = False
-        self.busy_since = time.monotonic()
+        self.busy_since = now = time.monotonic()
+        if info is not None:
+            info.status, info.status_since = "ACTIVE", now
         try:
             return call()
         finally:

@@ -102,7 +102,18 @@ class SqliteConnection:
 
     def execute(self, sql: str, params: Sequence[object] = (), verb: str = "SELECT",
                 table: str = "") -> sqlite3.Cursor:
-        """``conn.execute`` through ``run``, retried while the database is busy."""
+        """``conn.execute`` through ``run``, retried while the database is busy.
+
+        The first attempt is made here directly (most statements need no
+        other); only a busy database goes on to ``retry``'s loop.
+        """
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith(_BUSY):
+                raise self.translate(exc, verb, table) from None
+        except (sqlite3.Error, OverflowError, ValueError) as exc:
+            raise self.translate(exc, verb, table) from None
         return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
 
     def script(self, sql: str) -> None:

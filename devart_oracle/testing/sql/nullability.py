@@ -9,18 +9,16 @@ NOT NULL column would (a rare false "not null").
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sqlite3
-from collections.abc import Sequence
 
 from .lexer import tokenize
 from .rowid import tables
-from .values import Column
 
 __all__ = ["NotNulls"]
 
 _LOBS = frozenset({"CLOB", "NCLOB", "BLOB"})
+_STATEMENTS = 1024  # statement texts whose names are kept
 
 
 @functools.lru_cache(maxsize=1024)
@@ -33,6 +31,8 @@ class NotNulls:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+        # by (statement text, LOB columns wanted): the generation and the names, for re-executes
+        self._by_sql: dict[tuple[str, bool], tuple[int, frozenset[str]]] = {}
 
     def _of(self, conn: sqlite3.Connection, table: str, generation: int,
             ) -> tuple[int, frozenset[str], frozenset[str]]:
@@ -50,19 +50,23 @@ class NotNulls:
 
     def _names(self, conn: sqlite3.Connection, sql: str, generation: int, lobs: bool,
                ) -> frozenset[str]:
+        cached = self._by_sql.get((sql, lobs))
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         names: frozenset[str] = frozenset()
         for table in _tables(sql):
             entry = self._of(conn, table.replace('"', ""), generation)
             names |= entry[2] if lobs else entry[1]
+        if len(self._by_sql) >= _STATEMENTS:
+            self._by_sql.clear()
+        self._by_sql[sql, lobs] = (generation, names)
         return names
 
-    def apply(self, conn: sqlite3.Connection, sql: str, columns: Sequence[Column],
-              generation: int) -> list[Column]:
-        """``columns`` with ``nullable`` False where the query reads a NOT NULL column."""
-        names = self._names(conn, sql, generation, False)
-        return [dataclasses.replace(c, nullable=False) if c.name.upper() in names else c
-                for c in columns]
+    def names(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
+        """The (upper-case) names of the NOT NULL columns of the tables a query reads."""
+        return self._names(conn, sql, generation, False)
 
     def lobs(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
         """The names of the LOB columns of the tables a statement reads or changes."""
         return self._names(conn, sql, generation, True)
+

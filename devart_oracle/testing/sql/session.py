@@ -29,7 +29,7 @@ from .nullability import NotNulls
 from .plsql import run_plsql
 from .results import Result
 from .rowid import rowid_text
-from .statements import Statement, StatementCache
+from .statements import OwnStatements, Statement, StatementCache
 from .values import decode, encode
 from .views import VIEWS
 
@@ -66,6 +66,7 @@ class SqlSession:
         self._dirty = False
         self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set
         self._schema_set: frozenset[str] = frozenset()
+        self._statements = OwnStatements(database.statements)
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
@@ -184,8 +185,8 @@ class SqlSession:
         return Result(None, 0)
 
     def _statement(self, sql: str) -> Statement:
-        """``sql`` lexed, classified and rewritten, from the database's cache."""
-        return self._db.statements.get(sql, self._schemas())
+        """``sql`` lexed, classified and rewritten, from the database's cache (via the session's)."""
+        return self._statements.get(sql, self._schemas())
 
     def _schemas(self) -> frozenset[str]:
         """Schema prefixes to drop: the session's, and every user's (one namespace for all)."""
@@ -216,9 +217,8 @@ class SqlSession:
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.run(lambda: cursor.fetchmany(_PEEK))
         description = cursor.description[:-1] if located else cursor.description
-        columns = self._not_nulls.apply(conn, plan.sql, statement.columns(description, declared, first),
-                                        generation)
-        shape = statement.shape(columns)
+        shape = statement.shape_of(description, declared, first,
+                                   self._not_nulls.names(conn, plan.sql, generation))
         # fewer rows than asked for: SQLite is done with the cursor, nothing is left to drain
         pull = self._puller(cursor) if len(first) == _PEEK else None
         result = Result(shape.columns, 0, rows=first, pull=pull, convert=shape.convert)

@@ -98,14 +98,22 @@ class Writer:
         """Append a big-endian 32-bit integer."""
         self.buf += value.to_bytes(4, "big")
 
-    def ub(self, value: int) -> None:
-        """Append an unsigned universal integer (ub1/ub2/ub4/ub8)."""
-        if value == 0:
-            self.buf.append(0)
-            return
-        size = (value.bit_length() + 7) >> 3
-        self.buf.append(size)
-        self.buf += value.to_bytes(size, "big")
+    def ubs(self, *values: int) -> None:
+        """Append unsigned universal integers (ub1/ub2/ub4/ub8), one after the other.
+
+        A message's run of fields goes in with one call (``ub`` is the same
+        method, for one value): the hot replies are made of such runs.
+        """
+        buf = self.buf
+        for value in values:
+            if value == 0:
+                buf.append(0)
+                continue
+            size = (value.bit_length() + 7) >> 3
+            buf.append(size)
+            buf += value.to_bytes(size, "big")
+
+    ub = ubs
 
     def sb(self, value: int) -> None:
         """Append a signed universal integer (sb2/sb4)."""
@@ -212,6 +220,8 @@ def encode_number(value: Number) -> bytes:
     Raises:
         ValueError: the value is NaN, infinite, or at least 1e126 in magnitude.
     """
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return _encode_int(value)
     negative, digits, point = _decimal_parts(value)
     if not digits:
         return _ZERO
@@ -226,10 +236,32 @@ def encode_number(value: Number) -> bytes:
     if len(digits) & 1:
         digits += "0"
     pairs = [int(digits[i:i + 2]) for i in range(0, len(digits), 2)]
-    exponent = point // 2 + 192
+    return _packed(negative, pairs, point // 2 + 192)
+
+
+_EXACT_INT = 10 ** 38  # an int below this in magnitude needs no rounding
+
+
+def _encode_int(value: int) -> bytes:
+    """An int of at most 38 digits: its base-100 digits straight from ``divmod``."""
+    if not value:
+        return _ZERO
+    magnitude, pairs = abs(value), []
+    while magnitude:
+        magnitude, pair = divmod(magnitude, 100)
+        pairs.append(pair)  # the least significant first
+    exponent = len(pairs) + 192
+    while not pairs[0]:
+        del pairs[0]  # trailing zero pairs are not written
+    pairs.reverse()
+    return _packed(value < 0, pairs, exponent)
+
+
+def _packed(negative: bool, pairs: list[int], exponent: int) -> bytes:
+    """The NUMBER bytes of base-100 ``pairs`` (most significant first) and a biased exponent."""
     if not negative:
-        return bytes([exponent, *(pair + 1 for pair in pairs)])
-    encoded = bytes([~exponent & 0xFF, *(101 - pair for pair in pairs)])
+        return bytes([exponent, *[pair + 1 for pair in pairs]])
+    encoded = bytes([~exponent & 0xFF, *[101 - pair for pair in pairs]])
     return encoded + b"\x66" if len(pairs) < _MAX_PAIRS else encoded
 
 
