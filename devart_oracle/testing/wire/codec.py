@@ -292,6 +292,13 @@ def decode_number(data: bytes) -> int | Decimal:
 
 def _from_pairs(negative: bool, pairs: list[int], exponent: int) -> int | Decimal:
     """Build the value ``0.<pairs> * 100**exponent`` with a sign."""
+    if exponent >= len(pairs):  # an integer: no digit string needed
+        magnitude = 0
+        for pair in pairs:
+            magnitude = magnitude * 100 + pair
+        shift: int = 100 ** (exponent - len(pairs))
+        magnitude *= shift
+        return -magnitude if negative else magnitude
     padded = "".join(f"{pair:02d}" for pair in pairs)
     digits = padded.rstrip("0").lstrip("0")
     if not digits:
