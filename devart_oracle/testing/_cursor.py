@@ -95,7 +95,7 @@ class Cursor:
         (and would read rows sent before that with the wrong types), so the
         first execute sends no rows.
         """
-        return self.defines is None and any(m.ora_type in LOB_TYPES for m in self._metas)
+        return self.defines is None and not self._plain and any(m.ora_type in LOB_TYPES for m in self._metas)
 
     def returning(self) -> list[ValueWriter]:
         """The writers of the RETURNING INTO targets' values, in bind order.
