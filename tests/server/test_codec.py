@@ -18,11 +18,10 @@ from devart_oracle.testing.wire.codec import (
     decode_binary_double,
     decode_binary_float,
     decode_date,
-    decode_number,
     encode_date,
-    encode_number,
     encode_timestamp,
 )
+from devart_oracle.testing.wire.number import decode_number, encode_number
 from devart_oracle.testing.wire.reader import MessageReader, ProtocolError
 
 NUMBERS = [

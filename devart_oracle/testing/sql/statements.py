@@ -34,10 +34,9 @@ from typing import Any
 
 from .dictionary_views import mentioned as families_read
 from .lexer import Token, tokenize
-from .lobs import expression_kind
 from .results import column_name
 from .rewrite import Plan, classify, plan
-from .values import Column, coercer, declared_column, decode, inferred_column
+from .values import Column, coercer, declared_column, decode, named_column, valued_column
 from .views import mentioned
 
 __all__ = ["DEFAULT_CAPACITY", "OwnStatements", "Shape", "Statement", "StatementCache"]
@@ -112,7 +111,7 @@ class Statement:
         """A query's shape from SQLite's description, declared types, first rows and NOT NULL names.
 
         A column with a declared type, or an expression whose type its name
-        tells (``TO_CLOB(...)``), is the same at every execute; only the
+        tells (``TO_CLOB(...)``, ``CAST(x AS VARCHAR2(n))``), is the same at every execute; only the
         others are worked out from the values. When no column depends on
         the values (a re-executed query of table columns), the shape itself
         is kept with the template.
@@ -128,7 +127,7 @@ class Statement:
         for index, (name, fixed) in enumerate(template.columns):
             if fixed is None:
                 values = [decode(row[index]) for row in rows]
-                fixed = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
+                fixed = valued_column(name, values, timestamp="TIMESTAMP" in name.upper())
                 if name.upper() in not_null:
                     fixed = replace(fixed, nullable=False)
             columns.append(fixed)
@@ -144,8 +143,7 @@ class Statement:
         fixed: list[tuple[str, Column | None]] = []
         for index, name in enumerate(names):
             column = declared_column(name, usable[index]) if usable else None
-            kind = expression_kind(name) if column is None else None
-            column = column if kind is None else Column(name, kind, 0, 0, 0)
+            column = named_column(name) if column is None else column
             if column is not None and name.upper() in not_null:
                 column = replace(column, nullable=False)
             fixed.append((name, column))
