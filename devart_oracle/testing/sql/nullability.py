@@ -31,8 +31,8 @@ class NotNulls:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
-        # by (statement text, LOB columns wanted): the generation and the names, for re-executes
-        self._by_sql: dict[tuple[str, bool], tuple[int, frozenset[str]]] = {}
+        # by statement text, for re-executes: (generation, NOT NULL names, LOB names) as by table
+        self._by_sql: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
 
     def _of(self, conn: sqlite3.Connection, table: str, generation: int,
             ) -> tuple[int, frozenset[str], frozenset[str]]:
@@ -48,25 +48,25 @@ class NotNulls:
         self._cache[table] = entry = (generation, not_null, lobs)
         return entry
 
-    def _names(self, conn: sqlite3.Connection, sql: str, generation: int, lobs: bool,
-               ) -> frozenset[str]:
-        cached = self._by_sql.get((sql, lobs))
+    def statement(self, conn: sqlite3.Connection, sql: str, generation: int,
+                  ) -> tuple[int, frozenset[str], frozenset[str]]:
+        """(generation, NOT NULL names, LOB names) of the columns of the tables ``sql`` reads or changes.
+
+        The names are upper case; the entry is kept per text until the next DDL.
+        """
+        cached = self._by_sql.get(sql)
         if cached is not None and cached[0] == generation:
-            return cached[1]
-        names: frozenset[str] = frozenset()
+            return cached
+        not_null: frozenset[str] = frozenset()
+        lobs: frozenset[str] = frozenset()
         for table in _tables(sql):
-            entry = self._of(conn, table.replace('"', ""), generation)
-            names |= entry[2] if lobs else entry[1]
+            _, table_not_null, table_lobs = self._of(conn, table.replace('"', ""), generation)
+            not_null, lobs = not_null | table_not_null, lobs | table_lobs
         if len(self._by_sql) >= _STATEMENTS:
             self._by_sql.clear()
-        self._by_sql[sql, lobs] = (generation, names)
-        return names
-
-    def names(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
-        """The (upper-case) names of the NOT NULL columns of the tables a query reads."""
-        return self._names(conn, sql, generation, False)
+        self._by_sql[sql] = entry = (generation, not_null, lobs)
+        return entry
 
     def lobs(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
         """The names of the LOB columns of the tables a statement reads or changes."""
-        return self._names(conn, sql, generation, True)
-
+        return self.statement(conn, sql, generation)[2]

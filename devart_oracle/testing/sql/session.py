@@ -205,7 +205,8 @@ class SqlSession:
         plan, generation, conn = statement.plan, self._db.generation, self._link.conn
         assert plan is not None
         binds = self._binds(plan.binds, params)
-        check_comparisons(plan.sql, self._not_nulls.lobs(conn, plan.sql, generation))
+        _, not_null, lobs = self._not_nulls.statement(conn, plan.sql, generation)
+        check_comparisons(plan.sql, lobs)
         if plan.for_update:
             self._begin()
             self._dirty = True
@@ -215,15 +216,14 @@ class SqlSession:
         declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
-        first = self._link.run(lambda: cursor.fetchmany(_PEEK))
+        first = self._link.fetch(cursor, _PEEK)
         description = cursor.description[:-1] if located else cursor.description
-        shape = statement.shape_of(description, declared, first,
-                                   self._not_nulls.names(conn, plan.sql, generation))
+        shape = statement.shape_of(description, declared, first, not_null)
         # fewer rows than asked for: SQLite is done with the cursor, nothing is left to drain
         pull = self._puller(cursor) if len(first) == _PEEK else None
         result = Result(shape.columns, 0, rows=first, pull=pull, convert=shape.convert)
         if located:
-            result.lob_origin = (located[1], self._not_nulls.lobs(conn, plan.sql, generation))
+            result.lob_origin = (located[1], lobs)
         if pull is not None:
             self._results.add(result)
         return result
@@ -231,7 +231,7 @@ class SqlSession:
     def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
         def pull(count: int) -> list[tuple[object, ...]]:
             with self._gate.call():
-                return self._link.run(lambda: cursor.fetchmany(count))
+                return self._link.fetch(cursor, count)
         return pull
 
     def _dml(self, statement: Statement, params: Sequence[object], verb: str) -> Result:
