@@ -135,7 +135,7 @@ def decode_number(data: bytes) -> int | Decimal:
         negative, exponent = True, (~head & 0xFF) - 192
         body = data[1:-1] if data[-1] == 102 else data[1:]
         pairs = [101 - byte for byte in body]
-    if any(not 0 <= pair <= 99 for pair in pairs):
+    if pairs and (min(pairs) < 0 or max(pairs) > 99):
         raise ValueError("NUMBER mantissa byte out of range")
     return _from_pairs(negative, pairs, exponent)
 
