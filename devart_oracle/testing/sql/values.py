@@ -338,7 +338,13 @@ def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[obj
     # LOBs keep an empty value (not NULL); binary floats keep infinities and 'NaN'
     raw = [column.type in LOB_KINDS or column.type.startswith("BINARY_") for column in columns]
 
+    steps = list(zip(raw, converts))
+
     def convert(row: Sequence[object]) -> tuple[object, ...]:
-        values = (value if keep else decode(value) for keep, value in zip(raw, row))
-        return tuple(None if v is None else f(v) for f, v in zip(converts, values))
+        out = []  # a plain loop: it runs per value of every row fetched
+        for (keep, f), value in zip(steps, row):
+            if not keep:
+                value = decode(value)
+            out.append(None if value is None else f(value))
+        return tuple(out)
     return convert
