@@ -14,7 +14,12 @@ it. Every statement, and the session's setup script, is retried the same
 way while SQLite says "database is locked" (SQLITE_BUSY, which even a read
 meets in WAL mode while another connection checkpoints or recovers the
 log): a statement that failed so did nothing, and past ``lock_timeout`` it
-is ORA-00054, never SQLite's error. The declared types of a query's columns come from a temporary view of
+is ORA-00054, never SQLite's error.
+
+The connection keeps a journal of the changes of its open transaction (the
+SQLite text and values of each statement that changed something, and of the
+savepoints around them): two-phase commit (``tpc``) sets a branch's work
+aside with it and applies it again. The declared types of a query's columns come from a temporary view of
 the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
 ``sqlite3_column_decltype``); they are cached until the next DDL.
 """
@@ -27,13 +32,14 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
-__all__ = ["SqliteConnection", "retry_while_busy"]
+__all__ = ["Change", "SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
@@ -41,6 +47,20 @@ _WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes
 _BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
 _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
+
+
+@dataclass(frozen=True)
+class Change:
+    """One statement of a transaction's journal; ``work`` unless it is a savepoint.
+
+    ``verb`` and ``table`` are what its errors are reported with (``translate``).
+    """
+
+    sql: str
+    params: tuple[object, ...]
+    work: bool = True
+    verb: str = "SELECT"
+    table: str = ""
 
 
 def retry_while_busy(work: Callable[[], _T], timeout: float,
@@ -77,6 +97,7 @@ class SqliteConnection:
         conn: the SQLite connection (explicit transactions).
         cancelled: set by ``interrupt()``; waits and sleeps watch it.
         pending: an ORA error a SQL function raised, until it is reported.
+        journal: the changes of the open transaction (``change``, ``note``).
     """
 
     def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str],
@@ -87,6 +108,7 @@ class SqliteConnection:
         self.pending: OracleError | None = None
         self._schema = schema
         self._described: dict[str, tuple[int, list[str] | None]] = {}
+        self.journal: list[Change] = []
 
     @property
     def in_transaction(self) -> bool:
@@ -104,6 +126,22 @@ class SqliteConnection:
                 table: str = "") -> sqlite3.Cursor:
         """``conn.execute`` through ``run``, retried while the database is busy."""
         return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
+
+    def change(self, sql: str, params: Sequence[object] = (), *, work: bool = False,
+               verb: str = "SELECT", table: str = "") -> sqlite3.Cursor:
+        """``execute`` a statement that belongs to the transaction's journal (a savepoint by default)."""
+        cursor = self.execute(sql, params, verb, table)
+        self.note(sql, params, work=work, verb=verb, table=table)
+        return cursor
+
+    def note(self, sql: str, params: Sequence[object], *, work: bool = True,
+             verb: str = "SELECT", table: str = "") -> None:
+        """Add a statement that has just changed something to the journal."""
+        self.journal.append(Change(sql, tuple(params), work, verb, table))
+
+    def changes(self) -> list[Change]:
+        """The open transaction's journal (none once SQLite ended it, even by itself)."""
+        return self.journal if self.conn.in_transaction else []
 
     def script(self, sql: str) -> None:
         """Run a script of statements as one transaction, retried while the database is busy.
@@ -153,6 +191,7 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
+        self.journal = []
         self._locking("BEGIN IMMEDIATE", lock_timeout)
         return True
 
@@ -163,6 +202,7 @@ class SqliteConnection:
             OracleError: ORA-08177 if another session committed since the
                 snapshot, else as ``begin``.
         """
+        self.journal = []  # a read transaction has changed nothing
         self._locking(_WRITE, lock_timeout)
 
     def _locking(self, statement: str, lock_timeout: float) -> None:
@@ -184,9 +224,11 @@ class SqliteConnection:
         """COMMIT or ROLLBACK, if a transaction is open."""
         if self.conn.in_transaction:
             self.execute(verb, verb=verb)
+        self.journal = []
 
     def abandon(self) -> None:
         """Roll back whatever is open, reporting nothing."""
+        self.journal = []
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
