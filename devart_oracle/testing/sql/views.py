@@ -11,6 +11,7 @@ declared types, so that the client sees NUMBER, VARCHAR2 and DATE.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,7 @@ from typing import Any
 from .backend import SqliteConnection
 from .catalog import SessionInfo
 from .cpool import CPOOL_CC_COLUMNS, CPOOL_COLUMNS, cpool_cc_rows, cpool_rows
+from .errors import call_hook
 from .instance import (
     DATABASE_NLS,
     NLS_PARAMETERS,
@@ -27,7 +29,6 @@ from .instance import (
     STATISTICS,
     parameter_value,
 )
-from .errors import call_hook
 from .tpc import PENDING_COLUMNS
 from .transaction import V_TRANSACTION_COLUMNS, v_transaction_rows
 from .values import encode
@@ -204,5 +205,5 @@ def refresh_views(link: SqliteConnection, names: Iterable[str], info: SessionInf
         view = VIEWS[name]
         created = link.create_temp(name, view.create_sql())
         if created or view.live:
-            rows = call_hook(lambda: view.rows(info, sessions), name)
-            link.run(lambda: link.fill(view.table, view.insert_sql(), rows))
+            rows = call_hook(functools.partial(view.rows, info, sessions), name)
+            link.run(functools.partial(link.fill, view.table, view.insert_sql(), rows))
