@@ -195,6 +195,11 @@ class SqliteConnection:
         self._locking("BEGIN IMMEDIATE", lock_timeout)
         return True
 
+    def snapshot(self) -> None:
+        """Start a read transaction: a serializable transaction's snapshot."""
+        self.journal = []
+        self.execute("BEGIN")
+
     def upgrade(self, lock_timeout: float) -> None:
         """Take the write lock inside the open read transaction (a serializable snapshot).
 
@@ -202,7 +207,6 @@ class SqliteConnection:
             OracleError: ORA-08177 if another session committed since the
                 snapshot, else as ``begin``.
         """
-        self.journal = []  # a read transaction has changed nothing
         self._locking(_WRITE, lock_timeout)
 
     def _locking(self, statement: str, lock_timeout: float) -> None:

@@ -205,7 +205,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
-            self._link.execute("BEGIN")  # the query takes the transaction's snapshot
+            self._link.snapshot()  # the query takes the transaction's snapshot
         self._refresh(statement)
         declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
