@@ -178,3 +178,21 @@ def test_the_switch_and_change_of_state_read_as_thin_writes_them() -> None:
     switch_reply(reply, b"ctx")
     state_reply(reply, FORGOTTEN)
     assert bytes(reply.buf) == b"\x08\x00\x01\x03ctx\x08\x01\x05"
+
+
+def test_a_branch_is_worked_on_by_one_session_at_a_time(pair: tuple[SqlSession, SqlSession]) -> None:
+    one, two = pair
+    one.tpc(lambda link: link.begin(XID, BEGIN_NEW))
+    one.execute("insert into t values (1, 'a')")
+    for operation in (lambda link: link.prepare(XID, None), lambda link: link.rollback(XID, None),
+                      lambda link: link.commit(XID, None, one_phase=True),
+                      lambda link: link.begin(XID, BEGIN_RESUME)):
+        with pytest.raises(OracleError) as excinfo:
+            two.tpc(operation)
+        assert excinfo.value.code == 25351
+    one.tpc(lambda link: link.end(None))
+    assert two.tpc(lambda link: link.prepare(XID, None)) == REQUIRES_COMMIT
+    with pytest.raises(OracleError) as excinfo:
+        one.tpc(lambda link: link.prepare(XID, None))
+    assert excinfo.value.code == 24756  # prepared already; and released for the next one
+    assert one.tpc(lambda link: link.rollback(XID, None)) == ABORTED

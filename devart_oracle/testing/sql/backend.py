@@ -49,7 +49,7 @@ _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One statement of a transaction's journal; ``work`` unless it is a savepoint.
 

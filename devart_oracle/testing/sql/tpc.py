@@ -87,7 +87,10 @@ def has_work(changes: Sequence[Change]) -> bool:
 
 
 class Branches:
-    """The branches of one server, by xid; thread-safe."""
+    """The branches of one server, by xid; thread-safe.
+
+    A branch's fields change under the lock, or while a session holds the branch (``take``).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -115,12 +118,15 @@ class Branches:
         with self._lock:
             return xid in self._by_xid
 
-    def find(self, xid: Xid | None, token: bytes | None, holder: object) -> Branch:
-        """The branch named by its xid, else by the context token; detached or ``holder``'s.
+    def take(self, xid: Xid | None, token: bytes | None, holder: object) -> Branch:
+        """The branch named by its xid, else by the context token, now held by ``holder``.
+
+        A session works on a branch only while it holds it, so that two
+        sessions never work on one branch at once; ``release`` gives it back.
 
         Raises:
             OracleError: ORA-24756 when there is none, ORA-25351 when
-                another session is attached to it.
+                another session holds it.
         """
         with self._lock:
             if xid is not None:
@@ -131,25 +137,15 @@ class Branches:
                 raise OracleError(_NOT_FOUND)
             if branch.holder is not None and branch.holder is not holder:
                 raise OracleError(_IN_USE)
+            branch.holder = holder
             return branch
 
-    def attach(self, branch: Branch, holder: object) -> None:
-        """Attach a detached branch to ``holder``.
-
-        Raises:
-            OracleError: as ``find`` (the branch was taken or removed meanwhile).
-        """
+    def release(self, branch: Branch, changes: list[Change] | None = None) -> None:
+        """Give a held branch back (detached), with its work when ``changes`` are given."""
         with self._lock:
-            if self._by_xid.get(branch.xid) is not branch:
-                raise OracleError(_NOT_FOUND)
-            if branch.holder is not None and branch.holder is not holder:
-                raise OracleError(_IN_USE)
-            branch.holder = holder
-
-    def detach(self, branch: Branch, changes: list[Change]) -> None:
-        """Detach a branch, keeping its work."""
-        with self._lock:
-            branch.changes, branch.holder = changes, None
+            if changes is not None:
+                branch.changes = changes
+            branch.holder = None
 
     def remove(self, branch: Branch) -> None:
         """Forget a branch (committed, rolled back, or read-only at prepare)."""
@@ -173,7 +169,9 @@ class BranchOwner(Protocol):
 class BranchLink:
     """A session's side of two-phase commit: the branch attached to it, and the operations.
 
-    Every operation runs inside the session's call gate (``SqlSession.tpc``).
+    Every operation runs inside the session's call gate (``SqlSession.tpc``)
+    and holds the branch it works on (``Branches.take``); the attached branch
+    is held for as long as it is attached.
 
     Args:
         link: the session's SQLite connection.
@@ -225,15 +223,14 @@ class BranchLink:
         if self.attached is not None and self.attached.xid == xid:
             raise OracleError(_IN_USE)
         self._own_work_forbids()
-        branch = self._branches.find(xid, None, self)
-        if branch.prepared:
-            raise OracleError(_NOT_FOUND)  # Oracle: a prepared branch cannot be resumed
-        self._detach()
-        self._branches.attach(branch, self)
+        branch = self._branches.take(xid, None, self)
         try:
+            if branch.prepared:
+                raise OracleError(_NOT_FOUND)  # Oracle: a prepared branch cannot be resumed
+            self._detach()
             self._apply(branch.changes)
         except BaseException:
-            self._branches.detach(branch, branch.changes)
+            self._branches.release(branch)
             raise
         return branch
 
@@ -258,13 +255,15 @@ class BranchLink:
         """
         branch = self._target(xid, token)
         if branch.prepared:
+            self._give_back(branch)
             raise OracleError(_NOT_FOUND)
         if branch is self.attached:
-            self._detach()
+            branch.changes = self._set_aside()
         if not has_work(branch.changes):
             self._branches.remove(branch)
             return READ_ONLY
         branch.prepared = True
+        self._branches.release(branch)
         return REQUIRES_COMMIT
 
     def commit(self, xid: Xid | None, token: bytes | None, one_phase: bool) -> int:
@@ -274,28 +273,36 @@ class BranchLink:
             OracleError: ORA-24756 for a two-phase commit of a branch that is
                 not prepared; ORA-02053 after a one-phase commit of a prepared
                 branch (it is committed); ORA-24776 when a detached branch is
-                to be committed by a session with work of its own; the error of
-                a change that cannot be applied again (the branch stays).
+                to be committed by a session with work (or a branch) open; the
+                error of a change that cannot be applied again (the branch stays).
         """
         branch = self._target(xid, token)
-        if not one_phase and not branch.prepared:
-            raise OracleError(_NOT_FOUND)
-        if branch is self.attached:
-            done = has_work(self._link.changes())
-            self._link.end("COMMIT")
-            self.attached = None
-        else:
-            if self._owner.in_transaction:  # its work would mix with what this session has open
-                raise OracleError(_CANNOT_START)
-            done = has_work(branch.changes)
-            self._apply(branch.changes)
-            self._link.end("COMMIT")
+        try:
+            done = self._commit(branch, one_phase)
+        except BaseException:
+            self._give_back(branch)
+            raise
         self._branches.remove(branch)
         if not one_phase:
             return FORGOTTEN
         if branch.prepared:
             raise OracleError(_IN_DOUBT, describe(branch.xid))
         return COMMITTED if done else READ_ONLY
+
+    def _commit(self, branch: Branch, one_phase: bool) -> bool:
+        """Commit a held branch's work; whether there was any."""
+        if not one_phase and not branch.prepared:
+            raise OracleError(_NOT_FOUND)
+        if branch is self.attached:
+            done = has_work(self._link.changes())
+            self._link.end("COMMIT")
+            self.attached = None
+            return done
+        if self._owner.in_transaction:  # its work would mix with what this session has open
+            raise OracleError(_CANNOT_START)
+        self._apply(branch.changes)
+        self._link.end("COMMIT")
+        return has_work(branch.changes)
 
     def rollback(self, xid: Xid | None, token: bytes | None) -> int:
         """``tpc_rollback``: ABORTED. Without xid and branch, the session's own work rolls back.
@@ -307,15 +314,14 @@ class BranchLink:
         """
         if xid is None and self.attached is None:
             try:
-                branch = self._branches.find(None, token, self)
+                branch = self._branches.take(None, token, self)
             except OracleError:
                 self._link.end("ROLLBACK")
                 return ABORTED
         else:
             branch = self._target(xid, token)
         if branch is self.attached:
-            self._link.abandon()
-            self.attached = None
+            self._set_aside()
         self._branches.remove(branch)
         return ABORTED
 
@@ -327,6 +333,7 @@ class BranchLink:
         """
         branch = self._target(xid, token)
         if not branch.prepared:
+            self._give_back(branch)
             raise OracleError(_NOT_FOUND)
         self._branches.remove(branch)
         return FORGOTTEN
@@ -340,22 +347,33 @@ class BranchLink:
     # ------------------------------------------------------------- helpers
 
     def _target(self, xid: Xid | None, token: bytes | None) -> Branch:
+        """The branch an operation names (the attached one without xid), held."""
         if xid is None and self.attached is not None:
             return self.attached
-        return self._branches.find(xid, token, self)
+        return self._branches.take(xid, token, self)
+
+    def _give_back(self, branch: Branch) -> None:
+        """After a failed operation: a branch taken for it is released (the attached one stays)."""
+        if branch is not self.attached:
+            self._branches.release(branch)
 
     def _own_work_forbids(self) -> None:
         """ORA-24776 when the session has uncommitted work outside any branch."""
         if self.attached is None and self._owner.in_transaction:
             raise OracleError(_CANNOT_START)
 
+    def _set_aside(self) -> list[Change]:
+        """The attached branch's work (its journal), rolled back here; no branch is attached then."""
+        changes = self._link.changes()
+        self._link.abandon()
+        self.attached = None
+        return changes
+
     def _detach(self) -> None:
-        """Set the attached branch's work aside (its journal) and roll it back here."""
-        branch, self.attached = self.attached, None
+        """Detach the attached branch, if any, keeping its work."""
+        branch = self.attached
         if branch is not None:
-            changes = self._link.changes()
-            self._link.abandon()
-            self._branches.detach(branch, changes)
+            self._branches.release(branch, self._set_aside())
 
     def _apply(self, changes: Sequence[Change]) -> None:
         """Apply a detached branch's work again in a new transaction of this session."""
