@@ -14,14 +14,15 @@ it. Every statement, and the session's setup script, is retried the same
 way while SQLite says "database is locked" (SQLITE_BUSY, which even a read
 meets in WAL mode while another connection checkpoints or recovers the
 log): a statement that failed so did nothing, and past ``lock_timeout`` it
-is ORA-00054, never SQLite's error.
+is ORA-00054, never SQLite's error. The declared types of a query's
+columns come from a temporary view of the query and ``PRAGMA table_info``
+(SQLite's Python module does not expose ``sqlite3_column_decltype``); they
+are cached until the next DDL.
 
 The connection keeps a journal of the changes of its open transaction (the
 SQLite text and values of each statement that changed something, and of the
 savepoints around them): two-phase commit (``tpc``) sets a branch's work
-aside with it and applies it again. The declared types of a query's columns come from a temporary view of
-the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
-``sqlite3_column_decltype``); they are cached until the next DDL.
+aside with it and applies it again.
 """
 
 from __future__ import annotations
