@@ -49,6 +49,13 @@ def test_value_longer_than_the_bind_is_ora_06502(k: oracledb.Cursor) -> None:
         k.execute("begin :s := rpad('x', 20, 'x'); end;", s=small)
 
 
+def test_native_float_out_bind(k: oracledb.Cursor) -> None:
+    out, source = k.var(oracledb.NATIVE_FLOAT), k.var(oracledb.NATIVE_FLOAT)
+    source.setvalue(0, 10)
+    k.execute("begin :value := :value2 + 5; end;", value=out, value2=source)
+    assert out.getvalue() == 15.0
+
+
 def test_select_into_binds(k: oracledb.Cursor) -> None:
     name, count = k.var(str), k.var(int)
     k.execute("begin select 'x' || :p, 3 into :name, :cnt from dual; end;",

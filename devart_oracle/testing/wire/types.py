@@ -86,6 +86,7 @@ INTERVAL_YM = 182
 INTERVAL_DS = 183
 TIMESTAMP_LTZ = 231
 BOOLEAN = 252
+CURSOR = 102  # a nested cursor column (a CURSOR expression), as a REF CURSOR bind
 
 _NCHAR_FORM = 2
 _NUMBER_SIZE = 22
@@ -226,6 +227,8 @@ def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
         return ColumnMeta(column.name, TIMESTAMP, 11, 0, 0, scale, 0, column.nullable), _timestamp
     if kind == "RAW":
         return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
+    if kind == "CURSOR":  # its values are written by the cursor table with their describe
+        return ColumnMeta(column.name, CURSOR, 1, 0, 0, 0, 0, column.nullable), _not_encoded
     if kind in _OTHERS:
         ora_type, buffer_size, csfrm, encoder = _OTHERS[kind]
         if kind in ("NCHAR", "NVARCHAR2"):
@@ -294,6 +297,10 @@ def rowid_bytes(text: str) -> bytes:
     return bytes(w.buf)
 
 
+def _not_encoded(value: object) -> bytes:
+    raise WireError(3115, f"a nested cursor ({type(value).__name__}) has no encoding of its own")
+
+
 def _rowid(value: object) -> bytes:
     return rowid_bytes(str(value))
 
@@ -323,6 +330,7 @@ _BIND_ENCODERS: dict[int, Encoder] = {
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
     TIMESTAMP_TZ: _timestamp_tz, TIMESTAMP_LTZ: _timestamp,
     INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym,
+    BINARY_FLOAT: _float(encode_binary_float), BINARY_DOUBLE: _float(encode_binary_double),
 }
 
 
