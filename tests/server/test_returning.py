@@ -131,7 +131,7 @@ def test_a_target_too_small_for_the_value_is_dpy_4002(k: oracledb.Cursor, table:
 
 
 def test_a_target_type_the_server_cannot_send_changes_nothing(k: oracledb.Cursor, table: str) -> None:
-    v = k.var(oracledb.DB_TYPE_BOOLEAN)
+    v = k.var(oracledb.DB_TYPE_JSON)
     with pytest.raises(oracledb.DatabaseError, match="ORA-03115"):
         k.execute(f"insert into {table} (id) values (1) returning id into :v", v=v)
     k.execute(f"select count(*) from {table}")

@@ -132,7 +132,10 @@ def test_dbms_output_buffer_overflow(k: oracledb.Cursor) -> None:
     ("begin dbms_output.put_line(a => 'x', 'y'); end;", "PLS-00306"),
     ("begin v := 1; end;", "PLS-00201: identifier 'V' must be declared"),
     ("begin loop null; end loop; end;", "PLS-00999"),
-    ("begin if 1 = 1 then null; end if; end;", "PLS-00999"),
+    ("begin while 1 = 1 loop null; end loop; end;", "PLS-00999"),
+    ("begin if 1 = 1 then null; end; end;", "PLS-00103"),
+    ("begin raise; end;", "PLS-00367"),
+    ("begin raise no_such_thing; end;", "PLS-00201"),
 ])
 def test_blocks_refused_as_oracle_compiles_them(k: oracledb.Cursor, block: str,
                                                 message: str) -> None:

@@ -102,7 +102,7 @@ def read_piggyback(r: MessageReader, function: int) -> Piggyback:
 
 
 _E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10),
-              ("client_info", 0x100))
+              ("client_info", 0x100), ("dbop", 0x200))
 
 
 def _read_end_to_end(r: MessageReader) -> EndToEnd:

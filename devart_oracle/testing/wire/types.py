@@ -175,6 +175,13 @@ def _text(value: object) -> bytes:
     return str(value).encode()
 
 
+def _boolean(value: object) -> bytes:
+    """A PL/SQL BOOLEAN as Oracle sends one outside objects: 0x0101 for TRUE, 0x00 for FALSE."""
+    if isinstance(value, str):
+        raise WireError(6502)
+    return b"\x01\x01" if value else b"\x00"
+
+
 def _as_datetime(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
@@ -329,7 +336,7 @@ _BIND_ENCODERS: dict[int, Encoder] = {
     VARCHAR_LEGACY: _text, CHAR: _text, LONG: _text,
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
     TIMESTAMP_TZ: _timestamp_tz, TIMESTAMP_LTZ: _timestamp,
-    INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym,
+    INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym, BOOLEAN: _boolean,
     BINARY_FLOAT: _float(encode_binary_float), BINARY_DOUBLE: _float(encode_binary_double),
 }
 
