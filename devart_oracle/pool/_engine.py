@@ -330,6 +330,9 @@ class PoolEngine:
         if woken:
             # Settled before the wake-up was sent: no lock needed to read it.
             entry, error = waiter.entry, waiter.error
+            if error is Refusal.EXHAUSTED:  # its deadline passed before a session came (WaitQueue.expire)
+                with self.lock:
+                    self.metrics.timed_out()
         else:
             with self.lock:  # timed out: a grant may be racing with us
                 actions = self.core.abandon(waiter, self.clock()) if waiter.entry is None else Actions()
