@@ -59,7 +59,7 @@ CONNECT_LIMIT = 1.0  # ConnectionTimeout, seconds
 WAIT_LIMIT_MS = 300  # the explicit pool's wait_timeout
 OVERRUN = 0.050  # seconds an acquire may take beyond its limit
 POOL_IDS = (1, 2, 3)
-PROBES = 4
+PROBES = 8  # as many samples of the scheduling delay as the explicit workers make (8 of 32 threads)
 
 
 @dataclass
