@@ -14,16 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ._lobs import bound_lob, column_pieces
 from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
 from .wire.lob import (
     LOB_TYPES,
     LobStore,
-    LobValue,
     bind_data,
     lob_data,
-    lob_pieces,
     write_locator,
 )
 from .wire.oraerror import WireError
@@ -84,7 +83,7 @@ class Cursor:
             return [self._decode(spec, item) for item in value]
         assert value is None or isinstance(value, bytes)
         if spec.ora_type in LOB_TYPES and value is not None:
-            return bind_data(self.lobs.get(value))
+            return bound_lob(bind_data(self.lobs.get(value)))
         return decode_bind(spec.ora_type, spec.csfrm, value)
 
     def needs_define(self) -> bool:
@@ -245,7 +244,7 @@ class Cursor:
         data = None if value is None else lob_data(meta.ora_type, value)
         if defined in _LONG_TYPES:
             if data:  # encoded a slice at a time into the reply
-                w.b_pieces(lob_pieces(LobValue(meta.ora_type, meta.csfrm, ""), data))
+                w.b_pieces(column_pieces(self.lobs, meta.ora_type, meta.csfrm, data))
             else:
                 w.b(None)
             w.raw(b"\x00\x00")

@@ -101,6 +101,7 @@ _TEXTS = {
     8177: "can't serialize access for this transaction",
     12899: "value too large for column %s",
     20000: "%s",
+    22922: "nonexistent LOB value",
     30926: "unable to get a stable set of rows in the source tables",
     38104: "Columns referenced in the ON Clause cannot be updated: %s",
     25137: "Data value out of range",

@@ -24,8 +24,9 @@ TIMESTAMP WITH     ``TIMESTAMP_TZ(p)``  a TIMESTAMP (``values``) with its offset
 
 A LOB differs from a string in one way the backend sees: an empty LOB
 (``EMPTY_CLOB()``, ``EMPTY_BLOB()``) is a value of length 0, not NULL, so
-their columns keep ``''`` and ``b''``. Values are held whole (no storage
-by chunks), which is what SQLite does with any value.
+their columns keep ``''`` and ``b''``. A value longer than a few chunks is
+stored out of row (``lob_store``): its column holds a reference, which a
+query returns as a ``LobRef``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import math
 from collections.abc import Callable
 
 from .errors import OracleError
+from .lob_refs import LobRef, is_ref
 from .zones import to_local
 
 __all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_coercer", "to_blob", "to_clob", "empty_lob",
@@ -99,13 +101,21 @@ def _to_bytes(value: object) -> bytes:
         raise OracleError(1465) from None
 
 
+def _lob(convert: Callable[[object], object]) -> Callable[[object], object]:
+    return lambda value: LobRef(value) if is_ref(value) else convert(value)
+
+
 def kind_coercer(kind: str, size: int) -> Callable[[object], object] | None:
     """The conversion of a stored value (not NULL) into a value of ``kind``; None for others."""
-    if kind in ("CLOB", "NCLOB", "LONG", "ROWID", "NVARCHAR2"):
+    if kind in ("CLOB", "NCLOB"):
+        return _lob(_to_text)
+    if kind == "BLOB":
+        return _lob(_to_bytes)
+    if kind in ("LONG", "ROWID", "NVARCHAR2"):
         return _to_text
     if kind == "NCHAR":
         return lambda value: _to_text(value).ljust(size)
-    if kind in ("BLOB", "LONG RAW"):
+    if kind == "LONG RAW":
         return _to_bytes
     if kind in ("BINARY_FLOAT", "BINARY_DOUBLE"):
         return _to_float

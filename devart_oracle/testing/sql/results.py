@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .lob_rows import WRAPPER
 from .rewrite import Plan
 from .values import Column, coercer, declared_column, decode, inferred_column
 
@@ -110,6 +111,7 @@ def describe_columns(description: Any, declared: list[str] | None, rows: Sequenc
 
 
 _SPACE_OUTSIDE_QUOTES = re.compile(r"('(?:[^']|'')*')|\s+")
+_READ_WHOLE = re.compile(WRAPPER + r"\(([^()]*)\)")
 
 
 def column_name(name: str, plan: Plan) -> str:
@@ -120,6 +122,7 @@ def column_name(name: str, plan: Plan) -> str:
     """
     if name in plan.quoted or re.fullmatch(r"[\w$#]+", name):
         return name
+    name = _READ_WHOLE.sub(r"\1", name) if WRAPPER in name else name  # lob_rows.deref's
     for rewritten, original in sorted(plan.names, key=lambda pair: -len(pair[0])):
         name = name.replace(rewritten, original)
     return _SPACE_OUTSIDE_QUOTES.sub(lambda m: m.group(1) or "", name).upper()

@@ -1,10 +1,9 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
-See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
-(``cancel()`` may come from another thread); each statement is classified and goes to the query,
-DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
-rows open results still hold are read into memory so that every statement sees the latest commits.
-"""
+See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time (``cancel()``
+may come from another thread); each statement is classified and goes to the query, DML, DDL, PL/SQL or
+command path. Query results stream from SQLite; before anything else runs, the rows open results still
+hold are read into memory so that every statement sees the latest commits (LOBs: ``lob_store``)."""
 
 from __future__ import annotations
 
@@ -23,7 +22,8 @@ from .errors import OracleError, call_hook
 from .functions import register
 from .gate import CallGate
 from .lexer import Token
-from .lob_rows import check_comparisons, with_rowid
+from .lob_rows import with_rowid
+from .lob_store import LobChunks
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
@@ -58,8 +58,7 @@ class SqlSession:
     """One session: its SQLite connection, transaction state and Oracle functions."""
 
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
-        self.info = info
-        self._db = database
+        self.info, self._db = info, database
         self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
                                       database.lock_timeout)
         self._gate = CallGate(self._link, self._after_call)
@@ -71,6 +70,7 @@ class SqlSession:
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
+        self.chunks = LobChunks(self._link, self._gate)  # LOBs stored out of row
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
@@ -127,9 +127,9 @@ class SqlSession:
                     batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
-        and its error kept in ``Result.batch_errors``, as Oracle's array DML with batch errors
-        does; only a cancel stops it. ``lastrowid`` is the last execution's.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0) and its error
+        kept in ``Result.batch_errors``, as Oracle's array DML with batch errors does; only a cancel stops it.
+        ``lastrowid`` is the last execution's.
 
         Raises:
             OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).
@@ -176,7 +176,7 @@ class SqlSession:
                 return self._merge(sql, params)
             return self._dml(statement, params, verb)
         if kind == "plsql":
-            return Result(None, 0, out_binds=run_plsql(sql, statement.tokens, params, self).binds)
+            return Result(None, 0, out_binds=run_plsql(sql, statement.tokens, self.chunks.unwrap(params), self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
         else:
@@ -195,16 +195,16 @@ class SqlSession:
             self._schema_key, self._schema_set = key, own | (self._db.users or frozenset())
         return self._schema_set
 
-    def _binds(self, count: int, params: Sequence[object]) -> list[object]:
+    def _binds(self, count: int, params: Sequence[object], lobs: frozenset[str] | None = None) -> list[object]:
         if len(params) != count:
             raise OracleError(1008 if len(params) < count else 1036)
-        return [encode(value) for value in params]
+        return self.chunks.binds(params, lobs, encode)  # lobs: a DML statement's LOB columns
 
     def _query(self, statement: Statement, params: Sequence[object]) -> Result:
         plan, generation, conn = statement.plan, self._db.generation, self._link.conn
         assert plan is not None
         binds = self._binds(plan.binds, params)
-        check_comparisons(plan.sql, self._not_nulls.lobs(conn, plan.sql, generation))
+        plan = self.chunks.plan(plan, self._not_nulls.lobs(conn, plan.sql, generation))
         if plan.for_update:
             self._begin()
             self._dirty = True
@@ -237,11 +237,11 @@ class SqlSession:
     def _dml(self, statement: Statement, params: Sequence[object], verb: str) -> Result:
         plan = statement.plan
         assert plan is not None
-        binds = self._binds(plan.binds, params)
-        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(statement)
         began, touched = self._begin(), verb != "INSERT" and not plan.returning  # rowids wanted
-        try:
+        try:  # long LOB binds are stored (by chunk) in the transaction
+            binds = self._binds(plan.binds, params, lobs := self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
+            plan = self.chunks.plan(plan, lobs, verb)
             cursor = self._link.execute(plan.sql + " RETURNING rowid" if touched else plan.sql, binds, verb, plan.target)
             returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
@@ -285,6 +285,7 @@ class SqlSession:
 
     def _ddl(self, sql: str, verb: str) -> None:
         translated = ddl(sql, self._schemas())
+        self.chunks.touched = True  # a table dropped or truncated may have held stored LOBs
         self._end("COMMIT")  # Oracle commits before DDL, even a failing one
         self._begin()
         try:
@@ -327,6 +328,7 @@ class SqlSession:
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
+        self.chunks.settle(verb)
         self._link.end(verb)
         self._dirty = False
         self.info.transaction.end()
@@ -386,7 +388,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
             self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                               (data, rowid), "UPDATE", table)
+                               (self.chunks.column_value(data), rowid), "UPDATE", table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

@@ -1,0 +1,186 @@
+"""LOB values stored out of row, by chunk.
+
+A CLOB, NCLOB or BLOB value longer than ``INLINE`` characters (bytes) is
+not put in its row: its chunks go into the database's ``DEVART$LOB_CHUNKS``
+table, ``CHUNK`` characters (bytes) each, keyed by a *reference*, a
+20-byte blob that the row holds instead of the value (the ``MAGIC`` prefix,
+``C`` or ``B`` for the kind, 8 random bytes). So moving a 10 MB LOB in or
+out never puts the whole value through SQLite's bind, record or result
+buffers: a bind is written a chunk at a time, a fetch hands out the
+reference (``LobRef``), a read takes the chunks it covers.
+
+References are immutable: nothing writes into a stored value, a changed
+value is stored anew. Two rows may share one (``INSERT ... SELECT``); the
+chunks of references no row holds any more are deleted at the commit of a
+transaction that could have dropped one (``LobChunks.settle``).
+Statements that use a LOB column or a large LOB bind in an expression get
+it through ``DEVART_LOB(x)``, which gives the whole value (see
+``lob_rows.deref``): LOB functions may materialise, a plain round trip does not.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import OracleError
+from .lob_refs import CHUNK, INLINE, MAGIC, LargeLob, LobRef, is_ref, new_ref
+from .lob_rows import check_comparisons, deref
+
+if TYPE_CHECKING:
+    from .backend import SqliteConnection
+    from .gate import CallGate
+    from .rewrite import Plan
+
+__all__ = ["LOB_BINDS", "SCHEMA", "LobChunks"]
+
+TABLE = '"DEVART$LOB_CHUNKS"'
+SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (REF BLOB, N INTEGER, DATA, PRIMARY KEY (REF, N)) WITHOUT ROWID;"
+_NO_VALUE = 22922  # ORA-22922: nonexistent LOB value
+
+LOB_BINDS = (LargeLob, LobRef)  # the bind values ``LobChunks.bind`` takes
+
+
+class LobChunks:
+    """One session's access to the stored chunks, on its SQLite connection.
+
+    Reads take the session's call gate, as statements do, since the wire
+    layer reads a LOB between calls.
+    """
+
+    def __init__(self, link: SqliteConnection, gate: CallGate) -> None:
+        self._link, self._gate = link, gate
+        self.touched = False  # the transaction may have left chunks no row holds
+        self._bound = False  # the statement being prepared has a reference among its binds
+        link.conn.create_function("DEVART_LOB", 1, self._whole, deterministic=True)
+
+    # ------------------------------------------------------------ storing
+
+    def store(self, data: str | bytes) -> bytes:
+        """Store a value's chunks; returns its reference (in the open transaction)."""
+        ref = new_ref(isinstance(data, bytes))
+        chunks = ((ref, n, data[first:first + CHUNK]) for n, first in enumerate(range(0, len(data), CHUNK)))
+        self._link.run(lambda: self._link.conn.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?)", chunks))
+        self.touched = True
+        return ref
+
+    def binds(self, params: Sequence[object], lobs: frozenset[str] | None,
+              encode: Callable[[object], object]) -> list[object]:
+        """A statement's bind values for SQLite (``encode``), its long LOB values stored.
+
+        ``lobs`` are a DML statement's LOB columns (None for another statement): a
+        LOB bind, or a string or bytes too long for a VARCHAR2 or RAW (python-oracledb
+        sends a ``DB_TYPE_CLOB`` str as a long VARCHAR), becomes a reference.
+        """
+        if lobs:
+            return [self._bind(value, True) if isinstance(value, LOB_BINDS) or type(value) in (str, bytes)
+                    and len(value) > INLINE else encode(value) for value in params]  # type: ignore[arg-type]
+        return [self._bind(value, lobs is not None) if isinstance(value, LOB_BINDS) else encode(value)
+                for value in params]
+
+    def _bind(self, value: object, dml: bool) -> object:
+        if isinstance(value, LobRef):
+            self._bound = self._bound or dml
+            return value.ref if dml else self.value(value.ref)
+        data = value.data if isinstance(value, LargeLob) else value
+        assert isinstance(data, (str, bytes))
+        if not dml:
+            return data
+        self._bound = True
+        return self.column_value(data)
+
+    def column_value(self, data: str | bytes) -> object:
+        """What a row holds for a LOB value: the value, or the reference of its chunks."""
+        return self.store(data) if len(data) > INLINE or is_ref(data) else data
+
+    def plan(self, plan: Plan, lobs: frozenset[str], verb: str = "SELECT") -> Plan:
+        """A statement's plan with its LOB operands read whole (``deref``), once stored values exist.
+
+        Raises:
+            OracleError: ORA-00932 for a LOB column compared (``check_comparisons``).
+        """
+        check_comparisons(plan.sql, lobs)
+        self.touched = self.touched or bool(lobs) and verb not in ("SELECT", "INSERT")
+        bound, self._bound = self._bound, False
+        if bound or lobs and self.any():
+            return deref(plan, lobs, bound)
+        return plan
+
+    @staticmethod
+    def unwrap(params: Sequence[object]) -> list[object]:
+        """Binds with large LOBs as their values (for PL/SQL, which reads them whole)."""
+        return [value.data if isinstance(value, LargeLob) else value for value in params]
+
+    # ------------------------------------------------------------ reading
+
+    def length(self, ref: bytes) -> int:
+        """Characters (bytes) of a stored value.
+
+        Raises:
+            OracleError: ORA-22922 when no chunk is left (its rows are gone).
+        """
+        with self._gate.call():
+            row = self._link.conn.execute(f"SELECT N, LENGTH(DATA) FROM {TABLE} WHERE REF = ? "
+                                          "ORDER BY N DESC LIMIT 1", (ref,)).fetchone()
+        if row is None:
+            raise OracleError(_NO_VALUE)
+        return int(row[0]) * CHUNK + int(row[1])
+
+    def pieces(self, ref: bytes, start: int, count: int) -> Iterator[str | bytes]:
+        """``value[start:start + count]`` a chunk at a time (0-based)."""
+        end = start + count
+        for n in range(start // CHUNK, (end + CHUNK - 1) // CHUNK):
+            with self._gate.call():
+                row = self._link.conn.execute(f"SELECT DATA FROM {TABLE} WHERE REF = ? AND N = ?",
+                                              (ref, n)).fetchone()
+            if row is None:
+                return
+            data = row[0]
+            yield data[max(start - n * CHUNK, 0):end - n * CHUNK]
+
+    def value(self, ref: bytes) -> str | bytes:
+        """A stored value whole (for a LOB function, or a write through a locator)."""
+        pieces = list(self.pieces(ref, 0, self.length(ref)))
+        return b"".join(pieces) if LobRef(ref).blob else "".join(pieces)  # type: ignore[arg-type]
+
+    def _whole(self, value: Any) -> Any:
+        return self.value(value) if is_ref(value) else value
+
+    def any(self) -> bool:
+        """Whether the database holds any stored value (else no statement needs ``deref``)."""
+        return self._link.conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone() is not None
+
+    # ----------------------------------------------------- collecting
+
+    def settle(self, verb: str) -> None:
+        """Before a COMMIT, delete the chunks no row holds; forget after either end."""
+        if verb == "COMMIT" and self.touched and self._link.in_transaction:
+            self._link.run(self._sweep)
+        self.touched = False
+
+    def _sweep(self) -> None:
+        conn = self._link.conn
+        stored = {ref for (ref,) in conn.execute(f"SELECT DISTINCT REF FROM {TABLE}")}
+        if stored:
+            stored -= self._held(conn)
+        conn.executemany(f"DELETE FROM {TABLE} WHERE REF = ?", ((ref,) for ref in stored))
+
+    @staticmethod
+    def _held(conn: sqlite3.Connection) -> set[bytes]:
+        """The references rows hold, in any column of any table (``CREATE TABLE AS`` copies them).
+
+        Only SQLite's own operators here: the session's LIKE and SUBSTR are Oracle's.
+        """
+        columns = conn.execute("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+                               "WHERE m.type = 'table' AND m.name NOT GLOB 'sqlite_*' "
+                               "AND upper(m.name) NOT GLOB 'DEVART$*'").fetchall()
+        held: set[bytes] = set()
+        bounds = (MAGIC, MAGIC[:-1] + bytes([MAGIC[-1] + 1]))
+        for table, column in columns:
+            name = '"{}"'.format(column.replace('"', '""'))
+            quoted = '"{}"'.format(table.replace('"', '""'))
+            held.update(ref for (ref,) in conn.execute(
+                f"SELECT {name} FROM {quoted} WHERE typeof({name}) = 'blob' AND {name} >= ? AND {name} < ?",
+                bounds) if is_ref(ref))
+        return held
