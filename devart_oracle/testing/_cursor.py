@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ._lobs import bound_lob, column_pieces
+from ._lobs import bound_lob, column_pieces, long_bind
 from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
@@ -81,6 +81,8 @@ class Cursor:
     def _decode(self, spec: BindSpec, value: object) -> object:
         if isinstance(value, list):
             return [self._decode(spec, item) for item in value]
+        if isinstance(value, bytearray):  # a long value, read in place (MessageReader.b)
+            return long_bind(spec.ora_type, spec.csfrm, value)
         assert value is None or isinstance(value, bytes)
         if spec.ora_type in LOB_TYPES and value is not None:
             return bound_lob(bind_data(self.lobs.get(value)))

@@ -12,11 +12,16 @@ from typing import TYPE_CHECKING
 
 from .sql.lob_refs import INLINE, LargeLob
 from .wire.lob import ChunkSource, LobStore, LobValue, Stored, lob_pieces
+from .wire.types import decode_bind
 
 if TYPE_CHECKING:
     from .sql import SqlSession
 
-__all__ = ["bound_lob", "chunk_source", "column_pieces"]
+__all__ = ["bound_lob", "chunk_source", "column_pieces", "long_bind"]
+
+_TEXT_TYPES = (1, 8)  # VARCHAR, LONG
+_BYTES_TYPES = (23, 24)  # RAW, LONG RAW
+_NCHAR_FORM = 2
 
 
 def chunk_source(sql: SqlSession | None) -> ChunkSource | None:
@@ -29,6 +34,15 @@ def bound_lob(data: str | bytes | Stored) -> object:
     if isinstance(data, (str, bytes)) and len(data) > INLINE:
         return LargeLob(data)
     return data
+
+
+def long_bind(ora_type: int, csfrm: int, data: bytearray) -> object:
+    """A bind the wire read in place (over ``GROWN`` bytes): text stays encoded, bytes as read, until stored or read."""
+    if ora_type in _TEXT_TYPES:
+        return LargeLob(data, "utf-16-be" if csfrm == _NCHAR_FORM else "utf-8")
+    if ora_type in _BYTES_TYPES:
+        return LargeLob(data)
+    return decode_bind(ora_type, csfrm, bytes(data))
 
 
 def column_pieces(store: LobStore, ora_type: int, csfrm: int, data: str | bytes | Stored) -> Iterator[bytes]:

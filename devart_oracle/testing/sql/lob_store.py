@@ -57,10 +57,11 @@ class LobChunks:
 
     # ------------------------------------------------------------ storing
 
-    def store(self, data: str | bytes) -> bytes:
+    def store(self, data: str | bytes | LargeLob) -> bytes:
         """Store a value's chunks; returns its reference (in the open transaction)."""
-        ref = new_ref(isinstance(data, bytes))
-        chunks = ((ref, n, data[first:first + CHUNK]) for n, first in enumerate(range(0, len(data), CHUNK)))
+        value = data if isinstance(data, LargeLob) else LargeLob(data)
+        ref = new_ref(value.blob)
+        chunks = ((ref, n, chunk) for n, chunk in enumerate(value.chunks()))
         self._link.run(lambda: self._link.conn.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?)", chunks))
         self.touched = True
         return ref
@@ -76,19 +77,17 @@ class LobChunks:
         if lobs:
             return [self._bind(value, True) if isinstance(value, LOB_BINDS) or type(value) in (str, bytes)
                     and len(value) > INLINE else encode(value) for value in params]  # type: ignore[arg-type]
-        return [self._bind(value, lobs is not None) if isinstance(value, LOB_BINDS) else encode(value)
-                for value in params]
+        return [self._bind(value, False) if isinstance(value, LOB_BINDS) else encode(value) for value in params]
 
-    def _bind(self, value: object, dml: bool) -> object:
+    def _bind(self, value: object, into_lobs: bool) -> object:
+        """A LOB bind's SQLite value: a reference for a DML statement on LOB columns, else the value."""
         if isinstance(value, LobRef):
-            self._bound = self._bound or dml
-            return value.ref if dml else self.value(value.ref)
-        data = value.data if isinstance(value, LargeLob) else value
-        assert isinstance(data, (str, bytes))
-        if not dml:
-            return data
+            self._bound = self._bound or into_lobs
+            return value.ref if into_lobs else self.value(value.ref)
+        if not into_lobs:
+            return value.value if isinstance(value, LargeLob) else value
         self._bound = True
-        return self.column_value(data)
+        return self.store(value) if isinstance(value, LargeLob) else self.column_value(value)  # type: ignore[arg-type]
 
     def column_value(self, data: str | bytes) -> object:
         """What a row holds for a LOB value: the value, or the reference of its chunks."""
@@ -110,7 +109,7 @@ class LobChunks:
     @staticmethod
     def unwrap(params: Sequence[object]) -> list[object]:
         """Binds with large LOBs as their values (for PL/SQL, which reads them whole)."""
-        return [value.data if isinstance(value, LargeLob) else value for value in params]
+        return [value.value if isinstance(value, LargeLob) else value for value in params]
 
     # ------------------------------------------------------------ reading
 

@@ -85,7 +85,7 @@ def lob_reply(w: Writer, op: LobOp, locator: bytes, *, data: Iterable[bytes] | N
     """
     if data is not None:
         w.u8(MSG_LOB_DATA)
-        w.b_pieces(data)
+        w.b_pieces(data, spill=True)  # streamed to the client as it is read
     w.u8(MSG_PARAMETER)
     w.raw(locator)
     if op.operation == OP_CREATE_TEMP:
