@@ -120,11 +120,11 @@ class LobChunks:
             OracleError: ORA-22922 when no chunk is left (its rows are gone).
         """
         with self._gate.call():
-            row = self._link.conn.execute(f"SELECT N, LENGTH(DATA) FROM {TABLE} WHERE REF = ? "
-                                          "ORDER BY N DESC LIMIT 1", (ref,)).fetchone()
+            row = self._link.conn.execute(f"SELECT N, DATA FROM {TABLE} WHERE REF = ? "  # SQLite's LENGTH
+                                          "ORDER BY N DESC LIMIT 1", (ref,)).fetchone()  # stops at a NUL
         if row is None:
             raise OracleError(_NO_VALUE)
-        return int(row[0]) * CHUNK + int(row[1])
+        return int(row[0]) * CHUNK + len(row[1])
 
     def pieces(self, ref: bytes, start: int, count: int) -> Iterator[str | bytes]:
         """``value[start:start + count]`` a chunk at a time (0-based)."""
