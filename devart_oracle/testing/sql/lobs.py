@@ -34,13 +34,14 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable
+from decimal import Decimal
 
 from .errors import OracleError
 from .lob_refs import LobRef, is_ref
 from .zones import to_local
 
 __all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_coercer", "to_blob", "to_clob", "empty_lob",
-           "stored_float"]
+           "stored_float", "lob_append", "lob_copy", "lob_erase", "lob_trim", "lob_write", "lob_write_append"]
 
 LOB_KINDS = frozenset({"CLOB", "NCLOB", "BLOB"})
 _ZONED = {"TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
@@ -195,6 +196,82 @@ def lob_instr(value: object, pattern: object, offset: object = 1, nth: object = 
         if position < 0:
             return 0
     return position + 1
+
+
+# ------------------------------------------------- DBMS_LOB's procedures
+
+def _lob_of(value: object) -> str | bytes:
+    if isinstance(value, (str, bytes)):
+        return value
+    raise OracleError(22275)  # a NULL (or no) LOB: Oracle's "invalid LOB locator specified"
+
+
+def _like(lob: str | bytes, value: object) -> str | bytes:
+    """A buffer or source LOB as the kind of ``lob`` (text for a CLOB, bytes of a RAW for a BLOB)."""
+    if value is None:
+        raise OracleError(21560, "buffer")
+    return _to_bytes(value) if isinstance(lob, bytes) else _to_text(value)
+
+
+def _count(value: object, name: str, least: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or value < least:
+        raise OracleError(21560, name)
+    return int(value)
+
+
+def lob_written(lob: object, offset: object, piece: str | bytes) -> str | bytes:
+    """``lob`` with ``piece`` written at the 1-based ``offset``; a gap is blanks (CLOB) or zero bytes."""
+    data, start = _lob_of(lob), _count(offset, "offset") - 1
+    gap = (b"\x00" if isinstance(data, bytes) else " ") * (start - len(data))
+    return data[:start] + gap + piece + data[start + len(piece):]  # type: ignore[operator]
+
+
+def lob_append(lob: object, source: object) -> str | bytes:
+    """``DBMS_LOB.APPEND(dest, src)``."""
+    data = _lob_of(lob)
+    return data + _like(data, source)  # type: ignore[operator]
+
+
+def lob_write_append(lob: object, amount: object, buffer: object) -> str | bytes:
+    """``DBMS_LOB.WRITEAPPEND(lob, amount, buffer)``: the first ``amount`` of ``buffer`` appended."""
+    data = _lob_of(lob)
+    return data + _piece(data, amount, buffer)  # type: ignore[operator]
+
+
+def _piece(data: str | bytes, amount: object, buffer: object) -> str | bytes:
+    piece, count = _like(data, buffer), _count(amount, "amount")
+    if count > len(piece):
+        raise OracleError(21560, "amount")
+    return piece[:count]
+
+
+def lob_write(lob: object, amount: object, offset: object, buffer: object) -> str | bytes:
+    """``DBMS_LOB.WRITE(lob, amount, offset, buffer)``."""
+    return lob_written(lob, offset, _piece(_lob_of(lob), amount, buffer))
+
+
+def lob_copy(dest: object, source: object, amount: object, dest_offset: object = 1,
+             src_offset: object = 1) -> str | bytes:
+    """``DBMS_LOB.COPY(dest, src, amount, dest_offset, src_offset)``: part of ``src`` written into ``dest``."""
+    data = _lob_of(dest)
+    start = _count(src_offset, "src_offset") - 1
+    return lob_written(data, dest_offset, _like(data, source)[start:start + _count(amount, "amount")])
+
+
+def lob_trim(lob: object, length: object) -> str | bytes:
+    """``DBMS_LOB.TRIM(lob, newlen)``: ORA-22926 for a length past the end."""
+    data, keep = _lob_of(lob), _count(length, "newlen", 0)
+    if keep > len(data):
+        raise OracleError(22926)
+    return data[:keep]
+
+
+def lob_erase(lob: object, amount: object, offset: object = 1) -> tuple[str | bytes, int]:
+    """``DBMS_LOB.ERASE(lob, amount, offset)``: blanks (zero bytes) in place; the amount erased."""
+    data, start = _lob_of(lob), _count(offset, "offset") - 1
+    count = max(0, min(_count(amount, "amount"), len(data) - start))
+    filler = (b"\x00" if isinstance(data, bytes) else " ") * count
+    return data[:start] + filler + data[start + count:], count  # type: ignore[operator]
 
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., object], bool]] = {
