@@ -4,7 +4,7 @@ Part 0 runs ``--sessions`` concurrent sessions (3 by default) against a
 fresh server in its own process, each inserting, fetching, reading and deleting
 its own 10 MB CLOB and BLOB, and prints the peak RSS growth per session.
 Part 1 runs the server as its own process and one python-oracledb session
-against it, step by step (insert both as temporary LOBs, fetch the locators,
+against it, step by step (insert both, bound as DB_TYPE_CLOB/BLOB, fetch the locators,
 read each whole, read pieces, delete); before each step the server's peak
 RSS is reset (``/proc/PID/clear_refs``), after it the peak's growth over the
 RSS at the start of the step is printed. Part 2 repeats the steps with the

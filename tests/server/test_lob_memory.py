@@ -2,8 +2,8 @@
 
 The server runs as its own process (``python -m devart_oracle.testing
 serve``) so that its peak resident size (``VmHWM``) is its own; each of a
-few concurrent sessions writes a 10 MB CLOB and a 10 MB BLOB (as temporary
-LOBs), reads them back through their locators and lets them go. The bound
+few concurrent sessions writes a 10 MB CLOB and a 10 MB BLOB (bound as
+``DB_TYPE_CLOB`` and ``DB_TYPE_BLOB``), reads them back through their locators and lets them go. The bound
 asserted is what the LOBs themselves take (the request that carries them)
 with room for the allocator: what it catches is a whole copy of a value
 made while it is decoded, stored or sent, memory that grows with the number

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import oracledb
 import pytest
+
+from devart_oracle.testing import OracleTestServer
 
 SIZE = 200_000  # over lob_refs.INLINE: stored by chunk
 TEXT = "é" * (SIZE - 3) + "xyz"
@@ -86,6 +89,23 @@ def test_a_fetched_locator_bound_into_an_insert_shares_the_chunks(conn: oracledb
     big.execute("insert into lob_big values (2, :1, :2)", [clob, blob])
     conn.commit()
     assert big.execute("select count(*), min(length(c)) from lob_big").fetchone() == (2, SIZE)
+
+
+def test_the_asyncio_client_moves_a_stored_lob(wire_server: OracleTestServer, big: oracledb.Cursor) -> None:
+    async def scenario() -> tuple[str, bytes]:
+        conn = await oracledb.connect_async(user="scott", password="tiger", dsn=wire_server.dsn)
+        try:
+            k = conn.cursor()
+            k.setinputsizes(None, oracledb.DB_TYPE_CLOB, oracledb.DB_TYPE_BLOB)
+            await k.execute("insert into lob_big values (:1, :2, :3)", [2, TEXT[::-1], DATA[::-1]])
+            await conn.commit()
+            await k.execute("select c, b from lob_big where id = 2")
+            clob, blob = await k.fetchone()
+            return await clob.read(), await blob.read()
+        finally:
+            await conn.close()
+
+    assert asyncio.run(scenario()) == (TEXT[::-1], DATA[::-1])
 
 
 @pytest.mark.parametrize(("sql", "expected"), [

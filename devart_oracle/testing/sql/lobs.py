@@ -40,8 +40,23 @@ from .errors import OracleError
 from .lob_refs import LobRef, is_ref
 from .zones import to_local
 
-__all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_coercer", "to_blob", "to_clob", "empty_lob",
-           "stored_float", "lob_append", "lob_copy", "lob_erase", "lob_trim", "lob_write", "lob_write_append"]
+__all__ = [
+    "FUNCTIONS",
+    "LOB_KINDS",
+    "declared_kind",
+    "empty_lob",
+    "expression_kind",
+    "kind_coercer",
+    "lob_append",
+    "lob_copy",
+    "lob_erase",
+    "lob_trim",
+    "lob_write",
+    "lob_write_append",
+    "stored_float",
+    "to_blob",
+    "to_clob",
+]
 
 LOB_KINDS = frozenset({"CLOB", "NCLOB", "BLOB"})
 _ZONED = {"TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
