@@ -138,6 +138,10 @@ class CallRunner:
             cursor.query = True
             return self._respond(w, cursor, lambda body: (cursor.fetch(body, call.prefetch),
                                                           cursor.rows_sent))
+        if not options & EXEC_EXECUTE and call.defines and cursor.result is not None:
+            # a LOB query's define (its re-send): the first rows, as many as al8i4[1] asks
+            count = call.al8i4[1]
+            return self._respond(w, cursor, lambda body: (cursor.fetch(body, count), cursor.rows_sent))
         if not options & EXEC_EXECUTE:
             # Only a query's cursor is kept: the client would re-execute a kept DML
             # cursor by id, and DML cursors are closed after each execute (below).

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ._lobs import bound_lob, column_pieces, long_bind
-from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
+from ._refs import REF_CURSOR, RefOpener, ref_writer, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
 from .wire.lob import (
@@ -51,7 +51,7 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore, refs: RefOpener) -> None:
         self.id = cursor_id
@@ -68,6 +68,7 @@ class Cursor:
         self.lobs = lobs
         self.scrolled: list[Row] | None = None  # a scrollable cursor's rows, all of them
         self.refs = refs  # where a REF CURSOR bind's cursor is opened
+        self.children: list[int] = []  # the nested cursors of its rows: closed with it, as in Oracle
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -103,22 +104,22 @@ class Cursor:
         Raises:
             WireError: ORA-03115 for a target type the server cannot send.
         """
-        return [_value_writer(spec, self.lobs) for spec in self.binds if spec.returned]
+        return [_value_writer(spec, self.lobs, truncate=True) for spec in self.binds if spec.returned]
 
     @staticmethod
     def write_returned(w: Writer, writers: list[ValueWriter], returned: Sequence[Sequence[Row]]) -> None:
         """Write what RETURNING INTO returned: one ROW_DATA per execution.
 
         Each target gets the number of rows changed, then its value for each
-        with a zero "actual length" (nothing was truncated).
+        with its "actual length": zero, or the length of a value cut to the
+        target's buffer (the client then raises DPY-4002, as against Oracle).
         """
         for rows in returned:
             w.u8(MSG_ROW_DATA)
             for column, write in enumerate(writers):
                 w.ub(len(rows))
                 for row in rows:
-                    write(w, row[column])
-                    w.ub(0)
+                    w.ub(write(w, row[column]))
 
     def write_out_binds(self, w: Writer, binds: Sequence[tuple[str, object]],
                         later: Sequence[Sequence[tuple[str, object]]] = ()) -> None:
@@ -151,6 +152,8 @@ class Cursor:
         """
         self.result = result
         self.rows_sent = 0
+        self.refs.close(self.children)  # a re-execute closes the nested cursors of the last one
+        self.children = []
         if result.columns is not None and result.columns is self._columns:
             return False
         formats = [column_format(column) for column in result.columns or ()]
@@ -229,6 +232,9 @@ class Cursor:
                 defined = defines[index] if index < len(defines) else meta.ora_type
                 self._write_lob(w, meta, defined, value, self._origin(meta, row))
                 continue
+            if meta.ora_type == REF_CURSOR:  # a CURSOR expression's value: describe and cursor id
+                self.children.append(write_ref_cursor(w, self.refs, value))
+                continue
             w.b(None if value is None else encoder(value))
             if meta.ora_type in _LONG_TYPES:
                 w.raw(b"\x00\x00")  # indicator, return code
@@ -256,48 +262,61 @@ class Cursor:
             write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data, origin)
 
 
+_NATIONAL_FORM = 2  # csfrm of NCHAR / NVARCHAR2: UTF-16 text
 _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields
 
 
-ValueWriter = Callable[[Writer, object], None]
+ValueWriter = Callable[[Writer, object], int]  # writes a value, returns its "actual length"
 
 
-def _value_writer(spec: BindSpec, lobs: LobStore) -> ValueWriter:
+def _value_writer(spec: BindSpec, lobs: LobStore, *, truncate: bool = False) -> ValueWriter:
     """How an OUT or RETURNING value of ``spec``'s type goes on the wire.
 
     A CLOB, NCLOB or BLOB target gets a locator of a value the session holds
-    (as a fetched LOB does); any other type its encoded bytes.
+    (as a fetched LOB does); any other type its encoded bytes. Text longer
+    than the target's buffer is PL/SQL's ORA-06502, or with ``truncate`` (a
+    RETURNING INTO target, which SQL fills) cut to the buffer at a character
+    boundary, the writer returning its untruncated length in bytes.
 
     Raises:
         WireError: ORA-03115 for a type the server cannot send back.
     """
     if spec.ora_type in LOB_TYPES:
-        def write_lob(w: Writer, value: object) -> None:
+        def write_lob(w: Writer, value: object) -> int:
             if value is None:
                 w.ub(0)
             else:
                 write_locator(w, lobs, spec.ora_type, spec.csfrm, lob_data(spec.ora_type, value))
+            return 0
         return write_lob
     encoder = bind_encoder(spec.ora_type, spec.csfrm)
 
-    def write(w: Writer, value: object) -> None:
+    def write(w: Writer, value: object) -> int:
         data = None if value is None else encoder(value)
-        if spec.ora_type == VARCHAR and data is not None and len(data) > spec.buffer_size:
+        if spec.ora_type != VARCHAR or data is None or len(data) <= spec.buffer_size:
+            w.b(data)
+            return 0
+        if not truncate:
             raise WireError(6502, "character string buffer too small")
-        w.b(data)
+        w.b(_cut(data, spec.buffer_size, spec.csfrm))
+        return len(data)
     return write
+
+
+def _cut(data: bytes, size: int, csfrm: int) -> bytes:
+    """The longest prefix of encoded text within ``size`` bytes that ends on a character."""
+    encoding = "utf-16-be" if csfrm == _NATIONAL_FORM else "utf-8"
+    return data[:size].decode(encoding, errors="ignore").encode(encoding)
 
 
 def _write_out_bind(w: Writer, spec: BindSpec, value: object, cursor: Cursor) -> None:
     """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else (
-        lambda w, value: write_ref_cursor(w, cursor.refs, value))
+    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else ref_writer(cursor.refs)
     values = value if spec.is_array and isinstance(value, list) else [value]
     if spec.is_array:
         w.ub(len(values))
     for item in values:
-        write(w, item)
-        w.ub(0)
+        w.ub(write(w, item))
 
 
 class CursorTable:
@@ -363,8 +382,9 @@ class CursorTable:
     def close(self, cursor_ids: Sequence[int]) -> None:
         """Close cursors by id; unknown ids are ignored."""
         for cursor_id in cursor_ids:
-            if self._cursors.pop(cursor_id, None) is not None:
+            if (cursor := self._cursors.pop(cursor_id, None)) is not None:
                 self._free.append(cursor_id)
+                self.close(cursor.children)
 
     def _allocate(self) -> int:
         if self._free:

@@ -10,10 +10,12 @@ A client older than protocol 315 (Devart's Direct mode asks for 314) has no
 u32 SDU fields in its CONNECT, and is answered at its own version, whose
 packets keep 16-bit lengths.
 
-The server presents itself as 19c: protocol version 317 with no service
-options, so the client neither expects out-of-band breaks nor an
-END_OF_RESPONSE flag, and neither Native Network Encryption nor fast
-authentication is offered.
+The server answers at protocol version 319 with no service options and the
+ACCEPT flag HAS_END_OF_RESPONSE, as Oracle 23ai does: the client expects no
+out-of-band breaks, and it asks for END_OF_RESPONSE at the end of every reply
+(``_replies``), which is what lets it pipeline its calls. Neither Native
+Network Encryption nor fast authentication is offered. A client at 318 or
+below is answered at its own version, without the flag.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ __all__ = [
     "refuse_payload",
 ]
 
-PROTOCOL_VERSION = 317
+PROTOCOL_VERSION = 319
 LARGE_SDU_VERSION = 315  # from here on: u32 SDU/TDU in CONNECT, u32 packet lengths after ACCEPT
+END_OF_RESPONSE_VERSION = 319  # from here on the ACCEPT may offer END_OF_RESPONSE
+_HAS_END_OF_RESPONSE = 0x02000000  # ACCEPT flags (the last u32)
 _MIN_CLIENT_VERSION = 300
 _CONNECT_FIXED = struct.Struct(">HHHHHHHHHH")
 _ACCEPT = struct.Struct(">HHHHHHHBB8xIIxI")
@@ -137,13 +141,13 @@ def accept_payload(sdu: int, client_version: int = PROTOCOL_VERSION) -> bytes:
     """Return the ACCEPT payload agreeing to ``sdu`` (45 bytes with the header).
 
     The version agreed is the client's when it is older than the server's:
-    below 315 that keeps packet lengths at 16 bits.
+    below 315 that keeps packet lengths at 16 bits, below 319 the ACCEPT
+    offers no END_OF_RESPONSE.
     """
     sdu16 = min(sdu, 0xFFFF)
-    return _ACCEPT.pack(
-        min(client_version, PROTOCOL_VERSION), 0, sdu16, sdu16, 0x0100, 0, 45, 0x04, 0x04,
-        sdu, sdu, 0,
-    )
+    version = min(client_version, PROTOCOL_VERSION)
+    flags = _HAS_END_OF_RESPONSE if version >= END_OF_RESPONSE_VERSION else 0
+    return _ACCEPT.pack(version, 0, sdu16, sdu16, 0x0100, 0, 45, 0x04, 0x04, sdu, sdu, flags)
 
 
 def refuse_payload(error: int, message: str) -> bytes:

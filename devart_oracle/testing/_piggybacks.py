@@ -5,9 +5,10 @@ and change the session before the call runs: cursors to close, temporary
 LOBs to free, end-to-end
 attributes (module, action, client identifier, client info), the current
 schema (``conn.current_schema = ...``) and application contexts
-(``conn.set_app_context``). A client may set contexts in the CLIENTCONTEXT
-namespace only; another namespace fails the call with ORA-28267, as in
-Oracle.
+(``conn.set_app_context``), and the start of a pipeline of calls (its mode
+goes to the session's replies). A client may set contexts in the
+CLIENTCONTEXT namespace only; another namespace fails the call with
+ORA-28267, as in Oracle.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._cursor import CursorTable
+from ._replies import Replies
 from .sql.userenv import CLIENT_NAMESPACE
 from .wire.lob import LobStore
 from .wire.oraerror import WireError
@@ -25,6 +27,7 @@ from .wire.piggybacks import (
     EndToEnd,
     FreeLobs,
     Piggyback,
+    PipelineBegin,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ _BAD_NAMESPACE = 28267
 
 
 def apply_piggyback(piggyback: Piggyback, info: SessionInfo | None, cursors: CursorTable,
-                    lobs: LobStore) -> None:
+                    lobs: LobStore, replies: Replies) -> None:
     """Apply one piggyback to the session (``info`` is None before logon).
 
     Raises:
@@ -46,6 +49,8 @@ def apply_piggyback(piggyback: Piggyback, info: SessionInfo | None, cursors: Cur
         cursors.close(piggyback.cursor_ids)
     elif isinstance(piggyback, FreeLobs):
         lobs.free(piggyback.locators)
+    elif isinstance(piggyback, PipelineBegin):
+        replies.begin_pipeline(piggyback.mode)
     elif info is None:
         return
     elif isinstance(piggyback, EndToEnd):

@@ -10,7 +10,7 @@ cursor the block left unopened is sent with no columns and id 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from .sql.ref_cursors import RefCursor
@@ -21,7 +21,7 @@ from .wire.responses import ColumnMeta, describe_body
 if TYPE_CHECKING:
     from .sql import Result
 
-__all__ = ["REF_CURSOR", "RefOpener", "write_implicit_results", "write_ref_cursor"]
+__all__ = ["REF_CURSOR", "RefOpener", "ref_writer", "write_implicit_results", "write_ref_cursor"]
 
 REF_CURSOR = 102
 MSG_IMPLICIT_RESULTSET = 27
@@ -34,9 +34,13 @@ class RefOpener(Protocol):
         """Open a cursor id on a query's result; the id and the result's columns."""
         ...
 
+    def close(self, cursor_ids: Sequence[int]) -> None:
+        """Close cursors by id (the nested cursors of a parent that closes or re-executes)."""
+        ...
 
-def write_ref_cursor(w: Writer, cursors: RefOpener, value: object) -> None:
-    """One REF CURSOR value: its length byte, its columns' describe and its cursor id.
+
+def write_ref_cursor(w: Writer, cursors: RefOpener, value: object) -> int:
+    """One REF CURSOR value: its length byte, its columns' describe and its cursor id (returned).
 
     Raises:
         WireError: ORA-03115 for a value that is not a cursor (a block that
@@ -52,6 +56,15 @@ def write_ref_cursor(w: Writer, cursors: RefOpener, value: object) -> None:
     w.u8(1)
     describe_body(w, metas)
     w.ub(cursor_id)
+    return cursor_id
+
+
+def ref_writer(cursors: RefOpener) -> Callable[[Writer, object], int]:
+    """How a REF CURSOR OUT bind's value goes on the wire; the writer returns its "actual length", 0."""
+    def write(w: Writer, value: object) -> int:
+        write_ref_cursor(w, cursors, value)
+        return 0
+    return write
 
 
 def write_implicit_results(w: Writer, cursors: RefOpener, returned: Sequence[object]) -> None:

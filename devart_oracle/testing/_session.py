@@ -43,6 +43,7 @@ from ._listener import (
 )
 from ._logon import Identity, LogonCalls, accept
 from ._piggybacks import apply_piggyback
+from ._replies import FUNC_PIPELINE_END, Replies
 from .wire.auth import Verifier
 from .wire.codec import Writer
 from .wire.legacy import negotiate_data_types
@@ -56,7 +57,6 @@ from .wire.packet import (
     MARKER,
     MARKER_BREAK,
     MARKER_INTERRUPT,
-    MARKER_RESET,
     REFUSE,
     ConnectionClosed,
     PacketStream,
@@ -124,6 +124,7 @@ class Session:
         self.sock = sock
         self.peer = peer
         self.stream = PacketStream(sock)
+        self.replies = Replies(self.stream)
         self.reader = MessageReader(self._next_payload)
         self.info: SessionInfo | None = None
         self.sql: SqlSession | None = None
@@ -217,7 +218,8 @@ class Session:
             sql.cancel()
 
     def busy(self, call: Callable[[], T]) -> T:
-        """Run one backend call with the session marked ACTIVE and watched."""
+        """Run one backend call with the session marked ACTIVE and watched (a pipeline's failure counted)."""
+        self.replies.check()
         info = self.info
         if info is not None:
             info.status, info.status_since = "ACTIVE", time.monotonic()
@@ -225,6 +227,9 @@ class Session:
         self.busy_since = time.monotonic()
         try:
             return call()
+        except Exception:
+            self.replies.failed()
+            raise
         finally:
             self.busy_since = 0.0
             if info is not None:
@@ -302,13 +307,14 @@ class Session:
             raise
         except Exception as exc:
             code, text = ora_error(WireError(_KILLED) if self.killed else exc)
+            self.replies.failed()
             if code == _CANCELLED and self.interrupted:
                 return
             w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
         if reply:
-            self.stream.send_data(w.buf if self.drcp is None else self.drcp.announcement() + w.buf)
+            self.replies.send(w.buf if self.drcp is None else self.drcp.announcement() + w.buf)
         if code == _KILLED:
             # Only once the client was told: a kill that comes after a call's
             # work is done leaves that reply as it is, and the next call gets it.
@@ -324,7 +330,7 @@ class Session:
                 function = r.u8()
                 r.u8()
                 apply_piggyback(read_piggyback(r, function), self.info, self.calls.cursors,
-                                self.calls.lobs)
+                                self.calls.lobs, self.replies)
             elif kind in (MSG_FUNCTION, MSG_ONEWAY_FUNCTION):
                 function = r.u8()
                 r.u8()
@@ -339,6 +345,7 @@ class Session:
                 r.dialect = negotiate_data_types(r, w)
                 if r.dialect.legacy:
                     self.calls = LegacyCalls(self)
+                self.replies.mark_after_this(r.dialect.end_of_response)
                 return True
             elif kind != 0 or r.at_end():
                 raise WireError(3115, f"message type {kind}")
@@ -350,6 +357,8 @@ class Session:
             self._log_on(w)
         elif function == FUNC_SESSION_RELEASE and self.drcp is not None:
             return self.drcp.release(self)  # one-way: no reply
+        elif function == FUNC_PIPELINE_END:
+            self.replies.end_pipeline(self.reader, w, self.call_status())
         elif self.sql is None and (self.drcp is None or not self.drcp.attach(self)):
             raise WireError(1012)  # DRCP: the first call after a release waits for a pooled session
         elif function == _PING:
@@ -388,13 +397,4 @@ class Session:
     def _break(self) -> None:
         """Answer a BREAK/INTERRUPT: BREAK, await RESET, RESET, ORA-01013."""
         self.interrupted = False
-        self.stream.send_marker(MARKER_BREAK)
-        while True:
-            packet = self.stream.read()
-            if packet.kind == MARKER and packet.payload[2:3] == bytes((MARKER_RESET,)):
-                break
-        w = Writer(self.reader.dialect)
-        error = WireError(1013)
-        end_of_call(w, self.call_status(), error=error.code, text=error.text)
-        reset = self.stream.frame(MARKER, bytes((1, 0, MARKER_RESET)))
-        self.stream.send(reset + self.stream.frame_data(w.buf))
+        self.replies.after_break(Writer(self.reader.dialect), self.call_status())

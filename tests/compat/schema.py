@@ -11,7 +11,7 @@ types, packages and queues are left out: tests that need them fail, and say so.
 
 The stored procedures and functions the callproc/callfunc tests call are
 created too, with the server's ``CREATE PROCEDURE`` (the bodies are the
-shapes it runs; proc_Test2 and func_Test2 use IF, which it does not).
+suite's own: assignments, RETURN, and IF on BOOLEAN parameters).
 """
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ _ROUTINES = (
             a_InOutValue := a_InOutValue * length(a_InValue);
             a_OutValue := length(a_InValue);
         end;"""),
+    ("procedure proc_Test2", """(a_InValue varchar2, a_InOutValue in out number,
+            a_OutValue out boolean) as
+        begin
+            a_InOutValue := a_InOutValue * length(a_InValue);
+            a_OutValue := false;
+            if length(a_InValue) >= 2 then
+                a_OutValue := true;
+            end if;
+        end;"""),
     ("procedure proc_TestNoArgs", "as begin null; end;"),
     ("procedure myrefcursorproc", """(a_RefCursor out sys_refcursor) as
         begin
@@ -55,6 +64,14 @@ _ROUTINES = (
     ("function func_Test", """(a_String varchar2, a_ExtraAmount number) return number as
         begin
             return length(a_String) + a_ExtraAmount;
+        end;"""),
+    ("function func_Test2", """(a_String varchar2, a_ExtraAmount number, a_Boolean boolean)
+        return number as
+        begin
+            if a_Boolean then
+                return length(a_String) + a_ExtraAmount;
+            end if;
+            return length(a_String) - a_ExtraAmount;
         end;"""),
     ("function func_TestNoArgs", "return number as begin return 712; end;"),
 )

@@ -1,7 +1,10 @@
 """The tables of python-oracledb's LOB and type files (``tests/data_types``).
 
 Written from the suite's ``create_schema.sql`` (not in the sdist): the LOB,
-LONG, national string, timestamp, interval and ROWID tables. Rows the script
+LONG, national string, timestamp, interval and ROWID tables, and
+TestAllTypes without its object-type columns (SubObjectValue,
+SubObjectArray: object types are not emulated) and its invisible column
+(INVISIBLE is not emulated). Rows the script
 fills in PL/SQL loops are computed here. The timestamp-with-time-zone rows
 keep their offsets, so they are inserted as ``TO_TIMESTAMP_TZ`` expressions
 (a bound Python datetime carries no offset), and the timestamps as
@@ -44,6 +47,14 @@ TABLES: dict[str, str] = {
         DateCol date not null,
         constraint TestUniversalRowids_pk primary key (IntCol, StringCol, DateCol))""",
     "TestRowids": "(IntCol number(9) not null, RowidCol rowid, URowidCol urowid)",
+    "TestAllTypes": """(NumberValue number, StringValue varchar2(60), FixedCharValue char(10),
+        NStringValue nvarchar2(60), NFixedCharValue nchar(10), RawValue raw(16), IntValue integer,
+        SmallIntValue smallint, RealValue real, DecimalValue number(20, 6),
+        DoublePrecisionValue double precision, FloatValue float, BinaryFloatValue binary_float,
+        BinaryDoubleValue binary_double, DateValue date, TimestampValue timestamp,
+        TimestampTZValue timestamp with time zone, TimestampLTZValue timestamp with local time zone,
+        IntervalDSValue interval day to second, IntervalYMValue interval year to month,
+        CLOBValue clob, NCLOBValue nclob, BLOBValue blob)""",
 }
 
 

@@ -275,6 +275,19 @@ def test_batch_errors_skip_the_failing_rows(conn: oracledb.Connection, table: st
     conn.rollback()
 
 
+def test_batch_errors_come_in_oracles_order(conn: oracledb.Connection) -> None:
+    """A value too precise for its column (found converting the binds) before a duplicate key."""
+    cursor = conn.cursor()
+    cursor.execute("create table batch_order (id number(9) primary key, small number(3))")
+    rows = [(1, 100), (2, 200), (2, 300), (4, 400), (5, 1000), (6, 10000)]
+    cursor.executemany("insert into batch_order values (:1, :2)", rows, batcherrors=True,
+                       arraydmlrowcounts=True)
+    errors = [(e.offset, e.full_code) for e in cursor.getbatcherrors()]
+    assert errors == [(4, "ORA-01438"), (5, "ORA-01438"), (2, "ORA-00001")]
+    assert cursor.getarraydmlrowcounts() == [1, 1, 0, 1, 0, 0]
+    conn.rollback()
+
+
 def test_many_cursors_and_statement_cache_churn(wire_server: OracleTestServer, table: str) -> None:
     """Statements evicted from the client's cache are closed by piggyback."""
     with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn, stmtcachesize=2) as other:

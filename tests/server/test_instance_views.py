@@ -185,3 +185,17 @@ def test_an_invalid_namespace_is_ora_28267(server: OracleTestServer, conn: oracl
     conn.ping()  # the session survives
     with pytest.raises(oracledb.DatabaseError, match="ORA-28267"):
         _connect(server, appcontext=[("MYCTX", "a", "b")])
+
+
+def test_sql_monitor_shows_the_database_operation_of_a_session(conn: oracledb.Connection) -> None:
+    sql = """select dbop_name, status, username from v$sql_monitor
+             where sid = sys_context('userenv', 'sid')"""
+    cursor = conn.cursor()
+    cursor.execute(sql)
+    assert cursor.fetchall() == []  # no operation: no row
+    conn.dbop = "nightly_load"  # sent with the next call, as end-to-end attributes are
+    cursor.execute(sql)
+    assert cursor.fetchall() == [("nightly_load", "EXECUTING", "SCOTT")]
+    conn.dbop = None
+    cursor.execute(sql)
+    assert cursor.fetchall() == []

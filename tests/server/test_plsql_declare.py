@@ -35,6 +35,6 @@ def test_an_error_in_executemany_names_its_row(k: oracledb.Cursor) -> None:
 
 def test_a_declaration_the_server_does_not_run_is_pls_00999(k: oracledb.Cursor) -> None:
     with pytest.raises(oracledb.DatabaseError, match="PLS-00999: .*this declaration is not run"):
-        k.execute("declare e exception; begin null; end;")
+        k.execute("declare cursor c is select 1 from dual; begin null; end;")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00999: .*only literal initial values"):
         k.execute("declare d date := sysdate; begin null; end;")

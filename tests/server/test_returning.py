@@ -113,8 +113,25 @@ def test_targets_that_do_not_pair_up_fail_and_leave_the_session_usable(
     assert k.fetchone() == (0,)
 
 
+def test_binary_double_and_binary_float_targets(k: oracledb.Cursor, table: str) -> None:
+    double, single = k.var(oracledb.DB_TYPE_BINARY_DOUBLE), k.var(oracledb.DB_TYPE_BINARY_FLOAT)
+    k.execute(f"insert into {table} (id, amount) values (3, 1.25) returning id / 4, amount into :d, :f",
+              d=double, f=single)
+    assert double.getvalue() == [0.75]
+    assert single.getvalue() == [1.25]
+
+
+def test_a_target_too_small_for_the_value_is_dpy_4002(k: oracledb.Cursor, table: str) -> None:
+    small = k.var(str, 2)  # a buffer of 8 bytes: 2 characters of up to 4 bytes each
+    with pytest.raises(oracledb.DatabaseError, match="DPY-4002: column truncated to 8 characters. Untruncated was 13"):
+        k.execute(f"insert into {table} (id, name) values (1, 'a longer text') returning name into :s", s=small)
+    wide = k.var(str, 40)
+    k.execute(f"update {table} set name = 'fits' returning name into :s", s=wide)
+    assert wide.getvalue() == ["fits"]
+
+
 def test_a_target_type_the_server_cannot_send_changes_nothing(k: oracledb.Cursor, table: str) -> None:
-    v = k.var(oracledb.DB_TYPE_BINARY_DOUBLE)
+    v = k.var(oracledb.DB_TYPE_JSON)
     with pytest.raises(oracledb.DatabaseError, match="ORA-03115"):
         k.execute(f"insert into {table} (id) values (1) returning id into :v", v=v)
     k.execute(f"select count(*) from {table}")

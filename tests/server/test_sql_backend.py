@@ -177,9 +177,9 @@ def test_plsql_null_block_and_packaged_calls(s: SqlSession) -> None:
 
 @pytest.mark.parametrize(("block", "message"), [
     ("BEGIN foo.bar; END;", "PLS-00201: identifier 'FOO.BAR' must be declared"),
-    ("DECLARE e EXCEPTION; BEGIN NULL; END;", "PLS-00999"),
+    ("DECLARE CURSOR c IS SELECT 1 FROM dual; BEGIN NULL; END;", "PLS-00999"),
     ("BEGIN x := 1; END;", "PLS-00201: identifier 'X' must be declared"),
-    ("BEGIN IF 1 = 1 THEN NULL; END IF; END;", "PLS-00999"),
+    ("BEGIN IF 1 = 1 NULL; END IF; END;", "PLS-00103"),  # THEN missing
     ("BEGIN LOOP NULL; END LOOP; END;", "PLS-00999"),
     ("BEGIN DBMS_SESSION.SLEEP(1, 2); END;", "PLS-00306"),
     ("BEGIN NULL END;", "PLS-00103"),

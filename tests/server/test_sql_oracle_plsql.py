@@ -49,6 +49,13 @@ def test_value_longer_than_the_bind_is_ora_06502(k: oracledb.Cursor) -> None:
         k.execute("begin :s := rpad('x', 20, 'x'); end;", s=small)
 
 
+def test_native_float_out_bind(k: oracledb.Cursor) -> None:
+    out, source = k.var(oracledb.NATIVE_FLOAT), k.var(oracledb.NATIVE_FLOAT)
+    source.setvalue(0, 10)
+    k.execute("begin :value := :value2 + 5; end;", value=out, value2=source)
+    assert out.getvalue() == 15.0
+
+
 def test_select_into_binds(k: oracledb.Cursor) -> None:
     name, count = k.var(str), k.var(int)
     k.execute("begin select 'x' || :p, 3 into :name, :cnt from dual; end;",
@@ -125,7 +132,10 @@ def test_dbms_output_buffer_overflow(k: oracledb.Cursor) -> None:
     ("begin dbms_output.put_line(a => 'x', 'y'); end;", "PLS-00306"),
     ("begin v := 1; end;", "PLS-00201: identifier 'V' must be declared"),
     ("begin loop null; end loop; end;", "PLS-00999"),
-    ("begin if 1 = 1 then null; end if; end;", "PLS-00999"),
+    ("begin while 1 = 1 loop null; end loop; end;", "PLS-00999"),
+    ("begin if 1 = 1 then null; end; end;", "PLS-00103"),
+    ("begin raise; end;", "PLS-00367"),
+    ("begin raise no_such_thing; end;", "PLS-00201"),
 ])
 def test_blocks_refused_as_oracle_compiles_them(k: oracledb.Cursor, block: str,
                                                 message: str) -> None:

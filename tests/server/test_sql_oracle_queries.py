@@ -318,6 +318,6 @@ def test_dual_is_not_a_user_table(k: oracledb.Cursor) -> None:
     assert rows(k, "select count(*) from user_tables where table_name = 'DUAL'") == [(0,)]
 
 
-def test_cursor_expressions_are_refused_with_the_reason(k: oracledb.Cursor) -> None:
+def test_cursor_expressions_outside_a_select_list_are_refused_with_the_reason(k: oracledb.Cursor) -> None:
     with pytest.raises(oracledb.DatabaseError, match="ORA-00900: .*CURSOR expressions"):
-        k.execute("select cursor(select 1 from dual) from dual")
+        k.execute("select 1 from dual union all select cursor(select 1 from dual) from dual")

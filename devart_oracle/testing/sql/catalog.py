@@ -25,6 +25,7 @@ from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
 from .instance import Client, Instance, Statistics
 from .lob_store import SCHEMA as LOB_SCHEMA
+from .nls import Nls
 from .transaction import TransactionState
 
 __all__ = ["SESSION_SETUP", "SessionInfo", "Sequences", "create_schema"]
@@ -35,9 +36,9 @@ class SessionInfo:
     """A logged-on session, as V$SESSION and SYS_CONTEXT show it.
 
     The wire layer updates ``module``, ``action``, ``client_identifier``,
-    ``client_info``, ``contexts`` (application contexts by namespace),
+    ``client_info``, ``dbop`` (the database operation V$SQL_MONITOR shows), ``contexts`` (application contexts by namespace),
     ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
-    updates ``current_schema``, ``time_zone`` and the isolation level of
+    updates ``current_schema``, ``time_zone``, the formats in ``nls`` and the isolation level of
     ``transaction``. ``current_schema``
     defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
@@ -56,6 +57,7 @@ class SessionInfo:
     status: str = "INACTIVE"
     status_since: float = field(default_factory=time.monotonic)
     client_info: str | None = None
+    dbop: str | None = None
     sql_id: str | None = None
     prev_sql_id: str | None = None
     client: Client = field(default_factory=Client)
@@ -63,6 +65,7 @@ class SessionInfo:
     contexts: dict[str, dict[str, str]] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
     transaction: TransactionState = field(default_factory=TransactionState)
+    nls: Nls = field(default_factory=Nls)
     server: str = "DEDICATED"  # V$SESSION.SERVER: POOLED for a DRCP pooled session
 
     def __post_init__(self) -> None:

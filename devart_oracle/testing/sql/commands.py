@@ -32,7 +32,8 @@ class Host(Protocol):
 
 def alter_session(tokens: tuple[Token, ...], info: SessionInfo,
                   user_exists: Callable[[str], bool] = lambda name: True) -> None:
-    """Run ``ALTER SESSION``: CURRENT_SCHEMA, TIME_ZONE and ISOLATION_LEVEL are kept.
+    """Run ``ALTER SESSION``: CURRENT_SCHEMA, TIME_ZONE, ISOLATION_LEVEL, NLS_DATE_FORMAT and
+    NLS_TIMESTAMP_FORMAT are kept.
 
     Other settings are ignored.
 
@@ -64,6 +65,8 @@ def _setting(name: str, value: Token, info: SessionInfo,
         info.current_schema = name_of(value)
     elif name == "TIME_ZONE":
         info.time_zone = literal_body(value) if "string" in value.kind else value.text.upper()
+    elif name.startswith("NLS_") and "string" in value.kind:
+        info.nls.set(name, literal_body(value))
 
 
 # ------------------------------------------------------------ ALTER SYSTEM

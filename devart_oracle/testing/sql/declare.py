@@ -5,17 +5,22 @@ the block after BEGIN with each use of a local variable turned into a bind
 the client never sees (``:"DECLARE$1"`` ...), whose value starts as the
 declaration's literal default (or NULL). So the statements a block may hold
 (assignments, ``SELECT ... INTO``, DML, calls) work on locals as they work on
-binds, and the client gets back its own binds only. Declarations other than
+binds, and the client gets back its own binds only. An exception declared
+(``e_Full exception;``, with ``PRAGMA EXCEPTION_INIT(e_Full, -20001);`` for an
+ORA number) is named in the block by a quoted identifier RAISE and the
+handlers know (``control.DECLARED``). Declarations other than these and
 ``name type [NOT NULL] [:= | DEFAULT literal];`` (a ``sys_refcursor`` variable
-is one: the block opens it) are ORA-06550 PLS-00999 (cursors, types, exceptions).
+is one: the block opens it) are ORA-06550 PLS-00999 (cursors, types ...).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from .control import DECLARED
 from .errors import OracleError
 from .lexer import Token, bind_names, name_of, name_uses, significant, tokenize
 from .literals import literal_body
@@ -26,6 +31,7 @@ __all__ = ["returning_targets", "run_declared"]
 #: run_plsql's shape: (sql, tokens, params, host) -> an Outcome with ``binds``.
 Runner = Callable[[str, tuple[Token, ...], Sequence[object], Any], Any]
 _UNSUPPORTED = ("CURSOR", "TYPE", "EXCEPTION", "PRAGMA", "PROCEDURE", "FUNCTION")
+_CODE_DIGITS = ("number", "op")  # the ORA number of a PRAGMA EXCEPTION_INIT: ``-`` and digits
 
 
 def run_declared(sql: str, tokens: tuple[Token, ...], params: Sequence[object], host: Any,
@@ -45,15 +51,24 @@ def run_declared(sql: str, tokens: tuple[Token, ...], params: Sequence[object], 
     if len(params) != len(names):
         raise OracleError(1008 if len(params) < len(names) else 1036)
     local: dict[str, object] = {}
+    exceptions: dict[str, int] = {}  # declared exceptions and their ORA numbers (0: none)
     for part in _declarations(words[1:begin]):
-        if len(part) < 2 or part[1].is_word(*_UNSUPPORTED) or part[0].kind not in ("word", "ident"):
+        if len(part) == 2 and part[1].is_word("EXCEPTION") and part[0].kind in ("word", "ident"):
+            exceptions[name_of(part[0])] = 0
+        elif part[0].is_word("PRAGMA") and len(part) > 1 and part[1].is_word("EXCEPTION_INIT"):
+            _exception_init(sql, part, exceptions)
+        elif len(part) < 2 or part[0].is_word(*_UNSUPPORTED) or part[1].is_word(*_UNSUPPORTED) \
+                or part[0].kind not in ("word", "ident"):  # CURSOR c IS ..., TYPE t IS ..., x CURSOR
             raise compile_error(sql, part[0], f"{RESTRICTION}this declaration is not run by the "
                                 "test server")
-        local[name_of(part[0])] = _initial(sql, part)
-    hidden = {name: f'DECLARE${n}' for n, name in enumerate(local, 1)}
-    block = _rewrite(words[begin:], hidden)
+        else:
+            local[name_of(part[0])] = _initial(sql, part)
+    hidden = {name: f':"DECLARE${n}"' for n, name in enumerate(local, 1)}
+    named = {name: f'"{DECLARED}{code}${name}"' for name, code in exceptions.items()}
+    block = _rewrite(words[begin:], {**hidden, **named})
     inner = tokenize(block)
-    values = {**dict(zip(names, params)), **{hidden[name]: value for name, value in local.items()}}
+    values = {**dict(zip(names, params)),
+              **{hidden[name][2:-1]: value for name, value in local.items()}}
     order = bind_names(inner, plsql=True)
     outcome = runner(block, inner, [values.get(name) for name in order], host)
     done = dict(zip(order, outcome.binds))
@@ -86,10 +101,24 @@ def _initial(sql: str, part: list[Token]) -> object:
     return None
 
 
-def _rewrite(body: list[Token], hidden: dict[str, str]) -> str:
-    """The block from BEGIN on, each local variable's use a quoted bind."""
-    return " ".join(token.text if use is None else f':"{hidden[use]}"'
-                    for token, use in zip(body, name_uses(body, hidden)))
+def _exception_init(sql: str, part: list[Token], exceptions: dict[str, int]) -> None:
+    """``PRAGMA EXCEPTION_INIT(name, -n)``: the declared exception ``name`` stands for ORA-n."""
+    inside = part[3:-1] if len(part) > 4 and part[2].text == "(" and part[-1].text == ")" else []
+    comma = next((i for i, t in enumerate(inside) if t.text == ","), None)
+    if comma != 1 or name_of(inside[0]) not in exceptions:
+        raise compile_error(sql, part[0], "PLS-00109: unknown exception name in PRAGMA "
+                            "EXCEPTION_INIT")
+    number = "".join(t.text for t in inside[2:] if t.kind in _CODE_DIGITS)
+    if not re.fullmatch(r"-[1-9]\d{0,6}|100", number) or number == "-1403":
+        raise compile_error(sql, part[0], f"PLS-00701: illegal ORACLE error number {number} for "
+                            "PRAGMA EXCEPTION_INIT")
+    exceptions[name_of(inside[0])] = 1403 if number == "100" else -int(number)
+
+
+def _rewrite(body: list[Token], replacements: dict[str, str]) -> str:
+    """The block from BEGIN on, each use of a local variable or exception its replacement."""
+    return " ".join(token.text if use is None else replacements[use]
+                    for token, use in zip(body, name_uses(body, replacements)))
 
 
 def returning_targets(tokens: list[Token]) -> list[Token]:

@@ -5,7 +5,8 @@ DY DAY HH24 HH12 HH MI SS FF[1-9] AM PM X``, quoted text and punctuation,
 with ``FM`` ignored. ``MON`` and friends follow the case of the element, as
 Oracle's do (``Mon`` gives ``Jan``). Number models know ``9``, ``0``, ``.``,
 ``,`` and ``FM``. The defaults are Oracle's: ``DD-MON-RR`` for dates and
-``DD-MON-RR HH.MI.SSXFF AM`` for timestamps.
+``DD-MON-RR HH.MI.SSXFF AM`` for timestamps (a session's own are in ``nls``).
+TO_DATE reads text as leniently as Oracle does (see ``parse_datetime``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from .errors import OracleError
 
-__all__ = ["DATE_FORMAT", "TIMESTAMP_FORMAT", "format_datetime", "parse_datetime",
-           "format_number", "truncate_datetime", "add_months", "last_day"]
+__all__ = [
+    "DATE_FORMAT",
+    "TIMESTAMP_FORMAT",
+    "add_months",
+    "format_datetime",
+    "format_number",
+    "last_day",
+    "parse_datetime",
+    "truncate_datetime",
+]
 
 DATE_FORMAT = "DD-MON-RR"
 TIMESTAMP_FORMAT = "DD-MON-RR HH.MI.SSXFF AM"
@@ -61,30 +70,114 @@ def format_datetime(value: datetime.datetime, model: str) -> str:
     return "".join(_render(value, e) for e in _ELEMENT.findall(model))
 
 
+_NUMERIC_FIELDS = {  # element -> (field, most digits)
+    "YYYY": ("year", 4), "RRRR": ("rrrr", 4), "YY": ("yy", 2), "RR": ("rr", 4), "MM": ("month", 2),
+    "DD": ("day", 2), "DDD": ("yday", 3), "HH24": ("hour", 2), "HH12": ("hour12", 2),
+    "HH": ("hour12", 2), "MI": ("minute", 2), "SS": ("second", 2),
+}
+_MONTHS = {name.upper(): number for number, name in enumerate(calendar.month_abbr) if name}
+_MONTHS.update({name.upper(): number for number, name in enumerate(calendar.month_name) if name})
+_PUNCTUATION = r"[-/,.;:\s]*"
+
+
 def _pattern(element: str) -> str:
+    """The regular expression one model element matches, as TO_DATE reads leniently."""
     upper = element.upper()
     if element.startswith('"'):
-        return element[1:-1].replace("%", "%%")
+        return re.escape(element[1:-1])
     if upper in ("FM", "FX"):
         return ""
+    if upper in _NUMERIC_FIELDS:
+        field, digits = _NUMERIC_FIELDS[upper]
+        return rf"(?P<{field}>\d{{1,{digits}}})"
     if upper.startswith("FF"):
-        return "%f"
-    if upper in _NAMES:
-        return _NAMES[upper]
-    return _STRFTIME.get(upper, element.replace("%", "%%"))
+        return rf"(?P<fraction>\d{{1,{upper[2:] or 9}}})"
+    if upper in ("MON", "MONTH"):
+        return r"(?P<mon>[A-Za-z]+)"
+    if upper in ("DY", "DAY"):
+        return r"[A-Za-z]+"
+    if upper in ("AM", "PM", "A.M.", "P.M."):
+        return r"(?P<meridian>[AaPp]\.?[Mm]\.?)"
+    if upper == "X":
+        return r"\."
+    if not element.strip() or element in "-/,.;:":
+        return _PUNCTUATION  # punctuation matches any punctuation, as Oracle's does without FX
+    return re.escape(element)
+
+
+def _year(fields: dict[str, str], today: datetime.date) -> int:
+    """The year: YYYY as given, YY in this century, RR (two digits) in the nearest one."""
+    if fields.get("year") or fields.get("rrrr"):
+        return int(fields.get("year") or fields["rrrr"])
+    if fields.get("yy"):
+        return today.year // 100 * 100 + int(fields["yy"][-2:])
+    if not fields.get("rr"):
+        return today.year
+    if len(fields["rr"]) > 2:
+        return int(fields["rr"])
+    given, century, now = int(fields["rr"]), today.year // 100 * 100, today.year % 100
+    if now < 50:
+        return century + given if given < 50 else century - 100 + given
+    return century + given if given >= 50 else century + 100 + given
+
+
+def _hour(fields: dict[str, str]) -> int:
+    if fields.get("hour12"):
+        hour = int(fields["hour12"])
+        if not 1 <= hour <= 12:
+            raise OracleError(1849)
+        meridian = (fields.get("meridian") or "A").upper()
+        return hour % 12 + (12 if meridian.startswith("P") else 0)
+    return int(fields.get("hour") or 0)
+
+
+def _month(fields: dict[str, str], today: datetime.date) -> int:
+    if fields.get("mon"):
+        number = _MONTHS.get(fields["mon"].upper())
+        if number is None:
+            raise OracleError(1843)
+        return number
+    return int(fields.get("month") or today.month)
 
 
 def parse_datetime(text: str, model: str) -> datetime.datetime:
-    """``TO_DATE(text, model)``.
+    """``TO_DATE(text, model)``, read as Oracle reads it.
+
+    Case does not matter, punctuation matches any punctuation, numbers may
+    have fewer digits than their element, RR takes a two-digit year into
+    the nearest century (and a four-digit one as it is), and what the model
+    leaves out defaults as in Oracle: this year, this month, day 1, midnight.
 
     Raises:
-        OracleError: ORA-01861 when the text does not match the model.
+        OracleError: ORA-01861 when the text does not match the model,
+            ORA-01843 for a month name that is none, ORA-01847/ORA-01850/
+            ORA-01851/ORA-01852 for a day, hour, minute or second out of range.
     """
     pattern = "".join(_pattern(e) for e in _ELEMENT.findall(model))
     try:
-        return datetime.datetime.strptime(text.strip(), pattern)
-    except ValueError:
-        raise OracleError(1861) from None
+        match = re.fullmatch(pattern, text.strip(), re.IGNORECASE)
+    except re.error:  # an element twice (a named group repeated): the model is not valid
+        raise OracleError(1821) from None
+    if match is None:
+        raise OracleError(1861)
+    fields = {key: value for key, value in match.groupdict().items() if value}
+    today = datetime.date.today()
+    year, month = _year(fields, today), _month(fields, today)
+    if not 1 <= year <= 9999:
+        raise OracleError(1841)
+    if "yday" in fields:
+        return datetime.datetime(year, 1, 1) + datetime.timedelta(days=int(fields["yday"]) - 1)
+    day = int(fields.get("day") or 1)
+    if not 1 <= month <= 12:
+        raise OracleError(1843)
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise OracleError(1847)
+    hour, minute, second = _hour(fields), int(fields.get("minute") or 0), int(fields.get("second") or 0)
+    for value, limit, code in ((hour, 23, 1850), (minute, 59, 1851), (second, 59, 1852)):
+        if value > limit:
+            raise OracleError(code)
+    micro = int((fields.get("fraction") or "0").ljust(6, "0")[:6])
+    return datetime.datetime(year, month, day, hour, minute, second, micro)
 
 
 _TRUNCATIONS = {

@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .casts import cast
 from .errors import OracleError
 from .formats import (
-    DATE_FORMAT,
-    TIMESTAMP_FORMAT,
     add_months,
     format_datetime,
     format_number,
@@ -37,11 +35,13 @@ from .interval_functions import FUNCTIONS as INTERVAL_FUNCTIONS
 from .like import like
 from .listagg import listagg_aggregate
 from .lobs import FUNCTIONS as LOB_FUNCTIONS
-from .numeric import FUNCTIONS
+from .nls import Nls
+from .numeric import FUNCTIONS, concat
 from .rowid import check_rowid, rowid_text
 from .rownum import rownum_limit
 from .tree import connect_loop
 from .userenv import sys_context
+from .utl_raw import FUNCTIONS as RAW_FUNCTIONS
 from .values import declared_column, decode, encode, encode_datetime, number_fits
 
 if TYPE_CHECKING:
@@ -63,11 +63,13 @@ class Context(Protocol):
 
 def register(conn: sqlite3.Connection, ctx: Context) -> None:
     """Register every function on ``conn``, bound to the session ``ctx``."""
-    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, **INTERVAL_FUNCTIONS, "ORA_CAST": (2, cast, True),
+    functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, **INTERVAL_FUNCTIONS, **RAW_FUNCTIONS,
+                 "ORA_CAST": (2, cast, True),
                  "ORA_ROWID": (2, rowid_text, True), **_session(ctx)}
     for name, (narg, function, deterministic) in functions.items():
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
-    conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char, lambda exc: _park(ctx, exc)))
+    conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char(ctx.info.nls),
+                                                               lambda exc: _park(ctx, exc)))
 
 
 def _park(ctx: Context, error: OracleError) -> None:
@@ -138,7 +140,15 @@ def _hex_bytes(value: object) -> bytes:
 
 
 def _session(ctx: Context) -> dict[str, tuple[int, Callable[..., object], bool]]:
+    nls = ctx.info.nls  # what ALTER SESSION SET NLS_DATE_FORMAT changes (``nls``)
+    to_char = _to_char(nls)
     return {
+        "TO_CHAR": (-1, to_char, False),
+        "TO_DATE": (-1, _to_datetime(False, nls), False),
+        "TO_TIMESTAMP": (-1, _to_datetime(True, nls), False),
+        "LIKE": (-1, like(to_char), False),  # the LIKE operator: Oracle's, case-sensitive
+        "ORA_CONCAT": (-1, lambda *values: concat(values, nls), False),
+        "CONCAT": (2, lambda a, b: concat((a, b), nls), False),
         "ORA_USER": (0, lambda: ctx.info.username, False),
         "ORA_NEXTVAL": (1, ctx.next_value, False),
         "ORA_CURRVAL": (1, ctx.current_value, False),
@@ -166,17 +176,20 @@ def _number(value: object) -> Decimal:
         raise OracleError(1722) from None
 
 
-def _to_char(value: object, model: object = None) -> object:
-    decoded = decode(value)
-    if decoded is None or isinstance(decoded, str):
-        return decoded
-    if isinstance(decoded, datetime.datetime):
-        default = TIMESTAMP_FORMAT if decoded.microsecond else DATE_FORMAT
-        return format_datetime(decoded, str(model or default))
-    return format_number(_number(decoded), None if model is None else str(model))
+def _to_char(nls: Nls) -> Callable[..., object]:
+    """``TO_CHAR(value[, model])``; a date without a model in the session's format (``nls``)."""
+    def to_char(value: object, model: object = None) -> object:
+        decoded = decode(value)
+        if decoded is None or isinstance(decoded, str):
+            return decoded
+        if isinstance(decoded, datetime.datetime):
+            return format_datetime(decoded, str(model or nls.model(decoded)))
+        return format_number(_number(decoded), None if model is None else str(model))
+    return to_char
 
 
-def _to_datetime(timestamp: bool) -> Callable[..., object]:
+def _to_datetime(timestamp: bool, nls: Nls) -> Callable[..., object]:
+    """``TO_DATE`` / ``TO_TIMESTAMP``; without a model, ISO text or the session's format."""
     def to_datetime(text: object, model: object = None) -> object:
         if text is None or isinstance(decode(text), datetime.datetime):
             return text
@@ -184,7 +197,7 @@ def _to_datetime(timestamp: bool) -> Callable[..., object]:
             try:
                 return encode_datetime(datetime.datetime.fromisoformat(str(text).strip()))
             except ValueError:
-                model = TIMESTAMP_FORMAT if timestamp else DATE_FORMAT
+                model = nls.timestamp_format if timestamp else nls.date_format
         return encode_datetime(parse_datetime(str(text), str(model)))
     return to_datetime
 
@@ -269,9 +282,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "NVL": (2, lambda a, b: b if a is None else a, True),
     "NVL2": (3, lambda a, b, c: c if a is None else b, True),
     "DECODE": (-1, _decode, True),
-    "TO_CHAR": (-1, _to_char, True),
-    "TO_DATE": (-1, _to_datetime(False), True),
-    "TO_TIMESTAMP": (-1, _to_datetime(True), True),
     "TO_NUMBER": (-1, _to_number, True),
     "TRUNC": (-1, _trunc, True),
     "LPAD": (-1, _pad(True), True),
@@ -286,7 +296,6 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "SYS_GUID": (0, lambda: os.urandom(16), False),
     "ADD_MONTHS": (2, _date_function(add_months), True),
     "LAST_DAY": (1, _date_function(last_day), True),
-    "LIKE": (-1, like(_to_char), True),
     "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),
-    "ORA_CONNECT_LOOP": (2, connect_loop, True),  # the LIKE operator: Oracle's, case-sensitive
+    "ORA_CONNECT_LOOP": (2, connect_loop, True),
 }

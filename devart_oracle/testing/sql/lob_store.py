@@ -12,7 +12,7 @@ reference (``LobRef``), a read takes the chunks it covers.
 References are immutable: nothing writes into a stored value, a changed
 value is stored anew. Two rows may share one (``INSERT ... SELECT``); the
 chunks of references no row holds any more are deleted at the commit of a
-transaction that could have dropped one (``LobChunks.settle``).
+transaction that could have dropped one (``LobChunks.end``).
 Statements that use a LOB column or a large LOB bind in an expression get
 it through ``DEVART_LOB(x)``, which gives the whole value (see
 ``lob_rows.deref``): LOB functions may materialise, a plain round trip does not.
@@ -152,11 +152,12 @@ class LobChunks:
 
     # ----------------------------------------------------- collecting
 
-    def settle(self, verb: str) -> None:
-        """Before a COMMIT, delete the chunks no row holds; forget after either end."""
+    def end(self, verb: str) -> None:
+        """End the transaction (COMMIT or ROLLBACK); before a COMMIT, delete the chunks no row holds."""
         if verb == "COMMIT" and self.touched and self._link.in_transaction:
             self._link.run(self._sweep)
         self.touched = False
+        self._link.end(verb)
 
     def _sweep(self) -> None:
         conn = self._link.conn

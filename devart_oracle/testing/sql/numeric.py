@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Context, Decimal, InvalidOperation
 
 from .errors import OracleError
-from .formats import DATE_FORMAT, TIMESTAMP_FORMAT, format_datetime, format_number
+from .formats import format_datetime, format_number
 from .intervals import interval_sum
+from .nls import NLS_DEFAULT, Nls
 from .values import decode, encode, encode_datetime
 from .zones import to_utc_naive
 
-__all__ = ["FUNCTIONS", "oracle_text"]
+__all__ = ["FUNCTIONS", "concat", "oracle_text"]
 
 Number = int | Decimal
 _EXACT = Context(prec=80)
@@ -39,15 +40,15 @@ _MAX = Decimal("1e126")  # NUMBER holds magnitudes below 1.0E+126
 _DAY = datetime.timedelta(days=1)
 
 
-def oracle_text(value: object) -> str:
-    """A stored value as Oracle converts it to text (NULL as ``""``)."""
+def oracle_text(value: object, nls: Nls = NLS_DEFAULT) -> str:
+    """A stored value as Oracle converts it to text (NULL as ``""``; dates in ``nls``'s format)."""
     decoded = decode(value)
     if decoded is None:
         return ""
     if isinstance(decoded, str):
         return decoded
     if isinstance(decoded, datetime.datetime):
-        return format_datetime(decoded, TIMESTAMP_FORMAT if decoded.microsecond else DATE_FORMAT)
+        return format_datetime(decoded, nls.model(decoded))
     if isinstance(decoded, bytes):
         return decoded.hex().upper()
     return format_number(Decimal(str(decoded)))
@@ -143,8 +144,13 @@ def _divide(a: object, b: object) -> object:
     return _quotient(_EXACT.divide(Decimal(x), Decimal(y)))
 
 
+def concat(values: Sequence[object], nls: Nls = NLS_DEFAULT) -> object:
+    """``a || b ...``: the values' texts (dates in ``nls``'s format) joined; NULL for ''."""
+    return "".join(oracle_text(value, nls) for value in values) or None
+
+
 def _concat(*values: object) -> object:
-    return "".join(oracle_text(value) for value in values) or None
+    return concat(values)
 
 
 # ------------------------------------------------------------ functions

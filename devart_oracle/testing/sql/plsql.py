@@ -4,7 +4,7 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
 (or ``CALL proc(...)``) where each statement is one of:
 
 - ``NULL;``
-- a call of a packaged procedure (``procedures``), with positional or
+- a call of a packaged or stored procedure (``calls``), with positional or
   ``name => value`` arguments; an OUT or IN OUT parameter takes a bind;
 - ``:bind := expression;`` where the expression is a call of a packaged
   function, or anything SQL can compute (``SELECT expression FROM DUAL``
@@ -14,7 +14,9 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   ORA-01422, as in Oracle;
 - INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
   for none), COMMIT and ROLLBACK, run as the session runs them on their own;
-- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``).
+- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``);
+- IF, a nested ``BEGIN ... END`` with exception handlers, RAISE and
+  RETURN (``control``).
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -27,24 +29,33 @@ re-execute.
 
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
-restriction") for constructs the server does not run (IF, loops,
-cursors ...); DECLARE blocks with simple local variables run (``declare``).
+restriction") for constructs the server does not run (loops, CASE
+statements, cursors ...); DECLARE blocks with simple local variables run (``declare``).
 An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from .calls import CallParser
+from .control import (
+    Return,
+    block_statement,
+    expression_text,
+    if_statement,
+    raise_statement,
+    return_statement,
+)
 from .declare import returning_targets, run_declared
 from .errors import OracleError
 from .lexer import Token, bind_name, bind_names, name_of, significant, split_commas
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
-from .procedures import REQUIRED, Callee, Function, Param, Procedure
+from .procedures import Callee
 from .ref_cursors import Opener, open_statement
 from .stored import routines
 
@@ -72,12 +83,12 @@ class Outcome:
     binds: tuple[tuple[str, object], ...] = ()
 
 
-_KEYWORDS = ("IF", "LOOP", "FOR", "WHILE", "CASE", "DECLARE", "BEGIN", "RETURN", "RAISE", "EXECUTE",
+_KEYWORDS = ("LOOP", "FOR", "WHILE", "CASE", "DECLARE", "EXECUTE",
              "SAVEPOINT", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL", "CONTINUE")
 _SQL = ("INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK")
 Statement = Callable[["_Run"], None]
-_Argument = tuple[list[Token] | None, str | None]  # the argument's tokens, the bind it writes
 _LITERALS = ("bind", "number", "string", "qstring")
+_BOOLEANS = {"TRUE": True, "FALSE": False}
 
 
 @dataclass
@@ -87,15 +98,20 @@ class _Run:
     values: dict[str, object]
     host: Host
     sql: str
+    handling: list[OracleError] = field(default_factory=list)  # the errors handlers are handling
 
     def evaluate(self, expression: list[Token]) -> object:
         """The value of an expression: a literal or bind as it is, else SQL's answer."""
         if len(expression) == 1 and expression[0].kind in _LITERALS:
             return self.literal(expression[0])
-        first, last = expression[0], expression[-1]
-        text = self.sql[first.pos:last.pos + len(last.text)]
-        binds = [self.values[bind_name(t)] for t in expression if t.kind == "bind"]
-        return self.host.nested(f"SELECT {text} FROM DUAL", binds, 1)[0][0]
+        if len(expression) == 1 and expression[0].is_word(*_BOOLEANS):
+            return _BOOLEANS[expression[0].text.upper()]
+        text, binds = expression_text(self.sql, expression, self.values, self.handling)
+        return self.scalar(f"SELECT {text} FROM DUAL", binds)
+
+    def scalar(self, sql: str, params: Sequence[object]) -> object:
+        """The one value of a query of one row and column."""
+        return self.host.nested(sql, params, 1)[0][0]
 
     def literal(self, token: Token) -> object:
         if token.kind == "bind":
@@ -104,20 +120,16 @@ class _Run:
             return Decimal(token.text)
         return literal_body(token) or None
 
-    def arguments(self, params: tuple[Param, ...], arguments: list[_Argument]) -> list[object]:
-        """Each parameter's value on entry: its argument's, its default, NULL for OUT."""
-        return [param.default if tokens is None else
-                self.evaluate(tokens) if param.reads else None
-                for (tokens, _), param in zip(arguments, params)]
 
-
-class _Parser:
+class _Parser(CallParser):
     """Parses a block into statements, noting which binds are read and written."""
 
     def __init__(self, sql: str, tokens: tuple[Token, ...], host: Host) -> None:
         self.sql, self.words, self.i = sql, significant(tokens), 0
         self.reads: set[str] = set()
         self.writes: set[str] = set()
+        self.handlers = 0  # how many exception handlers the parser is inside
+        self.typed = []
         self.procedures, self.functions = routines(host, run_plsql)
 
     # -------------------------------------------------------- tokens
@@ -128,6 +140,11 @@ class _Parser:
             raise compile_error(self.sql, end, 'PLS-00103: Encountered the symbol "end-of-file" '
                        "when expecting one of the following: ; end")
         return self.words[self.i]
+
+    def take(self) -> Token:
+        token = self.peek()
+        self.i += 1
+        return token
 
     def at(self, text: str) -> bool:
         return self.i < len(self.words) and self.words[self.i].text.upper() == text
@@ -170,14 +187,7 @@ class _Parser:
         if not first.is_word("BEGIN"):
             raise compile_error(self.sql, first, f"{RESTRICTION}{first.text.upper()} blocks are not run "
                        "by the test server")
-        self.i += 1
-        statements = []
-        while not self.peek().is_word("END"):
-            statements.append(self.statement())
-            self.expect(";")
-        self.i += 1
-        if self.i < len(self.words) and self.words[self.i].kind == "word":
-            self.i += 1
+        statements = [block_statement(self)]
         if self.i < len(self.words):
             self.expect(";")
         return statements
@@ -196,6 +206,8 @@ class _Parser:
             return self.sql_statement()
         if token.is_word("OPEN"):
             return open_statement(self)
+        if token.is_word(*_CONTROL):
+            return _CONTROL[token.text.upper()](self)
         if token.is_word(*_KEYWORDS):
             raise compile_error(self.sql, token, f"{RESTRICTION}{token.text.upper()} statements are not "
                        "run by the test server")
@@ -219,24 +231,6 @@ class _Parser:
         if call is not None:
             return call
         return lambda run: run.evaluate(tokens)
-
-    def function_call(self, tokens: list[Token]) -> Callable[[_Run], object] | None:
-        parts, i = [], 0
-        while i < len(tokens) and tokens[i].kind in ("word", "ident"):
-            parts.append(name_of(tokens[i]))
-            i += 1
-            if i < len(tokens) and tokens[i].text == ".":
-                i += 1
-            else:
-                break
-        function = self.functions.get(".".join(parts))
-        if function is None:
-            return None
-        rest = tokens[i:]
-        if rest and (rest[0].text != "(" or rest[-1].text != ")"):
-            return None
-        arguments = self.arguments(tokens[0], ".".join(parts), function, rest[1:-1])
-        return lambda run: function.body(*run.arguments(function.params, arguments))
 
     def select_into(self) -> Statement:
         start = self.peek()
@@ -279,85 +273,8 @@ class _Parser:
                 raise at_line(exc, self.sql, start) from None
         return execute
 
-    def call(self) -> Statement:
-        start = self.peek()
-        parts = [self.name()]
-        while self.at("."):
-            self.i += 1
-            parts.append(self.name())
-        name = ".".join(parts)
-        procedure = self.procedures.get(name)
-        if procedure is None:
-            raise compile_error(self.sql, start, f"PLS-00201: identifier '{name}' must be declared",
-                       ignored=True)
-        inside: list[Token] = []
-        if self.at("("):
-            self.i += 1
-            inside = self.until_closing()
-        arguments = self.arguments(start, name, procedure, inside)
-        return lambda run: _invoke(run, procedure, arguments)
-
-    def until_closing(self) -> list[Token]:
-        """The tokens up to the ``)`` closing the one just taken (which is taken)."""
-        start, depth = self.i, 1
-        while True:
-            depth += {"(": 1, ")": -1}.get(self.peek().text, 0)
-            self.i += 1
-            if depth == 0:
-                return self.words[start:self.i - 1]
-
-    def name(self) -> str:
-        token = self.peek()
-        if token.kind not in ("word", "ident"):
-            raise compile_error(self.sql, token, f"{RESTRICTION}only NULL, assignments to binds, "
-                       "SELECT INTO and procedure calls are run by the test server")
-        self.i += 1
-        return name_of(token)
-
-    def arguments(self, start: Token, name: str, callee: Procedure | Function,
-                  tokens: list[Token]) -> list[_Argument]:
-        """Each parameter's argument (None: its default) and, for OUT ones, the bind."""
-        given: dict[int, list[Token]] = {}
-        names = [p.name for p in callee.params]
-        named = False  # a positional argument may not follow a named one
-        for position, part in enumerate(split_commas(tokens)):
-            if len(part) > 2 and part[1].text == "=>" and name_of(part[0]) in names \
-                    and names.index(name_of(part[0])) not in given:  # not named twice
-                given[names.index(name_of(part[0]))], named = part[2:], True
-            elif len(part) > 1 and part[1].text == "=>" or position >= len(names) or named:
-                raise self.wrong_arguments(start, name)
-            else:
-                given[position] = part
-        return [self.argument(start, name, param, given.get(k)) for k, param in
-                enumerate(callee.params)]
-
-    def argument(self, start: Token, name: str, param: Param,
-                 tokens: list[Token] | None) -> _Argument:
-        if tokens is None:
-            if param.default is REQUIRED:
-                raise self.wrong_arguments(start, name)
-            return None, None
-        if not param.writes:
-            return self.read(tokens), None
-        if len(tokens) != 1 or tokens[0].kind != "bind":
-            raise compile_error(self.sql, tokens[0], f"PLS-00363: expression '{tokens[0].text.upper()}'"
-                       " cannot be used as an assignment target", ignored=True)
-        if param.reads:
-            self.read(tokens)
-        return tokens, self.target(tokens[0])
-
-    def wrong_arguments(self, start: Token, name: str) -> OracleError:
-        short = name.rsplit(".", 1)[-1]
-        return compile_error(self.sql, start, "PLS-00306: wrong number or types of arguments in call to "
-                    f"'{short}'", ignored=True)
-
-
-def _invoke(run: _Run, procedure: Procedure, arguments: list[_Argument]) -> None:
-    values = run.arguments(procedure.params, arguments)
-    procedure.body(values)
-    for (_, target), value in zip(arguments, values):
-        if target is not None:
-            run.values[target] = value
+_CONTROL: dict[str, Callable[[_Parser], Statement]] = {
+    "IF": if_statement, "BEGIN": block_statement, "RAISE": raise_statement, "RETURN": return_statement}
 
 
 def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],
@@ -377,8 +294,12 @@ def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],
     parser = _Parser(sql, tokens, host)
     statements = parser.block()
     run = _Run(dict(zip(names, params)), host, sql)
-    for statement in statements:
-        statement(run)
+    parser.check_types(run.values)
+    try:
+        for statement in statements:
+            statement(run)
+    except Return:
+        pass
     return Outcome(tuple((_direction(name, parser), run.values[name]) for name in names))
 
 

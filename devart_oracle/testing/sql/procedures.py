@@ -29,18 +29,19 @@ if TYPE_CHECKING:
     from .catalog import SessionInfo
     from .dbms_output import OutputBuffer
 
-__all__ = ["REQUIRED", "Param", "Procedure", "Function", "Callee", "procedures", "functions"]
+__all__ = ["REQUIRED", "Callee", "Function", "Param", "Procedure", "functions", "procedures"]
 
 REQUIRED = object()  # the default of a parameter that has none
 
 
 @dataclass(frozen=True)
 class Param:
-    """One formal parameter: its name, mode (``IN``, ``OUT``, ``IN OUT``) and default."""
+    """One formal parameter: its name, mode (``IN``, ``OUT``, ``IN OUT``), default, if BOOLEAN."""
 
     name: str
     mode: str = "IN"
     default: object = REQUIRED
+    boolean: bool = False
 
     @property
     def writes(self) -> bool:
@@ -183,7 +184,8 @@ def _implicit_results(returned: list[object]) -> dict[str, Procedure]:
         returned.append(args[0])
         args[0] = None  # returned: the block's variable no longer refers to it
 
-    call = Procedure((Param("RC", "IN OUT"), Param("TO_CLIENT", default=True)), return_result)
+    call = Procedure((Param("RC", "IN OUT"), Param("TO_CLIENT", default=True, boolean=True)),
+                     return_result)
     return {"DBMS_SQL.RETURN_RESULT": call}
 
 
@@ -210,10 +212,29 @@ _LOBS = {
 }
 
 
+def _raise_application_error(args: list[object]) -> None:
+    """``RAISE_APPLICATION_ERROR(num, msg [, keeperrorstack])``: ORA-20000 .. ORA-20999 with ``msg``.
+
+    Raises:
+        OracleError: the error asked for, or ORA-21000 for a number out of range.
+    """
+    number = args[0]
+    if not isinstance(number, (int, Decimal)) or isinstance(number, bool) \
+            or number != int(number) or not -20999 <= number <= -20000:
+        raise OracleError(21000, str(number))
+    error = OracleError(-int(number))
+    error.text = f"ORA-{-int(number):05d}: {'' if args[1] is None else str(args[1])[:2048]}"
+    error.args = (error.text,)
+    raise error
+
+
 def procedures(host: Callee) -> dict[str, Procedure]:
     """Procedure name (``PACKAGE.NAME``) -> procedure, bound to the session ``host``."""
+    standard = {"RAISE_APPLICATION_ERROR": Procedure(
+        (Param("NUM"), Param("MSG"), Param("KEEPERRORSTACK", default=False, boolean=True)),
+        _raise_application_error)}
     return {**_session(host), **_output(host.output), **_connection_pool(host.info),
-            **_implicit_results(host.implicit), **_LOBS}
+            **_implicit_results(host.implicit), **standard, **_LOBS}
 
 
 def functions(host: Callee) -> dict[str, Function]:
@@ -227,6 +248,6 @@ def functions(host: Callee) -> dict[str, Function]:
         "DBMS_UTILITY.GET_TIME": Function((), lambda: int(time.monotonic() * 100) % 2**31),
         # TRUE begins a transaction if none is open (see ``transaction``)
         "DBMS_TRANSACTION.LOCAL_TRANSACTION_ID": Function(
-            (Param("CREATE_TRANSACTION", default=False),),
+            (Param("CREATE_TRANSACTION", default=False, boolean=True),),
             lambda create=False: host.info.transaction.local_id(bool(create))),
     }

@@ -19,6 +19,10 @@ __all__ = ["Result", "describe_columns", "column_name"]
 
 Row = tuple[object, ...]
 _BATCH = 64
+# The batch errors Oracle finds while it converts the array's bound values to the
+# columns' types, before it changes any row: they come before the others. ORA-01438
+# is the one python-oracledb's suite shows (its test 2722, run against Oracle).
+_CONVERSION = frozenset({1438})
 
 
 class Result:
@@ -31,7 +35,7 @@ class Result:
         returned: for DML with ``RETURNING ... INTO``, per iteration, the
             values of the returned expressions for each row it changed.
         batch_errors: for ``executemany`` with batch errors, the offset and
-            error of each row that failed.
+            error of each row that failed, in Oracle's order (``add_batch_error``).
         out_binds: for a PL/SQL block, the direction (``"IN"``, ``"OUT"``,
             ``"IN OUT"``) and final value of each bind, in wire order.
     """
@@ -54,6 +58,18 @@ class Result:
         self._buffer = list(rows)
         self._pull = pull
         self._convert = convert if convert is not None else coercer(columns or [])
+
+    def add_batch_error(self, offset: int, error: Exception) -> None:
+        """Keep a failed row's error where Oracle reports it.
+
+        Errors of converting bound values (ORA-01438) come first, then the
+        others (constraints ...), each kind in row order.
+        """
+        def converting(e: Exception) -> bool:
+            return getattr(e, "code", None) in _CONVERSION
+        at = sum(map(converting, (e for _, e in self.batch_errors))) if converting(error) \
+            else len(self.batch_errors)
+        self.batch_errors.insert(at, (offset, error))
 
     def __repr__(self) -> str:
         names = None if self.columns is None else [c.name for c in self.columns]

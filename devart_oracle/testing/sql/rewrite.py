@@ -54,7 +54,7 @@ from .lexer import Token, significant, tokenize
 from .listagg import listagg_sql
 from .literals import literal_body, quote_literal
 from .returning import returning_clause
-from .rowid import pseudo_call
+from .rowid import PACKAGES, pseudo_call
 from .structural import restructured
 from .typed_literals import typed_literal
 from .values import encode
@@ -326,7 +326,7 @@ class _Rewriter:
         if member.is_word("NEXTVAL", "CURRVAL"):
             self._sequence(upper, member)
             return k + 1
-        if upper == "DBMS_LOB" or member.is_word("ROWID"):
+        if upper in PACKAGES or member.is_word("ROWID"):
             self._emit(*pseudo_call(self.tokens, upper, member.text.upper()))
             return k + 1
         self._name(upper)

@@ -21,7 +21,10 @@ from .errors import OracleError
 from .lexer import Token, significant
 from .literals import quote_literal
 
-__all__ = ["check_rowid", "pseudo_call", "rowid_text", "tables"]
+__all__ = ["PACKAGES", "check_rowid", "pseudo_call", "rowid_text", "tables"]
+
+#: The packages whose functions SQL may call (``DBMS_LOB.SUBSTR`` runs as ``DBMS_LOB_SUBSTR``).
+PACKAGES = frozenset({"DBMS_LOB", "UTL_RAW"})
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _ENDS_FROM = frozenset({"WHERE", "GROUP", "ORDER", "HAVING", "CONNECT", "START", "UNION",
@@ -48,13 +51,13 @@ def rowid_text(table: object, rowid: object) -> str | None:
 
 
 def pseudo_call(tokens: tuple[Token, ...], qualifier: str, member: str) -> tuple[str, str]:
-    """``DBMS_LOB.f``, ``ROWID`` or ``q.ROWID`` in a statement: SQLite text and Oracle name.
+    """``DBMS_LOB.f`` (a PACKAGES function), ``ROWID`` or ``q.ROWID``: SQLite text and Oracle name.
 
     The ROWID of a qualifier names the table it aliases; a bare ROWID the
     statement's first table (see ``tables``).
     """
-    if qualifier == "DBMS_LOB":
-        return f"DBMS_LOB_{member}", f"DBMS_LOB.{member}"
+    if qualifier in PACKAGES:
+        return f"{qualifier}_{member}", f"{qualifier}.{member}"
     table = quote_literal(_tables(tokens).get(qualifier, qualifier))
     column = f"{qualifier}.rowid" if qualifier else "rowid"
     return f"ORA_ROWID({table}, {column})", f"{qualifier}.ROWID" if qualifier else "ROWID"

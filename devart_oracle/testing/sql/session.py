@@ -15,6 +15,7 @@ from typing import Protocol
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
 from .commands import alter_session, alter_system, savepoint_name
+from .cursor_expressions import nest
 from .dbms_output import OutputBuffer
 from .ddl import ddl
 from .dictionary import Dictionary
@@ -145,7 +146,7 @@ class SqlSession:
                     if not batch_errors or exc.code == _CANCELLED:
                         exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
                         raise
-                    result.batch_errors.append((offset, exc))
+                    result.add_batch_error(offset, exc)
                     done = Result(None, 0, returned=[[]])
                 result.rowcount += done.rowcount
                 result.row_counts.append(done.rowcount)
@@ -169,8 +170,9 @@ class SqlSession:
 
     def _execute(self, statement: Statement, params: Sequence[object]) -> Result:
         kind, verb, sql = statement.kind, statement.verb, statement.sql
-        if kind == "query":
-            return self._query(statement, params)
+        if kind == "query":  # CURSOR expressions: ``cursor_expressions``
+            result, nesting = self._query(statement, params), statement.nesting
+            return result if nesting is None else nest(result, nesting, self.open_query, self._gate.call)
         if kind == "dml":
             if verb == "MERGE":
                 return self._merge(sql, params)
@@ -284,8 +286,7 @@ class SqlSession:
         return Result(None, count)
 
     def _ddl(self, sql: str, verb: str) -> None:
-        translated = ddl(sql, self._schemas())
-        self.chunks.touched = True  # a table dropped or truncated may have held stored LOBs
+        translated, self.chunks.touched = ddl(sql, self._schemas()), True  # a dropped table may have held LOBs
         self._end("COMMIT")  # Oracle commits before DDL, even a failing one
         self._begin()
         try:
@@ -328,8 +329,7 @@ class SqlSession:
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
-        self.chunks.settle(verb)
-        self._link.end(verb)
+        self.chunks.end(verb)  # the transaction's end, the chunks no row holds deleted first
         self._dirty = False
         self.info.transaction.end()
 

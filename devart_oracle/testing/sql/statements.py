@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .cursor_expressions import Nesting, nesting
 from .dictionary_views import mentioned as families_read
 from .lexer import Token, tokenize
 from .lobs import expression_kind
@@ -67,6 +68,8 @@ class Statement:
         plan: the SQLite rewrite of a query or DML (not MERGE); else None.
         views: the V$ and NLS views the SQLite text reads.
         dictionary: whether it reads a data dictionary view.
+        nesting: how a query with CURSOR expressions runs (``plan`` is of
+            its ``sql``); None for any other statement.
     """
 
     sql: str
@@ -76,6 +79,7 @@ class Statement:
     plan: Plan | None = None
     views: tuple[str, ...] = ()
     dictionary: bool = False
+    nesting: Nesting | None = None
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _shapes: dict[tuple[Column, ...], Shape] = field(default_factory=dict, repr=False)
     _templates: dict[tuple[tuple[str, ...], tuple[str, ...] | None],
@@ -92,9 +96,10 @@ class Statement:
         kind, verb = classify(tokens)
         if kind not in _PLANNED or verb == "MERGE":
             return cls(sql, tokens, kind, verb)
-        planned = plan(sql, schemas)
+        nested = nesting(sql) if kind == "query" else None
+        planned = plan(sql if nested is None else nested.sql, schemas)
         return cls(sql, tokens, kind, verb, planned, tuple(sorted(mentioned(planned.sql))),
-                   bool(families_read(planned.sql)))
+                   bool(families_read(planned.sql)), nested)
 
     def columns(self, description: Any, declared: list[str] | None,
                 rows: Sequence[Row]) -> list[Column]:

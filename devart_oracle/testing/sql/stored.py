@@ -1,13 +1,15 @@
 """Stored procedures and functions: ``CREATE PROCEDURE`` / ``CREATE FUNCTION``.
 
 A stored routine's body is a block of the shapes :mod:`.plsql` runs
-(assignments, ``SELECT ... INTO``, DML, calls, ``NULL``) plus, in a
-function, ``RETURN expression;``. Its parameters are the block's variables:
+(assignments, ``SELECT ... INTO``, DML, calls, ``NULL``, IF, exception
+handlers) plus, in a function, ``RETURN expression;``, which runs as the
+result's assignment followed by a RETURN that ends the routine. A
+parameter declared BOOLEAN takes only BOOLEAN binds (``calls``). Its parameters are the block's variables:
 each use of a parameter's name becomes a bind, so ``a_Out := length(a_In);``
 runs as the anonymous block ``:2 := length(:1);`` would, and what the block
 leaves in the binds is what the OUT and IN OUT parameters return. Local
 declarations (between ``IS``/``AS`` and ``BEGIN``) run as a DECLARE block's
-(``declare``: simple variables and ``sys_refcursor``); IF, loops and the rest
+(``declare``: simple variables and ``sys_refcursor``); loops and the rest
 are PLS-00999 when the routine is called, as in an anonymous block.
 
 ``CREATE [OR REPLACE] PROCEDURE|FUNCTION`` stores the source in the
@@ -153,7 +155,8 @@ def _param(tokens: list[Token]) -> Param:
     for i, token in enumerate(rest):
         if token.is_word("DEFAULT") or token.text == ":=":
             default = _literal(rest[i + 1:])
-    return Param(name, " ".join(modes) or "IN", default)
+    boolean = any(token.is_word("BOOLEAN") for token in rest)
+    return Param(name, " ".join(modes) or "IN", default, boolean)
 
 
 def _literal(tokens: list[Token]) -> object:
@@ -168,13 +171,17 @@ def _literal(tokens: list[Token]) -> object:
 
 
 def _as_block(body: list[Token], names: list[str], function: bool) -> str:
-    """The body with parameters as binds ``:1``.. and ``RETURN x`` as ``:n+1 := x``."""
-    out, previous = [], ""
+    """The body with parameters as binds ``:1``.. and ``RETURN x;`` as ``:n+1 := x; RETURN;``."""
+    out, previous, returning = [], "", False
     for token, use in zip(body, name_uses(body, names)):
         if use is not None:
             out.append(f":{names.index(use) + 1}")
         elif function and token.is_word("RETURN") and previous in (";", "BEGIN", "THEN", "ELSE"):
             out.append(f":{len(names) + 1} :=")
+            returning = True
+        elif returning and token.text == ";":
+            out.append("; RETURN ;")  # the function ends at its RETURN (``control``)
+            returning = False
         else:
             out.append(token.text)
         previous = token.text.upper()

@@ -74,6 +74,15 @@ def _v_session(_: SessionInfo, sessions: Sessions) -> Rows:
     ]
 
 
+def _sql_monitor(_: SessionInfo, sessions: Sessions) -> Rows:
+    """V$SQL_MONITOR: one EXECUTING row per session with a database operation (``conn.dbop``)."""
+    return [
+        (i.sid << 16 | i.serial, "EXECUTING", i.username, i.module, i.action, i.client_identifier,
+         i.client_info, _text(i.program), i.sid, i.serial, i.sql_id, i.dbop, 1, 3)
+        for i in sessions() if i.dbop
+    ]
+
+
 def _transactions(_: SessionInfo, sessions: Sessions) -> Rows:
     return v_transaction_rows(i.transaction for i in sessions())
 
@@ -150,6 +159,13 @@ _ALL = (
         ("CLIENT_CHARSET", "VARCHAR2(40)"), ("CLIENT_CONNECTION", "VARCHAR2(12)"),
         ("CLIENT_OCI_LIBRARY", "VARCHAR2(28)"), ("CLIENT_VERSION", "VARCHAR2(40)"),
         ("CLIENT_DRIVER", "VARCHAR2(128)"), ("CON_ID", _NUMBER)), _connect_info, live=True),
+    View("V$SQL_MONITOR", (
+        ("KEY", _NUMBER), ("STATUS", "VARCHAR2(19)"), ("USERNAME", "VARCHAR2(128)"),
+        ("MODULE", "VARCHAR2(64)"), ("ACTION", "VARCHAR2(64)"),
+        ("CLIENT_IDENTIFIER", "VARCHAR2(64)"), ("CLIENT_INFO", "VARCHAR2(64)"),
+        ("PROGRAM", "VARCHAR2(48)"), ("SID", _NUMBER), ("SESSION_SERIAL#", _NUMBER),
+        ("SQL_ID", "VARCHAR2(13)"), ("DBOP_NAME", "VARCHAR2(30)"), ("DBOP_EXEC_ID", _NUMBER),
+        ("CON_ID", _NUMBER)), _sql_monitor, live=True),
     View("V$TRANSACTION", V_TRANSACTION_COLUMNS, _transactions, live=True),
     View("V$SESSTAT", _STAT_COLUMNS, _sesstat, live=True),
     View("V$MYSTAT", _STAT_COLUMNS, _mystat, live=True),
@@ -177,7 +193,8 @@ _ALL = (
          live=True),
     View("NLS_DATABASE_PARAMETERS", _NLS_COLUMNS, _nls(DATABASE_NLS)),
     View("NLS_INSTANCE_PARAMETERS", _NLS_COLUMNS, _nls(())),
-    View("NLS_SESSION_PARAMETERS", _NLS_COLUMNS, _nls(())),
+    View("NLS_SESSION_PARAMETERS", _NLS_COLUMNS,
+         lambda info, _: [(name, value, 0) for name, value in info.nls.parameters()], live=True),
 )
 
 VIEWS = {view.name: view for view in _ALL}

@@ -34,6 +34,8 @@ _TTC1 = 15
 _END_OF_CALL_STATUS = 0x01
 _TTC3 = 37
 _BIG_CHUNK_CLR = 0x20
+_TTC4 = 40
+_END_OF_RESPONSE = 0x20
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,14 @@ class Dialect:
         field_version: the TTC field version both sides use.
         end_of_call_status: ERROR and STATUS carry the call status.
         big_chunks: long ``B`` strings use ``ub4`` chunk lengths.
+        end_of_response: each reply to a call ends with END_OF_RESPONSE
+            (protocol 319: the client asks for it once the ACCEPT offers it).
     """
 
     field_version: int = SERVER_FIELD_VERSION
     end_of_call_status: bool = True
     big_chunks: bool = True
+    end_of_response: bool = False
 
     @property
     def legacy(self) -> bool:
@@ -75,7 +80,8 @@ class Dialect:
         version = compile_caps[_FIELD_VERSION] if len(compile_caps) > _FIELD_VERSION else 0
         return cls(field_version=min(version, SERVER_FIELD_VERSION),
                    end_of_call_status=bit(_TTC1, _END_OF_CALL_STATUS),
-                   big_chunks=bit(_TTC3, _BIG_CHUNK_CLR))
+                   big_chunks=bit(_TTC3, _BIG_CHUNK_CLR),
+                   end_of_response=bit(_TTC4, _END_OF_RESPONSE))
 
 
 THIN = Dialect()

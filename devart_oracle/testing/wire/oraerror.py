@@ -40,6 +40,7 @@ _TEXTS = {
     28008: "invalid old password",
     28150: "proxy not authorized to connect as client",
     28267: "Invalid NameSpace Value",
+    43610: "Pipeline, Aborted due to abort on error settings in pipeline mode",
 }
 
 

@@ -5,7 +5,8 @@ its type, a flags byte and a zero checksum. Until the ACCEPT the length is a
 ``u16be`` followed by two zero bytes; afterwards (protocol 315 and later) it
 is a ``u32be``, in both directions. DATA payloads begin with ``u16be`` data
 flags. Outgoing packets stay within the negotiated SDU; a response is framed
-into as many DATA packets as it needs and written with a single ``sendall``.
+into as many DATA packets as it needs and written with a single ``sendall``;
+``last_flags`` are data flags for its last packet only (END_OF_RESPONSE).
 
 Inbound packets are checked before anything is buffered for them: a length
 below the header size or above the limit, or an unknown type, ends the
@@ -25,6 +26,7 @@ __all__ = [
     "CONNECT",
     "CONTROL",
     "DATA",
+    "DATA_END_OF_RESPONSE",
     "DATA_EOF",
     "MARKER",
     "MARKER_BREAK",
@@ -48,6 +50,7 @@ CONTROL = 14
 _KNOWN_TYPES = frozenset((CONNECT, ACCEPT, REFUSE, REDIRECT, DATA, RESEND, MARKER, CONTROL))
 
 DATA_EOF = 0x0040
+DATA_END_OF_RESPONSE = 0x2000  # on the last packet of a reply (protocol 319)
 
 MARKER_BREAK = 1
 MARKER_RESET = 2
@@ -157,15 +160,17 @@ class PacketStream:
         """Return one packet of the given type around ``payload``."""
         return self._header(HEADER_SIZE + len(payload), kind, flags) + payload
 
-    def frame_data(self, payload: bytes | bytearray | memoryview, data_flags: int = 0) -> bytearray:
+    def frame_data(self, payload: bytes | bytearray | memoryview, data_flags: int = 0,
+                   last_flags: int = 0) -> bytearray:
         """Return ``payload`` framed as DATA packets no larger than the SDU."""
         room = self.sdu - _DATA_OVERHEAD
         flags = data_flags.to_bytes(2, "big")
         out = bytearray()
-        for start in range(0, max(len(payload), 1), room):
+        starts = range(0, max(len(payload), 1), room)
+        for start in starts:
             chunk = payload[start:start + room]
             out += self._header(_DATA_OVERHEAD + len(chunk), DATA)
-            out += flags
+            out += flags if start != starts[-1] else (data_flags | last_flags).to_bytes(2, "big")
             out += chunk
         return out
 
@@ -180,7 +185,7 @@ class PacketStream:
         except OSError as exc:
             raise ConnectionClosed(str(exc)) from exc
 
-    def send_data(self, payload: bytes | bytearray) -> None:
+    def send_data(self, payload: bytes | bytearray, last_flags: int = 0) -> None:
         """Frame ``payload`` as DATA packets and write them.
 
         A large payload (a LOB's data) is framed and written a slice at a
@@ -188,11 +193,12 @@ class PacketStream:
         """
         step = (self.sdu - _DATA_OVERHEAD) * 64
         if len(payload) <= step:
-            self.send(self.frame_data(payload))
+            self.send(self.frame_data(payload, last_flags=last_flags))
             return
         with memoryview(payload) as view:
             for start in range(0, len(payload), step):
-                self.send(self.frame_data(view[start:start + step]))
+                last = last_flags if start + step >= len(payload) else 0
+                self.send(self.frame_data(view[start:start + step], last_flags=last))
 
     def send_marker(self, marker: int) -> None:
         """Write a MARKER packet of the given kind (BREAK, RESET, INTERRUPT)."""

@@ -3,8 +3,9 @@
 python-oracledb piggybacks cursor closes (105), end-to-end attributes
 (135: module, action, client identifier, client info), session-state flags
 (176), the current schema (152), frees of temporary LOBs (96) and
-application contexts (154) on its next call; ``read_piggyback`` parses
-one, and the session applies it (``testing._piggybacks``).
+application contexts (154) on its next call, and the start of a pipeline
+(199) on a pipeline's first call; ``read_piggyback`` parses one, and the
+session applies it (``testing._piggybacks``, ``testing._replies``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "EndToEnd",
     "FreeLobs",
     "Piggyback",
+    "PipelineBegin",
     "read_piggyback",
 ]
 
@@ -60,7 +62,14 @@ class CurrentSchema:
     schema: str
 
 
-Piggyback = AppContext | CloseCursors | CurrentSchema | EndToEnd | FreeLobs | None
+@dataclass(frozen=True)
+class PipelineBegin:
+    """The calls up to END_PIPELINE are one pipeline: 1 continues on error, 2 aborts."""
+
+    mode: int
+
+
+Piggyback = AppContext | CloseCursors | CurrentSchema | EndToEnd | FreeLobs | PipelineBegin | None
 
 
 def read_piggyback(r: MessageReader, function: int) -> Piggyback:
@@ -85,11 +94,15 @@ def read_piggyback(r: MessageReader, function: int) -> Piggyback:
         return FreeLobs(free_temp_locators(r))
     if function == 154:
         return _read_app_context(r)
+    if function == 199:
+        r.ub(2)  # error set id
+        r.u8()  # error set mode
+        return PipelineBegin(r.u8())
     raise ProtocolError(f"unsupported piggyback function {function}")
 
 
 _E2E_ITEMS = (("client_identifier", 0x01), ("module", 0x08), ("action", 0x10),
-              ("client_info", 0x100))
+              ("client_info", 0x100), ("dbop", 0x200))
 
 
 def _read_end_to_end(r: MessageReader) -> EndToEnd:

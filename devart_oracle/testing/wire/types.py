@@ -86,6 +86,7 @@ INTERVAL_YM = 182
 INTERVAL_DS = 183
 TIMESTAMP_LTZ = 231
 BOOLEAN = 252
+CURSOR = 102  # a nested cursor column (a CURSOR expression), as a REF CURSOR bind
 
 _NCHAR_FORM = 2
 _NUMBER_SIZE = 22
@@ -174,6 +175,13 @@ def _text(value: object) -> bytes:
     return str(value).encode()
 
 
+def _boolean(value: object) -> bytes:
+    """A PL/SQL BOOLEAN as Oracle sends one outside objects: 0x0101 for TRUE, 0x00 for FALSE."""
+    if isinstance(value, str):
+        raise WireError(6502)
+    return b"\x01\x01" if value else b"\x00"
+
+
 def _as_datetime(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
@@ -226,6 +234,8 @@ def column_format(column: ColumnSpec) -> tuple[ColumnMeta, Encoder]:
         return ColumnMeta(column.name, TIMESTAMP, 11, 0, 0, scale, 0, column.nullable), _timestamp
     if kind == "RAW":
         return ColumnMeta(column.name, RAW, size, size, 0, 0, 0, column.nullable), _raw
+    if kind == "CURSOR":  # its values are written by the cursor table with their describe
+        return ColumnMeta(column.name, CURSOR, 1, 0, 0, 0, 0, column.nullable), _not_encoded
     if kind in _OTHERS:
         ora_type, buffer_size, csfrm, encoder = _OTHERS[kind]
         if kind in ("NCHAR", "NVARCHAR2"):
@@ -294,6 +304,10 @@ def rowid_bytes(text: str) -> bytes:
     return bytes(w.buf)
 
 
+def _not_encoded(value: object) -> bytes:
+    raise WireError(3115, f"a nested cursor ({type(value).__name__}) has no encoding of its own")
+
+
 def _rowid(value: object) -> bytes:
     return rowid_bytes(str(value))
 
@@ -322,7 +336,8 @@ _BIND_ENCODERS: dict[int, Encoder] = {
     VARCHAR_LEGACY: _text, CHAR: _text, LONG: _text,
     DATE: _date, TIMESTAMP: _timestamp, RAW: _raw, LONG_RAW: _raw,
     TIMESTAMP_TZ: _timestamp_tz, TIMESTAMP_LTZ: _timestamp,
-    INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym,
+    INTERVAL_DS: _interval_ds, INTERVAL_YM: _interval_ym, BOOLEAN: _boolean,
+    BINARY_FLOAT: _float(encode_binary_float), BINARY_DOUBLE: _float(encode_binary_double),
 }
 
 
