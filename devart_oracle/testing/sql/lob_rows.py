@@ -114,7 +114,7 @@ def _bare(words: list[Token], first: int, last: int) -> bool:
     return after.kind in ("word", "ident") and not after.is_word(*_NOT_ALIAS)  # an alias
 
 
-def _operands(words: list[Token], lobs: frozenset[str], binds: bool) -> list[tuple[int, int]]:
+def _operands(words: list[Token], lobs: frozenset[str]) -> list[tuple[int, int]]:
     """The (first, last) word indexes of the LOB operands to read whole."""
     calls: list[bool] = []
     found = []
@@ -123,24 +123,23 @@ def _operands(words: list[Token], lobs: frozenset[str], binds: bool) -> list[tup
             calls.append(_is_call(words, i))
         elif token.text == ")" and calls:
             calls.pop()
-        elif binds and token.text == "?" or token.kind in ("word", "ident") and token.text.strip('"').upper() in lobs:
+        elif token.kind in ("word", "ident") and token.text.strip('"').upper() in lobs:
             first = i - 2 if i > 1 and words[i - 1].text == "." else i
-            last = i + 1 if token.text == "?" and i + 1 < len(words) and words[i + 1].kind == "number" else i
             if first != i and words[first].kind not in ("word", "ident"):
                 first = i
-            if any(calls) or not _bare(words, first, last):
-                found.append((first, last))
+            if any(calls) or not _bare(words, first, i):
+                found.append((first, i))
     return found
 
 
 @functools.lru_cache(maxsize=256)
-def deref(plan: Plan, lobs: frozenset[str], binds: bool) -> Plan:
-    """``plan`` with the LOB columns (and, with ``binds``, the binds) it uses as operands read whole."""
+def deref(plan: Plan, lobs: frozenset[str]) -> Plan:
+    """``plan`` with the LOB columns it uses as operands read whole (a bind is never a reference there)."""
     tokens = tokenize(plan.sql)
     positions = [i for i, token in enumerate(tokens) if token.kind not in ("ws", "comment")]
     words = [tokens[i] for i in positions]
     texts = [token.text for token in tokens]
-    for first, last in _operands(words, lobs, binds):
+    for first, last in _operands(words, lobs):
         texts[positions[first]] = f"{WRAPPER}({texts[positions[first]]}"
         texts[positions[last]] += ")"
     sql = "".join(texts)

@@ -13,9 +13,11 @@ References are immutable: nothing writes into a stored value, a changed
 value is stored anew. Two rows may share one (``INSERT ... SELECT``); the
 chunks of references no row holds any more are deleted at the commit of a
 transaction that could have dropped one (``LobChunks.end``).
-Statements that use a LOB column or a large LOB bind in an expression get
-it through ``DEVART_LOB(x)``, which gives the whole value (see
-``lob_rows.deref``): LOB functions may materialise, a plain round trip does not.
+Only a bind stored as a LOB column's value becomes a reference
+(``lob_targets``); every other bind is its whole value. Statements that use
+a LOB column in an expression get it through ``DEVART_LOB(x)``, which gives
+the whole value (see ``lob_rows.deref``): LOB functions may materialise, a
+plain round trip does not.
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ class LobChunks:
     def __init__(self, link: SqliteConnection, gate: CallGate) -> None:
         self._link, self._gate = link, gate
         self.touched = False  # the transaction may have left chunks no row holds
-        self._bound = False  # the statement being prepared has a reference among its binds
         link.conn.create_function("DEVART_LOB", 1, self._whole, deterministic=True)
 
     # ------------------------------------------------------------ storing
@@ -66,28 +67,29 @@ class LobChunks:
         self.touched = True
         return ref
 
-    def binds(self, params: Sequence[object], lobs: frozenset[str] | None,
-              encode: Callable[[object], object]) -> list[object]:
-        """A statement's bind values for SQLite (``encode``), its long LOB values stored.
+    def binds(self, params: Sequence[object], into: frozenset[int], encode: Callable[[object], object],
+              ) -> list[object]:
+        """A statement's bind values for SQLite (``encode``), long LOB values stored.
 
-        ``lobs`` are a DML statement's LOB columns (None for another statement): a
-        LOB bind, or a string or bytes too long for a VARCHAR2 or RAW (python-oracledb
-        sends a ``DB_TYPE_CLOB`` str as a long VARCHAR), becomes a reference.
+        ``into`` are the indexes of the binds stored as a LOB column's value
+        (``lob_targets.lob_binds``): a LOB bind, or a string or bytes longer than
+        ``INLINE`` (python-oracledb sends a ``DB_TYPE_CLOB`` str as a long VARCHAR),
+        becomes a reference there. Every other bind is its whole value.
         """
-        if lobs:
-            return [self._bind(value, True) if isinstance(value, LOB_BINDS) or type(value) in (str, bytes)
-                    and len(value) > INLINE else encode(value) for value in params]  # type: ignore[arg-type]
-        return [self._bind(value, False) if isinstance(value, LOB_BINDS) else encode(value) for value in params]
+        return [self._into_lob(value) if i in into and (isinstance(value, LOB_BINDS) or type(value) in (str, bytes))
+                else self._value(value, encode) for i, value in enumerate(params)]
 
-    def _bind(self, value: object, into_lobs: bool) -> object:
-        """A LOB bind's SQLite value: a reference for a DML statement on LOB columns, else the value."""
+    def _into_lob(self, value: object) -> object:
+        """A LOB column's value for a bind: a long one stored (a reference is shared)."""
         if isinstance(value, LobRef):
-            self._bound = self._bound or into_lobs
-            return value.ref if into_lobs else self.value(value.ref)
-        if not into_lobs:
-            return value.value if isinstance(value, LargeLob) else value
-        self._bound = True
+            return value.ref
         return self.store(value) if isinstance(value, LargeLob) else self.column_value(value)  # type: ignore[arg-type]
+
+    def _value(self, value: object, encode: Callable[[object], object]) -> object:
+        """A bind's whole value (a stored LOB's read, a long bind's decoded)."""
+        if isinstance(value, LobRef):
+            return self.value(value.ref)
+        return encode(value.value if isinstance(value, LargeLob) else value)
 
     def column_value(self, data: str | bytes) -> object:
         """What a row holds for a LOB value: the value, or the reference of its chunks."""
@@ -101,9 +103,8 @@ class LobChunks:
         """
         check_comparisons(plan.sql, lobs)
         self.touched = self.touched or bool(lobs) and verb not in ("SELECT", "INSERT")
-        bound, self._bound = self._bound, False
-        if bound or lobs and self.any():
-            return deref(plan, lobs, bound)
+        if lobs and self.any():
+            return deref(plan, lobs)
         return plan
 
     @staticmethod

@@ -32,10 +32,10 @@ class NotNulls:
     """The NOT NULL and the LOB columns of a connection's tables, cached until the next DDL."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+        self._cache: dict[str, tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]] = {}
 
     def _of(self, conn: sqlite3.Connection, table: str, generation: int,
-            ) -> tuple[int, frozenset[str], frozenset[str]]:
+            ) -> tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]:
         cached = self._cache.get(table)
         if cached is not None and cached[0] == generation:
             return cached
@@ -45,7 +45,8 @@ class NotNulls:
             rows = []
         not_null = frozenset(str(row[1]).upper() for row in rows if row[3])
         lobs = frozenset(str(row[1]).upper() for row in rows if str(row[2]).upper() in _LOBS)
-        self._cache[table] = entry = (generation, not_null, lobs)
+        names = tuple(str(row[1]).upper() for row in rows)
+        self._cache[table] = entry = (generation, not_null, lobs, names)
         return entry
 
     def _names(self, conn: sqlite3.Connection, sql: str, generation: int, lobs: bool,
@@ -66,3 +67,9 @@ class NotNulls:
     def lobs(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
         """The names of the LOB columns of the tables a statement reads or changes."""
         return self._names(conn, sql, generation, True)
+
+    def target(self, conn: sqlite3.Connection, table: str, generation: int,
+               ) -> tuple[tuple[str, ...], frozenset[str]]:
+        """A DML statement's target table: its columns in order, and its LOB columns."""
+        entry = self._of(conn, table, generation)
+        return entry[3], entry[2]

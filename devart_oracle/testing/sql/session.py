@@ -25,13 +25,14 @@ from .gate import CallGate
 from .lexer import Token
 from .lob_rows import with_rowid
 from .lob_store import LobChunks
+from .lob_targets import lob_binds, returned_rows
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
 from .results import Result
 from .rowid import rowid_text
 from .statements import Statement, StatementCache
-from .values import decode, encode
+from .values import encode
 from .views import VIEWS
 
 __all__ = ["SessionDatabase", "SqlSession"]
@@ -60,8 +61,7 @@ class SqlSession:
 
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
         self.info, self._db = info, database
-        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema,
-                                      database.lock_timeout)
+        self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema, database.lock_timeout)
         self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
         self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set
@@ -124,8 +124,7 @@ class SqlSession:
         finally:
             self._gate.leave()
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[object]], *,
-                    batch_errors: bool = False) -> Result:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]], *, batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
         With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0) and its error
@@ -197,10 +196,10 @@ class SqlSession:
             self._schema_key, self._schema_set = key, own | (self._db.users or frozenset())
         return self._schema_set
 
-    def _binds(self, count: int, params: Sequence[object], lobs: frozenset[str] | None = None) -> list[object]:
+    def _binds(self, count: int, params: Sequence[object], into: frozenset[int] = frozenset()) -> list[object]:
         if len(params) != count:
             raise OracleError(1008 if len(params) < count else 1036)
-        return self.chunks.binds(params, lobs, encode)  # lobs: a DML statement's LOB columns
+        return self.chunks.binds(params, into, encode)  # into: the binds stored as a LOB column's value
 
     def _query(self, statement: Statement, params: Sequence[object]) -> Result:
         plan, generation, conn = statement.plan, self._db.generation, self._link.conn
@@ -242,8 +241,9 @@ class SqlSession:
         self._refresh(statement)
         began, touched = self._begin(), verb != "INSERT" and not plan.returning  # rowids wanted
         try:  # long LOB binds are stored (by chunk) in the transaction
-            binds = self._binds(plan.binds, params, lobs := self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
-            plan = self.chunks.plan(plan, lobs, verb)
+            columns, lobs = self._not_nulls.target(self._link.conn, plan.target, self._db.generation)  # its LOBs
+            binds = self._binds(plan.binds, params, lob_binds(plan.sql, columns, lobs) if lobs else frozenset())
+            plan = self.chunks.plan(plan, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation), verb)
             cursor = self._link.execute(plan.sql + " RETURNING rowid" if touched else plan.sql, binds, verb, plan.target)
             returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
@@ -260,7 +260,7 @@ class SqlSession:
             last = cursor.lastrowid if returned is None else returned[-1][0] if returned else None
             result.lastrowid = rowid_text(plan.target, last) if count else None
             return result
-        return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
+        return Result(None, count, returned=[returned_rows(returned, plan.sql, lobs)])
 
     def _merge(self, sql: str, params: Sequence[object]) -> Result:
         """MERGE as its statements (``merge``), all or none of them done."""

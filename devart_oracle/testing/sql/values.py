@@ -35,7 +35,6 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from .errors import OracleError
 from .intervals import INTERVAL_TAG, YearMonth, decode_interval, encode_interval
-from .lob_refs import LobRef, is_ref
 from .lobs import LOB_KINDS, declared_kind, expression_kind, kind_coercer, stored_float
 
 __all__ = [
@@ -159,7 +158,7 @@ def decode(value: object) -> object:
         if value.endswith(NUMBER_TAG):
             return _tagged_number(value)
         return value or None
-    return LobRef(value) if is_ref(value) else value  # a stored LOB (a RETURNING value)
+    return value
 
 
 def declared_column(name: str, declared: str) -> Column | None:
