@@ -226,7 +226,7 @@ class CallRunner:
         the previous call's counts if they did not come.
         """
         session = self.session
-        body = Writer(w.dialect)
+        mark = len(w.buf)  # the work writes in place; a failure takes its part out again
         cursor_id = cursor.id if keep else 0
         if not keep:
             self.cursors.close([cursor.id])
@@ -234,8 +234,9 @@ class CallRunner:
         info = session.info
         schema = None if info is None else info.current_schema
         try:
-            error, rowcount = self._watched(info, cursor, lambda: session.busy(lambda: work(body)))
+            error, rowcount = self._watched(info, cursor, lambda: session.busy(lambda: work(w)))
         except Exception as exc:
+            del w.buf[mark:]
             if session.killed:
                 raise  # the session answers ORA-00028 and ends
             code, text = ora_error(exc)
@@ -247,7 +248,6 @@ class CallRunner:
             end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
                         text=text, query=cursor.query)
             return True
-        w.raw(body.buf)
         if info is not None and info.current_schema != schema:
             session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""

@@ -51,7 +51,7 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children", "_plain")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore, refs: RefOpener) -> None:
         self.id = cursor_id
@@ -62,6 +62,7 @@ class Cursor:
         self.result: Result | None = None
         self._metas: list[ColumnMeta] = []
         self._encoders: list[Encoder] = []
+        self._plain = True  # no LOB, LONG nor CURSOR column: a row is its values' B strings
         self._columns: object = None  # the column list _metas were made for
         self.rows_sent = 0
         self.defines: list[int] | None = None  # the wire types the client defined, by column
@@ -96,7 +97,7 @@ class Cursor:
         (and would read rows sent before that with the wrong types), so the
         first execute sends no rows.
         """
-        return self.defines is None and any(m.ora_type in LOB_TYPES for m in self._metas)
+        return self.defines is None and not self._plain and any(m.ora_type in LOB_TYPES for m in self._metas)
 
     def returning(self) -> list[ValueWriter]:
         """The writers of the RETURNING INTO targets' values, in bind order.
@@ -161,6 +162,7 @@ class Cursor:
         changed = metas != self._metas
         self._metas = metas
         self._encoders = [encoder for _, encoder in formats]
+        self._plain = not any(m.ora_type in (*LOB_TYPES, *_LONG_TYPES, REF_CURSOR) for m in metas)
         self._columns = result.columns
         return changed
 
@@ -226,6 +228,10 @@ class Cursor:
 
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
         w.u8(MSG_ROW_DATA)
+        if self._plain:
+            for value, encoder in zip(row, self._encoders):
+                w.b(None if value is None else encoder(value))
+            return
         defines = self.defines or ()
         for index, (value, encoder, meta) in enumerate(zip(row, self._encoders, self._metas)):
             if meta.ora_type in LOB_TYPES:

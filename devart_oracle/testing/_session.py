@@ -221,10 +221,10 @@ class Session:
         """Run one backend call with the session marked ACTIVE and watched (a pipeline's failure counted)."""
         self.replies.check()
         info = self.info
-        if info is not None:
-            info.status, info.status_since = "ACTIVE", time.monotonic()
         self.interrupted = False
-        self.busy_since = time.monotonic()
+        self.busy_since = now = time.monotonic()
+        if info is not None:
+            info.status, info.status_since = "ACTIVE", now
         try:
             return call()
         except Exception:

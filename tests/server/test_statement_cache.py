@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
-from devart_oracle.testing.sql.statements import StatementCache
+from devart_oracle.testing.sql.statements import OwnStatements, StatementCache
 
 
 @pytest.fixture
@@ -87,6 +87,40 @@ def test_expression_types_follow_the_values(db: Database) -> None:
     assert text.fetch(1) == [("abc",)]
     again = session.execute(sql, (Decimal("2.5"),))
     assert again.columns is number.columns  # one shape per column list, reused
+
+
+def test_not_null_follows_ddl_on_a_reexecuted_text(db: Database) -> None:
+    session = _session(db, 1)
+    session.execute("create table t (a number not null, b number)")
+    sql = "select a, b from t"
+    first = session.execute(sql)
+    assert [c.nullable for c in first.columns or ()] == [False, True]
+    assert session.execute(sql).columns is first.columns  # no column depends on the values: one shape
+    session.execute("drop table t")
+    session.execute("create table t (a number, b number not null)")
+    assert [c.nullable for c in session.execute(sql).columns or ()] == [True, False]
+
+
+def test_an_aliased_expression_may_be_not_null(db: Database) -> None:
+    session = _session(db, 1)  # an expression named like a NOT NULL column (nullability's rule)
+    session.execute("create table t (a number not null)")
+    session.execute("insert into t values (1)")
+    result = session.execute("select a + :x as a from t", (1,))
+    assert [(c.type, c.nullable) for c in result.columns or ()] == [("NUMBER", False)]
+    assert result.fetch(1) == [(2,)]
+
+
+def test_a_session_keeps_its_statements_for_its_schemas() -> None:
+    shared = StatementCache(capacity=1)
+    own = OwnStatements(shared, capacity=2)
+    scott, hr = frozenset({"SCOTT"}), frozenset({"HR"})
+    first = own.get("select 1 from dual", scott)
+    shared.get("select 2 from dual", scott)  # pushes the first out of the shared cache
+    assert own.get("select 1 from dual", scott) is first  # the session still has it
+    assert own.get("select 1 from dual", hr) is not first  # other schemas: prepared for them
+    own.get("select 2 from dual", hr)
+    own.get("select 3 from dual", hr)  # over capacity: the session's set starts anew
+    assert len(own._entries) == 1
 
 
 def test_bind_count_is_checked_on_every_execute(db: Database) -> None:

@@ -20,11 +20,10 @@ from hypothesis import strategies as st
 from devart_oracle.testing.wire import types as _types
 from devart_oracle.testing.wire.codec import (
     decode_date,
-    decode_number,
     encode_date,
-    encode_number,
     encode_timestamp,
 )
+from devart_oracle.testing.wire.number import decode_number, encode_number
 
 NUMBERS = [
     0, 1, -1, 7, 100, -100, 10**37, -(10**37), 10**38 - 1, -(10**38 - 1), 2**63, -(2**63),

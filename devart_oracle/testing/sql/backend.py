@@ -40,6 +40,7 @@ _DESCRIBE = 'temp."DEVART$DESCRIBE"'
 _WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
 _BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
 _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
+_FAILURES = (sqlite3.Error, OverflowError, ValueError)  # what run() turns into ORA errors
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
 
@@ -97,13 +98,31 @@ class SqliteConnection:
         """Run ``work`` against SQLite, turning its failures into ORA errors."""
         try:
             return work()
-        except (sqlite3.Error, OverflowError, ValueError) as exc:
+        except _FAILURES as exc:
             raise self.translate(exc, verb, table) from None
 
     def execute(self, sql: str, params: Sequence[object] = (), verb: str = "SELECT",
                 table: str = "") -> sqlite3.Cursor:
-        """``conn.execute`` through ``run``, retried while the database is busy."""
+        """``conn.execute`` through ``run``, retried while the database is busy.
+
+        The first attempt is made here directly (most statements need no
+        other); only a busy database goes on to ``retry``'s loop.
+        """
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith(_BUSY):
+                raise self.translate(exc, verb, table) from None
+        except _FAILURES as exc:
+            raise self.translate(exc, verb, table) from None
         return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
+
+    def fetch(self, cursor: sqlite3.Cursor, count: int) -> list[tuple[object, ...]]:
+        """``cursor.fetchmany(count)`` with ``run``'s error reporting (spelled out: every query fetches)."""
+        try:
+            return cursor.fetchmany(count)
+        except _FAILURES as exc:
+            raise self.translate(exc, "SELECT") from None
 
     def script(self, sql: str) -> None:
         """Run a script of statements as one transaction, retried while the database is busy.

@@ -9,18 +9,16 @@ NOT NULL column would (a rare false "not null").
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sqlite3
-from collections.abc import Sequence
 
 from .lexer import tokenize
 from .rowid import tables
-from .values import Column
 
 __all__ = ["NotNulls"]
 
 _LOBS = frozenset({"CLOB", "NCLOB", "BLOB"})
+_STATEMENTS = 1024  # statement texts whose names are kept
 
 
 @functools.lru_cache(maxsize=1024)
@@ -33,6 +31,8 @@ class NotNulls:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]] = {}
+        # by statement text, for re-executes: (generation, NOT NULL names, LOB names) as by table
+        self._by_sql: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
 
     def _of(self, conn: sqlite3.Connection, table: str, generation: int,
             ) -> tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]:
@@ -49,24 +49,28 @@ class NotNulls:
         self._cache[table] = entry = (generation, not_null, lobs, names)
         return entry
 
-    def _names(self, conn: sqlite3.Connection, sql: str, generation: int, lobs: bool,
-               ) -> frozenset[str]:
-        names: frozenset[str] = frozenset()
-        for table in _tables(sql):
-            entry = self._of(conn, table.replace('"', ""), generation)
-            names |= entry[2] if lobs else entry[1]
-        return names
+    def statement(self, conn: sqlite3.Connection, sql: str, generation: int,
+                  ) -> tuple[int, frozenset[str], frozenset[str]]:
+        """(generation, NOT NULL names, LOB names) of the columns of the tables ``sql`` reads or changes.
 
-    def apply(self, conn: sqlite3.Connection, sql: str, columns: Sequence[Column],
-              generation: int) -> list[Column]:
-        """``columns`` with ``nullable`` False where the query reads a NOT NULL column."""
-        names = self._names(conn, sql, generation, False)
-        return [dataclasses.replace(c, nullable=False) if c.name.upper() in names else c
-                for c in columns]
+        The names are upper case; the entry is kept per text until the next DDL.
+        """
+        cached = self._by_sql.get(sql)
+        if cached is not None and cached[0] == generation:
+            return cached
+        not_null: frozenset[str] = frozenset()
+        lobs: frozenset[str] = frozenset()
+        for table in _tables(sql):
+            table_entry = self._of(conn, table.replace('"', ""), generation)
+            not_null, lobs = not_null | table_entry[1], lobs | table_entry[2]
+        if len(self._by_sql) >= _STATEMENTS:
+            self._by_sql.clear()
+        self._by_sql[sql] = entry = (generation, not_null, lobs)
+        return entry
 
     def lobs(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
         """The names of the LOB columns of the tables a statement reads or changes."""
-        return self._names(conn, sql, generation, True)
+        return self.statement(conn, sql, generation)[2]
 
     def target(self, conn: sqlite3.Connection, table: str, generation: int,
                ) -> tuple[tuple[str, ...], frozenset[str]]:

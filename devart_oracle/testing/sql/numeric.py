@@ -89,6 +89,8 @@ def _moved(date: datetime.datetime, days: object) -> object:
 
 
 def _add(a: object, b: object) -> object:
+    if type(a) is int and type(b) is int:
+        return _result(a + b)  # two stored integers (``:x + 1``): neither is a date nor an interval
     if a is None or b is None:
         return None
     x, y = decode(a), decode(b)

@@ -90,7 +90,8 @@ class Result:
         self._fill(n + 1)
         taken, self._buffer = self._buffer[:n], self._buffer[n:]
         width = len(self.columns or ())
-        rows = [self._convert(row) + tuple(row[width:]) for row in taken]
+        convert = self._convert  # a row longer than the columns ends with its rowid (FOR UPDATE)
+        rows = [convert(row) if len(row) == width else convert(row) + tuple(row[width:]) for row in taken]
         self.rowcount += len(rows)
         return rows
 

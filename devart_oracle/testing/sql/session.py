@@ -31,7 +31,7 @@ from .nullability import NotNulls
 from .plsql import run_plsql
 from .results import Result
 from .rowid import rowid_text
-from .statements import Statement, StatementCache
+from .statements import OwnStatements, Statement, StatementCache
 from .values import encode
 from .views import VIEWS
 
@@ -66,6 +66,7 @@ class SqlSession:
         self._dirty = False
         self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set
         self._schema_set: frozenset[str] = frozenset()
+        self._statements = OwnStatements(database.statements)
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
@@ -185,8 +186,8 @@ class SqlSession:
         return Result(None, 0)
 
     def _statement(self, sql: str) -> Statement:
-        """``sql`` lexed, classified and rewritten, from the database's cache."""
-        return self._db.statements.get(sql, self._schemas())
+        """``sql`` lexed, classified and rewritten, from the database's cache (via the session's)."""
+        return self._statements.get(sql, self._schemas())
 
     def _schemas(self) -> frozenset[str]:
         """Schema prefixes to drop: the session's, and every user's (one namespace for all)."""
@@ -205,7 +206,8 @@ class SqlSession:
         plan, generation, conn = statement.plan, self._db.generation, self._link.conn
         assert plan is not None
         binds = self._binds(plan.binds, params)
-        plan = self.chunks.plan(plan, self._not_nulls.lobs(conn, plan.sql, generation))
+        _, not_null, lobs = self._not_nulls.statement(conn, plan.sql, generation)
+        plan = self.chunks.plan(plan, lobs)
         if plan.for_update:
             self._begin()
             self._dirty = True
@@ -215,16 +217,14 @@ class SqlSession:
         declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
-        first = self._link.run(lambda: cursor.fetchmany(_PEEK))
+        first = self._link.fetch(cursor, _PEEK)
         description = cursor.description[:-1] if located else cursor.description
-        columns = self._not_nulls.apply(conn, plan.sql, statement.columns(description, declared, first),
-                                        generation)
-        shape = statement.shape(columns)
+        shape = statement.shape_of(description, declared, first, not_null)
         # fewer rows than asked for: SQLite is done with the cursor, nothing is left to drain
         pull = self._puller(cursor) if len(first) == _PEEK else None
         result = Result(shape.columns, 0, rows=first, pull=pull, convert=shape.convert)
         if located:
-            result.lob_origin = (located[1], self._not_nulls.lobs(conn, plan.sql, generation))
+            result.lob_origin = (located[1], lobs)
         if pull is not None:
             self._results.add(result)
         return result
@@ -232,7 +232,7 @@ class SqlSession:
     def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
         def pull(count: int) -> list[tuple[object, ...]]:
             with self._gate.call():
-                return self._link.run(lambda: cursor.fetchmany(count))
+                return self._link.fetch(cursor, count)
         return pull
 
     def _dml(self, statement: Statement, params: Sequence[object], verb: str) -> Result:

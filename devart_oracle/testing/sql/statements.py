@@ -29,19 +29,18 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .cursor_expressions import Nesting, nesting
 from .dictionary_views import mentioned as families_read
 from .lexer import Token, tokenize
-from .lobs import expression_kind
 from .results import column_name
 from .rewrite import Plan, classify, plan
-from .values import Column, coercer, declared_column, decode, inferred_column
+from .values import Column, coercer, declared_column, decode, named_column, valued_column
 from .views import mentioned
 
-__all__ = ["DEFAULT_CAPACITY", "Shape", "Statement", "StatementCache"]
+__all__ = ["DEFAULT_CAPACITY", "OwnStatements", "Shape", "Statement", "StatementCache"]
 
 DEFAULT_CAPACITY = 1024
 _PLANNED = frozenset({"query", "dml"})
@@ -55,6 +54,17 @@ class Shape:
 
     columns: list[Column]
     convert: Convert
+
+
+@dataclass(frozen=True, eq=False)
+class _Template:
+    """A description's columns: each name with its column, None where the values decide it.
+
+    ``shape`` is the shape itself when no column depends on the values.
+    """
+
+    columns: list[tuple[str, Column | None]]
+    shape: Shape | None
 
 
 @dataclass(eq=False)
@@ -82,8 +92,8 @@ class Statement:
     nesting: Nesting | None = None
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _shapes: dict[tuple[Column, ...], Shape] = field(default_factory=dict, repr=False)
-    _templates: dict[tuple[tuple[str, ...], tuple[str, ...] | None],
-                     list[tuple[str, Column | None]]] = field(default_factory=dict, repr=False)
+    _templates: dict[tuple[tuple[str, ...], tuple[str, ...] | None, frozenset[str]],
+                     _Template] = field(default_factory=dict, repr=False)
 
     @classmethod
     def prepare(cls, sql: str, schemas: frozenset[str]) -> Statement:
@@ -101,39 +111,50 @@ class Statement:
         return cls(sql, tokens, kind, verb, planned, tuple(sorted(mentioned(planned.sql))),
                    bool(families_read(planned.sql)), nested)
 
-    def columns(self, description: Any, declared: list[str] | None,
-                rows: Sequence[Row]) -> list[Column]:
-        """A query's columns from SQLite's description, declared types and first rows.
+    def shape_of(self, description: Any, declared: list[str] | None, rows: Sequence[Row],
+                 not_null: frozenset[str]) -> Shape:
+        """A query's shape from SQLite's description, declared types, first rows and NOT NULL names.
 
         A column with a declared type, or an expression whose type its name
-        tells (``TO_CLOB(...)``), is the same at every execute; only the
-        others are worked out from the values.
+        tells (``TO_CLOB(...)``, ``CAST(x AS VARCHAR2(n))``), is the same at every execute; only the
+        others are worked out from the values. When no column depends on
+        the values (a re-executed query of table columns), the shape itself
+        is kept with the template.
         """
-        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared))
+        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared),
+               not_null)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = self._template(*key)
+        if template.shape is not None:
+            return template.shape
         columns = []
-        for index, (name, fixed) in enumerate(template):
+        for index, (name, fixed) in enumerate(template.columns):
             if fixed is None:
                 values = [decode(row[index]) for row in rows]
-                fixed = inferred_column(name, values, timestamp="TIMESTAMP" in name.upper())
+                fixed = valued_column(name, values, timestamp="TIMESTAMP" in name.upper())
+                if name.upper() in not_null:
+                    fixed = replace(fixed, nullable=False)
             columns.append(fixed)
-        return columns
+        return self.shape(columns)
 
     def _template(self, sqlite_names: tuple[str, ...], declared: tuple[str, ...] | None,
-                  ) -> list[tuple[str, Column | None]]:
+                  not_null: frozenset[str]) -> _Template:
         """Each column's Oracle name, and its column when the values do not decide it."""
         if len(self._templates) >= _SHAPES:
             self._templates.clear()
         names = self._oracle_names(sqlite_names)
         usable = declared if declared is not None and len(declared) == len(names) else None
-        template: list[tuple[str, Column | None]] = []
+        fixed: list[tuple[str, Column | None]] = []
         for index, name in enumerate(names):
             column = declared_column(name, usable[index]) if usable else None
-            kind = expression_kind(name) if column is None else None
-            template.append((name, column if kind is None else Column(name, kind, 0, 0, 0)))
-        return template
+            column = named_column(name) if column is None else column
+            if column is not None and name.upper() in not_null:
+                column = replace(column, nullable=False)
+            fixed.append((name, column))
+        if any(column is None for _, column in fixed):
+            return _Template(fixed, None)
+        return _Template(fixed, self.shape([column for _, column in fixed if column is not None]))
 
     def shape(self, columns: list[Column]) -> Shape:
         """The shared shape for these columns: equal lists give the same object."""
@@ -195,4 +216,35 @@ class StatementCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
+        return entry
+
+
+class OwnStatements:
+    """One session's statements by text, taken from the shared cache: a re-execute takes no lock.
+
+    They are kept for one set of schema prefixes (the key's second half);
+    other schemas (ALTER SESSION SET CURRENT_SCHEMA) start the set anew.
+    Not thread-safe: a session runs one call at a time.
+    """
+
+    def __init__(self, shared: StatementCache, capacity: int = 256) -> None:
+        self._shared = shared
+        self._capacity = capacity
+        self._schemas: frozenset[str] | None = None
+        self._entries: dict[str, Statement] = {}
+
+    def get(self, sql: str, schemas: frozenset[str]) -> Statement:
+        """The prepared statement for ``sql``, as ``StatementCache.get`` gives it.
+
+        Raises:
+            OracleError: as ``StatementCache.get`` does.
+        """
+        if schemas is not self._schemas:
+            self._schemas, self._entries = schemas, {}
+        entry = self._entries.get(sql)
+        if entry is None:
+            entry = self._shared.get(sql, schemas)
+            if len(self._entries) >= self._capacity:
+                self._entries.clear()
+            self._entries[sql] = entry
         return entry

@@ -39,7 +39,7 @@ from .lobs import LOB_KINDS, declared_kind, expression_kind, kind_coercer, store
 
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",
-    "declared_column", "inferred_column", "coercer", "number_fits",
+    "declared_column", "inferred_column", "named_column", "valued_column", "coercer", "number_fits",
 ]
 
 DATE_TAG = "\x1e"
@@ -188,12 +188,22 @@ def declared_column(name: str, declared: str) -> Column | None:
 
 def inferred_column(name: str, values: Iterable[object], timestamp: bool = False) -> Column:
     """The column for an expression, from the decoded values it produced."""
+    return named_column(name) or valued_column(name, values, timestamp)
+
+
+def named_column(name: str) -> Column | None:
+    """The column of an expression whose name alone tells its type; None for the others."""
     kind = expression_kind(name)
     if kind is not None:
         return Column(name, kind, 0, 0, 0)
     cast = _CAST_TO_STRING.search(name.upper())
     if cast is not None:  # CAST(x AS VARCHAR2(n)) describes as that type
         return Column(name, cast[1], int(cast[2]), 0, 0)
+    return None
+
+
+def valued_column(name: str, values: Iterable[object], timestamp: bool = False) -> Column:
+    """The column of an expression its name does not type (``named_column``), from its values."""
     present = [v for v in values if v is not None]
     first = present[0] if present else ""
     if isinstance(first, (int, Decimal)) and not isinstance(first, bool):
@@ -328,7 +338,13 @@ def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[obj
     # LOBs keep an empty value (not NULL); binary floats keep infinities and 'NaN'
     raw = [column.type in LOB_KINDS or column.type.startswith("BINARY_") for column in columns]
 
+    steps = list(zip(raw, converts))
+
     def convert(row: Sequence[object]) -> tuple[object, ...]:
-        values = (value if keep else decode(value) for keep, value in zip(raw, row))
-        return tuple(None if v is None else f(v) for f, v in zip(converts, values))
+        out = []  # a plain loop: it runs per value of every row fetched
+        for (keep, f), value in zip(steps, row):
+            if not keep:
+                value = decode(value)
+            out.append(None if value is None else f(value))
+        return tuple(out)
     return convert

@@ -14,13 +14,7 @@ TTC messages are built from a handful of primitive encodings:
 
 Column and bind values travel as ``B`` strings holding Oracle's own formats:
 
-* NUMBER is a base-100 floating point value. Byte 0 holds the sign (bit 7 set
-  for positive values) and the exponent, biased by 192 and counted in pairs
-  of decimal digits; positive mantissa bytes are ``pair + 1``. Negative
-  numbers invert the exponent byte, store ``101 - pair`` and, when the
-  mantissa is shorter than 20 bytes, end with a 102 sentinel. Zero is ``80``.
-  The mantissa holds at most 20 bytes (40 digits, 39 when the first pair has
-  a single digit), so wider values are rounded half away from zero.
+* NUMBER: see ``number``.
 * DATE is seven bytes: ``century+100``, ``year%100+100``, month, day and
   hour, minute, second each plus one. TIMESTAMP appends the nanoseconds as a
   ``u32be``; TIMESTAMP WITH TIME ZONE appends two more offset bytes.
@@ -37,37 +31,28 @@ from __future__ import annotations
 import datetime
 import struct
 from collections.abc import Callable, Iterable
-from decimal import Decimal
-from typing import Union
 
 from .dialect import THIN, Dialect
 
 __all__ = [
-    "Number",
     "Writer",
     "decode_binary_double",
     "decode_binary_float",
     "decode_date",
     "decode_interval_ds",
-    "decode_number",
     "encode_binary_double",
     "encode_binary_float",
     "encode_date",
     "encode_interval_ds",
     "encode_interval_ym",
-    "encode_number",
     "encode_timestamp",
 ]
-
-Number = Union[int, float, Decimal]
 
 _MAX_SHORT = 252
 _LONG_FORM = 254
 _CHUNK = 32767
 SPILL = 1024 * 1024  # bytes of a streamed reply sent at a time
 _SMALL_CHUNK = 255
-_MAX_PAIRS = 20
-_ZERO = b"\x80"
 
 
 class Writer:
@@ -110,14 +95,22 @@ class Writer:
         """Append a big-endian 32-bit integer."""
         self.buf += value.to_bytes(4, "big")
 
-    def ub(self, value: int) -> None:
-        """Append an unsigned universal integer (ub1/ub2/ub4/ub8)."""
-        if value == 0:
-            self.buf.append(0)
-            return
-        size = (value.bit_length() + 7) >> 3
-        self.buf.append(size)
-        self.buf += value.to_bytes(size, "big")
+    def ubs(self, *values: int) -> None:
+        """Append unsigned universal integers (ub1/ub2/ub4/ub8), one after the other.
+
+        A message's run of fields goes in with one call (``ub`` is the same
+        method, for one value): the hot replies are made of such runs.
+        """
+        buf = self.buf
+        for value in values:
+            if value == 0:
+                buf.append(0)
+                continue
+            size = (value.bit_length() + 7) >> 3
+            buf.append(size)
+            buf += value.to_bytes(size, "big")
+
+    ub = ubs
 
     def sb(self, value: int) -> None:
         """Append a signed universal integer (sb2/sb4)."""
@@ -180,111 +173,6 @@ class Writer:
     def text(self, value: str | None) -> None:
         """Append a string as an ``S`` string of UTF-8 bytes."""
         self.s(None if value is None else value.encode())
-
-
-# --------------------------------------------------------------------- NUMBER
-
-def _decimal_parts(value: Number) -> tuple[bool, str, int]:
-    """Split a number into (negative, significant digits, point position).
-
-    The value equals ``0.<digits> * 10**point``; digits carry no leading or
-    trailing zeros, and are empty for zero.
-    """
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
-        digits = str(abs(value))
-        negative, exponent = value < 0, 0
-    else:
-        if isinstance(value, float):
-            value = Decimal(repr(value))
-        if not value.is_finite():
-            raise ValueError(f"{value} cannot be represented as an Oracle NUMBER")
-        sign, digit_tuple, exp = value.as_tuple()
-        assert isinstance(exp, int)
-        digits = "".join(map(str, digit_tuple))
-        negative, exponent = bool(sign), exp
-    stripped = digits.lstrip("0")
-    if not stripped:
-        return False, "", 0
-    point = len(stripped) + exponent
-    return negative, stripped.rstrip("0"), point
-
-
-def _round_digits(digits: str, point: int) -> tuple[str, int]:
-    """Round to what 20 base-100 mantissa bytes hold (half away from zero)."""
-    keep = 2 * _MAX_PAIRS - (point & 1)
-    if len(digits) <= keep:
-        return digits, point
-    rounded = str(int(digits[:keep]) + (digits[keep] >= "5"))
-    if len(rounded) > keep:
-        point += 1
-    return rounded.rstrip("0"), point
-
-
-def encode_number(value: Number) -> bytes:
-    """Encode an int, float or Decimal in Oracle NUMBER format.
-
-    Raises:
-        ValueError: the value is NaN, infinite, or at least 1e126 in magnitude.
-    """
-    negative, digits, point = _decimal_parts(value)
-    if not digits:
-        return _ZERO
-    digits, point = _round_digits(digits, point)
-    if point > 126:
-        raise ValueError(f"{value} is too large for an Oracle NUMBER")
-    if point < -129:
-        return _ZERO
-    if point & 1:
-        digits = "0" + digits
-        point += 1
-    if len(digits) & 1:
-        digits += "0"
-    pairs = [int(digits[i:i + 2]) for i in range(0, len(digits), 2)]
-    exponent = point // 2 + 192
-    if not negative:
-        return bytes([exponent, *(pair + 1 for pair in pairs)])
-    encoded = bytes([~exponent & 0xFF, *(101 - pair for pair in pairs)])
-    return encoded + b"\x66" if len(pairs) < _MAX_PAIRS else encoded
-
-
-def decode_number(data: bytes) -> int | Decimal:
-    """Decode Oracle NUMBER bytes: an int when integral, else a Decimal.
-
-    Raises:
-        ValueError: the bytes are not a NUMBER.
-    """
-    if not data or len(data) > 1 + _MAX_PAIRS + 1:
-        raise ValueError(f"{len(data)} bytes cannot hold an Oracle NUMBER")
-    head = data[0]
-    if len(data) == 1:
-        if head & 0x80:
-            return 0
-        return -10 ** 126
-    if head & 0x80:
-        negative, exponent = False, head - 192
-        pairs = [byte - 1 for byte in data[1:]]
-    else:
-        negative, exponent = True, (~head & 0xFF) - 192
-        body = data[1:-1] if data[-1] == 102 else data[1:]
-        pairs = [101 - byte for byte in body]
-    if any(not 0 <= pair <= 99 for pair in pairs):
-        raise ValueError("NUMBER mantissa byte out of range")
-    return _from_pairs(negative, pairs, exponent)
-
-
-def _from_pairs(negative: bool, pairs: list[int], exponent: int) -> int | Decimal:
-    """Build the value ``0.<pairs> * 100**exponent`` with a sign."""
-    padded = "".join(f"{pair:02d}" for pair in pairs)
-    digits = padded.rstrip("0").lstrip("0")
-    if not digits:
-        return 0
-    scale = 2 * (exponent - len(pairs)) + len(padded) - len(padded.rstrip("0"))
-    if scale >= 0:
-        magnitude = int(digits + "0" * scale)
-        return -magnitude if negative else magnitude
-    return Decimal((int(negative), tuple(int(char) for char in digits), scale))
 
 
 # ----------------------------------------------------------- DATE, TIMESTAMP

@@ -91,6 +91,13 @@ class MessageReader:
 
     def ub(self, max_size: int = 8) -> int:
         """Read an unsigned universal integer of at most ``max_size`` bytes."""
+        data, pos = self._data, self._pos
+        if pos < len(data):  # the common case, the whole integer at hand: read in place
+            size = data[pos]
+            end = pos + 1 + size
+            if size <= max_size and end <= len(data):
+                self._pos = end
+                return int.from_bytes(data[pos + 1:end], "big") if size else 0
         size = self.u8()
         if size == 0:
             return 0

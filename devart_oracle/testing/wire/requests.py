@@ -266,27 +266,23 @@ def read_bind_rows(
     RETURNING INTO targets get None; when every bind is one, the client
     sends no rows at all.
     """
-    sent = [i for i, b in enumerate(binds) if not b.returned]
-    if not sent:
+    order = [i for i, b in enumerate(binds) if not b.returned]
+    if not order:
         return [[None] * len(binds) for _ in range(count)]
-    late = [] if plsql else [i for i in sent if binds[i].buffer_size > _MAX_STRING_SIZE]
-    early = [i for i in sent if i not in late]
+    if not plsql and any(binds[i].buffer_size > _MAX_STRING_SIZE for i in order):
+        order.sort(key=lambda i: binds[i].buffer_size > _MAX_STRING_SIZE)  # stable: late ones last
     rows = []
     for _ in range(count):
         marker = r.u8()
         if marker != MSG_ROW_DATA:
             raise ProtocolError(f"expected bind row, found message type {marker}")
         row: list[object] = [None] * len(binds)
-        for index in early + late:
-            row[index] = _read_bind(r, binds[index])
+        for index in order:
+            spec = binds[index]
+            row[index] = ([_read_value(r, spec) for _ in range(r.ub(4))] if spec.is_array
+                          else _read_value(r, spec))
         rows.append(row)
     return rows
-
-
-def _read_bind(r: MessageReader, spec: BindSpec) -> object:
-    if spec.is_array:
-        return [_read_value(r, spec) for _ in range(r.ub(4))]
-    return _read_value(r, spec)
 
 
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | bytearray | None:

@@ -139,20 +139,21 @@ def end_of_call(
         _legacy_end_of_call(w, cursor_id, rowcount, error, text, query)
         return
     w.u8(MSG_ERROR)
-    w.ub(call_status)
-    w.raw(b"\x00\x00")  # end-to-end seq#, current row
-    w.ub(error if error < 0x10000 else 0)
-    w.raw(b"\x00\x00")  # array element errors
-    w.ub(cursor_id)
-    w.raw(b"\x00" * 7)  # error position, sql type, fatal, flags, options, upi, warnings
+    # call status, end-to-end seq#, current row, error (ub2), array element errors (2), cursor id
+    w.ubs(call_status, 0, 0, error if error < 0x10000 else 0, 0, 0, cursor_id)
+    w.raw(_BEFORE_ROWID)  # error position, sql type, fatal, flags, options, upi, warnings
     w.raw(rowid)  # rowid: rba, partition, byte, block, slot
-    w.raw(b"\x00" * 4)  # os error, statement#, call#, padding
-    w.raw(b"\x00" * 2)  # success iters, logical rowid
-    _batch_errors(w, batch)
-    w.ub(error)
-    w.ub(rowcount)
+    w.raw(_AFTER_ROWID)  # os error, statement#, call#, padding, success iters, logical rowid
+    if batch:
+        _batch_errors(w, batch)
+    else:
+        w.raw(_NO_BATCH_ERRORS)  # three empty arrays: codes, offsets, messages
+    w.ubs(error, rowcount)
     if error:
         w.b((text.rstrip("\n") + "\n").encode())
+
+
+_BEFORE_ROWID, _AFTER_ROWID, _NO_BATCH_ERRORS = b"\x00" * 7, b"\x00" * 6, b"\x00" * 3
 
 
 def io_vector(w: Writer, directions: Sequence[int]) -> None:

@@ -29,16 +29,15 @@ from .codec import (
     decode_binary_float,
     decode_date,
     decode_interval_ds,
-    decode_number,
     encode_binary_double,
     encode_binary_float,
     encode_date,
     encode_interval_ds,
     encode_interval_ym,
-    encode_number,
     encode_timestamp,
 )
 from .lob import BLOB, CLOB
+from .number import decode_number, encode_number
 from .oraerror import WireError
 from .responses import ColumnMeta
 from .zones import decode_timestamp_tz, encode_timestamp_tz
