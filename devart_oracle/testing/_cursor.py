@@ -18,13 +18,7 @@ from ._lobs import bound_lob, column_pieces, long_bind
 from ._refs import REF_CURSOR, RefOpener, ref_writer, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
-from .wire.lob import (
-    LOB_TYPES,
-    LobStore,
-    bind_data,
-    lob_data,
-    write_locator,
-)
+from .wire.lob import LOB_TYPES, LobStore, bind_data, lob_data, write_locator
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
 from .wire.responses import (
