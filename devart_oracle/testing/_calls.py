@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from ._cursor import Cursor, CursorTable, refuse_reserved_binds
 from ._lobs import chunk_source
 from ._refs import write_implicit_results
+from ._tpc import run_tpc
 from .sql.errors import OracleError
 from .sql.instance import sql_id
 from .sql.lexer import bind_names, returning_binds, tokenize
@@ -50,6 +51,7 @@ from .wire.requests import (
     read_reexecute,
 )
 from .wire.responses import dml_row_counts, end_of_call, session_sync
+from .wire.tpc import FUNC_TPC_CHANGE_STATE, FUNC_TPC_SWITCH
 from .wire.types import rowid_bytes
 
 if TYPE_CHECKING:
@@ -113,6 +115,8 @@ class CallRunner:
             return self._fetch(w)
         if function == _LOB_OP:
             return self._lob_op(w)
+        if function in (FUNC_TPC_SWITCH, FUNC_TPC_CHANGE_STATE):
+            return run_tpc(self.session, function, w)  # two-phase commit (``_tpc``)
         raise WireError(3115, f"function {function}")
 
     def _execute(self, w: Writer) -> bool:

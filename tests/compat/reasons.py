@@ -22,8 +22,6 @@ from tests.compat import expected
 # (test id pattern, failure line pattern, reason): searched, not matched whole.
 RULES: tuple[tuple[str, str, str], ...] = (
     # whole files: features the server does not emulate
-    (r"test_14\d\d_tpc|test_15\d\d_tpc", "", ("two-phase commit (TPC: tpc_begin, tpc_prepare ...; "
-     "TTC functions 103 and 104) is not emulated")),
     (r"test_1800_subscription", "", ("continuous query notification and AQ (subscribe(), TTC "
      "functions 122 and 125) are not emulated")),
     # PL/SQL beyond the shapes clients send

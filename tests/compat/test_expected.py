@@ -71,8 +71,8 @@ def test_the_list_names_only_tests_of_the_server_files_each_with_a_reason() -> N
 
 
 def test_reasons_come_from_the_rules_and_the_list_is_rewritten_from_a_run(tmp_path: Path) -> None:
-    assert reasons.reason("tests/connection/test_1400_tpc.py::test_connection_1401", "x").startswith(
-        "two-phase commit")
+    assert reasons.reason("tests/connection/test_1800_subscription.py::test_connection_1800",
+                          "x").startswith("continuous query notification")
     assert reasons.reason(f"{FILE}::test_x", "ORA-03115: unsupported network datatype or "
                           "representation: bind type 102").startswith("REF CURSOR binds")
     assert reasons.reason(f"{FILE}::test_x", "boom") == "unexplained: boom"

@@ -259,3 +259,18 @@ def test_lob_binds_are_those_stored_as_a_lob_columns_value(sql: str, expected: s
         stored = lob_binds(plan(step.sql, frozenset()).sql, columns, lobs)
         found[step.kind] = {step.binds[i] for i in stored}
     assert (found["UPDATE"], found["INSERT"]) == ({1}, {2})
+
+
+def test_a_stored_lob_of_a_suspended_branch_is_applied_again_on_resume(wire_server: OracleTestServer,
+                                                                        conn: oracledb.Connection,
+                                                                        mixed: oracledb.Cursor) -> None:
+    xid, before = conn.xid(4711, b"lob-gtrid", b"lob-bqual"), _chunks(mixed)
+    conn.tpc_begin(xid)
+    mixed.execute("insert into lob_mixed (id, c, b) values (1, :c, :b)", c=LONGER, b=DATA)
+    conn.tpc_end(flags=oracledb.TPC_END_SUSPEND)  # the work set aside: its chunks rolled back
+    assert _chunks(mixed) == before
+    with oracledb.connect(user="scott", password="tiger", dsn=wire_server.dsn) as other:
+        other.tpc_begin(xid, oracledb.TPC_BEGIN_RESUME)
+        other.tpc_commit(one_phase=True)
+    row = mixed.execute("select length(c), dbms_lob.getlength(b), substr(c, -2) from lob_mixed").fetchone()
+    assert row == (len(LONGER), len(DATA), "yy")

@@ -14,9 +14,15 @@ it. Every statement, and the session's setup script, is retried the same
 way while SQLite says "database is locked" (SQLITE_BUSY, which even a read
 meets in WAL mode while another connection checkpoints or recovers the
 log): a statement that failed so did nothing, and past ``lock_timeout`` it
-is ORA-00054, never SQLite's error. The declared types of a query's columns come from a temporary view of
-the query and ``PRAGMA table_info`` (SQLite's Python module does not expose
-``sqlite3_column_decltype``); they are cached until the next DDL.
+is ORA-00054, never SQLite's error. The declared types of a query's
+columns come from a temporary view of the query and ``PRAGMA table_info``
+(SQLite's Python module does not expose ``sqlite3_column_decltype``); they
+are cached until the next DDL.
+
+The connection keeps a journal of the changes of its open transaction (the
+SQLite text and values of each statement that changed something, and of the
+savepoints around them): two-phase commit (``tpc``) sets a branch's work
+aside with it and applies it again.
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
 
-__all__ = ["SqliteConnection", "retry_while_busy"]
+__all__ = ["Change", "SqliteConnection", "retry_while_busy"]
 
 _T = TypeVar("_T")
 _DESCRIBE = 'temp."DEVART$DESCRIBE"'
@@ -42,6 +49,20 @@ _BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read sn
 _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
 _FAILURES = (sqlite3.Error, OverflowError, ValueError)  # what run() turns into ORA errors
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One statement of a transaction's journal; ``work`` unless it is a savepoint.
+
+    ``verb`` and ``table`` are what its errors are reported with (``translate``).
+    """
+
+    sql: str
+    params: tuple[object, ...]
+    work: bool = True
+    verb: str = "SELECT"
+    table: str = ""
 
 
 def retry_while_busy(work: Callable[[], _T], timeout: float,
@@ -78,6 +99,7 @@ class SqliteConnection:
         conn: the SQLite connection (explicit transactions).
         cancelled: set by ``interrupt()``; waits and sleeps watch it.
         pending: an ORA error a SQL function raised, until it is reported.
+        journal: the changes of the open transaction (``change``, ``note``).
     """
 
     def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str],
@@ -88,6 +110,7 @@ class SqliteConnection:
         self.pending: OracleError | None = None
         self._schema = schema
         self._described: dict[str, tuple[int, list[str] | None]] = {}
+        self.journal: list[Change] = []
 
     @property
     def in_transaction(self) -> bool:
@@ -116,6 +139,22 @@ class SqliteConnection:
         except _FAILURES as exc:
             raise self.translate(exc, verb, table) from None
         return self.run(lambda: self.retry(lambda: self.conn.execute(sql, params)), verb, table)
+
+    def change(self, sql: str, params: Sequence[object] = (), *, work: bool = False,
+               verb: str = "SELECT", table: str = "") -> sqlite3.Cursor:
+        """``execute`` a statement that belongs to the transaction's journal (a savepoint by default)."""
+        cursor = self.execute(sql, params, verb, table)
+        self.note(sql, params, work=work, verb=verb, table=table)
+        return cursor
+
+    def note(self, sql: str, params: Sequence[object], *, work: bool = True,
+             verb: str = "SELECT", table: str = "") -> None:
+        """Add a statement that has just changed something to the journal."""
+        self.journal.append(Change(sql, tuple(params), work, verb, table))
+
+    def changes(self) -> list[Change]:
+        """The open transaction's journal (none once SQLite ended it, even by itself)."""
+        return self.journal if self.conn.in_transaction else []
 
     def fetch(self, cursor: sqlite3.Cursor, count: int) -> list[tuple[object, ...]]:
         """``cursor.fetchmany(count)`` with ``run``'s error reporting (spelled out: every query fetches)."""
@@ -172,8 +211,14 @@ class SqliteConnection:
         """
         if self.conn.in_transaction:
             return False
+        self.journal = []
         self._locking("BEGIN IMMEDIATE", lock_timeout)
         return True
+
+    def snapshot(self) -> None:
+        """Start a read transaction: a serializable transaction's snapshot."""
+        self.journal = []
+        self.execute("BEGIN")
 
     def upgrade(self, lock_timeout: float) -> None:
         """Take the write lock inside the open read transaction (a serializable snapshot).
@@ -203,9 +248,11 @@ class SqliteConnection:
         """COMMIT or ROLLBACK, if a transaction is open."""
         if self.conn.in_transaction:
             self.execute(verb, verb=verb)
+        self.journal = []
 
     def abandon(self) -> None:
         """Roll back whatever is open, reporting nothing."""
+        self.journal = []
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

@@ -97,6 +97,8 @@ _TEXTS = {
     3115: "unsupported network datatype or representation",
     2065: "illegal option for ALTER SYSTEM",
     2248: "invalid option for ALTER SESSION",
+    2053: "transaction %s committed, some remote DBs may be in-doubt",
+    2089: "COMMIT is not allowed in a subordinate session",
     2289: "sequence does not exist",
     2290: "check constraint %s violated",
     2291: "integrity constraint %s violated - parent key not found",
@@ -128,6 +130,13 @@ _TEXTS = {
     30926: "unable to get a stable set of rows in the source tables",
     38104: "Columns referenced in the ON Clause cannot be updated: %s",
     25137: "Data value out of range",
+    24756: "transaction does not exist",
+    24757: "duplicate transaction identifier",
+    24758: "not attached to the requested transaction",
+    24776: "cannot start a new transaction",
+    24797: "cannot promote the current transaction to a distributed transaction",
+    25351: "transaction is currently in use",
+    25352: "no current transaction",
 }
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .cpool import PoolStatistics
 from .formats import DATE_FORMAT, TIMESTAMP_FORMAT
+from .tpc import Branches
 
 __all__ = ["NLS_PARAMETERS", "PARAMETERS", "STATISTICS", "Client", "Instance", "Statistics",
            "sql_id"]
@@ -34,7 +35,11 @@ def _now() -> datetime.datetime:
 
 @dataclass(frozen=True)
 class Instance:
-    """The database and instance every session of one server belongs to."""
+    """The database and instance every session of one server belongs to.
+
+    ``branches`` are its global transaction branches (``tpc``), which any of its sessions may
+    commit or roll back.
+    """
 
     name: str = "FREE"
     db_name: str = "FREE"
@@ -45,6 +50,7 @@ class Instance:
     dbid: int = 1521197903
     started: datetime.datetime = field(default_factory=_now)
     cpool: PoolStatistics | None = field(default=None, compare=False, repr=False)  # DRCP's counters
+    branches: Branches = field(default_factory=Branches, compare=False, repr=False)  # two-phase commit
 
     @property
     def banner(self) -> str:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["LOB_BINDS", "SCHEMA", "LobChunks"]
 
 TABLE = '"DEVART$LOB_CHUNKS"'
+_INSERT = f"INSERT INTO {TABLE} VALUES (?, ?, ?)"
 SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (REF BLOB, N INTEGER, DATA, PRIMARY KEY (REF, N)) WITHOUT ROWID;"
 _NO_VALUE = 22922  # ORA-22922: nonexistent LOB value
 
@@ -51,8 +52,9 @@ class LobChunks:
     layer reads a LOB between calls.
     """
 
-    def __init__(self, link: SqliteConnection, gate: CallGate) -> None:
+    def __init__(self, link: SqliteConnection, gate: CallGate, journaled: Callable[[], bool]) -> None:
         self._link, self._gate = link, gate
+        self._journaled = journaled  # whether stored chunks go into the transaction's journal
         self.touched = False  # the transaction may have left chunks no row holds
         link.conn.create_function("DEVART_LOB", 1, self._whole, deterministic=True)
 
@@ -62,8 +64,11 @@ class LobChunks:
         """Store a value's chunks; returns its reference (in the open transaction)."""
         value = data if isinstance(data, LargeLob) else LargeLob(data)
         ref = new_ref(value.blob)
-        chunks = ((ref, n, chunk) for n, chunk in enumerate(value.chunks()))
-        self._link.run(lambda: self._link.conn.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?)", chunks))
+        chunks: Iterator[tuple[bytes, int, str | bytes | bytearray]] = (
+            (ref, n, chunk) for n, chunk in enumerate(value.chunks()))
+        if self._journaled():  # a TPC branch's work, set aside and applied again from its journal (``tpc``)
+            chunks = self._noted(chunks)
+        self._link.run(lambda: self._link.conn.executemany(_INSERT, chunks))
         self.touched = True
         return ref
 
@@ -90,6 +95,14 @@ class LobChunks:
         if isinstance(value, LobRef):
             return self.value(value.ref)
         return encode(value.value if isinstance(value, LargeLob) else value)
+
+    def _noted(self, chunks: Iterator[tuple[bytes, int, str | bytes | bytearray]],
+               ) -> Iterator[tuple[bytes, int, str | bytes | bytearray]]:
+        """The chunks, each added to the journal as it is stored (which keeps the whole value)."""
+        for row in chunks:
+            self._link.note(_INSERT, (row[0], row[1], bytes(row[2]) if isinstance(row[2], bytearray) else row[2]),
+                            verb="INSERT", table=TABLE)
+            yield row
 
     def column_value(self, data: str | bytes) -> object:
         """What a row holds for a LOB value: the value, or the reference of its chunks."""

@@ -8,17 +8,19 @@ handed out (the wire layer then says "no more rows" in the same reply).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .errors import OracleError
 from .lob_rows import WRAPPER
 from .rewrite import Plan
 from .values import Column, coercer, declared_column, decode, inferred_column
 
-__all__ = ["Result", "describe_columns", "column_name"]
+__all__ = ["Result", "column_name", "describe_columns", "drain_all", "run_rows"]
 
 Row = tuple[object, ...]
 _BATCH = 64
+_CANCELLED = 1013
 # The batch errors Oracle finds while it converts the array's bound values to the
 # columns' types, before it changes any row: they come before the others. ORA-01438
 # is the one python-oracledb's suite shows (its test 2722, run against Oracle).
@@ -110,6 +112,42 @@ class Result:
             if len(rows) < count:
                 self._pull = None
             self._buffer.extend(rows)
+
+
+def drain_all(results: Iterable[Result]) -> None:
+    """Read the rows open results still hold, so their SQLite cursors end."""
+    for result in list(results):
+        try:
+            result.drain()
+        except OracleError:
+            result.close()  # a result that cannot be read any more is dropped
+
+
+def run_rows(execute: Callable[[Sequence[object]], Result], rows: Sequence[Sequence[object]],
+             batch_errors: bool) -> Result:
+    """One statement run once per row of bind values (``SqlSession.executemany``): the sum.
+
+    With ``batch_errors`` a failing row is skipped (count 0) and its error kept in
+    ``batch_errors``; only a cancel stops it.
+
+    Raises:
+        OracleError: at the first failing row; ``rowcount`` counts the rows done.
+    """
+    result = Result(None, 0, [], returned=[])
+    for offset, params in enumerate(rows):
+        try:
+            done = execute(params)
+        except OracleError as exc:
+            if not batch_errors or exc.code == _CANCELLED:
+                exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
+                raise
+            result.add_batch_error(offset, exc)
+            done = Result(None, 0, returned=[[]])
+        result.rowcount += done.rowcount
+        result.row_counts.append(done.rowcount)
+        result.returned += done.returned
+        result.lastrowid = done.lastrowid
+    return result
 
 
 def describe_columns(description: Any, declared: list[str] | None, rows: Sequence[Row],

@@ -1,16 +1,18 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
-See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time (``cancel()``
-may come from another thread); each statement is classified and goes to the query, DML, DDL, PL/SQL or
-command path. Query results stream from SQLite; before anything else runs, the rows open results still
-hold are read into memory so that every statement sees the latest commits (LOBs: ``lob_store``)."""
+See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
+(``cancel()`` may come from another thread); each statement is classified and goes to the query,
+DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
+rows open results still hold are read into memory so that every statement sees the latest commits
+(LOBs stored out of row: ``lob_store``).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .backend import SqliteConnection
 from .catalog import SESSION_SETUP, Sequences, SessionInfo
@@ -29,16 +31,18 @@ from .lob_targets import lob_binds, returned_rows
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
-from .results import Result
+from .results import Result, drain_all, run_rows
 from .rowid import rowid_text
 from .statements import OwnStatements, Statement, StatementCache
+from .tpc import BranchLink
 from .values import encode
-from .views import VIEWS
+from .views import refresh_views
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
 _PEEK = 64
-_CANCELLED = 1013
+_COMMIT_IN_BRANCH = 2089
+_T = TypeVar("_T")
 
 
 class SessionDatabase(Protocol):
@@ -60,7 +64,8 @@ class SqlSession:
     """One session: its SQLite connection, transaction state and Oracle functions."""
 
     def __init__(self, database: SessionDatabase, info: SessionInfo) -> None:
-        self.info, self._db = info, database
+        self.info = info
+        self._db = database
         self._link = SqliteConnection(database.connect(), lambda: self.info.current_schema, database.lock_timeout)
         self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
@@ -72,18 +77,19 @@ class SqlSession:
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
-        self.chunks = LobChunks(self._link, self._gate)  # LOBs stored out of row
+        self.chunks = LobChunks(self._link, self._gate, lambda: self.branch.attached is not None)  # LOBs out of row
         register(self._link.conn, self)
         self._link.script(SESSION_SETUP)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
+        self.branch = BranchLink(self._link, info.instance.branches, self)  # two-phase commit
 
     def __repr__(self) -> str:
         return f"<SqlSession sid={self.info.sid} user={self.info.username!r} in_transaction={self._dirty}>"
 
     @property
     def in_transaction(self) -> bool:
-        """True while the session has an uncommitted change."""
-        return self._dirty
+        """True while the session has an uncommitted change, or a global transaction branch."""
+        return self._dirty or self.branch.attached is not None
 
     @property
     def pending(self) -> OracleError | None:
@@ -97,7 +103,7 @@ class SqlSession:
     # ------------------------------------------------------------- calls
 
     def _after_call(self) -> None:
-        self._dirty = self._dirty and self._link.in_transaction
+        self._dirty = self._link.in_transaction and (self._dirty or bool(self._link.journal))
         self.info.transaction.track(self._dirty)
 
     def cancel(self) -> None:
@@ -110,6 +116,7 @@ class SqlSession:
 
     def _shut(self) -> None:
         self._dirty = False
+        self.branch.close()
         self._link.close()
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Result:
@@ -128,9 +135,9 @@ class SqlSession:
     def executemany(self, sql: str, rows: Sequence[Sequence[object]], *, batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0) and its error
-        kept in ``Result.batch_errors``, as Oracle's array DML with batch errors does; only a cancel stops it.
-        ``lastrowid`` is the last execution's.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
+        and its error kept in ``Result.batch_errors``, as Oracle's array DML with batch errors
+        does; only a cancel stops it. ``lastrowid`` is the last execution's.
 
         Raises:
             OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).
@@ -138,21 +145,7 @@ class SqlSession:
         with self._gate.call():
             self._drain()
             statement = self._statement(sql)
-            result = Result(None, 0, [], returned=[])
-            for offset, params in enumerate(rows):
-                try:
-                    done = self._execute(statement, params)
-                except OracleError as exc:
-                    if not batch_errors or exc.code == _CANCELLED:
-                        exc.rowcount, exc.row_counts = result.rowcount, result.row_counts
-                        raise
-                    result.add_batch_error(offset, exc)
-                    done = Result(None, 0, returned=[[]])
-                result.rowcount += done.rowcount
-                result.row_counts.append(done.rowcount)
-                result.returned += done.returned
-                result.lastrowid = done.lastrowid
-            return result
+            return run_rows(lambda params: self._execute(statement, params), rows, batch_errors)
 
     def commit(self) -> None:
         """Commit the transaction."""
@@ -165,6 +158,12 @@ class SqlSession:
         with self._gate.call():
             self._drain()
             self._end("ROLLBACK")
+
+    def tpc(self, operation: Callable[[BranchLink], _T]) -> _T:
+        """Run a two-phase commit operation (``tpc``) on the session's branch link, as a call."""
+        with self._gate.call():
+            self._drain()
+            return operation(self.branch)
 
     # --------------------------------------------------------- statements
 
@@ -212,7 +211,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
-            self._link.execute("BEGIN")  # the query takes the transaction's snapshot
+            self._link.snapshot()  # the query takes the transaction's snapshot
         self._refresh(statement)
         declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
@@ -244,7 +243,8 @@ class SqlSession:
             columns, lobs = self._not_nulls.target(self._link.conn, plan.target, self._db.generation)  # its LOBs
             binds = self._binds(plan.binds, params, lob_binds(plan.sql, columns, lobs) if lobs else frozenset())
             plan = self.chunks.plan(plan, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation), verb)
-            cursor = self._link.execute(plan.sql + " RETURNING rowid" if touched else plan.sql, binds, verb, plan.target)
+            sql = plan.sql + " RETURNING rowid" if touched else plan.sql
+            cursor = self._link.execute(sql, binds, verb, plan.target)
             returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
             if began:
@@ -255,6 +255,8 @@ class SqlSession:
             self._link.abandon()  # no change: release the write lock
         else:
             self._dirty = True
+            if count:
+                self._link.note(sql, binds, verb=verb, table=plan.target)
         if returned is None or touched:  # lastrowid: the last row changed (Oracle: "touched")
             result = Result(None, count)
             last = cursor.lastrowid if returned is None else returned[-1][0] if returned else None
@@ -267,7 +269,7 @@ class SqlSession:
         steps = merge_steps(sql)
         self._binds(1 + max((i for step in steps for i in step.binds), default=-1), params)
         began, count = self._begin(), 0
-        self._link.execute("SAVEPOINT ORA_MERGE")
+        self._link.change("SAVEPOINT ORA_MERGE")
         try:
             for step in steps:
                 values = [params[i] for i in step.binds]
@@ -276,10 +278,10 @@ class SqlSession:
                 else:
                     count += self._dml(self._statement(step.sql), values, step.kind).rowcount
         except OracleError:
-            self._link.execute("ROLLBACK TO ORA_MERGE")
+            self._link.change("ROLLBACK TO ORA_MERGE")
             raise
         finally:
-            self._link.execute("RELEASE ORA_MERGE")
+            self._link.change("RELEASE ORA_MERGE")
             if began and not count:
                 self._link.abandon()
         self._dirty = self._dirty or count > 0
@@ -310,7 +312,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
             if kind == "savepoint":
-                self._link.execute("SAVEPOINT " + savepoint_name(tokens))
+                self._link.change("SAVEPOINT " + savepoint_name(tokens))
         elif kind == "session":
             alter_session(tokens, self.info, self._db.user_exists)
         elif kind == "system":
@@ -318,7 +320,7 @@ class SqlSession:
 
     def _rollback(self, tokens: tuple[Token, ...]) -> None:
         if any(t.is_word("TO") for t in tokens):
-            self._link.execute("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
+            self._link.change("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
         else:
             self._end("ROLLBACK")
 
@@ -329,29 +331,21 @@ class SqlSession:
         return self._link.begin(self._db.lock_timeout)
 
     def _end(self, verb: str) -> None:
+        if verb == "COMMIT" and self.branch.attached is not None:
+            raise OracleError(_COMMIT_IN_BRANCH)  # DDL too: a branch ends by tpc_commit only
         self.chunks.end(verb)  # the transaction's end, the chunks no row holds deleted first
         self._dirty = False
         self.info.transaction.end()
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
-        if not self._results:
-            return
-        for result in list(self._results):
-            try:
-                result.drain()
-            except OracleError:
-                result.close()  # a result that cannot be read any more is dropped
-        self._results = weakref.WeakSet()
+        if self._results:
+            drain_all(self._results)
+            self._results = weakref.WeakSet()
 
     def _refresh(self, statement: Statement) -> None:
-        """Create and fill the V$ and NLS views the statement reads (see ``views``)."""
-        for name in statement.views:
-            view = VIEWS[name]
-            created = self._link.create_temp(name, view.create_sql())
-            if created or view.live:
-                rows = call_hook(lambda: view.rows(self.info, self._db.sessions), name)
-                self._link.run(lambda: self._link.fill(view.table, view.insert_sql(), rows))
+        """Create and fill the V$, NLS and dictionary views the statement reads."""
+        refresh_views(self._link, statement.views, self.info, self._db.sessions)
         if statement.dictionary:
             sql = statement.plan.sql if statement.plan is not None else statement.sql
             self._link.run(lambda: self._dictionary.refresh(sql))
@@ -387,8 +381,8 @@ class SqlSession:
         with self._gate.call():
             self._begin()
             self._dirty = True
-            self._link.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                               (self.chunks.column_value(data), rowid), "UPDATE", table)
+            self._link.change(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                              (self.chunks.column_value(data), rowid), work=True, verb="UPDATE", table=table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

@@ -11,14 +11,17 @@ declared types, so that the client sees NUMBER, VARCHAR2 and DATE.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .backend import SqliteConnection
 from .catalog import SessionInfo
 from .cpool import CPOOL_CC_COLUMNS, CPOOL_COLUMNS, cpool_cc_rows, cpool_rows
+from .errors import call_hook
 from .instance import (
     DATABASE_NLS,
     NLS_PARAMETERS,
@@ -26,10 +29,11 @@ from .instance import (
     STATISTICS,
     parameter_value,
 )
+from .tpc import PENDING_COLUMNS
 from .transaction import V_TRANSACTION_COLUMNS, v_transaction_rows
 from .values import encode
 
-__all__ = ["VIEWS", "View", "mentioned"]
+__all__ = ["VIEWS", "View", "mentioned", "refresh_views"]
 
 Rows = list[tuple[Any, ...]]
 Sessions = Callable[[], list[SessionInfo]]
@@ -167,6 +171,8 @@ _ALL = (
         ("SQL_ID", "VARCHAR2(13)"), ("DBOP_NAME", "VARCHAR2(30)"), ("DBOP_EXEC_ID", _NUMBER),
         ("CON_ID", _NUMBER)), _sql_monitor, live=True),
     View("V$TRANSACTION", V_TRANSACTION_COLUMNS, _transactions, live=True),
+    View("DBA_PENDING_TRANSACTIONS", PENDING_COLUMNS,
+         lambda info, _: info.instance.branches.pending(), live=True),
     View("V$SESSTAT", _STAT_COLUMNS, _sesstat, live=True),
     View("V$MYSTAT", _STAT_COLUMNS, _mystat, live=True),
     View("V$STATNAME", (("STATISTIC#", _NUMBER), ("NAME", "VARCHAR2(64)"), ("CLASS", _NUMBER),
@@ -204,6 +210,17 @@ _NAMES = re.compile("|".join(rf'(?<![\w$#"]){re.escape(name)}(?![\w$#])|"{re.esc
 
 def mentioned(sql: str) -> set[str]:
     """The views a rewritten statement names (V$ names come quoted from the rewrite)."""
-    if "$" not in sql and "NLS_" not in sql:
+    if "$" not in sql and "NLS_" not in sql and "PENDING_" not in sql.upper():
         return set()  # most statements: skip the search
     return {match.strip('"') for match in _NAMES.findall(sql)}
+
+
+def refresh_views(link: SqliteConnection, names: Iterable[str], info: SessionInfo,
+                  sessions: Sessions) -> None:
+    """Create the views named on one connection, and fill them: a live view each time, the others once."""
+    for name in names:
+        view = VIEWS[name]
+        created = link.create_temp(name, view.create_sql())
+        if created or view.live:
+            rows = call_hook(functools.partial(view.rows, info, sessions), name)
+            link.run(functools.partial(link.fill, view.table, view.insert_sql(), rows))
