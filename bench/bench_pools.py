@@ -1,8 +1,12 @@
 """Explicit pools: devart_oracle against python-oracledb, in one run.
 
-1. acquire()+release() microseconds: our sync and asyncio pools and
-   python-oracledb's, each with the function calls one cycle makes (Python
-   and C, counted with sys.setprofile: independent of the machine's load).
+1. acquire()+release() microseconds of CPU time: our sync and asyncio pools
+   and python-oracledb's, each with the function calls one cycle makes
+   (Python and C, counted with sys.setprofile: independent of the machine's
+   load). The peers take turns over 3 rounds and each keeps its best, so a
+   burst of other work on a shared machine lands on both; CPU time (the
+   process's, every thread's) is what a cycle costs, which the wall clock
+   inflates by whatever else the machine runs meanwhile.
    Targets: ours >= 6x faster than theirs in sync, >= 4.5x in asyncio.
 2. 8 threads sharing 4 sessions, each holding its session for one small
    query (a round trip to the server): throughput and p50/p99/worst wait
@@ -40,7 +44,7 @@ def sync_cycle_us(create: Callable[..., Any], dsn: str) -> tuple[float, Calls]:
     def cycle() -> None:
         pool.release(pool.acquire())
 
-    us = per_call_us(cycle, 2.0)
+    us = per_call_us(cycle, 1.0, clock=time.process_time)
     calls = calls_per_cycle(cycle)
     pool.close()
     return us, calls
@@ -58,15 +62,30 @@ def async_cycle_us(create: Callable[..., Any], dsn: str) -> tuple[float, Calls]:
         await cycle()
         best = float("inf")
         for _ in range(5):
-            started, count = time.perf_counter(), 4000
+            started, count = time.process_time(), 4000
             for _ in range(count):
                 await pool.release(await pool.acquire())
-            best = min(best, (time.perf_counter() - started) / count * 1e6)
+            best = min(best, (time.process_time() - started) / count * 1e6)
         calls = await async_calls_per_cycle(cycle)
         await pool.close()
         return best, calls
 
     return asyncio.run(run())
+
+
+def cycle_rounds(dsn: str, rounds: int = 3) -> dict[str, tuple[float, float]]:
+    """Per peer, the best (sync, asyncio) CPU microseconds over ``rounds`` in
+    which the peers take turns; prints each peer's figures and calls."""
+    best: dict[str, tuple[float, float]] = {}
+    calls: dict[str, tuple[Calls, Calls]] = {}
+    for _ in range(rounds):
+        for name, (create, create_async) in PEERS.items():
+            (sync_us, calls_sync), (async_us, calls_async) = sync_cycle_us(create, dsn), async_cycle_us(create_async, dsn)
+            old = best.get(name, (float("inf"), float("inf")))
+            best[name], calls[name] = (min(old[0], sync_us), min(old[1], async_us)), (calls_sync, calls_async)
+    for name, (sync_us, async_us) in best.items():
+        print(f"  {name:16s} sync {sync_us:8.2f} ({calls[name][0]})   asyncio {async_us:8.2f} ({calls[name][1]})")
+    return best
 
 
 def contention_round(
@@ -203,12 +222,8 @@ PEERS = {"devart_oracle": (devart_oracle.create_pool, devart_oracle.create_pool_
 def main() -> None:
     args = command_line(__doc__, charts=("cycle.png", "contention.png", "spike.png")).parse_args()
     with server_process() as dsn:
-        print("acquire()+release(), us and calls per cycle")
-        cycles = {}
-        for name, (create, create_async) in PEERS.items():
-            (sync_us, sync_calls), (async_us, async_calls) = sync_cycle_us(create, dsn), async_cycle_us(create_async, dsn)
-            cycles[name] = (sync_us, async_us)
-            print(f"  {name:16s} sync {sync_us:8.2f} ({sync_calls})   asyncio {async_us:8.2f} ({async_calls})")
+        print("acquire()+release(), CPU us and calls per cycle (best of 3 alternating rounds)")
+        cycles = cycle_rounds(dsn)
         ours, theirs = cycles["devart_oracle"], cycles["python-oracledb"]
         print(f"  ratio theirs/ours: sync {theirs[0] / ours[0]:.1f}x (target >= 6x),"
               f" asyncio {theirs[1] / ours[1]:.1f}x (target >= 4.5x)")

@@ -14,13 +14,14 @@ python-oracledb's do (that is what tags and session callbacks are for).
 from __future__ import annotations
 
 import weakref
+from collections.abc import Awaitable, Generator
 from typing import Any, Protocol
 
 from ._errors import PEP_249_EXCEPTIONS, Error, InterfaceError, driver_error
 from .pool._core import Entry
 from .pool._physical import is_fatal
 
-__all__ = ["AsyncConnection", "Connection", "Handle", "Lessor", "end_lease", "lease"]
+__all__ = ["AsyncConnection", "Connection", "Handle", "Lessor", "end_lease", "lease", "retag"]
 
 #: Session attributes a handle lets callers set, as python-oracledb does:
 #: name -> readable. What a borrower sets is put back before the session
@@ -59,6 +60,17 @@ def lease(handle: object, lessor: Lessor) -> Entry | None:
     if not isinstance(handle, Handle) or handle._pool is not lessor:
         raise LookupError("not a handle of this lessor")
     return handle._entry if handle._conn is not None else None
+
+
+def retag(handle: object, lessor: Lessor, tag: str | None) -> bool:
+    """For ``pool.release(handle, tag)``: whether ``handle`` is out of
+    ``lessor`` (then it takes ``tag``, if one is given); False for a stranger
+    or a handle closed already (:func:`lease` then says which)."""
+    if not isinstance(handle, Handle) or handle._pool is not lessor or handle._conn is None:
+        return False
+    if tag is not None:
+        handle.tag = tag
+    return True
 
 
 def end_lease(handle: Handle) -> None:
@@ -291,11 +303,20 @@ class AsyncConnection(Handle):
 
     async def close(self) -> None:
         """Give the session back to its pool (or log it off), as
-        :meth:`Connection.close` does; only a rollback is awaited.
+        :meth:`Connection.close` does; only a rollback (and a DRCP
+        release) is awaited.
 
         Raises:
             InterfaceError: DPY-1001, closed already (PEP 249, as python-oracledb does).
         """
+        pending = self._close_now()
+        if pending is not None:
+            await pending
+
+    def _close_now(self) -> Awaitable[None] | None:
+        """:meth:`close` up to its first await: None when it is all done
+        (every plain pooled cycle: no coroutine is made), else what is left
+        to await (a rollback, a logoff, a DRCP release)."""
         conn = self._conn
         if conn is None:
             raise _closed_error()
@@ -304,23 +325,40 @@ class AsyncConnection(Handle):
             self._close_cursors()
         pool = self._pool
         if pool is None:
-            await conn.close()
-            return
+            return conn.close()  # type: ignore[no-any-return]
         assert self._entry is not None
         healthy: bool | None = False
         try:
             if not self._fatal and conn.is_healthy():  # a lost session is not touched
                 if conn.transaction_in_progress:
-                    await conn.rollback()
-                healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
+                    return self._rolled_back(conn, pool)
+                healthy = self._restore(conn) if self._saved else True
+        except Error:
+            healthy = False
+        released: Awaitable[None] | None = pool.release(self._entry, healthy, self.tag)  # a DRCP release, or None
+        return released
+
+    async def _rolled_back(self, conn: Any, pool: Lessor) -> None:
+        """The rest of :meth:`close` when a transaction is open: roll it back, then give the session back."""
+        assert self._entry is not None
+        healthy: bool | None = False
+        try:
+            await conn.rollback()
+            healthy = self._restore(conn) if self._saved else True  # a failed rollback raised
         except Error:
             healthy = False
         except BaseException:  # cancelled mid-rollback: the session's state is unknown
             pool.release(self._entry, False)
             raise
         released = pool.release(self._entry, healthy, self.tag)
-        if released is not None:  # an asyncio lessor's release to await
+        if released is not None:
             await released
+
+    def __await__(self) -> Generator[Any, None, AsyncConnection]:
+        """``await pool.acquire()`` when the pool lent an idle session at once
+        (see ``PoolFace.acquire``): the handle itself, already connected."""
+        return self
+        yield  # a generator that ends at once  # pragma: no cover
 
     async def __aenter__(self) -> AsyncConnection:
         self._live()

@@ -308,17 +308,20 @@ class PoolCore:
         reason = self._retire_reason(entry, now)
         if reason is not None:
             return self._logoff(entry, reason)
+        # A waiter whose wait ended (its thread or task may not have run
+        # since) is refused, not served: the pool's clock decides (_queue).
+        late = self._waiters.expire(entry.key, now) if self._waiters else []
         waiter = self._waiters.first(entry.key)
         if waiter is not None:
             self._grant(waiter, entry)
-            return Actions(wake=[waiter])
+            return Actions(wake=[*late, waiter])
         limit = self.settings.max_idle
         if limit is not None and self._idle.count >= limit:
-            return Actions(close=[self._count_destroyed(entry, Reason.OVERFLOW)])
+            return Actions(close=[self._count_destroyed(entry, Reason.OVERFLOW)], wake=late)
         entry.idle_since = now if idle_since is None else idle_since
         self._idle.push(entry)
         # Waiters of other keys: at max, this session may make room for them.
-        return self._grow() if self._waiters else Actions()
+        return Actions(wake=late).merge(self._grow()) if self._waiters else Actions(wake=late)
 
     def _retire_reason(self, entry: Entry, now: float) -> Reason | None:
         if self.closed:

@@ -334,16 +334,16 @@ class PoolEngine:
             with self.lock:  # timed out: a grant may be racing with us
                 actions = self.core.abandon(waiter, self.clock()) if waiter.entry is None else Actions()
                 entry, error = waiter.entry, waiter.error  # abandon tells of an outage
-                if entry is None:
-                    self.metrics.timed_out()
             self.run(actions)
         if entry is not None:
-            # A session handed to a waiter is pinged first if doubtful, or always with
-            # ping_interval 0: one released as healthy may have been killed since its
-            # last call, and a fresh one since its logon, before this caller even waited.
+            # Pinged first if doubtful, or always with ping_interval 0: one released as healthy may have
+            # been killed since its last call, and a fresh one since its logon, before this caller waited.
             if entry.suspect or self.core.settings.ping_interval == 0:
                 return (yield from self._validated(entry, started, timeout))
             return entry, False
+        if not woken or error is Refusal.EXHAUSTED:  # waited its limit out (EXHAUSTED: WaitQueue.expire said so)
+            with self.lock:
+                self.metrics.timed_out()
         raise self.error(error if error is not None else Refusal.EXHAUSTED, self.clock() - started)
 
     def open_in_background(self, key: Hashable) -> Steps:

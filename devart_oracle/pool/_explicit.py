@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import oracledb
 
-from .._connection import AsyncConnection, Connection
+from .._connection import AsyncConnection, Connection, retag
 from .._errors import ProgrammingError, driver_error
 from ._async import AsyncPool
 from ._face import PoolFace
@@ -45,34 +45,6 @@ class ConnectionPool(PoolFace[Connection]):
         current().validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
-    def acquire(
-        self,
-        user: str | None = None,
-        password: str | None = None,
-        cclass: str | None = None,
-        purity: int = oracledb.PURITY_DEFAULT,
-        tag: str | None = None,
-        matchanytag: bool = False,
-        shardingkey: Any = None,
-        supershardingkey: Any = None,
-    ) -> Connection:
-        """Borrow a connection; ``close()`` or ``release()`` gives it back.
-
-        The cycle's fast path is inline here (the pool's own sessions, an
-        idle one at hand, no callback to run); :meth:`PoolFace.acquire`
-        decides every other case.
-        """
-        if (user is None and password is None and cclass is None and self._on_connect is None
-                and self._callback is None and not (purity or shardingkey or supershardingkey or self._needs_user
-                                                    or self._closed)):  # fmt: skip
-            engine = self._engine
-            entry = engine.lend(None, tag)
-            if entry is not None:
-                handle = self._connectiontype(entry.conn, self._dsn or "", engine, entry)
-                handle._resets = False  # as _handed() makes it
-                return handle  # type: ignore[return-value]
-        return super().acquire(user, password, cclass, purity, tag, matchanytag, shardingkey, supershardingkey)
-
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> Connection:
         entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit())
         handle, _ = self._handed(entry, tag)
@@ -80,7 +52,8 @@ class ConnectionPool(PoolFace[Connection]):
 
     def release(self, connection: Connection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._returning(connection, tag)
+        if not retag(connection, self._engine, tag):
+            self._own(connection)  # raises what is wrong
         connection.close()
 
     def drop(self, connection: Connection) -> None:
@@ -118,12 +91,9 @@ class ConnectionPool(PoolFace[Connection]):
 
 
 class _Acquiring:
-    """``pool.acquire()`` of an asyncio pool: awaitable, or an async context manager.
-
-    Awaited, it takes the cycle's fast path at once when it can (the upkeep
-    task started, an idle session at hand, no callback to await): no
-    coroutine is made. Otherwise it awaits the pool's ``_acquired()``.
-    """
+    """``pool.acquire()`` of an asyncio pool when no idle session was lent at
+    once (see :meth:`PoolFace.acquire`): awaitable, or an async context
+    manager; awaiting it awaits the pool's ``_acquired()``."""
 
     __slots__ = ("_conn", "_key", "_matchany", "_pool", "_tag")
 
@@ -135,15 +105,7 @@ class _Acquiring:
         self._conn: AsyncConnection | None = None
 
     def __await__(self) -> Generator[Any, None, AsyncConnection]:
-        pool, tag = self._pool, self._tag
-        if pool._upkeep is not None and pool._on_connect is None and pool._callback is None:
-            engine = pool._engine
-            entry = engine.lend(self._key, tag)
-            if entry is not None:
-                handle = pool._connectiontype(entry.conn, pool._dsn or "", engine, entry)
-                handle._resets = False  # as _handed() makes it
-                return handle  # type: ignore[return-value]
-        return (yield from pool._acquired(self._key, tag, self._matchany).__await__())
+        return self._pool._acquired(self._key, self._tag, self._matchany).__await__()
 
     async def __aenter__(self) -> AsyncConnection:
         self._conn = await self
@@ -154,7 +116,7 @@ class _Acquiring:
         await self._conn.__aexit__(*exc_info)
 
 
-class AsyncConnectionPool(PoolFace[_Acquiring]):
+class AsyncConnectionPool(PoolFace[_Acquiring | AsyncConnection]):
     """An asyncio pool with python-oracledb's API (``create_pool_async()`` makes one)."""
 
     _handle_type = AsyncConnection
@@ -173,7 +135,13 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
         """In a forked child: forget the parent's sessions, waiters, pending
         opens and tasks; the upkeep task starts again on first use."""
         self._upkeep = None
+        self._may_lend()
         return self._engine.forget_after_fork()
+
+    def _may_lend(self) -> None:
+        """The fast path also waits for the upkeep task (started on first use, in the loop)."""
+        super()._may_lend()
+        self._plain = self._plain and self._upkeep is not None
 
     def _begin(self) -> None:
         try:
@@ -193,6 +161,7 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
                 loop.call_soon_threadsafe(engine.adopt_now)
 
             engine.on_orphan = adopt_soon
+            self._may_lend()
             self._engine.call(self._engine.core.replenish)
 
     def _wake(self) -> None:
@@ -242,8 +211,11 @@ class AsyncConnectionPool(PoolFace[_Acquiring]):
 
     async def release(self, connection: AsyncConnection, tag: str | None = None) -> None:
         """Give a connection back, optionally retagging its session."""
-        self._returning(connection, tag)
-        await connection.close()
+        if not retag(connection, self._engine, tag):
+            self._own(connection)  # raises what is wrong
+        pending = connection._close_now()  # as close() does, with no coroutine of its own
+        if pending is not None:
+            await pending
 
     async def drop(self, connection: AsyncConnection) -> None:
         """Log a connection's session off and free its slot."""

@@ -102,12 +102,21 @@ class PoolFace(Generic[_Got]):
         self._needs_user = not spec.options.homogeneous and self._username is None and not spec.params.externalauth
         self._alias = pool_alias
         self._closed = False
+        #: Whether an acquire() without arguments may take the cycle's fast
+        #: path (no callback to run, no user to ask for; the layer's own
+        #: condition too): kept in step by _may_lend() where any of it changes.
+        self._plain = False
         self._engine = self._new_engine(spec)
         self._engine.metrics.name = self.name
         self._engine.metrics.leak_threshold = leak
         if pool_alias is not None:
             _register_alias(pool_alias, self)
         self._begin()
+        self._may_lend()
+
+    def _may_lend(self) -> None:
+        """Decide ``_plain`` again (a layer adds its own condition)."""
+        self._plain = self._on_connect is None and self._callback is None and not (self._needs_user or self._closed)
 
     def _new_engine(self, spec: PoolSpec) -> PoolEngine:
         """The engine and connector (the layer's); nothing runs yet."""
@@ -166,10 +175,22 @@ class PoolFace(Generic[_Got]):
 
         An asyncio pool returns an awaitable that is also an async context
         manager: ``await pool.acquire()`` or ``async with pool.acquire()``.
+
+        The cycle's fast path is inline here: the pool's own sessions, an
+        idle one at hand, nothing to run for it (``_plain``). Its handle is
+        what both layers return (an asyncio handle awaits to itself, so no
+        awaitable is made for it); ``_acquire`` decides every other case.
         """
-        if user is None and password is None and cclass is None and not (purity or shardingkey or supershardingkey
-                                                                          or self._needs_user or self._closed):
-            return self._acquire(None, tag, matchanytag)  # the pool's own sessions, as _key() would say
+        if user is None and password is None and cclass is None and not (purity or shardingkey or supershardingkey):
+            if self._plain:
+                engine = self._engine
+                entry = engine.lend(None, tag)
+                if entry is not None:
+                    handle = self._connectiontype(entry.conn, self._dsn or "", engine, entry)
+                    handle._resets = False  # as _handed() makes it
+                    return handle  # type: ignore[return-value]
+            if not (self._needs_user or self._closed):
+                return self._acquire(None, tag, matchanytag)  # the pool's own sessions, as _key() would say
         return self._acquire(self._key(user, password, cclass, purity, shardingkey, supershardingkey), tag, matchanytag)
 
     def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Got:
@@ -192,19 +213,9 @@ class PoolFace(Generic[_Got]):
             called.append(self._callback(handle, tag))
         return handle, called
 
-    def _returning(self, connection: Handle, tag: str | None) -> None:
-        """Check that ``connection`` is out of this pool and retag it, before its close."""
-        try:
-            owned = lease(connection, self._engine) is not None
-        except LookupError:
-            owned = False
-        if not owned:
-            self._own(connection)  # raises what is wrong
-        if tag is not None:
-            connection.tag = tag
-
     def _own(self, connection: Handle) -> Entry:
-        """The pool's record of a connection it lent; refuses strangers and released ones."""
+        """The pool's record of a connection it lent; refuses strangers and
+        released ones (as ``release()`` does when ``retag()`` says no)."""
         try:
             entry = lease(connection, self._engine)
         except LookupError:
@@ -238,6 +249,7 @@ class PoolFace(Generic[_Got]):
                 self._label,
             )
         self._closed = True
+        self._may_lend()
         if self._alias is not None:
             with _aliases_lock:
                 _aliases.pop(self._alias, None)

@@ -6,7 +6,9 @@ waiter. A waiter that gives up (timeout, cancellation) calls
 :meth:`~._core.PoolCore.abandon`; if a session had already been granted to
 it, the session goes back through :meth:`~._core.PoolCore.checkin`, so
 nothing is ever lost to a cancellation and a waiter that gave up never keeps
-a session.
+a session. Nor is a session granted to a waiter whose deadline has passed on
+the pool's clock (:meth:`WaitQueue.expire`): it is refused as if its own timed
+wait had ended first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from ._records import Failure, Key, Outage, Waiter
+from ._records import Failure, Key, Outage, Refusal, Waiter
 
 __all__ = ["WaitQueue"]
 
@@ -63,6 +65,21 @@ class WaitQueue(deque[Waiter]):
             self.remove(waiter)
             waiter.error = outage
         return gone
+
+    def expire(self, key: Key, now: float) -> list[Waiter]:
+        """Take out the waiters of ``key`` whose deadline passed before ``now``
+        and settle them as refused (pool exhausted).
+
+        A session that becomes free after a caller's deadline is not that
+        caller's, however late its thread or task runs to notice: on a loaded
+        machine the caller may not run at all until a logon it waits for is
+        over. The next waiter, or the idle stack, gets the session.
+        """
+        late = [w for w in self if w.key == key and w.deadline is not None and w.deadline < now]
+        for waiter in late:
+            self.remove(waiter)
+            waiter.error = Refusal.EXHAUSTED
+        return late
 
     def discard(self, waiter: Waiter) -> None:
         """Take a waiter out if it is still queued."""

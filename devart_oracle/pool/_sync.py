@@ -1,8 +1,10 @@
 """The thread layer: performs the engine's steps by blocking.
 
-Background opens run in short-lived daemon threads that hold the pool only
-while they open; waiters block on a private lock that only the core's grant
-releases, so a release wakes exactly one waiter. A ping or open limited by the
+Background opens run as jobs on the reused daemon workers of
+:mod:`._offload` (starting a thread makes its starter wait until the thread
+runs: on a busy interpreter, a caller's wait would pay for that), holding the
+pool only while they open; waiters block on a private lock that only the
+core's grant releases, so a release wakes exactly one waiter. A ping or open limited by the
 caller's wait runs as a job on a worker thread (:mod:`._offload`), so the
 caller stops waiting in time and the call ends alone.
 """
@@ -117,8 +119,8 @@ class SyncPool(PoolEngine):
         """Carry out a core decision; the lock must not be held."""
         if actions.close:  # on a worker: neither recycling nor a stalled logoff is the caller's wait
             self._log_off([entry.conn for entry, _ in actions.close], [reason.value for _, reason in actions.close])
-        for key in actions.spawn:
-            _start(_open_in_background, weakref.ref(self), key)
+        for key in actions.spawn:  # on a reused worker: no thread to start while a caller's wait runs
+            submit(functools.partial(_open_in_background, weakref.ref(self), key))
         for waiter in actions.wake:
             if waiter.token is not None:
                 waiter.token.release()
@@ -167,10 +169,6 @@ def _within(limit: float, call: Callable[[], Any], late: Callable[[Job], object]
         return job.result()
     job.then(late)
     return LATE
-
-
-def _start(target: Callable[..., None], *args: Any) -> None:
-    threading.Thread(target=target, args=args, daemon=True, name="devart_oracle opener").start()
 
 
 def _timer(delay: float, callback: Callable[[], None]) -> None:

@@ -247,6 +247,50 @@ def test_abandoned_waiter_gives_back_a_granted_session():
     assert other.entry is entry and actions.wake == [other]
 
 
+def test_a_session_that_comes_after_a_waiters_deadline_is_not_granted_to_it():
+    # python-oracledb's test_pool_1038: min=0, wait_timeout=1 ms; the logon
+    # takes longer, and the caller's thread may not run again until it is over.
+    core = explicit(min=0)
+    actions = core.checkout(0.0, budget=0.001)
+    waiter = actions.wait
+    assert waiter is not None and actions.spawn == [None]
+    entry, admitted = core.admit(object(), 0.005)
+    assert admitted.wake == [waiter] and waiter.entry is None and waiter.error is Refusal.EXHAUSTED
+    assert core.idle == 1 and core.waiting == 0 and core.busy == 0  # the next caller gets it
+    assert core.lend(0.006) is entry
+
+
+def test_an_expired_waiter_is_passed_over_for_the_next_one_in_line():
+    core = explicit(max=1)
+    core.checkout(0.0)
+    entry, _ = core.admit(object(), 0.0)
+    hasty = core.checkout(0.0, budget=0.1).wait
+    patient = core.checkout(0.0, budget=1.0).wait
+    unlimited = core.checkout(0.0).wait
+    actions = core.checkin(entry, 0.5)
+    assert actions.wake == [hasty, patient] and hasty.error is Refusal.EXHAUSTED and hasty.entry is None
+    assert patient.entry is entry and unlimited.entry is None and core.waiting == 1
+
+
+def test_a_waiter_is_served_up_to_its_deadline_itself():
+    core = explicit(max=1)
+    core.checkout(0.0)
+    entry, _ = core.admit(object(), 0.0)
+    waiter = core.checkout(0.0, budget=0.25).wait
+    assert core.checkin(entry, 0.25).wake == [waiter] and waiter.entry is entry
+
+
+def test_expired_waiters_of_another_key_wait_for_their_own_sessions():
+    core = explicit(max=3)
+    core.checkout(0.0, key="a")
+    entry, _ = core.admit(object(), 0.0, key="a")
+    other = core.checkout(0.0, key="b", budget=0.1).wait
+    mine = core.checkout(0.0, key="a", budget=0.1).wait
+    actions = core.checkin(entry, 0.5)
+    assert actions.wake == [mine] and mine.error is Refusal.EXHAUSTED
+    assert other.error is None and core.waiting == 1  # it times out by itself (abandon)
+
+
 def test_abandoned_waiter_leaves_the_queue():
     core = explicit(max=1)
     core.checkout(0.0)

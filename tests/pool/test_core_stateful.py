@@ -84,6 +84,8 @@ class CoreMachine(RuleBasedStateMachine):
             # Woken, but the waiting caller has not run yet: it may still
             # time out (abandon) before it takes what it was granted.
             assert waiter in self.waiters and waiter.done
+            late = waiter.deadline is not None and waiter.deadline < self.now
+            assert not (late and waiter.entry is not None), "a session was granted to a waiter whose wait had ended"
             self.waiters.remove(waiter)
             self.woken.append(waiter)
 

@@ -4,6 +4,7 @@ asyncio pools is in ``test_explicit_pools.py``; these are mostly sync."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from typing import Any
@@ -357,6 +358,46 @@ def test_sync_context_managers(oracle_server: Any) -> None:
     with pytest.raises(PoolClosedError):
         pool.acquire()
     assert held is not None
+
+
+def test_asyncio_acquire_lends_an_idle_session_at_once_and_returns_the_connection(oracle_server: Any) -> None:
+    async def body() -> None:
+        pool = do.create_pool_async(user="scott", password=SECRET, dsn=oracle_server.dsn, min=1, max=2)
+        async with pool.acquire() as first:  # the first use starts the upkeep task
+            assert await first.cursor().execute("select 1 from dual") is not None
+        got = pool.acquire()  # an idle session at hand, nothing to run for it: lent at the call
+        assert isinstance(got, do.AsyncConnection) and pool.busy == 1
+        assert await got is got
+        await pool.release(got)
+        async with pool.acquire() as conn:
+            assert pool.busy == 1 and isinstance(conn, do.AsyncConnection)
+        assert pool.busy == 0
+        pool.acquire()  # never awaited: its connection goes back once collected
+        for _ in range(100):
+            if pool.busy == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert pool.busy == 0 and pool.opened == 1
+        await pool.close()
+
+    asyncio.run(asyncio.wait_for(body(), 30))
+
+
+def test_asyncio_acquire_with_a_callback_acquires_when_awaited(oracle_server: Any) -> None:
+    called: list[Any] = []
+
+    async def body() -> None:
+        pool = do.create_pool_async(user="scott", password=SECRET, dsn=oracle_server.dsn, min=1, max=1,
+                                    session_callback=lambda conn, tag: called.append(tag))  # fmt: skip
+        await pool.release(await pool.acquire())
+        pending = pool.acquire()  # the callback may have to run: nothing is lent yet
+        assert not isinstance(pending, do.AsyncConnection) and pool.busy == 0
+        conn = await pending
+        assert isinstance(conn, do.AsyncConnection) and pool.busy == 1 and called == [None]
+        await pool.release(conn)
+        await pool.close()
+
+    asyncio.run(asyncio.wait_for(body(), 30))
 
 
 def test_get_pool(oracle_server: Any) -> None:

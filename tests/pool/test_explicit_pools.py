@@ -154,6 +154,7 @@ def test_nowait_raises_exhausted_with_the_numbers(face, private_server):
 def test_timedwait_gives_up_after_wait_timeout(face, private_server):
     async def body() -> None:
         pool = make(face, private_server, min=1, max=1, getmode=do.POOL_GETMODE_TIMEDWAIT, wait_timeout=100)
+        await eventually(lambda: pool.opened == 1)  # min's session: this acquire need not wait for a logon
         held = await face.acquire(pool)
         started = time.monotonic()
         with pytest.raises(PoolExhaustedError, match=r"after waiting 0\.\d\d s \(max=1, busy=1\)"):

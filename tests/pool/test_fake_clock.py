@@ -86,7 +86,7 @@ def _error(reason: Refusal | BaseException, waited: float) -> BaseException:
 def test_a_pool_retries_failed_opens_only_as_the_clock_advances():
     clock, connector = FakeClock(), _Down()
     pool = SyncPool(PoolSettings(min=1, max=2), connector, _error, clock=clock, schedule=clock.schedule)
-    pool.call(pool.core.replenish)  # min's open fails, then its fast retry (opener threads)
+    pool.call(pool.core.replenish)  # min's open fails, then its fast retry (on workers)
     assert wait_for(lambda: pool.core.backoff.paused(None) and pool.core.pending == 0)
     assert clock.pending == 1
     connector.up = True
