@@ -25,13 +25,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._cursor import Cursor, CursorTable, refuse_reserved_binds
+from ._lobs import chunk_source
 from ._refs import write_implicit_results
 from ._tpc import run_tpc
 from .sql.errors import OracleError
 from .sql.instance import sql_id
 from .sql.lexer import bind_names, returning_binds, tokenize
 from .wire.codec import Writer
-from .wire.lob import LobStore, read_lob_op, run_lob_op
+from .wire.lob import LobStore
+from .wire.lob_ops import read_lob_op, run_lob_op
 from .wire.oraerror import WireError, ora_error
 from .wire.requests import (
     EXEC_BATCH_ERRORS,
@@ -94,7 +96,7 @@ class CallRunner:
 
     def __init__(self, session: CallSession) -> None:
         self.session = session
-        self.lobs = LobStore()  # the LOB values the client holds locators of
+        self.lobs = LobStore(lambda: chunk_source(session.sql))  # the LOB values the client holds locators of
         self.cursors = CursorTable(self.lobs)
         self._batch: list[tuple[int, int, str]] = []  # the running call's batch errors
         self._rowid = _NO_ROWID  # the running call's last inserted row

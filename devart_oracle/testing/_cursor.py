@@ -14,18 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ._lobs import bound_lob, column_pieces, long_bind
 from ._refs import REF_CURSOR, RefOpener, ref_writer, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
-from .wire.lob import (
-    LOB_TYPES,
-    LobStore,
-    LobValue,
-    bind_data,
-    lob_data,
-    lob_pieces,
-    write_locator,
-)
+from .wire.lob import LOB_TYPES, LobStore, bind_data, lob_data, write_locator
 from .wire.oraerror import WireError
 from .wire.requests import BindSpec
 from .wire.responses import (
@@ -84,9 +77,11 @@ class Cursor:
     def _decode(self, spec: BindSpec, value: object) -> object:
         if isinstance(value, list):
             return [self._decode(spec, item) for item in value]
+        if isinstance(value, bytearray):  # a long value, read in place (MessageReader.b)
+            return long_bind(spec.ora_type, spec.csfrm, value)
         assert value is None or isinstance(value, bytes)
         if spec.ora_type in LOB_TYPES and value is not None:
-            return bind_data(self.lobs.get(value))
+            return bound_lob(bind_data(self.lobs.get(value)))
         return decode_bind(spec.ora_type, spec.csfrm, value)
 
     def needs_define(self) -> bool:
@@ -257,7 +252,7 @@ class Cursor:
         data = None if value is None else lob_data(meta.ora_type, value)
         if defined in _LONG_TYPES:
             if data:  # encoded a slice at a time into the reply
-                w.b_pieces(lob_pieces(LobValue(meta.ora_type, meta.csfrm, ""), data))
+                w.b_pieces(column_pieces(self.lobs, meta.ora_type, meta.csfrm, data))
             else:
                 w.b(None)
             w.raw(b"\x00\x00")

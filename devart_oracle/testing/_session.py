@@ -282,7 +282,7 @@ class Session:
         self.reader.start(payload)
         if self.info is not None:
             self.info.stats.round_trips += 1
-        w = Writer(self.reader.dialect)
+        w = Writer(self.reader.dialect, self.stream.send_data if self.drcp is None else None)  # LOB reads stream
         code = 0
         try:
             if self.killed:

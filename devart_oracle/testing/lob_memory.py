@@ -3,8 +3,9 @@
 The server runs in this process under ``tracemalloc``; the client (the real
 python-oracledb, thin) runs in a child process, so that only the server's
 allocations are traced. The child does one step per line it reads on its
-standard input and answers ``done`` (or ``error: ...``): write the CLOB and
-the BLOB as temporary LOBs and insert them, fetch their locators, read each
+standard input and answers ``done`` (or ``error: ...``): insert the CLOB and
+the BLOB (bound as ``DB_TYPE_CLOB`` and ``DB_TYPE_BLOB``: python-oracledb
+sends their data in the bind), fetch their locators, read each
 whole, read a piece of each, delete the row. Before each step the peak is
 reset; after it, :func:`measure` records the peak above what the server held
 when the step began.

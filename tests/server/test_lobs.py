@@ -244,3 +244,37 @@ def test_returning_and_into_inside_a_name_are_read_as_the_client_reads_them(conn
     k.execute("insert into lob_returning_into values (2, 'two') returning c into :o", o=out)
     assert out.getvalue()[0].read() == "two"
     k.execute("drop table lob_returning_into")
+
+
+@pytest.mark.parametrize(("kind", "block", "start", "expected"), [
+    (str, "dbms_lob.writeappend(:v, 3, 'xyzw')", "ab", "abxyz"),
+    (str, "dbms_lob.append(:v, 'cd')", "ab", "abcd"),
+    (str, "dbms_lob.write(:v, 2, 5, 'XY')", "ab", "ab  XY"),
+    (str, "dbms_lob.copy(:v, 'hello', 3, 2, 2)", "ab", "aell"),
+    (str, "dbms_lob.trim(:v, 1)", "ab", "a"),
+    (bytes, "dbms_lob.writeappend(:v, 2, '5151')", b"L", b"LQQ"),
+    (bytes, "dbms_lob.erase(:v, :n, 2)", b"LLLL", b"L\x00\x00\x00"),
+])
+def test_dbms_lob_procedures_change_a_lob_in_a_block(conn: oracledb.Connection, kind: type, block: str,
+                                                     start: object, expected: object) -> None:
+    with conn.cursor() as k:
+        var = k.var(kind, 100)
+        var.setvalue(0, start)
+        binds: dict[str, object] = {"v": var}
+        if ":n" in block:
+            binds["n"] = k.var(int)
+            binds["n"].setvalue(0, 5)  # type: ignore[attr-defined]
+        k.execute(f"begin {block}; end;", binds)
+        assert var.getvalue() == expected
+        if ":n" in block:
+            assert binds["n"].getvalue() == 3  # type: ignore[attr-defined]
+
+
+def test_dbms_lob_refuses_an_amount_past_the_buffer(conn: oracledb.Connection) -> None:
+    with conn.cursor() as k:
+        var = k.var(str, 100)
+        var.setvalue(0, "ab")
+        with pytest.raises(oracledb.DatabaseError, match="ORA-21560: argument amount is null, invalid"):
+            k.execute("begin dbms_lob.writeappend(:v, 9, 'xy'); end;", v=var)
+        with pytest.raises(oracledb.DatabaseError, match="ORA-22926"):
+            k.execute("begin dbms_lob.trim(:v, 9); end;", v=var)

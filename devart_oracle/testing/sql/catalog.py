@@ -24,6 +24,7 @@ from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
 from .dictionary_notes import NOTES_SCHEMA
 from .errors import OracleError
 from .instance import Client, Instance, Statistics
+from .lob_store import SCHEMA as LOB_SCHEMA
 from .nls import Nls
 from .transaction import TransactionState
 
@@ -77,6 +78,7 @@ CREATE TABLE IF NOT EXISTS {CONSTRAINTS} (TABLE_NAME TEXT, COLUMNS TEXT, NAME TE
 CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
 {NOTES_SCHEMA}
+{LOB_SCHEMA}
 -- a view in the file cannot see a session's temp.DUAL: this one is for views
 CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
 INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);

@@ -8,15 +8,28 @@ with its rowid, and ``write_lob`` stores a changed value back.
 
 Oracle refuses a LOB in a comparison (ORA-00932); ``check_comparisons``
 finds LOB columns by name next to a comparison operator.
+
+A row holds a stored LOB's reference (``lob_store``); ``deref`` makes the
+statements that use one as an operand (``LENGTH(c)``, ``c || :x``,
+``c LIKE ...``) read it whole through ``DEVART_LOB(...)``, and leaves a bare
+select item, an INSERT value and a SET value as they are, so that a plain
+round trip moves the reference only.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import TYPE_CHECKING
 
 from .errors import OracleError
 from .lexer import Token, significant, tokenize
 from .rowid import tables
 
-__all__ = ["LobOrigin", "check_comparisons", "with_rowid"]
+if TYPE_CHECKING:
+    from .rewrite import Plan
+
+__all__ = ["LobOrigin", "check_comparisons", "deref", "with_rowid"]
 
 LobOrigin = tuple[str, frozenset[str]]  # the table, the names of its LOB columns
 
@@ -67,3 +80,67 @@ def check_comparisons(sql: str, lobs: frozenset[str]) -> None:
         after = i + 3 if i + 2 < len(words) and words[i + 2].text == "." else i + 1
         if _lob_name(words, before, lobs) or _lob_name(words, after, lobs):
             raise OracleError(932, "- got LOB")
+
+
+_NO_CALL = frozenset({"VALUES", "IN", "EXISTS", "FROM", "JOIN", "AS", "ON", "WHERE", "AND", "OR", "NOT", "SELECT",
+                      "SET", "ANY", "ALL", "SOME", "USING", "WITH", "UNION", "INTERSECT", "EXCEPT", "THEN", "ELSE",
+                      "WHEN", "RETURNING", "BY"})
+_BARE_BEFORE = frozenset({",", "(", "=", "SELECT", "DISTINCT", "RETURNING", "VALUES"})
+_BARE_AFTER = frozenset({",", ")", "FROM", "AS", "INTO", "WHERE", "RETURNING"})
+_NOT_ALIAS = frozenset({"LIKE", "IS", "NOT", "IN", "BETWEEN", "AND", "OR", "ESCAPE", "COLLATE", "GLOB", "MATCH",
+                        "REGEXP", "ORDER", "GROUP", "HAVING", "THEN", "ELSE", "END", "WHEN"})
+WRAPPER = "DEVART_LOB"
+
+
+def _is_call(words: list[Token], i: int) -> bool:
+    """Whether the ``(`` at ``words[i]`` opens a function's arguments."""
+    name = words[i - 1] if i else None
+    if name is None or name.kind not in ("word", "ident") or name.is_word(*_NO_CALL):
+        return False
+    return not (i > 1 and words[i - 2].is_word("INTO", "TABLE", "UPDATE"))  # INSERT INTO t (columns)
+
+
+def _bare(words: list[Token], first: int, last: int) -> bool:
+    """Whether ``words[first:last + 1]`` stands alone: a select item, a value, a SET value."""
+    before = words[first - 1] if first else None
+    after = words[last + 1] if last + 1 < len(words) else None
+    if after is not None and (after.is_word("IS") or after.text == "=" and before is not None
+                              and (before.text == "," or before.is_word("SET"))):
+        return True  # IS [NOT] NULL needs no value; a SET target is no operand
+    if before is None or before.text.upper() not in _BARE_BEFORE:
+        return False
+    if after is None or after.text.upper() in _BARE_AFTER:
+        return True
+    return after.kind in ("word", "ident") and not after.is_word(*_NOT_ALIAS)  # an alias
+
+
+def _operands(words: list[Token], lobs: frozenset[str]) -> list[tuple[int, int]]:
+    """The (first, last) word indexes of the LOB operands to read whole."""
+    calls: list[bool] = []
+    found = []
+    for i, token in enumerate(words):
+        if token.text == "(":
+            calls.append(_is_call(words, i))
+        elif token.text == ")" and calls:
+            calls.pop()
+        elif token.kind in ("word", "ident") and token.text.strip('"').upper() in lobs:
+            first = i - 2 if i > 1 and words[i - 1].text == "." else i
+            if first != i and words[first].kind not in ("word", "ident"):
+                first = i
+            if any(calls) or not _bare(words, first, i):
+                found.append((first, i))
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def deref(plan: Plan, lobs: frozenset[str]) -> Plan:
+    """``plan`` with the LOB columns it uses as operands read whole (a bind is never a reference there)."""
+    tokens = tokenize(plan.sql)
+    positions = [i for i, token in enumerate(tokens) if token.kind not in ("ws", "comment")]
+    words = [tokens[i] for i in positions]
+    texts = [token.text for token in tokens]
+    for first, last in _operands(words, lobs):
+        texts[positions[first]] = f"{WRAPPER}({texts[positions[first]]}"
+        texts[positions[last]] += ")"
+    sql = "".join(texts)
+    return plan if sql == plan.sql else dataclasses.replace(plan, sql=sql)

@@ -24,8 +24,9 @@ TIMESTAMP WITH     ``TIMESTAMP_TZ(p)``  a TIMESTAMP (``values``) with its offset
 
 A LOB differs from a string in one way the backend sees: an empty LOB
 (``EMPTY_CLOB()``, ``EMPTY_BLOB()``) is a value of length 0, not NULL, so
-their columns keep ``''`` and ``b''``. Values are held whole (no storage
-by chunks), which is what SQLite does with any value.
+their columns keep ``''`` and ``b''``. A value longer than a few chunks is
+stored out of row (``lob_store``): its column holds a reference, which a
+query returns as a ``LobRef``.
 """
 
 from __future__ import annotations
@@ -33,12 +34,29 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable
+from decimal import Decimal
 
 from .errors import OracleError
+from .lob_refs import LobRef, is_ref
 from .zones import to_local
 
-__all__ = ["FUNCTIONS", "LOB_KINDS", "declared_kind", "expression_kind", "kind_coercer", "to_blob", "to_clob", "empty_lob",
-           "stored_float"]
+__all__ = [
+    "FUNCTIONS",
+    "LOB_KINDS",
+    "declared_kind",
+    "empty_lob",
+    "expression_kind",
+    "kind_coercer",
+    "lob_append",
+    "lob_copy",
+    "lob_erase",
+    "lob_trim",
+    "lob_write",
+    "lob_write_append",
+    "stored_float",
+    "to_blob",
+    "to_clob",
+]
 
 LOB_KINDS = frozenset({"CLOB", "NCLOB", "BLOB"})
 _ZONED = {"TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
@@ -99,13 +117,21 @@ def _to_bytes(value: object) -> bytes:
         raise OracleError(1465) from None
 
 
+def _lob(convert: Callable[[object], object]) -> Callable[[object], object]:
+    return lambda value: LobRef(value) if is_ref(value) else convert(value)
+
+
 def kind_coercer(kind: str, size: int) -> Callable[[object], object] | None:
     """The conversion of a stored value (not NULL) into a value of ``kind``; None for others."""
-    if kind in ("CLOB", "NCLOB", "LONG", "ROWID", "NVARCHAR2"):
+    if kind in ("CLOB", "NCLOB"):
+        return _lob(_to_text)
+    if kind == "BLOB":
+        return _lob(_to_bytes)
+    if kind in ("LONG", "ROWID", "NVARCHAR2"):
         return _to_text
     if kind == "NCHAR":
         return lambda value: _to_text(value).ljust(size)
-    if kind in ("BLOB", "LONG RAW"):
+    if kind == "LONG RAW":
         return _to_bytes
     if kind in ("BINARY_FLOAT", "BINARY_DOUBLE"):
         return _to_float
@@ -185,6 +211,82 @@ def lob_instr(value: object, pattern: object, offset: object = 1, nth: object = 
         if position < 0:
             return 0
     return position + 1
+
+
+# ------------------------------------------------- DBMS_LOB's procedures
+
+def _lob_of(value: object) -> str | bytes:
+    if isinstance(value, (str, bytes)):
+        return value
+    raise OracleError(22275)  # a NULL (or no) LOB: Oracle's "invalid LOB locator specified"
+
+
+def _like(lob: str | bytes, value: object) -> str | bytes:
+    """A buffer or source LOB as the kind of ``lob`` (text for a CLOB, bytes of a RAW for a BLOB)."""
+    if value is None:
+        raise OracleError(21560, "buffer")
+    return _to_bytes(value) if isinstance(lob, bytes) else _to_text(value)
+
+
+def _count(value: object, name: str, least: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or value < least:
+        raise OracleError(21560, name)
+    return int(value)
+
+
+def lob_written(lob: object, offset: object, piece: str | bytes) -> str | bytes:
+    """``lob`` with ``piece`` written at the 1-based ``offset``; a gap is blanks (CLOB) or zero bytes."""
+    data, start = _lob_of(lob), _count(offset, "offset") - 1
+    gap = (b"\x00" if isinstance(data, bytes) else " ") * (start - len(data))
+    return data[:start] + gap + piece + data[start + len(piece):]  # type: ignore[operator]
+
+
+def lob_append(lob: object, source: object) -> str | bytes:
+    """``DBMS_LOB.APPEND(dest, src)``."""
+    data = _lob_of(lob)
+    return data + _like(data, source)  # type: ignore[operator]
+
+
+def lob_write_append(lob: object, amount: object, buffer: object) -> str | bytes:
+    """``DBMS_LOB.WRITEAPPEND(lob, amount, buffer)``: the first ``amount`` of ``buffer`` appended."""
+    data = _lob_of(lob)
+    return data + _piece(data, amount, buffer)  # type: ignore[operator]
+
+
+def _piece(data: str | bytes, amount: object, buffer: object) -> str | bytes:
+    piece, count = _like(data, buffer), _count(amount, "amount")
+    if count > len(piece):
+        raise OracleError(21560, "amount")
+    return piece[:count]
+
+
+def lob_write(lob: object, amount: object, offset: object, buffer: object) -> str | bytes:
+    """``DBMS_LOB.WRITE(lob, amount, offset, buffer)``."""
+    return lob_written(lob, offset, _piece(_lob_of(lob), amount, buffer))
+
+
+def lob_copy(dest: object, source: object, amount: object, dest_offset: object = 1,
+             src_offset: object = 1) -> str | bytes:
+    """``DBMS_LOB.COPY(dest, src, amount, dest_offset, src_offset)``: part of ``src`` written into ``dest``."""
+    data = _lob_of(dest)
+    start = _count(src_offset, "src_offset") - 1
+    return lob_written(data, dest_offset, _like(data, source)[start:start + _count(amount, "amount")])
+
+
+def lob_trim(lob: object, length: object) -> str | bytes:
+    """``DBMS_LOB.TRIM(lob, newlen)``: ORA-22926 for a length past the end."""
+    data, keep = _lob_of(lob), _count(length, "newlen", 0)
+    if keep > len(data):
+        raise OracleError(22926)
+    return data[:keep]
+
+
+def lob_erase(lob: object, amount: object, offset: object = 1) -> tuple[str | bytes, int]:
+    """``DBMS_LOB.ERASE(lob, amount, offset)``: blanks (zero bytes) in place; the amount erased."""
+    data, start = _lob_of(lob), _count(offset, "offset") - 1
+    count = max(0, min(_count(amount, "amount"), len(data) - start))
+    filler = (b"\x00" if isinstance(data, bytes) else " ") * count
+    return data[:start] + filler + data[start + count:], count  # type: ignore[operator]
 
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., object], bool]] = {

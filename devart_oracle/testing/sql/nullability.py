@@ -30,12 +30,12 @@ class NotNulls:
     """The NOT NULL and the LOB columns of a connection's tables, cached until the next DDL."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+        self._cache: dict[str, tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]] = {}
         # by statement text, for re-executes: (generation, NOT NULL names, LOB names) as by table
         self._by_sql: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
 
     def _of(self, conn: sqlite3.Connection, table: str, generation: int,
-            ) -> tuple[int, frozenset[str], frozenset[str]]:
+            ) -> tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]:
         cached = self._cache.get(table)
         if cached is not None and cached[0] == generation:
             return cached
@@ -45,7 +45,8 @@ class NotNulls:
             rows = []
         not_null = frozenset(str(row[1]).upper() for row in rows if row[3])
         lobs = frozenset(str(row[1]).upper() for row in rows if str(row[2]).upper() in _LOBS)
-        self._cache[table] = entry = (generation, not_null, lobs)
+        names = tuple(str(row[1]).upper() for row in rows)
+        self._cache[table] = entry = (generation, not_null, lobs, names)
         return entry
 
     def statement(self, conn: sqlite3.Connection, sql: str, generation: int,
@@ -60,8 +61,8 @@ class NotNulls:
         not_null: frozenset[str] = frozenset()
         lobs: frozenset[str] = frozenset()
         for table in _tables(sql):
-            _, table_not_null, table_lobs = self._of(conn, table.replace('"', ""), generation)
-            not_null, lobs = not_null | table_not_null, lobs | table_lobs
+            table_entry = self._of(conn, table.replace('"', ""), generation)
+            not_null, lobs = not_null | table_entry[1], lobs | table_entry[2]
         if len(self._by_sql) >= _STATEMENTS:
             self._by_sql.clear()
         self._by_sql[sql] = entry = (generation, not_null, lobs)
@@ -70,3 +71,9 @@ class NotNulls:
     def lobs(self, conn: sqlite3.Connection, sql: str, generation: int) -> frozenset[str]:
         """The names of the LOB columns of the tables a statement reads or changes."""
         return self.statement(conn, sql, generation)[2]
+
+    def target(self, conn: sqlite3.Connection, table: str, generation: int,
+               ) -> tuple[tuple[str, ...], frozenset[str]]:
+        """A DML statement's target table: its columns in order, and its LOB columns."""
+        entry = self._of(conn, table, generation)
+        return entry[3], entry[2]

@@ -7,7 +7,8 @@ changes the OUT and IN OUT ones in place; ``plsql`` copies them back into
 the binds. Functions get their arguments and return a value.
 
 The set is small on purpose: the calls clients and test suites make
-(sleeps, end-to-end attributes, DBMS_OUTPUT, DBMS_SQL.RETURN_RESULT). Another procedure is
+(sleeps, end-to-end attributes, DBMS_OUTPUT, DBMS_SQL.RETURN_RESULT, DBMS_LOB's
+changes of a LOB held whole: ``lobs``). Another procedure is
 PLS-00201, as an undeclared one is in Oracle.
 """
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .cpool import POOL_NAME, PoolControl
 from .errors import OracleError
+from .lobs import lob_append, lob_copy, lob_erase, lob_trim, lob_write, lob_write_append
 from .ref_cursors import RefCursor
 
 if TYPE_CHECKING:
@@ -187,6 +189,29 @@ def _implicit_results(returned: list[object]) -> dict[str, Procedure]:
     return {"DBMS_SQL.RETURN_RESULT": call}
 
 
+def _changing(change: Callable[..., object]) -> Callable[[list[object]], None]:
+    """A body that replaces its first (IN OUT) argument by ``change`` of all of them."""
+    def body(args: list[object]) -> None:
+        args[0] = change(*args)
+    return body
+
+
+def _erase(args: list[object]) -> None:
+    args[0], args[1] = lob_erase(*args)
+
+
+_LOB = Param("LOB_LOC", "IN OUT")
+_LOBS = {
+    "DBMS_LOB.APPEND": Procedure((Param("DEST_LOB", "IN OUT"), Param("SRC_LOB")), _changing(lob_append)),
+    "DBMS_LOB.WRITEAPPEND": Procedure((_LOB, Param("AMOUNT"), Param("BUFFER")), _changing(lob_write_append)),
+    "DBMS_LOB.WRITE": Procedure((_LOB, Param("AMOUNT"), Param("OFFSET"), Param("BUFFER")), _changing(lob_write)),
+    "DBMS_LOB.COPY": Procedure((Param("DEST_LOB", "IN OUT"), Param("SRC_LOB"), Param("AMOUNT"),
+                                Param("DEST_OFFSET", default=1), Param("SRC_OFFSET", default=1)), _changing(lob_copy)),
+    "DBMS_LOB.TRIM": Procedure((_LOB, Param("NEWLEN")), _changing(lob_trim)),
+    "DBMS_LOB.ERASE": Procedure((_LOB, Param("AMOUNT", "IN OUT"), Param("OFFSET", default=1)), _erase),
+}
+
+
 def _raise_application_error(args: list[object]) -> None:
     """``RAISE_APPLICATION_ERROR(num, msg [, keeperrorstack])``: ORA-20000 .. ORA-20999 with ``msg``.
 
@@ -209,7 +234,7 @@ def procedures(host: Callee) -> dict[str, Procedure]:
         (Param("NUM"), Param("MSG"), Param("KEEPERRORSTACK", default=False, boolean=True)),
         _raise_application_error)}
     return {**_session(host), **_output(host.output), **_connection_pool(host.info),
-            **_implicit_results(host.implicit), **standard}
+            **_implicit_results(host.implicit), **standard, **_LOBS}
 
 
 def functions(host: Callee) -> dict[str, Function]:

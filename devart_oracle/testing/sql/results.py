@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .errors import OracleError
+from .lob_rows import WRAPPER
 from .rewrite import Plan
 from .values import Column, coercer, declared_column, decode, inferred_column
 
@@ -165,6 +166,7 @@ def describe_columns(description: Any, declared: list[str] | None, rows: Sequenc
 
 
 _SPACE_OUTSIDE_QUOTES = re.compile(r"('(?:[^']|'')*')|\s+")
+_READ_WHOLE = re.compile(WRAPPER + r"\(([^()]*)\)")
 
 
 def column_name(name: str, plan: Plan) -> str:
@@ -175,6 +177,7 @@ def column_name(name: str, plan: Plan) -> str:
     """
     if name in plan.quoted or re.fullmatch(r"[\w$#]+", name):
         return name
+    name = _READ_WHOLE.sub(r"\1", name) if WRAPPER in name else name  # lob_rows.deref's
     for rewritten, original in sorted(plan.names, key=lambda pair: -len(pair[0])):
         name = name.replace(rewritten, original)
     return _SPACE_OUTSIDE_QUOTES.sub(lambda m: m.group(1) or "", name).upper()

@@ -3,7 +3,8 @@
 See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
 (``cancel()`` may come from another thread); each statement is classified and goes to the query,
 DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
-rows open results still hold are read into memory so that every statement sees the latest commits.
+rows open results still hold are read into memory so that every statement sees the latest commits
+(LOBs stored out of row: ``lob_store``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from .dictionary import Dictionary
 from .errors import OracleError, call_hook
 from .gate import CallGate
 from .lexer import Token
-from .lob_rows import check_comparisons, with_rowid
+from .lob_rows import with_rowid
+from .lob_store import LobChunks
+from .lob_targets import lob_binds, returned_rows
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
@@ -32,7 +35,7 @@ from .results import Result, drain_all, run_rows
 from .rowid import rowid_text
 from .statements import OwnStatements, Statement, StatementCache
 from .tpc import BranchLink
-from .values import decode, encode
+from .values import encode
 from .views import refresh_views
 
 __all__ = ["SessionDatabase", "SqlSession"]
@@ -75,6 +78,7 @@ class SqlSession:
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
+        self.chunks = LobChunks(self._link, self._gate, lambda: self.branch.attached is not None)  # LOBs out of row
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
         self.branch = BranchLink(self._link, info.instance.branches, self)  # two-phase commit
 
@@ -129,8 +133,7 @@ class SqlSession:
         finally:
             self._gate.leave()
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[object]], *,
-                    batch_errors: bool = False) -> Result:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]], *, batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
         With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
@@ -175,7 +178,7 @@ class SqlSession:
                 return self._merge(sql, params)
             return self._dml(statement, params, verb)
         if kind == "plsql":
-            return Result(None, 0, out_binds=run_plsql(sql, statement.tokens, params, self).binds)
+            return Result(None, 0, out_binds=run_plsql(sql, statement.tokens, self.chunks.unwrap(params), self).binds)
         if kind == "ddl":
             self._ddl(sql, verb)
         else:
@@ -194,17 +197,17 @@ class SqlSession:
             self._schema_key, self._schema_set = key, own | (self._db.users or frozenset())
         return self._schema_set
 
-    def _binds(self, count: int, params: Sequence[object]) -> list[object]:
+    def _binds(self, count: int, params: Sequence[object], into: frozenset[int] = frozenset()) -> list[object]:
         if len(params) != count:
             raise OracleError(1008 if len(params) < count else 1036)
-        return [encode(value) for value in params]
+        return self.chunks.binds(params, into, encode)  # into: the binds stored as a LOB column's value
 
     def _query(self, statement: Statement, params: Sequence[object]) -> Result:
         plan, generation, conn = statement.plan, self._db.generation, self._link.conn
         assert plan is not None
         binds = self._binds(plan.binds, params)
         _, not_null, lobs = self._not_nulls.statement(conn, plan.sql, generation)
-        check_comparisons(plan.sql, lobs)
+        plan = self.chunks.plan(plan, lobs)
         if plan.for_update:
             self._begin()
             self._dirty = True
@@ -235,12 +238,13 @@ class SqlSession:
     def _dml(self, statement: Statement, params: Sequence[object], verb: str) -> Result:
         plan = statement.plan
         assert plan is not None
-        binds = self._binds(plan.binds, params)
-        check_comparisons(plan.sql, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation))
         self._refresh(statement)
         began, touched = self._begin(), verb != "INSERT" and not plan.returning  # rowids wanted
-        sql = plan.sql + " RETURNING rowid" if touched else plan.sql
-        try:
+        try:  # long LOB binds are stored (by chunk) in the transaction
+            columns, lobs = self._not_nulls.target(self._link.conn, plan.target, self._db.generation)  # its LOBs
+            binds = self._binds(plan.binds, params, lob_binds(plan.sql, columns, lobs) if lobs else frozenset())
+            plan = self.chunks.plan(plan, self._not_nulls.lobs(self._link.conn, plan.sql, self._db.generation), verb)
+            sql = plan.sql + " RETURNING rowid" if touched else plan.sql
             cursor = self._link.execute(sql, binds, verb, plan.target)
             returned = self._link.run(cursor.fetchall, verb, plan.target) if plan.returning or touched else None
         except OracleError:
@@ -259,7 +263,7 @@ class SqlSession:
             last = cursor.lastrowid if returned is None else returned[-1][0] if returned else None
             result.lastrowid = rowid_text(plan.target, last) if count else None
             return result
-        return Result(None, count, returned=[[tuple(map(decode, row)) for row in returned]])
+        return Result(None, count, returned=[returned_rows(returned, plan.sql, lobs)])
 
     def _merge(self, sql: str, params: Sequence[object]) -> Result:
         """MERGE as its statements (``merge``), all or none of them done."""
@@ -285,7 +289,7 @@ class SqlSession:
         return Result(None, count)
 
     def _ddl(self, sql: str, verb: str) -> None:
-        translated = ddl(sql, self._schemas())
+        translated, self.chunks.touched = ddl(sql, self._schemas()), True  # a dropped table may have held LOBs
         self._end("COMMIT")  # Oracle commits before DDL, even a failing one
         self._begin()
         try:
@@ -330,7 +334,7 @@ class SqlSession:
     def _end(self, verb: str) -> None:
         if verb == "COMMIT" and self.branch.attached is not None:
             raise OracleError(_COMMIT_IN_BRANCH)  # DDL too: a branch ends by tpc_commit only
-        self._link.end(verb)
+        self.chunks.end(verb)  # the transaction's end, the chunks no row holds deleted first
         self._dirty = False
         self.info.transaction.end()
 
@@ -379,7 +383,7 @@ class SqlSession:
             self._begin()
             self._dirty = True
             self._link.change(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                              (data, rowid), work=True, verb="UPDATE", table=table)
+                              (self.chunks.column_value(data), rowid), work=True, verb="UPDATE", table=table)
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""

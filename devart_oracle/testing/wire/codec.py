@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .dialect import THIN, Dialect
 
@@ -51,6 +51,7 @@ __all__ = [
 _MAX_SHORT = 252
 _LONG_FORM = 254
 _CHUNK = 32767
+SPILL = 1024 * 1024  # bytes of a streamed reply sent at a time
 _SMALL_CHUNK = 255
 
 
@@ -59,13 +60,24 @@ class Writer:
 
     Args:
         dialect: the client's dialect, which the message builders consult.
+
+    Attributes:
+        sink: where a long reply may send what it has written so far (the
+            session's DATA packets), or None to keep the whole reply.
     """
 
-    __slots__ = ("buf", "dialect")
+    __slots__ = ("buf", "dialect", "sink")
 
-    def __init__(self, dialect: Dialect = THIN) -> None:
+    def __init__(self, dialect: Dialect = THIN, sink: Callable[[bytearray], None] | None = None) -> None:
         self.buf = bytearray()
         self.dialect = dialect
+        self.sink = sink
+
+    def spill(self) -> None:
+        """Send the buffer through ``sink`` once it holds ``SPILL`` bytes (a long LOB read, streamed)."""
+        if self.sink is not None and len(self.buf) >= SPILL:
+            self.sink(self.buf)
+            del self.buf[:]
 
     def u8(self, value: int) -> None:
         """Append one byte."""
@@ -126,11 +138,13 @@ class Writer:
             return
         self.b_pieces((data,))
 
-    def b_pieces(self, pieces: Iterable[bytes]) -> None:
+    def b_pieces(self, pieces: Iterable[bytes], spill: bool = False) -> None:
         """Append a non-empty ``B`` string in its long form from pieces made one at a time.
 
         A large LOB read is encoded a slice at a time into the buffer, so
-        that its whole encoded text never exists apart from the reply.
+        that its whole encoded text never exists apart from the reply; with
+        ``spill`` the buffer is sent on as it fills (``Writer.spill``), so that
+        the reply is never whole either.
         """
         self.buf.append(_LONG_FORM)
         big = self.dialect.big_chunks
@@ -144,6 +158,8 @@ class Writer:
                     else:
                         self.buf.append(len(chunk))
                     self.buf += chunk
+            if spill:
+                self.spill()
         self.buf.append(0)
 
     def s(self, data: bytes | None) -> None:

@@ -1,4 +1,4 @@
-"""LOB locators and the LOB operations call (function 96) of the TTC wire.
+"""LOB locators of the TTC wire, and the LOB values a session holds behind them.
 
 A fetched CLOB, NCLOB or BLOB travels as a *locator*: in a row, a ``ub4``
 locator length, the LOB's size (``ub8``) and chunk size (``ub4``), then the
@@ -12,43 +12,31 @@ server may hold the value behind it until then and no longer.
 
 Every locator this server hands out is such a value: bytes 8-15 hold the id
 of the value in the session's ``LobStore``. A LOB operation names its
-locator, an offset and an amount (1-based, in characters for CLOB and NCLOB,
-bytes for BLOB) and maybe data; the reply is LOB_DATA for a read, then a
-PARAMETER message with the locator again, the amount (when the call sent one)
-or the is-open flag, then the end of call.
+locator (``lob_ops`` carries them out). A value is held whole, or, for a
+LOB the SQL backend stores out of row, as its reference (``Stored``): then
+its size is asked once and a read takes the backend's chunks it covers
+(``ChunkSource``), so a fetched 10 MB LOB costs the session nothing until
+the client reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from .codec import Writer
 from .oraerror import WireError
 from .reader import MessageReader
 
 __all__ = [
-    "BLOB", "CLOB", "LOB_TYPES", "LobOp", "LobStore", "LobValue", "bind_data", "free_temp_locators",
-    "lob_bytes", "lob_data", "lob_pieces", "locator_id", "read_lob_op", "run_lob_op", "write_locator",
+    "BLOB", "CHUNK_SIZE", "CLOB", "LOB_TYPES", "ChunkSource", "LobStore", "LobValue", "Stored", "bind_data",
+    "free_temp_locators", "lob_bytes", "lob_data", "lob_pieces", "locator_id", "write_locator",
 ]
 
 CLOB = 112
 BLOB = 113
 LOB_TYPES = (CLOB, BLOB)
-MSG_LOB_DATA = 14
-MSG_PARAMETER = 8
-
-OP_GET_LENGTH = 0x0001
-OP_READ = 0x0002
-OP_TRIM = 0x0020
-OP_WRITE = 0x0040
-OP_GET_CHUNK_SIZE = 0x4000
-OP_CREATE_TEMP = 0x0110
-OP_FREE_TEMP = 0x0111
-OP_OPEN = 0x8000
-OP_CLOSE = 0x10000
-OP_IS_OPEN = 0x11000
-
 CHUNK_SIZE = 8132  # what Oracle reports for an 8 KB block
 SLICE = 64 * 1024  # characters or bytes of a LOB encoded at a time for a reply
 _LOCATOR_SIZE = 40
@@ -56,19 +44,46 @@ _FLAG_BLOB, _FLAG_ABSTRACT, _FLAG_INIT, _FLAG_TEMP = 0x01, 0x40, 0x08, 0x01
 _NCHAR_FORM = 2
 
 
+@runtime_checkable
+class Stored(Protocol):
+    """A LOB value the SQL backend keeps out of row: its reference."""
+
+    @property
+    def ref(self) -> bytes: ...
+
+
+class ChunkSource(Protocol):
+    """Where the chunks of stored values are read (the session's SQL backend)."""
+
+    def length(self, ref: bytes) -> int: ...
+
+    def pieces(self, ref: bytes, start: int, count: int) -> Iterator[str | bytes]: ...
+
+    def value(self, ref: bytes) -> str | bytes: ...
+
+
 @dataclass
 class LobValue:
-    """One LOB the session holds: its kind (CLOB/BLOB), charset form and data."""
+    """One LOB the session holds: its kind (CLOB/BLOB), charset form and data.
+
+    A stored value has ``stored`` (its reference) and ``size`` instead of ``data``.
+    """
 
     ora_type: int
     csfrm: int
     data: str | bytes
     is_open: bool = False
     origin: tuple[str, str, int] | None = None  # (table, column, rowid) of a row read FOR UPDATE
+    stored: Stored | None = None
+    size: int = 0
 
     @property
     def empty(self) -> str | bytes:
         return b"" if self.ora_type == BLOB else ""
+
+    def length(self) -> int:
+        """Characters (CLOB, NCLOB) or bytes (BLOB)."""
+        return self.size if self.stored is not None else len(self.data)
 
 
 class EmptyText(str):
@@ -79,8 +94,10 @@ class EmptyBytes(bytes):
     """An empty BLOB bound (see ``EmptyText``)."""
 
 
-def bind_data(lob: LobValue) -> str | bytes:
+def bind_data(lob: LobValue) -> str | bytes | Stored:
     """The data of a bound LOB, an empty one marked so that it is not taken for NULL."""
+    if lob.stored is not None:
+        return lob.stored
     if lob.data:
         return lob.data
     return EmptyBytes() if lob.ora_type == BLOB else EmptyText()
@@ -112,11 +129,32 @@ def locator_id(locator: bytes) -> int:
 class LobStore:
     """The LOB values one session holds, by locator id, until the client frees them."""
 
-    __slots__ = ("_lobs", "_next")
+    __slots__ = ("_lobs", "_next", "_source")
 
-    def __init__(self) -> None:
+    def __init__(self, source: Callable[[], ChunkSource | None] = lambda: None) -> None:
         self._lobs: dict[int, LobValue] = {}
         self._next = 1
+        self._source = source
+
+    def chunks(self) -> ChunkSource:
+        """The backend's chunks (a stored value exists only with a backend session)."""
+        source = self._source()
+        if source is None:
+            raise WireError(22275)
+        return source
+
+    def pieces(self, lob: LobValue, start: int = 0, count: int | None = None) -> Iterator[bytes]:
+        """A value's ``[start:start + count]`` as the wire carries it, a slice at a time."""
+        if lob.stored is None:
+            return lob_pieces(lob, lob.data, start, count)
+        end = lob.size if count is None else min(lob.size, start + count)
+        chunks = self.chunks().pieces(lob.stored.ref, start, max(end - start, 0))
+        return (lob_bytes(lob, piece) for chunk in chunks for piece in _slices(chunk))
+
+    def materialise(self, lob: LobValue) -> None:
+        """Give a stored value its data (before a write changes it)."""
+        if lob.stored is not None:
+            lob.data, lob.stored = self.chunks().value(lob.stored.ref), None
 
     def __len__(self) -> int:
         return len(self._lobs)
@@ -146,90 +184,40 @@ class LobStore:
 
 
 def write_locator(w: Writer, store: LobStore, ora_type: int, csfrm: int,
-                  data: str | bytes, origin: tuple[str, str, int] | None = None) -> None:
-    """Write a LOB column value of a row: hold ``data`` and send its locator."""
-    locator = store.add(LobValue(ora_type, csfrm, data, origin=origin))
+                  data: str | bytes | Stored, origin: tuple[str, str, int] | None = None) -> None:
+    """Write a LOB column value of a row: hold ``data`` (or its reference) and send its locator."""
+    if isinstance(data, Stored):
+        lob = LobValue(ora_type, csfrm, b"", origin=origin, stored=data, size=store.chunks().length(data.ref))
+    else:
+        lob = LobValue(ora_type, csfrm, data, origin=origin)
+    locator = store.add(lob)
     w.ub(len(locator))
-    w.ub(len(data))
+    w.ub(lob.length())
     w.ub(CHUNK_SIZE)
     w.b(locator)
 
 
-# ---------------------------------------------------------------- the call
+def lob_data(ora_type: int, value: object) -> str | bytes | Stored:
+    """A backend value as the data of a CLOB/NCLOB (text) or BLOB (bytes), or its reference.
 
-@dataclass
-class LobOp:
-    """A LOB operations call as the client sends it."""
-
-    operation: int
-    locator: bytes | None
-    source_offset: int
-    dest_offset: int
-    amount: int | None
-    data: bytes | None
-    charset: int | None
-
-
-def read_lob_op(r: MessageReader) -> LobOp:
-    """Read a LOB operations call's body (after its function code and sequence)."""
-    has_source = r.u8()
-    source_length = r.ub(4)
-    r.u8()  # dest pointer
-    r.ub(4)  # dest length (the duration for CREATE_TEMP)
-    r.ub(4)  # short source offset
-    r.ub(4)  # short dest offset
-    has_charset = r.u8()
-    r.u8()  # short amount pointer
-    r.u8()  # NULL LOB pointer
-    operation = r.ub(4)
-    r.u8()  # SCN array pointer
-    r.u8()  # SCN array length
-    source_offset, dest_offset = r.ub(8), r.ub(8)
-    has_amount = r.u8()
-    r.raw(6)  # array LOB fields
-    locator = r.raw(source_length) if has_source else None
-    charset = r.ub(4) if has_charset else None
-    data = None
-    if operation == OP_WRITE:  # the only operation that carries data
-        if r.u8() != MSG_LOB_DATA:
-            raise WireError(3115, "LOB write without data")
-        data = r.b() or b""
-    amount = r.ub(8) if has_amount else None
-    return LobOp(operation, locator, source_offset, dest_offset, amount, data, charset)
-
-
-def free_temp_locators(r: MessageReader) -> list[bytes]:
-    """Read a FREE_TEMP piggyback's body; returns the locators to free."""
-    r.u8()
-    total = r.ub(4)
-    for kind in "buuubbbubuuubbububu":
-        r.u8() if kind == "b" else r.ub(8)
-    data = r.raw(total)
-    return [data[i:i + _LOCATOR_SIZE] for i in range(0, len(data), _LOCATOR_SIZE)]
-
-
-def lob_reply(w: Writer, op: LobOp, locator: bytes, *, data: Iterable[bytes] | None = None,
-              amount: int | None = None, flag: bool | None = None) -> None:
-    """Write a LOB call's reply, up to (not including) its end of call.
-
-    ``data`` (a read's) is the pieces of a non-empty value, as ``lob_pieces`` makes them.
+    Raises:
+        WireError: ORA-01465 for text that is no hex into a BLOB.
     """
-    if data is not None:
-        w.u8(MSG_LOB_DATA)
-        w.b_pieces(data)
-    w.u8(MSG_PARAMETER)
-    w.raw(locator)
-    if op.operation == OP_CREATE_TEMP:
-        w.ub(0)  # character set
-        w.u8(0)  # trailing flags
-    elif op.amount is not None:
-        w.sb(amount or 0)
-    if flag is not None:
-        w.u8(1 if flag else 0)
+    if isinstance(value, Stored):
+        return value
+    if ora_type == BLOB:
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value)
+        try:
+            return bytes.fromhex(str(value))
+        except ValueError as exc:
+            raise WireError(1465) from exc
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex().upper()
+    return value if isinstance(value, str) else str(value)
 
 
-
-# --------------------------------------------------------------- executing
+# ------------------------------------------------------------ the data
 
 def _encoding(lob: LobValue) -> str:
     return "utf-16-be" if lob.csfrm == _NCHAR_FORM else "utf-8"
@@ -238,6 +226,11 @@ def _encoding(lob: LobValue) -> str:
 def lob_bytes(lob: LobValue, data: str | bytes) -> bytes:
     """A piece of a LOB's data as the wire carries it."""
     return data if isinstance(data, bytes) else data.encode(_encoding(lob))
+
+
+def _slices(data: str | bytes) -> Iterator[str | bytes]:
+    for first in range(0, len(data), SLICE):
+        yield data[first:first + SLICE]
 
 
 def lob_pieces(lob: LobValue, data: str | bytes, start: int = 0, count: int | None = None) -> Iterator[bytes]:
@@ -251,122 +244,11 @@ def lob_pieces(lob: LobValue, data: str | bytes, start: int = 0, count: int | No
         yield lob_bytes(lob, data[first:min(first + SLICE, end)])
 
 
-def _from_wire(lob: LobValue, data: bytes) -> str | bytes:
-    return data if lob.ora_type == BLOB else data.decode(_encoding(lob), "replace")
-
-
-def _write(lob: LobValue, offset: int, piece: str | bytes) -> None:
-    """Oracle's write: past the end, the gap is filled with blanks (CLOB) or zero bytes."""
-    start = max(offset, 1) - 1
-    data = lob.data
-    gap = start - len(data)
-    if isinstance(data, bytes):
-        assert isinstance(piece, bytes)
-        lob.data = data[:start] + b"\x00" * gap + piece + data[start + len(piece):]
-    else:
-        assert isinstance(piece, str)
-        lob.data = data[:start] + " " * gap + piece + data[start + len(piece):]
-
-
-def _open(lob: LobValue, wanted: bool) -> None:
-    if lob.is_open == wanted:
-        raise WireError(22293 if wanted else 22289)
-    lob.is_open = wanted
-
-
-def _read(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-    start = max(op.source_offset, 1) - 1
-    count = max(0, min(op.amount or 0, len(lob.data) - start))
-    pieces = lob_pieces(lob, lob.data, start, count) if count else None
-    lob_reply(w, op, op.locator or b"", data=pieces, amount=count)
-    return False
-
-
-def _write_op(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-    _write(lob, op.source_offset, _from_wire(lob, op.data or b""))
-    lob_reply(w, op, op.locator or b"")
-    return True
-
-
-def _trim(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-    if (op.amount or 0) > len(lob.data):
-        raise WireError(22926)
-    lob.data = lob.data[:op.amount or 0]
-    lob_reply(w, op, op.locator or b"")
-    return True
-
-
-def _answer(value: Callable[[LobValue], int | None] = lambda lob: None,
-            flag: Callable[[LobValue], bool | None] = lambda lob: None) -> _Handler:
-    """A handler that changes nothing and answers with an amount or a flag."""
-    def handle(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-        lob_reply(w, op, op.locator or b"", amount=value(lob), flag=flag(lob))
-        return False
-    return handle
-
-
-def _opener(wanted: bool) -> _Handler:
-    def handle(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-        _open(lob, wanted)
-        lob_reply(w, op, op.locator or b"")
-        return False
-    return handle
-
-
-def _free(store: LobStore, lob: LobValue, op: LobOp, w: Writer) -> bool:
-    store.free([op.locator or b""])
-    lob_reply(w, op, op.locator or b"")
-    return False
-
-
-_Handler = Callable[[LobStore, LobValue, LobOp, Writer], bool]  # True: the LOB changed
-_HANDLERS: dict[int, _Handler] = {
-    OP_READ: _read, OP_WRITE: _write_op, OP_TRIM: _trim,
-    OP_GET_LENGTH: _answer(value=lambda lob: len(lob.data)),
-    OP_GET_CHUNK_SIZE: _answer(value=lambda lob: CHUNK_SIZE),
-    OP_IS_OPEN: _answer(flag=lambda lob: lob.is_open),
-    OP_OPEN: _opener(True), OP_CLOSE: _opener(False), OP_FREE_TEMP: _free,
-}
-
-
-def run_lob_op(store: LobStore, op: LobOp, w: Writer) -> LobValue | None:
-    """Carry out one LOB operation and write its reply (without the end of call).
-
-    Returns the LOB when the operation changed it (a write or a trim), so
-    that the caller can store a LOB that lives in a row.
-
-    Raises:
-        WireError: ORA-22275 for an invalid locator, ORA-22926 for a trim
-            that would grow the LOB, ORA-22293/ORA-22289 for opening an open
-            LOB or closing a closed one, ORA-03115 for an operation the
-            server does not offer.
-    """
-    if op.operation == OP_CREATE_TEMP:  # the offsets carry the charset form and the type
-        kind = BLOB if op.dest_offset == BLOB else CLOB
-        lob_reply(w, op, store.add(LobValue(kind, op.source_offset, b"" if kind == BLOB else "")))
-        return None
-    handler = _HANDLERS.get(op.operation)
-    if handler is None:
-        raise WireError(3115, f"LOB operation {op.operation:#x}")
-    if op.locator is None:
-        raise WireError(22275)
-    lob = store.get(op.locator)
-    return lob if handler(store, lob, op, w) else None
-
-
-def lob_data(ora_type: int, value: object) -> str | bytes:
-    """A backend value as the data of a CLOB/NCLOB (text) or BLOB (bytes).
-
-    Raises:
-        WireError: ORA-01465 for text that is no hex into a BLOB.
-    """
-    if ora_type == BLOB:
-        if isinstance(value, (bytes, bytearray, memoryview)):
-            return bytes(value)
-        try:
-            return bytes.fromhex(str(value))
-        except ValueError as exc:
-            raise WireError(1465) from exc
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).hex().upper()
-    return value if isinstance(value, str) else str(value)
+def free_temp_locators(r: MessageReader) -> list[bytes]:
+    """Read a FREE_TEMP piggyback's body; returns the locators to free."""
+    r.u8()
+    total = r.ub(4)
+    for kind in "buuubbbubuuubbububu":
+        r.u8() if kind == "b" else r.ub(8)
+    data = r.raw(total)
+    return [data[i:i + _LOCATOR_SIZE] for i in range(0, len(data), _LOCATOR_SIZE)]

@@ -14,8 +14,9 @@ from typing import Callable
 
 from .dialect import THIN, Dialect
 
-__all__ = ["MessageReader", "ProtocolError"]
+__all__ = ["GROWN", "MessageReader", "ProtocolError"]
 
+GROWN = 64 * 1024  # a bind value longer than this stays a bytearray (``MessageReader.b``)
 _NULL = 255
 _LONG_FORM = 254
 
@@ -127,6 +128,21 @@ class MessageReader:
             if chunk_size == 0:
                 return b"".join(chunks)
             chunks.append(self.raw(chunk_size))
+
+    def b_grown(self) -> bytes | bytearray | None:
+        """Read a ``B`` string (a bind value), a long one gathered in place.
+
+        One over ``GROWN`` bytes is returned as the ``bytearray`` it grew in,
+        so that a 10 MB value costs 10 MB, not its chunks and their join.
+        """
+        if self.peek() != _LONG_FORM:
+            return self.b()
+        self.u8()
+        data = bytearray()
+        big = self.dialect.big_chunks
+        while chunk_size := self.ub(4) if big else self.u8():
+            data += self.raw(chunk_size)
+        return data if len(data) > GROWN else bytes(data)
 
     def s(self) -> bytes | None:
         """Read an ``S`` string (``ub4`` length, then a ``B``); ``None`` if empty."""

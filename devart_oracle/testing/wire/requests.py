@@ -285,7 +285,7 @@ def read_bind_rows(
     return rows
 
 
-def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
+def _read_value(r: MessageReader, spec: BindSpec) -> bytes | bytearray | None:
     if spec.ora_type in LOB_TYPES:
         return r.s()  # a locator, with a ub4 length of its own
     if spec.ora_type == _REF_CURSOR:  # 1 and the id of a cursor given in, or 0 for a new one
@@ -295,7 +295,7 @@ def _read_value(r: MessageReader, spec: BindSpec) -> bytes | None:
     if spec.ora_type == _BOOLEAN and r.peek() == _BOOLEAN_NULL:
         r.raw(2)
         return None
-    return r.b()
+    return r.b_grown()  # a long one may be a bytearray
 
 
 def read_reexecute(r: MessageReader) -> ReexecuteCall:
