@@ -61,8 +61,8 @@ class ConnectionParameters(Mapping[str, Value]):
     __slots__ = ("_values", "_text", "_masked", "_fingerprint")
 
     _values: dict[str, Value]
-    _text: str
-    _masked: str
+    _text: str | None  # str(), made when first asked for (a parse need not print)
+    _masked: str | None  # repr() and masked(), likewise
     _fingerprint: str
 
     def __init__(self, text: str = "", **params: object) -> None:
@@ -76,13 +76,19 @@ class ConnectionParameters(Mapping[str, Value]):
         return self
 
     def _setup(self, values: dict[str, Value]) -> None:
-        pairs = [(k, _format(v)) for k, v in values.items()]
-        masked = [(k, MASK if k == "Password" else v) for k, v in pairs]
         set_ = functools.partial(object.__setattr__, self)
         set_("_values", values)
-        set_("_text", ";".join(f"{k}={v}" for k, v in pairs))
-        set_("_masked", ";".join(f"{k}={v}" for k, v in masked))
+        set_("_text", None)
+        set_("_masked", None)
         set_("_fingerprint", fingerprint(values))
+
+    def _canonical(self) -> tuple[str, str]:
+        """The canonical string and its masked form (made once)."""
+        if self._text is None or self._masked is None:
+            pairs = [(k, _format(v)) for k, v in self._values.items()]
+            object.__setattr__(self, "_text", ";".join(f"{k}={v}" for k, v in pairs))
+            object.__setattr__(self, "_masked", ";".join(f"{k}={MASK if k == 'Password' else v}" for k, v in pairs))
+        return self._text, self._masked  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -115,17 +121,17 @@ class ConnectionParameters(Mapping[str, Value]):
         return hash((self._fingerprint, self.pool_id, self.pooling_disabled))
 
     def __str__(self) -> str:
-        return self._text
+        return self._canonical()[0]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._masked!r})"
+        return f"{type(self).__name__}({self._canonical()[1]!r})"
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
-        return parse, (self._text,)
+        return parse, (self._canonical()[0],)
 
     def masked(self) -> str:
         """Return the canonical connection string with the password as ``***``."""
-        return self._masked
+        return self._canonical()[1]
 
     def driver_args(self) -> dict[str, Any]:
         """Return keyword arguments for ``oracledb.connect()`` (a fresh dict)."""
