@@ -2,7 +2,8 @@
 
 Oracle's column types are mapped to a small canon that SQLite keeps as the
 declared type, which is how result columns get their Oracle type back:
-``NUMBER[(p[,s])]``, ``VARCHAR2(n)``, ``CHAR(n)``, ``DATE``, ``TIMESTAMP(p)``
+``NUMBER[(p[,s])]`` (``NUMBER(p,-127)`` for ``FLOAT(p)``, whose binary
+precision Oracle describes, with scale -127), ``VARCHAR2(n)``, ``CHAR(n)``, ``DATE``, ``TIMESTAMP(p)``
 and ``RAW(n)``; ``NUMBER(0,s)`` stands for ``NUMBER(*,s)`` and ``NUMBER(0,0)``
 for INTEGER (no precision, as the dictionary reports; SQLite's type names
 cannot hold a ``*``, and 0 is no precision Oracle allows). Those names give the right SQLite affinities: NUMERIC for
@@ -39,7 +40,7 @@ FOREIGN_KEY = "FK"  # the "columns" recorded for a foreign key, on the child tab
 PARENT_KEY = "FK_PARENT"  # ... and on the parent table
 
 _NUMBERS = {"NUMBER", "NUMERIC", "DECIMAL", "DEC"}
-_FLOATS = {"FLOAT", "REAL", "DOUBLE"}
+_FLOATS = {"FLOAT": 126, "REAL": 63, "DOUBLE": 126}  # default binary precisions
 _INTEGERS = {"INTEGER", "INT", "SMALLINT"}
 _STRINGS = {"VARCHAR2": "VARCHAR2", "VARCHAR": "VARCHAR2", "NVARCHAR2": "NVARCHAR2",
             "CHAR": "CHAR", "NCHAR": "NCHAR", "CHARACTER": "CHAR", "RAW": "RAW"}
@@ -118,8 +119,8 @@ def column_type(words: Words) -> str:
         return "NUMBER(0,0)"
     if kind in _FLOATS:
         words.accept("PRECISION")
-        _arguments(words)
-        return "NUMBER"
+        args = _arguments(words)
+        return f"NUMBER({args[0] if args else _FLOATS[kind]},-127)"
     if kind in _STRINGS:
         return _string_type(_STRINGS[kind], _arguments(words))
     if kind in _OTHERS:
@@ -156,7 +157,8 @@ def column_definition(tokens: list[Token], table: str, builder: Builder,
     extra = ""
     if (name in primary_key or "PRIMARY" in texts) and "NULL" not in texts:
         extra += " NOT NULL"
-    if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")) or declared == "UROWID":
+    if "(" in declared and not declared.startswith(("TIMESTAMP", "INTERVAL")) and \
+            not declared.endswith(",-127)") or declared == "UROWID":  # any number is a FLOAT's
         args = ", ".join(quote_literal(v) for v in (declared, table, name))
         extra += f" CHECK (ORA_FITS({column.text}, {args}))"
     if declared.startswith(("TIMESTAMP_TZ", "TIMESTAMP_LTZ")):

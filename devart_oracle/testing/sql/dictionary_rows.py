@@ -4,7 +4,7 @@ Each builder gives dicts keyed by column name; a column it leaves out takes
 the default ``dictionary_views`` declares (Oracle's value for a property
 the server does not have). Types are reported as Oracle reports the
 server's canonical column types (see ``columns``): ``NUMBER(0,0)`` (what
-INTEGER and ``NUMBER(*,0)`` become) has no precision and scale 0, VARCHAR2 and CHAR lengths
+INTEGER and ``NUMBER(*,0)`` become) has no precision and scale 0, ``NUMBER(p,-127)`` is FLOAT(p), VARCHAR2 and CHAR lengths
 are in bytes, DATE is 7 bytes, TIMESTAMP(p) 11.
 """
 
@@ -77,6 +77,9 @@ def column_type(declared: str) -> Row:
     match = _TYPE.fullmatch(declared.replace(" ", "")) or _TYPE.fullmatch("VARCHAR2(4000)")
     assert match is not None
     kind, first, second = match[1].upper(), match[2], match[3]
+    if kind == "NUMBER" and second == "-127":
+        return {"DATA_TYPE": "FLOAT", "DATA_LENGTH": 22, "DATA_PRECISION": int(first or 126),
+                "DATA_SCALE": None, "CHAR_LENGTH": 0}
     if kind == "NUMBER":
         precision = None if first in (None, "*", "0") else int(first)
         scale = int(second) if second is not None else (0 if precision is not None else None)
