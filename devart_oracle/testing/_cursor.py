@@ -28,7 +28,8 @@ from .wire.responses import (
     io_vector,
     row_header,
 )
-from .wire.types import VARCHAR, Encoder, bind_encoder, column_format, decode_bind
+from .sql.lobs import BinaryDouble
+from .wire.types import BINARY_DOUBLE, VARCHAR, Encoder, bind_encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from .sql import Result
@@ -82,7 +83,8 @@ class Cursor:
         assert value is None or isinstance(value, bytes)
         if spec.ora_type in LOB_TYPES and value is not None:
             return bound_lob(bind_data(self.lobs.get(value)))
-        return decode_bind(spec.ora_type, spec.csfrm, value)
+        decoded = decode_bind(spec.ora_type, spec.csfrm, value)
+        return BinaryDouble(decoded) if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float) else decoded
 
     def needs_define(self) -> bool:
         """True while the open result has LOB columns the client has not defined yet.

@@ -41,6 +41,7 @@ from .lob_refs import LobRef, is_ref
 from .zones import to_local
 
 __all__ = [
+    "BinaryDouble",
     "FUNCTIONS",
     "LOB_KINDS",
     "declared_kind",
@@ -86,9 +87,15 @@ def declared_kind(declared: str) -> tuple[str, int] | None:
     return None
 
 
+class BinaryDouble(float):
+    """A value bound as BINARY_DOUBLE: a bind alone in a select list describes as one."""
+
+    __slots__ = ()
+
+
 def stored_float(value: float) -> object:
     """The stored form of a binary float: SQLite would turn NaN into NULL."""
-    return "NaN" if math.isnan(value) else value
+    return "NaN" if math.isnan(value) else float(value)
 
 
 def _to_float(value: object) -> float:

@@ -219,7 +219,7 @@ class SqlSession:
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
         first = self._link.fetch(cursor, _PEEK)
         description = cursor.description[:-1] if located else cursor.description
-        shape = statement.shape_of(description, declared, first, not_null)
+        shape = statement.shape_of(description, declared, first, not_null, params)
         # fewer rows than asked for: SQLite is done with the cursor, nothing is left to drain
         pull = self._puller(cursor) if len(first) == _PEEK else None
         result = Result(shape.columns, 0, rows=first, pull=pull, convert=shape.convert)

@@ -34,7 +34,8 @@ from typing import Any
 
 from .cursor_expressions import Nesting, nesting
 from .dictionary_views import mentioned as families_read
-from .lexer import Token, tokenize
+from .lexer import Token, bind_names, tokenize
+from .lobs import BinaryDouble
 from .results import column_name
 from .rewrite import Plan, classify, plan
 from .values import Column, coercer, declared_column, decode, named_column, valued_column
@@ -112,8 +113,12 @@ class Statement:
                    bool(families_read(planned.sql)), nested)
 
     def shape_of(self, description: Any, declared: list[str] | None, rows: Sequence[Row],
-                 not_null: frozenset[str]) -> Shape:
+                 not_null: frozenset[str], params: Sequence[object] = ()) -> Shape:
         """A query's shape from SQLite's description, declared types, first rows and NOT NULL names.
+
+        A bind alone in the select list (``select :1 from dual``) bound as
+        BINARY_DOUBLE (``params``, as the wire layer decoded them) is a
+        BINARY_DOUBLE column, as in Oracle, NaN included.
 
         A column with a declared type, or an expression whose type its name
         tells (``TO_CLOB(...)``, ``CAST(x AS VARCHAR2(n))``), is the same at every execute; only the
@@ -130,6 +135,8 @@ class Statement:
             return template.shape
         columns = []
         for index, (name, fixed) in enumerate(template.columns):
+            if fixed is None and name.startswith(":") and self._binary_double(name, params):
+                fixed = Column(name, "BINARY_DOUBLE", 0, 0, 0)
             if fixed is None:
                 values = [decode(row[index]) for row in rows]
                 fixed = valued_column(name, values, timestamp="TIMESTAMP" in name.upper())
@@ -137,6 +144,12 @@ class Statement:
                     fixed = replace(fixed, nullable=False)
             columns.append(fixed)
         return self.shape(columns)
+
+    def _binary_double(self, name: str, params: Sequence[object]) -> bool:
+        """Whether the bind ``name`` (``:X``, as a column is named) was bound as a BINARY_DOUBLE."""
+        names = bind_names(self.tokens, plsql=False)
+        return any(isinstance(value, BinaryDouble) and f":{bound}" == name
+                   for bound, value in zip(names, params))
 
     def _template(self, sqlite_names: tuple[str, ...], declared: tuple[str, ...] | None,
                   not_null: frozenset[str]) -> _Template:
