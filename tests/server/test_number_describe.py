@@ -60,6 +60,10 @@ def test_a_quotient_keeps_oracles_forty_digits(k: oracledb.Cursor) -> None:
     k.outputtypehandler = None
     k.execute("select n from nd_quotients where n / 7 = 2")
     assert k.fetchall() == [(14,)]
+    k.execute("select n from nd_quotients where n / 7 < 1 and n / 7 > 0.14 order by n / 7")
+    assert k.fetchall() == [(1,)]  # compared as the numbers they are
+    k.execute("select to_char(n / 7) from nd_quotients order by n")
+    assert k.fetchall() == [(".1428571428571428571428571428571428571429",), ("2",)]
     k.execute("drop table nd_quotients")
 
 

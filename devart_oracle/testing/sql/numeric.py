@@ -17,7 +17,8 @@ The rewrite (``rewrite``, ``arithmetic``) turns ``a + b``, ``a - b``,
 Numbers keep the storage rules of ``values``: integers stay exact, a
 quotient has Oracle's 40 significant digits (``1/7`` is
 .1428571428571428571428571428571428571429, which the client reads as the
-nearest double), stored as a REAL when 15 digits hold it.
+nearest double), stored as a REAL that compares as a number
+(``values.stored_quotient``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .errors import OracleError
 from .formats import format_datetime, format_number
 from .intervals import interval_sum
 from .nls import NLS_DEFAULT, Nls
-from .values import decode, encode, encode_datetime
+from .values import decode, encode, encode_datetime, stored_quotient
 from .zones import to_utc_naive
 
 __all__ = ["FUNCTIONS", "concat", "oracle_text"]
@@ -137,7 +138,7 @@ def _quotient(number: Decimal) -> object:
         raise OracleError(1426)
     if number == number.to_integral_value():
         return encode(int(number))
-    return encode(_QUOTIENT.plus(number))
+    return stored_quotient(_QUOTIENT.plus(number))
 
 
 def _divide(a: object, b: object) -> object:
