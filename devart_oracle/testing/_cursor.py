@@ -84,7 +84,9 @@ class Cursor:
         if spec.ora_type in LOB_TYPES and value is not None:
             return bound_lob(bind_data(self.lobs.get(value)))
         decoded = decode_bind(spec.ora_type, spec.csfrm, value)
-        return BinaryDouble(decoded) if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float) else decoded
+        if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float):
+            return BinaryDouble(decoded)  # so that ``select :1`` describes as BINARY_DOUBLE
+        return decoded
 
     def needs_define(self) -> bool:
         """True while the open result has LOB columns the client has not defined yet.

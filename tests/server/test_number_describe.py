@@ -1,4 +1,4 @@
-"""NUMBER and FLOAT columns, quotients and BINARY_DOUBLE binds as Oracle describes them, with the real client."""
+"""NUMBER and FLOAT columns, quotients, BINARY_DOUBLE binds as Oracle describes them (real client)."""
 
 from __future__ import annotations
 
