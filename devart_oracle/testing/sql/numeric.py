@@ -15,10 +15,8 @@ The rewrite (``rewrite``, ``arithmetic``) turns ``a + b``, ``a - b``,
   built-ins return NULL; EXP and POWER that overflow are ORA-01426.
 
 Numbers keep the storage rules of ``values``: integers stay exact, a
-quotient has Oracle's 40 significant digits (``1/7`` is
-.1428571428571428571428571428571428571429, which the client reads as the
-nearest double), stored as a REAL that compares as a number
-(``values.stored_quotient``).
+non-integral quotient is a binary double as SQLite would have made it
+(read back with 15 significant digits, as every REAL is).
 """
 
 from __future__ import annotations
@@ -26,20 +24,19 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from .errors import OracleError
 from .formats import format_datetime, format_number
 from .intervals import interval_sum
 from .nls import NLS_DEFAULT, Nls
-from .values import decode, encode, encode_datetime, stored_quotient
+from .values import decode, encode, encode_datetime
 from .zones import to_utc_naive
 
 __all__ = ["FUNCTIONS", "concat", "oracle_text"]
 
 Number = int | Decimal
 _EXACT = Context(prec=80)
-_QUOTIENT = Context(prec=40, rounding=ROUND_HALF_UP)  # the digits of Oracle's NUMBER division
 _MAX = Decimal("1e126")  # NUMBER holds magnitudes below 1.0E+126
 _DAY = datetime.timedelta(days=1)
 
@@ -133,12 +130,12 @@ def _int(value: object) -> int:
 
 
 def _quotient(number: Decimal) -> object:
-    """An exact quotient, rounded to 40 significant digits as Oracle's is."""
+    """An exact quotient: an integer if it is one, else a binary double."""
     if abs(number) >= _MAX:
         raise OracleError(1426)
     if number == number.to_integral_value():
         return encode(int(number))
-    return stored_quotient(_QUOTIENT.plus(number))
+    return float(number)
 
 
 def _divide(a: object, b: object) -> object:

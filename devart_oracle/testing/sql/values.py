@@ -40,15 +40,12 @@ from .lobs import LOB_KINDS, declared_kind, expression_kind, kind_coercer, store
 __all__ = [
     "Column", "DATE_TAG", "NUMBER_TAG", "encode", "decode", "encode_datetime",
     "declared_column", "inferred_column", "named_column", "valued_column", "coercer", "number_fits",
-    "stored_quotient",
 ]
 
 DATE_TAG = "\x1e"
 NUMBER_TAG = "\x1f"
 _INT64 = range(-(2**63), 2**63)
 _DIGITS = 15
-_QUOTIENTS: dict[float, Decimal] = {}  # doubles quotients were stored as -> their exact digits
-_QUOTIENTS_KEPT = 4096
 _EXACT = Context(prec=80)  # wider than NUMBER's 38 digits: nothing is rounded by accident
 # quantizing to a scale of up to 127 places (or -84) needs more digits still
 _SCALED = Context(prec=400, rounding=ROUND_HALF_UP)
@@ -127,26 +124,7 @@ def encode(value: object) -> object:
 
 # ---------------------------------------------------------------- values out
 
-def stored_quotient(number: Decimal) -> float:
-    """A non-integral quotient's stored form: the double SQLite compares and sorts.
-
-    When 15 digits do not hold it (``1/7``), its exact digits are kept by
-    that double, so that reading it back gives them rather than the
-    double's 15 (Oracle's ``.1428571428571428571428571428571428571429``). Any
-    double equal to it reads back the same way: the digits still round to it.
-    """
-    value = float(number)
-    if len(number.as_tuple().digits) > _DIGITS:
-        if len(_QUOTIENTS) >= _QUOTIENTS_KEPT:
-            _QUOTIENTS.clear()  # bounded: an old quotient then reads back with 15 digits
-        _QUOTIENTS[value] = number
-    return value
-
-
 def _number(value: float) -> int | Decimal:
-    exact = _QUOTIENTS.get(value)
-    if exact is not None:
-        return exact
     number = Decimal(f"{value:.{_DIGITS}g}")
     return int(number) if number == number.to_integral_value() else number
 
