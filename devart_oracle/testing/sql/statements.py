@@ -147,6 +147,8 @@ class Statement:
 
     def _binary_double(self, name: str, params: Sequence[object]) -> bool:
         """Whether the bind ``name`` (``:X``, as a column is named) was bound as a BINARY_DOUBLE."""
+        if not any(isinstance(value, BinaryDouble) for value in params):
+            return False  # the common case: no lexing of the text at each execute
         names = bind_names(self.tokens, plsql=False)
         return any(isinstance(value, BinaryDouble) and f":{bound}" == name
                    for bound, value in zip(names, params))
