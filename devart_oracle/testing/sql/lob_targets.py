@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from .blocks import closing
 from .lexer import Token, name_of, significant, split_commas, tokenize
 from .lob_refs import LobRef, is_ref
 from .values import decode
@@ -53,16 +54,6 @@ def _top_level(words: list[Token], start: int) -> list[Token]:
     return words[start:]
 
 
-def _group_end(words: list[Token], start: int) -> int:
-    """The index after the ``)`` closing the ``(`` at ``words[start]``."""
-    depth = 0
-    for i in range(start, len(words)):
-        depth += {"(": 1, ")": -1}.get(words[i].text, 0)
-        if depth == 0:
-            return i + 1
-    return len(words)
-
-
 def _after_table(words: list[Token], start: int) -> int:
     """The index after a table name (maybe qualified) and its alias."""
     i = start + (3 if start + 1 < len(words) and words[start + 1].text == "." else 1)
@@ -77,7 +68,7 @@ def _insert(words: list[Token], columns: Sequence[str]) -> list[tuple[str, list[
     """The (column, value) pairs of an INSERT's VALUES rows or select list."""
     i = _after_table(words, 2)
     if i < len(words) and words[i].text == "(":
-        end = _group_end(words, i)
+        end = closing(words, i) + 1
         columns = [_column(part[0]) if len(part) == 1 else "" for part in split_commas(words[i + 1:end - 1])]
         i = end
     pairs: list[tuple[str, list[Token]]] = []
@@ -86,7 +77,7 @@ def _insert(words: list[Token], columns: Sequence[str]) -> list[tuple[str, list[
     while i < len(words) and (words[i].is_word("VALUES") or words[i].text == ","):
         if i + 1 >= len(words) or words[i + 1].text != "(":
             break
-        end = _group_end(words, i + 1)
+        end = closing(words, i + 1) + 1
         pairs += zip(columns, split_commas(words[i + 2:end - 1]))
         i = end
     return pairs
