@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import operator
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ __all__ = ["DEFAULT_CAPACITY", "OwnStatements", "Shape", "Statement", "Statement
 
 DEFAULT_CAPACITY = 1024
 _PLANNED = frozenset({"query", "dml"})
+_NAME = operator.itemgetter(0)  # of a description's entry
 Row = tuple[object, ...]
 Convert = Callable[[Sequence[object]], tuple[object, ...]]
 
@@ -135,8 +137,7 @@ class Statement:
         is kept with the template; else the shape is kept by the kinds of the
         valued columns' values, which decide them (a datetime's excepted).
         """
-        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared),
-               not_null)
+        key = (tuple(map(_NAME, description)), None if declared is None else tuple(declared), not_null)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = self._template(*key)
@@ -188,7 +189,10 @@ class Statement:
 
     def _binary_double(self, name: str, params: Sequence[object]) -> bool:
         """Whether the bind ``name`` (``:X``, as a column is named) was bound as a BINARY_DOUBLE."""
-        if not any(isinstance(value, BinaryDouble) for value in params):
+        for value in params:
+            if isinstance(value, BinaryDouble):
+                break
+        else:
             return False  # the common case: no lexing of the text at each execute
         names = bind_names(self.tokens, plsql=False)
         return any(isinstance(value, BinaryDouble) and f":{bound}" == name
