@@ -295,7 +295,7 @@ class CallRunner:
         error, rowcount = self._outcome(body, cursor, result, fetch, row_counts, describe)
         if commit:
             sql.commit()
-        self._batch = [(offset, *ora_error(exc)) for offset, exc in result.batch_errors]
+        self._batch = [(offset, *ora_error(exc)) for offset, exc in result.batch_errors] if result.batch_errors else []
         if result.lastrowid is not None:
             self._rowid = rowid_bytes(result.lastrowid)
         return (_ARRAY_DML_ERRORS if self._batch else error), rowcount
