@@ -240,6 +240,21 @@ def test_reader_pulls_packets_at_any_split() -> None:
         assert (r.ub(), r.b(), r.text()) == (70000, b"x" * 300, "héllo")
 
 
+def test_reader_reads_integers_and_bind_values_at_any_split() -> None:
+    values = [0, 1, 255, 0, 70000, 7, 0]
+    w = Writer()
+    w.ubs(*values)
+    w.b(b"y" * 200)
+    w.b(None)
+    w.ubs(0, 3)
+    data = bytes(w.buf)
+    for split in range(1, len(data)):
+        r = _reader(data[:split], data[split:])
+        assert [r.ub(4) for _ in values] == values
+        assert (r.b_grown(), r.b_grown(), r.u8(), r.ub()) == (b"y" * 200, None, 0, 3)
+        assert r.at_end()
+
+
 def test_reader_skips_records_across_any_split() -> None:
     records = b"".join(bytes((0, n % 7 + 1, 0, 2, 0, 1, 0, 0)) for n in range(40)) + b"\x00\x00\x2a"
     for split in range(1, len(records)):
