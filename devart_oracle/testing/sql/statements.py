@@ -69,7 +69,7 @@ class _Template:
     ``shape`` is the shape itself when no column depends on the values.
     ``valued`` are the (index, name) of the columns the values decide, and
     ``shapes`` the shapes made for them so far, by the kind of each such
-    column's values (``_kind``).
+    column's values (``Statement._kinds``).
     """
 
     columns: list[tuple[str, Column | None]]
@@ -156,7 +156,14 @@ class Statement:
 
     def _kinds(self, template: _Template, rows: Sequence[Row], params: Sequence[object],
                ) -> tuple[tuple[type | None, ...], list[list[object] | None]]:
-        """The kind of each valued column (``_kind``; None for a BINARY_DOUBLE bind), and its decoded values."""
+        """The kind of each valued column, and its decoded values.
+
+        A column's kind is the type of its first value that is not NULL
+        (NoneType when all are), which decides the column
+        (``values.valued_column``) except for a datetime, whose column
+        depends on the fractions of all its values; None for a bind bound as
+        BINARY_DOUBLE.
+        """
         kinds: list[type | None] = []
         valued: list[list[object] | None] = []
         for index, name in template.valued:
@@ -165,7 +172,12 @@ class Statement:
                 valued.append(None)
                 continue
             values = [decode(row[index]) for row in rows]  # every value: one may be out of range
-            kinds.append(_kind(values))
+            for value in values:  # the kind: the type of the first value that is not NULL
+                if value is not None:
+                    kinds.append(type(value))
+                    break
+            else:
+                kinds.append(_NULL)
             valued.append(values)
         return tuple(kinds), valued
 
@@ -239,16 +251,7 @@ class Statement:
 _SHAPES = 16  # column lists kept per statement
 
 
-def _kind(values: Sequence[object]) -> type:
-    """The type of a valued column's first value that is not NULL (NoneType when all are).
-
-    It decides the column (``values.valued_column``), except for a datetime,
-    whose column depends on the fractions of all its values.
-    """
-    for value in values:
-        if value is not None:
-            return type(value)
-    return type(None)
+_NULL = type(None)  # the kind of a column whose values are all NULL
 
 
 class StatementCache:

@@ -71,7 +71,7 @@ def encode_number(value: Number) -> bytes:
         ValueError: the value is NaN, infinite, or at least 1e126 in magnitude.
     """
     if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
-        return _encode_int(value)
+        return _positive_int(value) if value > 0 else _encode_int(value)
     negative, digits, point = _decimal_parts(value)
     if not digits:
         return _ZERO
@@ -93,11 +93,9 @@ _EXACT_INT = 10 ** 38  # an int below this in magnitude needs no rounding
 
 
 def _encode_int(value: int) -> bytes:
-    """An int of at most 38 digits: its base-100 digits straight from ``divmod``."""
+    """An int of at most 38 digits: its base-100 digits straight from ``divmod`` (a positive one: ``_positive_int``)."""
     if not value:
         return _ZERO
-    if value > 0:
-        return _positive_int(value)
     magnitude, pairs = abs(value), []
     while magnitude:
         magnitude, pair = divmod(magnitude, 100)
