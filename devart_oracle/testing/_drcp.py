@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ._arguments import check_seconds
 from .sql.cpool import PoolStatistics
+from .sql.waits import waiting
 from .wire.packet import ConnectionClosed
 
 if TYPE_CHECKING:
@@ -276,7 +277,8 @@ class PooledServers:
                 if remaining <= 0:
                     self.stats.count(request.cclass, timeouts=1)
                     raise PoolWaitTimeout(self.size, time.monotonic() - started)
-                self._cond.wait(min(remaining, _POLL))
+                with waiting():  # a pooled server comes back in another session's call
+                    self._cond.wait(min(remaining, _POLL))
                 if _break_waiting(tenant.sock):
                     tenant.interrupted = True  # no reply: the break/reset exchange follows
                     raise DrcpError(_CANCELLED, "user requested cancel of current operation")

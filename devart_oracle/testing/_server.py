@@ -29,6 +29,7 @@ from ._listener import Descriptor, refusal
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
 from ._session import Session
+from ._turns import Turns
 from ._watcher import SessionWatcher
 from ._workers import SessionWorkers
 from .wire.auth import Verifier
@@ -118,7 +119,8 @@ class OracleTestServer:
                                             pdb_name=self.service_name.upper(),
                                             cpool=PoolStatistics())
         self._registry = SessionRegistry()
-        self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
+        self._turns = Turns()  # the sessions' calls run one at a time, first come first served
+        self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout, self._turns)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
                                   users=self._accounts.names())
         self._lock = threading.Lock()
@@ -322,6 +324,10 @@ class _Host:
     @property
     def logon_delay(self) -> float:
         return self._server.logon_delay
+
+    @property
+    def turns(self) -> Turns:
+        return self._server._turns
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
         server = self._server

@@ -32,31 +32,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._calls import CallRunner
+from ._handshake import handshake
 from ._legacy import LegacyCalls
-from ._listener import (
-    LARGE_SDU_VERSION,
-    Descriptor,
-    accept_payload,
-    parse_connect,
-    parse_descriptor,
-    refuse_payload,
-)
+from ._listener import Descriptor
 from ._logon import Identity, LogonCalls, LogonHost, accept
 from ._piggybacks import apply_piggyback
 from ._replies import FUNC_PIPELINE_END, Replies
+from ._turns import Turn, Turns
+from .sql.waits import set_hook
 from .wire.codec import Writer
 from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
-    ACCEPT,
-    CONNECT,
     CONTROL,
     DATA,
     DATA_EOF,
     MARKER,
     MARKER_BREAK,
     MARKER_INTERRUPT,
-    REFUSE,
     ConnectionClosed,
     PacketStream,
 )
@@ -103,6 +96,9 @@ class SessionHost(LogonHost, Protocol):
 
     def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]: ...
 
+    @property
+    def turns(self) -> Turns: ...
+
 
 class Session:
     """A client connection; ``run`` is the body of its thread."""
@@ -125,6 +121,7 @@ class Session:
         self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
         self.killed = False  # killed as Oracle does: the next call gets ORA-00028
         self.drcp: DrcpLink | None = None  # (SERVER=POOLED): holds a pooled session at times
+        self.turn = Turn(host.turns)  # the calls of all sessions take turns
 
     def __repr__(self) -> str:
         sid = None if self.info is None else self.info.sid
@@ -134,6 +131,7 @@ class Session:
 
     def run(self) -> None:
         """Serve the connection until it ends, then clean up."""
+        set_hook(self.turn.outside)
         try:
             if self._handshake():
                 self._serve()
@@ -149,6 +147,8 @@ class Session:
         except Exception:
             log.exception("session %r failed", self)
         finally:
+            self.turn.give()
+            set_hook(None)
             self._finish()
 
     def _finish(self) -> None:
@@ -231,27 +231,10 @@ class Session:
     # ------------------------------------------------------------ handshake
 
     def _handshake(self) -> bool:
-        packet = self.stream.read()
-        if packet.kind != CONNECT:
-            raise ProtocolError(f"expected CONNECT, received packet type {packet.kind}")
-        request = parse_connect(packet.payload)
-        data = request.data
-        while len(data) < request.data_length:
-            packet = self.stream.read()
-            if packet.kind != DATA:
-                raise ProtocolError(f"expected connect data, received packet type {packet.kind}")
-            data += packet.payload[2:]
-        descriptor = parse_descriptor(data[:request.data_length].decode("utf-8", "replace"))
-        self.logon.descriptor = descriptor
-        refusal = self.host.refusal(descriptor)
-        if refusal is not None:
-            self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
-            log.info("session %r: refused with ORA-%05d", self, refusal[0])
-            return False
-        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu, request.version)))
-        self.stream.large = request.version >= LARGE_SDU_VERSION
-        self.stream.sdu = self.stream.max_size = request.sdu
-        return True
+        self.logon.descriptor, refused = handshake(self.stream, self.host.refusal)
+        if refused is not None:
+            log.info("session %r: refused with ORA-%05d", self, refused[0])
+        return refused is None
 
     # ----------------------------------------------------------- the loop
 
@@ -262,16 +245,26 @@ class Session:
                 if int.from_bytes(packet.payload[:2], "big") & DATA_EOF:
                     return
                 if len(packet.payload) > 2:
-                    self._request(packet.payload[2:])
+                    self.turn.take()
+                    try:
+                        self._request(packet.payload[2:])
+                    finally:
+                        self.turn.give()
             elif packet.kind == MARKER:
                 if packet.payload[2:3] in (bytes((MARKER_BREAK,)), bytes((MARKER_INTERRUPT,))):
                     self._break()
             elif packet.kind != CONTROL:
                 raise ProtocolError(f"unexpected packet type {packet.kind}")
 
+    def _send_data(self, payload: bytes | bytearray) -> None:
+        """A part of a reply sent within the call (a LOB read's data): the client reads it meanwhile."""
+        with self.turn.outside():
+            self.stream.send_data(payload)
+
     def _next_payload(self) -> bytes:
         """Reader callback: the next DATA payload of the current request."""
-        packet = self.stream.read()
+        with self.turn.outside():
+            packet = self.stream.read()
         if packet.kind == MARKER:
             raise BreakReceived()
         if packet.kind != DATA:
@@ -282,13 +275,14 @@ class Session:
         self.reader.start(payload)
         if self.info is not None:
             self.info.stats.round_trips += 1
-        w = Writer(self.reader.dialect, self.stream.send_data if self.drcp is None else None)  # LOB reads stream
+        w = Writer(self.reader.dialect, self._send_data if self.drcp is None else None)  # LOB reads stream
         code = 0
         try:
             if self.killed:
                 raise WireError(_KILLED)
             reply = self._messages(w)
         except BreakReceived:
+            self.turn.give()
             self._break()
             return
         except (ProtocolError, ConnectionClosed):
@@ -301,6 +295,7 @@ class Session:
             w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
+        self.turn.give()  # the call is done: the next one runs while this reply goes out
         if reply:
             self.replies.send(w.buf if self.drcp is None else self.drcp.announcement() + w.buf)
         if code == _KILLED:
