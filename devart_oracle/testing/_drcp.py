@@ -26,9 +26,8 @@ identifier, application contexts, CURRENT_SCHEMA, time zone) and the SQL
 session (its temporary tables, DBMS_OUTPUT, open transaction), so
 PURITY_NEW always starts from a fresh logon's state.
 
-The counters go to ``PoolStatistics`` (``V$CPOOL_STATS``,
-``V$CPOOL_CC_STATS``); each pooled session has a sid of its own in
-``V$SESSION`` while it exists, attached or idle.
+The counters go to ``PoolStatistics`` (``V$CPOOL_STATS``, ``V$CPOOL_CC_STATS``);
+each pooled session has a sid of its own in ``V$SESSION`` while it exists.
 """
 
 from __future__ import annotations

@@ -320,14 +320,11 @@ class _Host:
 
     def __init__(self, server: OracleTestServer) -> None:
         self._server = server
+        self.turns: Turns = server._turns
 
     @property
     def logon_delay(self) -> float:
         return self._server.logon_delay
-
-    @property
-    def turns(self) -> Turns:
-        return self._server._turns
 
     def refusal(self, descriptor: Descriptor) -> tuple[int, str] | None:
         server = self._server
