@@ -33,7 +33,6 @@ each pooled session has a sid of its own in ``V$SESSION`` while it exists.
 from __future__ import annotations
 
 import logging
-import select
 import socket
 import threading
 import time
@@ -44,7 +43,7 @@ from typing import TYPE_CHECKING, Protocol
 from ._arguments import check_seconds
 from .sql.cpool import PoolStatistics
 from .sql.waits import waiting
-from .wire.packet import ConnectionClosed
+from .wire.packet import ConnectionClosed, peek
 
 if TYPE_CHECKING:
     from ._calls import CallRunner
@@ -391,10 +390,5 @@ class PooledServers:
 
 def _break_waiting(sock: socket.socket) -> bool:
     """Whether the client sent a MARKER (a break) while its call waits for a pooled session."""
-    try:
-        if not select.select([sock], [], [], 0)[0]:
-            return False
-        head = sock.recv(5, socket.MSG_PEEK)
-    except (OSError, ValueError):
-        return False
-    return len(head) == 5 and head[4] == _MARKER
+    head = peek(sock, 5)
+    return head is not None and len(head) == 5 and head[4] == _MARKER
