@@ -121,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  Devart:          {server.connection_string(name)}", flush=True)
         while not done.wait(0.5):
             pass
-    print("stopped", flush=True)
+    try:
+        print("stopped", flush=True)
+    except BrokenPipeError:  # whoever read the address has gone: nothing to tell
+        pass
     return 0
 
 
