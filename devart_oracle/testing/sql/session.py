@@ -345,10 +345,8 @@ class SqlSession:
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
         if self._held:  # not a WeakSet's len at every call
-            if self._results:
-                drain_all(self._results)
-                self._results = weakref.WeakSet()
-            self._held = False
+            drain_all(self._results)
+            self._results, self._held = weakref.WeakSet(), False
 
     def _refresh(self, statement: Statement) -> None:
         """Create and fill the V$, NLS and dictionary views the statement reads."""
