@@ -42,6 +42,7 @@ _LAST = 0x08  # TNS fetch orientation LAST
 _CHUNK = 1000
 _MAX_CURSORS = 0xFFFF
 _DIRECTIONS = {"IN": 32, "OUT": 16, "IN OUT": 48}
+_DECODED_APART = frozenset((*LOB_TYPES, BINARY_DOUBLE))  # bind types whose bytes are not decode_bind's alone
 class Cursor:
     """One open cursor id."""
 
@@ -76,17 +77,17 @@ class Cursor:
                  if self.plsql or not spec.returned] for row in rows]
 
     def _decode(self, spec: BindSpec, value: object) -> object:
+        if value is None or type(value) is bytes and spec.ora_type not in _DECODED_APART:
+            return decode_bind(spec.ora_type, spec.csfrm, value)  # most binds (None: NULL)
         if isinstance(value, list):
             return [self._decode(spec, item) for item in value]
         if isinstance(value, bytearray):  # a long value, read in place (MessageReader.b)
             return long_bind(spec.ora_type, spec.csfrm, value)
-        assert value is None or isinstance(value, bytes)
-        if spec.ora_type in LOB_TYPES and value is not None:
+        assert isinstance(value, bytes)
+        if spec.ora_type in LOB_TYPES:
             return bound_lob(bind_data(self.lobs.get(value)))
-        decoded = decode_bind(spec.ora_type, spec.csfrm, value)
-        if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float):
-            return BinaryDouble(decoded)  # so that ``select :1`` describes as BINARY_DOUBLE
-        return decoded
+        decoded = decode_bind(spec.ora_type, spec.csfrm, value)  # BINARY_DOUBLE: so that ``select :1`` describes as one
+        return BinaryDouble(decoded) if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float) else decoded
 
     def needs_define(self) -> bool:
         """True while the open result has LOB columns the client has not defined yet.
@@ -225,7 +226,7 @@ class Cursor:
         return (_NO_DATA_FOUND if len(sent) < count else 0), self.rows_sent
 
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
-        w.u8(MSG_ROW_DATA)
+        w.buf.append(MSG_ROW_DATA)
         if self._plain:
             for value, encoder in zip(row, self._encoders):
                 w.b(None if value is None else encoder(value))

@@ -21,7 +21,7 @@ from devart_oracle.testing.wire.codec import (
     encode_date,
     encode_timestamp,
 )
-from devart_oracle.testing.wire.number import decode_number, encode_number
+from devart_oracle.testing.wire.number import _from_pairs, decode_number, encode_number
 from devart_oracle.testing.wire.reader import MessageReader, ProtocolError
 
 NUMBERS = [
@@ -106,6 +106,18 @@ def test_integers_round_trip(value: int) -> None:
 def test_integers_encode_as_their_decimal_does(value: int) -> None:
     # ints below 10**38 take a divmod path of their own; the general one is the reference
     assert encode_number(value) == encode_number(Decimal(value))
+
+
+@given(st.binary(min_size=2, max_size=22).map(lambda data: bytes((data[0] | 0x80,)) + data[1:]))
+def test_positive_number_bytes_decode_as_their_pairs_do(data: bytes) -> None:
+    # a positive integral NUMBER takes a path of its own; the pair list's is the reference
+    pairs = [byte - 1 for byte in data[1:]]
+    expected: object = ValueError if min(pairs) < 0 or max(pairs) > 99 else _from_pairs(False, pairs, data[0] - 192)
+    try:
+        decoded: object = decode_number(data)
+    except ValueError:
+        decoded = ValueError
+    assert decoded == expected and type(decoded) is type(expected)
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
@@ -226,6 +238,21 @@ def test_reader_pulls_packets_at_any_split() -> None:
     for split in range(1, len(data)):
         r = _reader(data[:split], data[split:])
         assert (r.ub(), r.b(), r.text()) == (70000, b"x" * 300, "héllo")
+
+
+def test_reader_reads_integers_and_bind_values_at_any_split() -> None:
+    values = [0, 1, 255, 0, 70000, 7, 0]
+    w = Writer()
+    w.ubs(*values)
+    w.b(b"y" * 200)
+    w.b(None)
+    w.ubs(0, 3)
+    data = bytes(w.buf)
+    for split in range(1, len(data)):
+        r = _reader(data[:split], data[split:])
+        assert [r.ub(4) for _ in values] == values
+        assert (r.b_grown(), r.b_grown(), r.u8(), r.ub()) == (b"y" * 200, None, 0, 3)
+        assert r.at_end()
 
 
 def test_reader_skips_records_across_any_split() -> None:

@@ -7,13 +7,18 @@ value types still take effect on a re-executed text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
-from devart_oracle.testing.sql.statements import OwnStatements, StatementCache
+from devart_oracle.testing.sql.lobs import BinaryDouble
+from devart_oracle.testing.sql.statements import OwnStatements, Statement, StatementCache
+from devart_oracle.testing.sql.values import encode
 
 
 @pytest.fixture
@@ -156,3 +161,34 @@ def test_the_cache_drops_the_least_recently_used() -> None:
 def test_capacity_must_hold_a_statement() -> None:
     with pytest.raises(ValueError, match="at least one statement"):
         StatementCache(capacity=0)
+
+
+_STORED = st.one_of(
+    st.none(), st.integers(-2**70, 2**70), st.decimals(allow_nan=False, allow_infinity=False, places=3),
+    st.text(max_size=3), st.binary(max_size=3), st.timedeltas(),
+    st.datetimes(min_value=datetime.datetime(1900, 1, 1)),
+    st.datetimes(min_value=datetime.datetime(1900, 1, 1)).map(lambda d: d.replace(microsecond=0)),
+).map(encode)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.lists(st.tuples(_STORED, _STORED), max_size=3), st.booleans()), min_size=1, max_size=6))
+def test_a_reexecuted_expression_is_shaped_as_a_fresh_one(executes: list[tuple[list[tuple[object, object]], bool]],
+                                                          ) -> None:
+    """The shapes a statement keeps by the kinds of its values are those its values give anew."""
+    sql, schemas = "select :x, :y || 1 from dual", frozenset({"SCOTT"})
+    warm = Statement.prepare(sql, schemas)
+    description = (("?1", None), ("ORA_CONCAT(?2, 1)", None))
+    for rows, binary in executes:
+        params = (BinaryDouble(1.5) if binary else 1.5, "a")
+        expected = Statement.prepare(sql, schemas).shape_of(description, None, rows, frozenset({":X"}), params)
+        shape = warm.shape_of(description, None, rows, frozenset({":X"}), params)
+        assert shape.columns == expected.columns
+        assert [_converted(shape.convert, row) for row in rows] == [_converted(expected.convert, row) for row in rows]
+
+
+def _converted(convert: Callable[[Sequence[object]], tuple[object, ...]], row: Sequence[object]) -> object:
+    try:
+        return repr(convert(row))  # NaN is not equal to itself
+    except OracleError as exc:
+        return exc.code

@@ -39,6 +39,7 @@ Number = int | Decimal
 _EXACT = Context(prec=80)
 _MAX = Decimal("1e126")  # NUMBER holds magnitudes below 1.0E+126
 _DAY = datetime.timedelta(days=1)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # an int in this range is stored as itself
 
 
 def oracle_text(value: object, nls: Nls = NLS_DEFAULT) -> str:
@@ -90,8 +91,9 @@ def _moved(date: datetime.datetime, days: object) -> object:
 
 
 def _add(a: object, b: object) -> object:
-    if type(a) is int and type(b) is int:
-        return _result(a + b)  # two stored integers (``:x + 1``): neither is a date nor an interval
+    if type(a) is int and type(b) is int:  # two stored integers (``:x + 1``): neither is a date nor an interval
+        total = a + b
+        return total if _INT64_MIN <= total <= _INT64_MAX else _result(total)  # as ``encode`` stores it
     if a is None or b is None:
         return None
     x, y = decode(a), decode(b)

@@ -89,7 +89,8 @@ class Result:
             OracleError: when reading or converting a row fails, or the
                 fetch is cancelled (ORA-01013).
         """
-        self._fill(n + 1)
+        if self._pull is not None:
+            self._fill(n + 1)
         taken, self._buffer = self._buffer[:n], self._buffer[n:]
         width = len(self.columns or ())
         convert = self._convert  # a row longer than the columns ends with its rowid (FOR UPDATE)

@@ -76,6 +76,7 @@ class SqlSession:
         self._statements = OwnStatements(database.statements)
         self._current: dict[str, int] = {}
         self._results: weakref.WeakSet[Result] = weakref.WeakSet()
+        self._held = False  # a result went into _results since the last drain (else it is empty)
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
@@ -214,7 +215,8 @@ class SqlSession:
             self._dirty = True
         elif self.info.transaction.serializable and not self._link.in_transaction:
             self._link.snapshot()  # the query takes the transaction's snapshot
-        self._refresh(statement)
+        if statement.views or statement.dictionary:
+            self._refresh(statement)
         declared = self._link.declared_types(plan.sql, generation)
         located = with_rowid(plan.sql) if plan.for_update else None
         cursor = self._link.execute(located[0] if located else plan.sql, binds)
@@ -228,6 +230,7 @@ class SqlSession:
             result.lob_origin = (located[1], lobs)
         if pull is not None:
             self._results.add(result)
+            self._held = True
         return result
 
     def _puller(self, cursor: sqlite3.Cursor) -> Callable[[int], list[tuple[object, ...]]]:
@@ -341,9 +344,9 @@ class SqlSession:
 
     def _drain(self) -> None:
         """Read the rows open results still hold, so their cursors end."""
-        if self._results:
+        if self._held:  # not a WeakSet's len at every call
             drain_all(self._results)
-            self._results = weakref.WeakSet()
+            self._results, self._held = weakref.WeakSet(), False
 
     def _refresh(self, statement: Statement) -> None:
         """Create and fill the V$, NLS and dictionary views the statement reads."""

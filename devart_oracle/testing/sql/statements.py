@@ -20,13 +20,17 @@ setting can make it stale:
 
 What depends on the tables (declared types, NOT NULL and LOB columns) stays
 in each session's caches, stamped with the database's DDL generation; what
-depends on the values (the type of an expression column) is worked out per
-execute. Binds take no part: the plan counts them, their values come later.
+depends on the values (the type of an expression column) is worked out from
+the kind of the values at each execute, the shape kept by those kinds
+(except for a datetime, whose fractions count too). Binds take no part: the
+plan counts them, their values come later.
 """
 
 from __future__ import annotations
 
 import collections
+import datetime
+import operator
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +49,7 @@ __all__ = ["DEFAULT_CAPACITY", "OwnStatements", "Shape", "Statement", "Statement
 
 DEFAULT_CAPACITY = 1024
 _PLANNED = frozenset({"query", "dml"})
+_NAME = operator.itemgetter(0)  # of a description's entry
 Row = tuple[object, ...]
 Convert = Callable[[Sequence[object]], tuple[object, ...]]
 
@@ -62,10 +67,15 @@ class _Template:
     """A description's columns: each name with its column, None where the values decide it.
 
     ``shape`` is the shape itself when no column depends on the values.
+    ``valued`` are the (index, name) of the columns the values decide, and
+    ``shapes`` the shapes made for them so far, by the kind of each such
+    column's values (``Statement._kinds``).
     """
 
     columns: list[tuple[str, Column | None]]
     shape: Shape | None
+    valued: tuple[tuple[int, str], ...] = ()
+    shapes: dict[tuple[type | None, ...], Shape] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -124,30 +134,77 @@ class Statement:
         tells (``TO_CLOB(...)``, ``CAST(x AS VARCHAR2(n))``), is the same at every execute; only the
         others are worked out from the values. When no column depends on
         the values (a re-executed query of table columns), the shape itself
-        is kept with the template.
+        is kept with the template; else the shape is kept by the kinds of the
+        valued columns' values, which decide them (a datetime's excepted).
         """
-        key = (tuple(entry[0] for entry in description), None if declared is None else tuple(declared),
-               not_null)
+        key = (tuple(map(_NAME, description)), None if declared is None else tuple(declared), not_null)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = self._template(*key)
         if template.shape is not None:
             return template.shape
+        kinds, valued = self._kinds(template, rows, params)
+        shape = template.shapes.get(kinds)
+        if shape is None:
+            shape = self.shape(self._valued_columns(template, valued, not_null))
+            if not any(kind is not None and issubclass(kind, datetime.datetime) for kind in kinds):
+                # by kinds alone: a datetime's column depends on its values' fractions too
+                if len(template.shapes) >= _SHAPES:
+                    template.shapes.clear()
+                template.shapes[kinds] = shape
+        return shape
+
+    def _kinds(self, template: _Template, rows: Sequence[Row], params: Sequence[object],
+               ) -> tuple[tuple[type | None, ...], list[list[object] | None]]:
+        """The kind of each valued column, and its decoded values.
+
+        A column's kind is the type of its first value that is not NULL
+        (NoneType when all are), which decides the column
+        (``values.valued_column``) except for a datetime, whose column
+        depends on the fractions of all its values; None for a bind bound as
+        BINARY_DOUBLE.
+        """
+        kinds: list[type | None] = []
+        valued: list[list[object] | None] = []
+        for index, name in template.valued:
+            if name.startswith(":") and self._binary_double(name, params):
+                kinds.append(None)
+                valued.append(None)
+                continue
+            values = [decode(row[index]) for row in rows]  # every value: one may be out of range
+            for value in values:  # the kind: the type of the first value that is not NULL
+                if value is not None:
+                    kinds.append(type(value))
+                    break
+            else:
+                kinds.append(_NULL)
+            valued.append(values)
+        return tuple(kinds), valued
+
+    @staticmethod
+    def _valued_columns(template: _Template, valued: list[list[object] | None],
+                        not_null: frozenset[str]) -> list[Column]:
+        """The template's columns, the valued ones from their values (``valued``, in order)."""
         columns = []
-        for index, (name, fixed) in enumerate(template.columns):
-            if fixed is None and name.startswith(":") and self._binary_double(name, params):
-                fixed = Column(name, "BINARY_DOUBLE", 0, 0, 0)
+        pending = iter(valued)
+        for name, fixed in template.columns:
             if fixed is None:
-                values = [decode(row[index]) for row in rows]
-                fixed = valued_column(name, values, timestamp="TIMESTAMP" in name.upper())
-                if name.upper() in not_null:
-                    fixed = replace(fixed, nullable=False)
+                values = next(pending)
+                if values is None:
+                    fixed = Column(name, "BINARY_DOUBLE", 0, 0, 0)
+                else:
+                    fixed = valued_column(name, values, timestamp="TIMESTAMP" in name.upper())
+                    if name.upper() in not_null:
+                        fixed = replace(fixed, nullable=False)
             columns.append(fixed)
-        return self.shape(columns)
+        return columns
 
     def _binary_double(self, name: str, params: Sequence[object]) -> bool:
         """Whether the bind ``name`` (``:X``, as a column is named) was bound as a BINARY_DOUBLE."""
-        if not any(isinstance(value, BinaryDouble) for value in params):
+        for value in params:
+            if isinstance(value, BinaryDouble):
+                break
+        else:
             return False  # the common case: no lexing of the text at each execute
         names = bind_names(self.tokens, plsql=False)
         return any(isinstance(value, BinaryDouble) and f":{bound}" == name
@@ -168,7 +225,8 @@ class Statement:
                 column = replace(column, nullable=False)
             fixed.append((name, column))
         if any(column is None for _, column in fixed):
-            return _Template(fixed, None)
+            return _Template(fixed, None, tuple((index, name) for index, (name, column) in enumerate(fixed)
+                                                if column is None))
         return _Template(fixed, self.shape([column for _, column in fixed if column is not None]))
 
     def shape(self, columns: list[Column]) -> Shape:
@@ -191,6 +249,9 @@ class Statement:
 
 
 _SHAPES = 16  # column lists kept per statement
+
+
+_NULL = type(None)  # the kind of a column whose values are all NULL
 
 
 class StatementCache:

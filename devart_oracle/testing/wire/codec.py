@@ -106,6 +106,10 @@ class Writer:
             if value == 0:
                 buf.append(0)
                 continue
+            if 0 < value < 256:  # most other fields: one byte
+                buf.append(1)
+                buf.append(value)
+                continue
             size = (value.bit_length() + 7) >> 3
             buf.append(size)
             buf += value.to_bytes(size, "big")

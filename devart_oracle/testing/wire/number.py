@@ -71,7 +71,7 @@ def encode_number(value: Number) -> bytes:
         ValueError: the value is NaN, infinite, or at least 1e126 in magnitude.
     """
     if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
-        return _encode_int(value)
+        return _positive_int(value) if value > 0 else _encode_int(value)
     negative, digits, point = _decimal_parts(value)
     if not digits:
         return _ZERO
@@ -93,7 +93,7 @@ _EXACT_INT = 10 ** 38  # an int below this in magnitude needs no rounding
 
 
 def _encode_int(value: int) -> bytes:
-    """An int of at most 38 digits: its base-100 digits straight from ``divmod``."""
+    """An int of at most 38 digits: its base-100 digits straight from ``divmod`` (a positive one: ``_positive_int``)."""
     if not value:
         return _ZERO
     magnitude, pairs = abs(value), []
@@ -105,6 +105,19 @@ def _encode_int(value: int) -> bytes:
         del pairs[0]  # trailing zero pairs are not written
     pairs.reverse()
     return _packed(value < 0, pairs, exponent)
+
+
+def _positive_int(value: int) -> bytes:
+    """``_encode_int`` of a positive int: the mantissa bytes (``pair + 1``) made as the pairs come."""
+    digits = []
+    while value:
+        value, pair = divmod(value, 100)
+        digits.append(pair + 1)  # the least significant first
+    digits.append(len(digits) + 192)
+    while digits[0] == 1:
+        del digits[0]  # trailing zero pairs are not written
+    digits.reverse()
+    return bytes(digits)
 
 
 def _packed(negative: bool, pairs: list[int], exponent: int) -> bytes:
@@ -130,6 +143,8 @@ def decode_number(data: bytes) -> int | Decimal:
         return -10 ** 126
     if head & 0x80:
         negative, exponent = False, head - 192
+        if exponent >= len(data) - 1:
+            return _positive_integer(data, exponent)
         pairs = [byte - 1 for byte in data[1:]]
     else:
         negative, exponent = True, (~head & 0xFF) - 192
@@ -138,6 +153,18 @@ def decode_number(data: bytes) -> int | Decimal:
     if pairs and (min(pairs) < 0 or max(pairs) > 99):
         raise ValueError("NUMBER mantissa byte out of range")
     return _from_pairs(negative, pairs, exponent)
+
+
+def _positive_integer(data: bytes, exponent: int) -> int:
+    """A positive integral NUMBER (``_from_pairs``'s integer case), from its bytes without a pair list."""
+    magnitude = 0
+    for index in range(1, len(data)):
+        byte = data[index]
+        if not 0 < byte < 101:
+            raise ValueError("NUMBER mantissa byte out of range")
+        magnitude = magnitude * 100 + byte - 1
+    shift: int = 100 ** (exponent - len(data) + 1)
+    return magnitude * shift
 
 
 def _from_pairs(negative: bool, pairs: list[int], exponent: int) -> int | Decimal:

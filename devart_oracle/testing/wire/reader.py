@@ -76,10 +76,15 @@ class MessageReader:
 
     def u8(self) -> int:
         """Read one byte."""
-        if self._pos >= len(self._data):
+        pos = self._pos
+        try:
+            value = self._data[pos]
+        except IndexError:  # the packet is used up (the position is never past its end)
             self._fill(1)
-        self._pos += 1
-        return self._data[self._pos - 1]
+            pos = self._pos
+            value = self._data[pos]
+        self._pos = pos + 1
+        return value
 
     def u16be(self) -> int:
         """Read a big-endian 16-bit integer."""
@@ -97,7 +102,9 @@ class MessageReader:
             end = pos + 1 + size
             if size <= max_size and end <= len(data):
                 self._pos = end
-                return int.from_bytes(data[pos + 1:end], "big") if size else 0
+                if size <= 1:  # most fields: zero, or one byte
+                    return data[pos + 1] if size else 0
+                return int.from_bytes(data[pos + 1:end], "big")
         size = self.u8()
         if size == 0:
             return 0
@@ -135,6 +142,13 @@ class MessageReader:
         One over ``GROWN`` bytes is returned as the ``bytearray`` it grew in,
         so that a 10 MB value costs 10 MB, not its chunks and their join.
         """
+        at, pos = self._data, self._pos
+        if pos < len(at):  # the common case, a short value at hand: read in place
+            size = at[pos]
+            end = pos + 1 + size
+            if 0 < size < _LONG_FORM and end <= len(at):
+                self._pos = end
+                return at[pos + 1:end]
         if self.peek() != _LONG_FORM:
             return self.b()
         self.u8()

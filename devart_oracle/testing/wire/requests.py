@@ -54,6 +54,7 @@ _BOOLEAN = 252
 _BOOLEAN_NULL = 253
 _REF_CURSOR = 102
 _MAX_STRING_SIZE = 4000
+_READ_APART = frozenset((*LOB_TYPES, _REF_CURSOR, _BOOLEAN))  # the values that are no plain B string
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,14 @@ def read_bind_rows(
     RETURNING INTO targets get None; when every bind is one, the client
     sends no rows at all.
     """
-    order = [i for i, b in enumerate(binds) if not b.returned]
+    order: list[int] = []
+    late: list[int] = []  # outside PL/SQL, values over 4000 bytes come after the others
+    for index, spec in enumerate(binds):
+        if not spec.returned:
+            (late if not plsql and spec.buffer_size > _MAX_STRING_SIZE else order).append(index)
+    order += late
     if not order:
         return [[None] * len(binds) for _ in range(count)]
-    if not plsql and any(binds[i].buffer_size > _MAX_STRING_SIZE for i in order):
-        order.sort(key=lambda i: binds[i].buffer_size > _MAX_STRING_SIZE)  # stable: late ones last
     rows = []
     for _ in range(count):
         marker = r.u8()
@@ -279,8 +283,10 @@ def read_bind_rows(
         row: list[object] = [None] * len(binds)
         for index in order:
             spec = binds[index]
-            row[index] = ([_read_value(r, spec) for _ in range(r.ub(4))] if spec.is_array
-                          else _read_value(r, spec))
+            if spec.flags & _BIND_ARRAY:
+                row[index] = [_read_value(r, spec) for _ in range(r.ub(4))]
+            else:  # most binds: a B string, read here
+                row[index] = _read_value(r, spec) if spec.ora_type in _READ_APART else r.b_grown()
         rows.append(row)
     return rows
 

@@ -138,22 +138,23 @@ def end_of_call(
     if not w.dialect.end_of_call_status:
         _legacy_end_of_call(w, cursor_id, rowcount, error, text, query)
         return
-    w.u8(MSG_ERROR)
+    w.buf.append(MSG_ERROR)
     # call status, end-to-end seq#, current row, error (ub2), array element errors (2), cursor id
     w.ubs(call_status, 0, 0, error if error < 0x10000 else 0, 0, 0, cursor_id)
     w.raw(_BEFORE_ROWID)  # error position, sql type, fatal, flags, options, upi, warnings
     w.raw(rowid)  # rowid: rba, partition, byte, block, slot
-    w.raw(_AFTER_ROWID)  # os error, statement#, call#, padding, success iters, logical rowid
     if batch:
+        w.raw(_AFTER_ROWID)  # os error, statement#, call#, padding, success iters, logical rowid
         _batch_errors(w, batch)
     else:
-        w.raw(_NO_BATCH_ERRORS)  # three empty arrays: codes, offsets, messages
+        w.raw(_AFTER_ROWID_NO_BATCH)  # ... then three empty arrays: codes, offsets, messages
     w.ubs(error, rowcount)
     if error:
         w.b((text.rstrip("\n") + "\n").encode())
 
 
 _BEFORE_ROWID, _AFTER_ROWID, _NO_BATCH_ERRORS = b"\x00" * 7, b"\x00" * 6, b"\x00" * 3
+_AFTER_ROWID_NO_BATCH = _AFTER_ROWID + _NO_BATCH_ERRORS
 
 
 def io_vector(w: Writer, directions: Sequence[int]) -> None:
