@@ -100,20 +100,24 @@ class Descriptor:
         return (self.server or "").upper() == "POOLED"
 
 
-_TOKEN = re.compile(r"\(|\)|=|[^()=]+")
+# A token: a parenthesis, "=", or a run of other characters without the
+# whitespace at its ends (a run of whitespace alone is no token).
+_TOKEN = re.compile(r"[()=]|[^()=\s](?:[^()=]*[^()=\s])?")
 
 
 def parse_descriptor(text: str) -> Descriptor:
     """Pull the service, SID and client identity out of a connect descriptor.
 
-    Unparseable text yields an empty descriptor, which the caller refuses.
+    Each value is filed under its key path (``CONNECT_DATA.SERVICE_NAME``,
+    keys upper case); a field takes the first value whose path ends in its
+    own two keys (``_tail``), so ``(ADDRESS=(CID=(PROGRAM=x)))`` names the
+    program too. Unparseable text yields an empty descriptor, which the
+    caller refuses.
     """
-    pairs: dict[str, str] = {}
+    found: dict[str, str] = {}
     path: list[str] = []
     key = previous = ""
-    for token in (t.strip() for t in _TOKEN.findall(text)):
-        if not token:
-            continue
+    for token in _TOKEN.findall(text):
         if token == "=":
             path.append(key.upper())
         elif token == ")":
@@ -121,25 +125,27 @@ def parse_descriptor(text: str) -> Descriptor:
         elif previous == "(":
             key = token
         elif previous == "=" and token != "(":
-            pairs.setdefault(".".join(path), token)
+            found.setdefault(_tail(".".join(path)), token)
         previous = token
+    get = found.get
     return Descriptor(
-        service_name=_find(pairs, "CONNECT_DATA.SERVICE_NAME"),
-        sid=_find(pairs, "CONNECT_DATA.SID"),
-        program=_find(pairs, "CID.PROGRAM") or "",
-        machine=_find(pairs, "CID.HOST") or "",
-        server=_find(pairs, "CONNECT_DATA.SERVER"),
-        cclass=_find(pairs, "CONNECT_DATA.POOL_CONNECTION_CLASS"),
-        purity=_find(pairs, "CONNECT_DATA.POOL_PURITY"),
+        service_name=get("CONNECT_DATA.SERVICE_NAME"),
+        sid=get("CONNECT_DATA.SID"),
+        program=get("CID.PROGRAM") or "",
+        machine=get("CID.HOST") or "",
+        server=get("CONNECT_DATA.SERVER"),
+        cclass=get("CONNECT_DATA.POOL_CONNECTION_CLASS"),
+        purity=get("CONNECT_DATA.POOL_PURITY"),
     )
 
 
-def _find(pairs: dict[str, str], suffix: str) -> str | None:
-    """The value of the first key path ending in ``suffix``."""
-    for path, value in pairs.items():
-        if path == suffix or path.endswith("." + suffix):
-            return value
-    return None
+def _tail(path: str) -> str:
+    """The last two keys of a key path (``A.B.C`` gives ``B.C``), or the path if it has one.
+
+    A path ends in ``X.Y`` (equals it, or ends in ``.X.Y``) exactly when
+    its tail is ``X.Y``.
+    """
+    return ".".join(path.rsplit(".", 2)[-2:])
 
 
 def accept_payload(sdu: int, client_version: int = PROTOCOL_VERSION) -> bytes:
