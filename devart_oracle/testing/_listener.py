@@ -100,9 +100,13 @@ class Descriptor:
         return (self.server or "").upper() == "POOLED"
 
 
-# A token: a parenthesis, "=", or a run of other characters without the
-# whitespace at its ends (a run of whitespace alone is no token).
-_TOKEN = re.compile(r"[()=]|[^()=\s](?:[^()=]*[^()=\s])?")
+# A word: a run of characters other than ( ) =, without the whitespace at its
+# ends (a run of whitespace alone is no token).
+_WORD = r"[^()=\s](?:[^()=]*[^()=\s])?"
+# The tokens of a descriptor, with the two runs that make up most of one taken
+# whole: "(KEY=" (group 1) and "(KEY=VALUE)" (groups 1 and 2); else one
+# token (group 3): a parenthesis, "=" or a word.
+_TOKENS = re.compile(rf"\(\s*({_WORD})\s*=(?:\s*({_WORD})\s*\))?|([()=]|{_WORD})")
 
 
 def parse_descriptor(text: str) -> Descriptor:
@@ -114,20 +118,7 @@ def parse_descriptor(text: str) -> Descriptor:
     program too. Unparseable text yields an empty descriptor, which the
     caller refuses.
     """
-    found: dict[str, str] = {}
-    path: list[str] = []
-    key = previous = ""
-    for token in _TOKEN.findall(text):
-        if token == "=":
-            path.append(key.upper())
-        elif token == ")":
-            del path[-1:]
-        elif previous == "(":
-            key = token
-        elif previous == "=" and token != "(":
-            found.setdefault(_tail(".".join(path)), token)
-        previous = token
-    get = found.get
+    get = _values(text).get
     return Descriptor(
         service_name=get("CONNECT_DATA.SERVICE_NAME"),
         sid=get("CONNECT_DATA.SID"),
@@ -137,6 +128,38 @@ def parse_descriptor(text: str) -> Descriptor:
         cclass=get("CONNECT_DATA.POOL_CONNECTION_CLASS"),
         purity=get("CONNECT_DATA.POOL_PURITY"),
     )
+
+
+def _values(text: str) -> dict[str, str]:
+    """The first value filed under each ``_tail`` of a key path.
+
+    Token by token: "(" then a word names the key, "=" opens it (a level of
+    the path), ")" closes the innermost level, and a word after "=" is a
+    value. A "(KEY=" or "(KEY=VALUE)" run does the same in one step.
+    """
+    found: dict[str, str] = {}
+    path: list[str] = []
+    key = previous = ""
+    for named, value, token in _TOKENS.findall(text):
+        if named:
+            key = named
+            if value:  # "(", key, "=", value, ")": the path is back as it was
+                found.setdefault(_tail(".".join([*path, named.upper()])), value)
+                previous = ")"
+            else:
+                path.append(named.upper())
+                previous = "="
+        elif token == "=":
+            path.append(key.upper())
+        elif token == ")":
+            del path[-1:]
+        elif previous == "(":
+            key = token
+        elif previous == "=" and token != "(":
+            found.setdefault(_tail(".".join(path)), token)
+        if token:
+            previous = token
+    return found
 
 
 def _tail(path: str) -> str:
