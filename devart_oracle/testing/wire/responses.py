@@ -233,25 +233,20 @@ def parameters(w: Writer, pairs: Iterable[tuple[str, str, int]]) -> None:
     w.ub(len(items))
     buf = w.buf
     for key, value, flags in items:
-        _short_text(w, buf, key)
-        _short_text(w, buf, value)
+        for text in (key, value):
+            data = text.encode() if text else b""
+            size = len(data)
+            if not size:
+                buf.append(0)
+            elif size <= _MAX_SHORT:
+                buf += bytes((1, size, size))
+                buf += data
+            else:
+                w.text(text)
         if flags:
             w.ub(flags)
         else:
             buf.append(0)
-
-
-def _short_text(w: Writer, buf: bytearray, text: str) -> None:
-    """``w.text(text)``, in one step for a text of at most ``_MAX_SHORT`` bytes (``buf`` is ``w.buf``)."""
-    data = text.encode() if text else b""
-    size = len(data)
-    if not size:
-        buf.append(0)
-    elif size <= _MAX_SHORT:
-        buf += bytes((1, size, size))
-        buf += data
-    else:
-        w.text(text)
 
 
 def dml_row_counts(w: Writer, counts: Sequence[int]) -> None:
