@@ -18,27 +18,37 @@ client counts given are "1" and "16"):
 * a query round trip over a ping round trip (one client): at most 1.5x;
 * queries per second with 16 clients over those with one: at least 1x;
 * logons per second, with the default rounds and with 4096, against the
-  figures before the work on issue 13 (``BEFORE_LOGONS``, measured with this
-  script on a quiet machine, when every logon had 4096 rounds): at least 2x.
+  server as it was before the work on issue 13 (``--before``, the commit
+  ``BEFORE``, when every logon had 4096 rounds), measured in the same run:
+  at least 2x. The script exports that commit from git into a temporary
+  directory and runs its server beside today's; where git or the commit is
+  not there (an sdist), it falls back to the figures ``BEFORE_LOGONS``
+  measured with this script on a quiet machine, and says so.
 
 Beside each figure, on Linux, the server process's CPU time (user + system)
 per operation: unlike the rates, it hardly moves when other work shares the
 machine, so it is the figure to compare between runs on a busy machine.
 
-Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16] [--plot DIR]``.
+Usage: ``python bench/bench_server.py [--duration 2] [--clients 1,16] [--before REV] [--plot DIR]``.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import itertools
 import os
 import re
 import signal
 import subprocess
 import sys
+import tarfile
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import _plot
 import oracledb
@@ -50,19 +60,24 @@ from devart_oracle.testing.wire.auth import ORACLE_ROUNDS
 
 USER, PASSWORD = "scott", "tiger"
 QUERY = "select :x + 1 from dual"
-# logons/s by client count before issue 13's work (main at 3c37269, quiet machine, 2 s a figure)
+BEFORE = "3c37269"  # main before issue 13's work on the server
+# logons/s by client count at BEFORE (quiet machine, 2 s a figure): when git cannot export BEFORE
 BEFORE_LOGONS = {1: 182.0, 16: 278.0}
 QUERY_OVER_PING, SCALING, LOGON_GAIN = 1.5, 1.0, 2.0  # the targets
 LOGONS = f"logons/s ({DEFAULT_LOGON_ROUNDS} rounds)"
 ORACLE_LOGONS = f"logons/s ({ORACLE_ROUNDS} rounds)"
 
 
-def start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
-    """Run the server in a child process (``serve`` with ``options``); returns it and its DSN."""
+def start_server(*options: str, source: Path | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Run the server in a child process (``serve`` with ``options``); returns it and its DSN.
+
+    ``source``: a directory holding another version of the package, run instead of this one.
+    """
+    env = None if source is None else {**os.environ, "PYTHONPATH": str(source)}
     process = subprocess.Popen(
         [sys.executable, "-m", "devart_oracle.testing", "serve", "--port", "0",
          "--user", f"{USER}/{PASSWORD}", *options],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, text=True, env=env, cwd=source)
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"listening on (\S+)", line)
@@ -70,6 +85,25 @@ def start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
         process.kill()
         raise SystemExit(f"server did not start: {line!r}")
     return process, match.group(1)
+
+
+@contextlib.contextmanager
+def exported(revision: str) -> Iterator[Path | None]:
+    """The package at ``revision``, exported from this checkout's git into a temporary directory.
+
+    None when there is no git, no repository or no such commit.
+    """
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="devart-before-") as directory:
+        try:
+            archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", revision,
+                                      "devart_oracle"], capture_output=True, check=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            yield None
+            return
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(directory, filter="data")
+        yield Path(directory)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -147,8 +181,13 @@ def scenarios(dsn: str) -> dict[str, tuple[Callable[[], object], Callable[[objec
     }
 
 
-def ratios(results: dict[str, list[float]], counts: list[int]) -> list[str]:
-    """The lines that hold issue 13's ratios against their targets."""
+def ratios(results: dict[str, list[float]], counts: list[int], before: str | None = None) -> list[str]:
+    """The lines that hold issue 13's ratios against their targets.
+
+    ``before``: the name of the figures of the server before issue 13 in
+    ``results``; None compares with ``BEFORE_LOGONS``.
+    """
+    baseline = (dict(zip(counts, results[before])) if before is not None else BEFORE_LOGONS)
     ping, query = results["ping round trips/s"], results["small query round trips/s"]
     lines = [_verdict(f"query / ping round trip ({counts[0]} client)", ping[0] / query[0],
                       QUERY_OVER_PING, at_most=True)]
@@ -157,10 +196,10 @@ def ratios(results: dict[str, list[float]], counts: list[int]) -> list[str]:
                               query[-1] / query[0], SCALING, at_most=False))
     for name in (LOGONS, ORACLE_LOGONS):
         for count, figure in zip(counts, results[name]):
-            before = BEFORE_LOGONS.get(count)
-            if before is not None:
-                lines.append(_verdict(f"{name}, {count} client(s), over {before:.0f}",
-                                      figure / before, LOGON_GAIN, at_most=False))
+            then = baseline.get(count)
+            if then is not None:
+                lines.append(_verdict(f"{name}, {count} client(s), over {then:.0f}",
+                                      figure / then, LOGON_GAIN, at_most=False))
     return lines
 
 
@@ -179,11 +218,27 @@ def main() -> int:
     parser.add_argument("--duration", type=seconds(zero=False), default=2.0, help="seconds per measurement")
     parser.add_argument("--clients", type=_counts, default=[1, 16], metavar="N,N,...",
                         help="comma-separated client thread counts (default 1,16)")
+    parser.add_argument("--before", default=BEFORE, metavar="REV",
+                        help=f"the commit whose server the logons are compared with (default {BEFORE})")
     args = parser.parse_args()
+    with exported(args.before) as source:
+        return _run(args, source)
+
+
+def _run(args: argparse.Namespace, source: Path | None) -> int:
     client_counts = args.clients
     process, dsn = start_server()
     oracle, oracle_dsn = start_server("--logon-rounds", str(ORACLE_ROUNDS))
+    children = [process, oracle]
+    before_name = None
     try:
+        if source is None:
+            print(f"git cannot export {args.before}: logons are compared with BEFORE_LOGONS, "
+                  "figures measured on another run")
+        else:
+            then, then_dsn = start_server(source=source)
+            children.append(then)
+            before_name = f"logons/s (at {args.before})"
         print(f"server: {dsn} (separate process; logons with {ORACLE_ROUNDS} rounds: {oracle_dsn});"
               f" {args.duration:.1f} s per figure")
         header = "".join(f"{f'{n} client' + ('s' if n > 1 else ''):>14}" for n in client_counts)
@@ -191,6 +246,8 @@ def main() -> int:
         plan = [(LOGONS if name == "logons/s" else name, scenario, process)
                 for name, scenario in scenarios(dsn).items()]
         plan.insert(1, (ORACLE_LOGONS, scenarios(oracle_dsn)["logons/s"], oracle))
+        if before_name is not None:
+            plan.insert(0, (before_name, scenarios(then_dsn)["logons/s"], then))
         results: dict[str, list[float]] = {}
         for name, (setup, step, teardown), server in plan:
             measured = [measure(n, args.duration, setup, step, teardown, server.pid)
@@ -200,10 +257,10 @@ def main() -> int:
             print(f"{'  server CPU µs/op':28}" + "".join(
                 f"{cpu:14,.0f}" if cpu is not None else f"{'-':>14}" for _, cpu in measured))
         print()
-        for line in ratios(results, client_counts):
+        for line in ratios(results, client_counts, before_name):
             print(line)
     finally:
-        for child in (process, oracle):
+        for child in children:
             child.send_signal(signal.SIGTERM)
             child.wait(10)
     if args.plot:

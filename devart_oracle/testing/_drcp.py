@@ -26,15 +26,13 @@ identifier, application contexts, CURRENT_SCHEMA, time zone) and the SQL
 session (its temporary tables, DBMS_OUTPUT, open transaction), so
 PURITY_NEW always starts from a fresh logon's state.
 
-The counters go to ``PoolStatistics`` (``V$CPOOL_STATS``,
-``V$CPOOL_CC_STATS``); each pooled session has a sid of its own in
-``V$SESSION`` while it exists, attached or idle.
+The counters go to ``PoolStatistics`` (``V$CPOOL_STATS``, ``V$CPOOL_CC_STATS``);
+each pooled session has a sid of its own in ``V$SESSION`` while it exists.
 """
 
 from __future__ import annotations
 
 import logging
-import select
 import socket
 import threading
 import time
@@ -44,7 +42,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from ._arguments import check_seconds
 from .sql.cpool import PoolStatistics
-from .wire.packet import ConnectionClosed
+from .sql.waits import waiting
+from .wire.packet import ConnectionClosed, peek
 
 if TYPE_CHECKING:
     from ._calls import CallRunner
@@ -276,7 +275,8 @@ class PooledServers:
                 if remaining <= 0:
                     self.stats.count(request.cclass, timeouts=1)
                     raise PoolWaitTimeout(self.size, time.monotonic() - started)
-                self._cond.wait(min(remaining, _POLL))
+                with waiting():  # a pooled server comes back in another session's call
+                    self._cond.wait(min(remaining, _POLL))
                 if _break_waiting(tenant.sock):
                     tenant.interrupted = True  # no reply: the break/reset exchange follows
                     raise DrcpError(_CANCELLED, "user requested cancel of current operation")
@@ -390,10 +390,5 @@ class PooledServers:
 
 def _break_waiting(sock: socket.socket) -> bool:
     """Whether the client sent a MARKER (a break) while its call waits for a pooled session."""
-    try:
-        if not select.select([sock], [], [], 0)[0]:
-            return False
-        head = sock.recv(5, socket.MSG_PEEK)
-    except (OSError, ValueError):
-        return False
-    return len(head) == 5 and head[4] == _MARKER
+    head = peek(sock, 5)
+    return head is not None and len(head) == 5 and head[4] == _MARKER

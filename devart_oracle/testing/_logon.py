@@ -34,6 +34,7 @@ from typing import Protocol
 from ._listener import Descriptor
 from .sql.instance import Client
 from .sql.userenv import CLIENT_NAMESPACE
+from .sql.waits import waiting
 from .wire.auth import ORACLE_ROUNDS, Logon, Verifier
 from .wire.codec import Writer
 from .wire.oraerror import WireError
@@ -128,7 +129,8 @@ class LogonCalls:
         call = read_auth(self.reader)
         exchange, self._exchange = self._exchange, None
         if self.host.logon_delay > 0:
-            time.sleep(self.host.logon_delay)
+            with waiting():
+                time.sleep(self.host.logon_delay)
         pairs = call.pairs
         if exchange is None or logged_on or _user_name(call.user) != self._user:
             raise WireError(1017)

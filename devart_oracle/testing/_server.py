@@ -28,7 +28,9 @@ from ._exit import close_at_exit
 from ._listener import Descriptor, refusal
 from ._logon import Identity
 from ._registry import Member, SessionRegistry
+from ._pump import Pump
 from ._session import Session
+from ._turns import Turns
 from ._watcher import SessionWatcher
 from ._workers import SessionWorkers
 from .wire.auth import Verifier
@@ -60,9 +62,8 @@ class OracleTestServer:
         logon_delay: seconds added to each logon, to mimic a remote database.
         connect_timeout: seconds a client has, from connecting, to log on;
             then the connection is closed and logged. None waits forever.
-        expired_users: users whose password has expired: their logons fail
-            with ORA-28001 until they log on with ``newpassword=`` (see
-            also ``expire_password``).
+        expired_users: users whose password has expired: their logons fail with
+            ORA-28001 until they log on with ``newpassword=`` (``expire_password``).
         connect_through: target user to the users that may connect as it
             by proxy (``proxy[target]``), as ``ALTER USER target GRANT
             CONNECT THROUGH proxy`` allows; None lets any user proxy for
@@ -118,11 +119,13 @@ class OracleTestServer:
                                             pdb_name=self.service_name.upper(),
                                             cpool=PoolStatistics())
         self._registry = SessionRegistry()
-        self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout)
+        self._turns = Turns()  # the sessions' calls run one at a time, first come first served
+        self._workers = SessionWorkers()  # session threads, reused from one session to the next
+        self._pump = Pump(self._workers.submit, "oracle-pump")  # serves sessions between requests
+        self._watcher = SessionWatcher(self._registry, lambda: self.connect_timeout, self._turns, self._pump)
         self._database = Database(database, sessions=self._registry.sessions, kill=self._kill,
                                   users=self._accounts.names())
         self._lock = threading.Lock()
-        self._workers = SessionWorkers()  # session threads, reused from one session to the next
         self._listener: socket.socket | None = None
         self._wakeup: tuple[socket.socket, socket.socket] | None = None
         self._acceptor: threading.Thread | None = None
@@ -254,6 +257,7 @@ class OracleTestServer:
         self.stop()
         self._closed = True
         self._watcher.stop()
+        self._pump.close()
         self._drcp.close()
         self._database.close()
 
@@ -318,6 +322,7 @@ class _Host:
 
     def __init__(self, server: OracleTestServer) -> None:
         self._server = server
+        self.turns, self.pump = server._turns, server._pump
 
     @property
     def logon_delay(self) -> float:

@@ -1,10 +1,10 @@
-"""One client connection, from CONNECT to logoff, on its own thread.
+"""One client connection, from CONNECT to logoff.
 
 The session reads one request at a time and answers it with one write:
 CONNECT gets ACCEPT or REFUSE; then the client negotiates the protocol and
-data types, logs on in two O5LOGON phases, and calls functions. The SQL runs
-on this thread; the server's watcher peeks at the socket of a session that
-is busy for a while, and when a MARKER (``conn.cancel()``) or EOF shows up it
+data types, logs on in two O5LOGON phases, and calls functions. Its thread
+parks between requests while the pump (``_pump``) serves it. The server's
+watcher peeks at the socket of a session that is busy for a while, and when a MARKER (``conn.cancel()``) or EOF shows up it
 cancels the SQL and sets ``interrupted``. The call then ends without a reply
 of its own: the reply is the break/reset exchange that follows (BREAK
 marker out, the client's RESET in, RESET out, then ORA-01013).
@@ -24,7 +24,6 @@ per request, a user call per function call (``_calls`` counts parses).
 from __future__ import annotations
 
 import logging
-import select
 import socket
 import threading
 import time
@@ -32,33 +31,28 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._calls import CallRunner
+from ._handshake import handshake
 from ._legacy import LegacyCalls
-from ._listener import (
-    LARGE_SDU_VERSION,
-    Descriptor,
-    accept_payload,
-    parse_connect,
-    parse_descriptor,
-    refuse_payload,
-)
+from ._listener import Descriptor
 from ._logon import Identity, LogonCalls, LogonHost, accept
 from ._piggybacks import apply_piggyback
 from ._replies import FUNC_PIPELINE_END, Replies
+from ._turns import Turn, Turns
+from .sql.waits import set_hook, waiting
 from .wire.codec import Writer
 from .wire.legacy import negotiate_data_types
 from .wire.oraerror import WireError, ora_error
 from .wire.packet import (
-    ACCEPT,
-    CONNECT,
     CONTROL,
     DATA,
     DATA_EOF,
     MARKER,
     MARKER_BREAK,
     MARKER_INTERRUPT,
-    REFUSE,
     ConnectionClosed,
+    Packet,
     PacketStream,
+    peek,
 )
 from .wire.piggybacks import read_piggyback
 from .wire.reader import MessageReader, ProtocolError
@@ -77,6 +71,7 @@ from .wire.responses import (
 
 if TYPE_CHECKING:
     from ._drcp_link import DrcpLink
+    from ._pump import Pump
     from .sql import SessionInfo, SqlSession
 
 __all__ = ["Session", "SessionHost"]
@@ -103,6 +98,12 @@ class SessionHost(LogonHost, Protocol):
 
     def auth_parameters(self, info: SessionInfo) -> list[tuple[str, str, int]]: ...
 
+    @property
+    def turns(self) -> Turns: ...
+
+    @property
+    def pump(self) -> Pump | None: ...
+
 
 class Session:
     """A client connection; ``run`` is the body of its thread."""
@@ -122,9 +123,10 @@ class Session:
         self.calls: CallRunner = CallRunner(self)
         self.logon = LogonCalls(self.reader, host)
         self._kill_lock = threading.Lock()
-        self._cut = False  # the socket was cut, or a kill ended the session: closing is no news
+        self.cut = False  # the socket was cut, or a kill ended it: closing is no news (nor pumped again)
         self.killed = False  # killed as Oracle does: the next call gets ORA-00028
         self.drcp: DrcpLink | None = None  # (SERVER=POOLED): holds a pooled session at times
+        self.turn = Turn(host.turns)  # the calls of all sessions take turns
 
     def __repr__(self) -> str:
         sid = None if self.info is None else self.info.sid
@@ -134,11 +136,12 @@ class Session:
 
     def run(self) -> None:
         """Serve the connection until it ends, then clean up."""
+        set_hook(self.turn.outside)
         try:
             if self._handshake():
                 self._serve()
         except ConnectionClosed as exc:
-            if self._cut:
+            if self.cut:
                 pass
             elif self.sql is not None:
                 log.info("session %r: client went away without logging off (%s); rolling back", self, exc)
@@ -149,6 +152,8 @@ class Session:
         except Exception:
             log.exception("session %r failed", self)
         finally:
+            self.turn.give()
+            set_hook(None)
             self._finish()
 
     def _finish(self) -> None:
@@ -170,13 +175,16 @@ class Session:
 
     def kill(self) -> None:
         """Drop the connection at once, from any thread."""
-        self._cut = True
+        self.cut = True
         self._close_socket()
         sql = self.sql
         if self.busy_since and sql is not None:
             sql.cancel()
 
     def _close_socket(self) -> None:
+        pump = self.host.pump
+        if pump is not None:
+            pump.evict(self)  # before the file number can be another socket's
         with self._kill_lock:
             try:
                 self.sock.shutdown(socket.SHUT_RDWR)
@@ -190,14 +198,9 @@ class Session:
         """Watcher hook: cancel the running call if a MARKER or EOF is waiting."""
         if self.interrupted or not self.busy_since:
             return
-        waiting = self.stream.pending()
-        if not waiting:
-            try:
-                if not select.select([self.sock], [], [], 0)[0]:
-                    return
-                waiting = self.sock.recv(16, socket.MSG_PEEK)
-            except (OSError, ValueError):
-                waiting = b""
+        waiting = self.stream.pending() or peek(self.sock, 16)
+        if waiting is None:
+            return
         if waiting and (len(waiting) < 5 or waiting[4] != MARKER):
             return
         sql = self.sql
@@ -231,47 +234,51 @@ class Session:
     # ------------------------------------------------------------ handshake
 
     def _handshake(self) -> bool:
-        packet = self.stream.read()
-        if packet.kind != CONNECT:
-            raise ProtocolError(f"expected CONNECT, received packet type {packet.kind}")
-        request = parse_connect(packet.payload)
-        data = request.data
-        while len(data) < request.data_length:
-            packet = self.stream.read()
-            if packet.kind != DATA:
-                raise ProtocolError(f"expected connect data, received packet type {packet.kind}")
-            data += packet.payload[2:]
-        descriptor = parse_descriptor(data[:request.data_length].decode("utf-8", "replace"))
-        self.logon.descriptor = descriptor
-        refusal = self.host.refusal(descriptor)
-        if refusal is not None:
-            self.stream.send(self.stream.frame(REFUSE, refuse_payload(*refusal)))
-            log.info("session %r: refused with ORA-%05d", self, refusal[0])
-            return False
-        self.stream.send(self.stream.frame(ACCEPT, accept_payload(request.sdu, request.version)))
-        self.stream.large = request.version >= LARGE_SDU_VERSION
-        self.stream.sdu = self.stream.max_size = request.sdu
-        return True
+        self.logon.descriptor, refused = handshake(self.stream, self.host.refusal)
+        if refused is not None:
+            log.info("session %r: refused with ORA-%05d", self, refused[0])
+        return refused is None
 
     # ----------------------------------------------------------- the loop
 
     def _serve(self) -> None:
+        pump = self.host.pump
         while True:
-            packet = self.stream.read()
-            if packet.kind == DATA:
-                if int.from_bytes(packet.payload[:2], "big") & DATA_EOF:
-                    return
-                if len(packet.payload) > 2:
+            if pump is not None and not self.stream.buffered() and not pump.park(self):
+                return  # the connection ended while the pump served it
+            if not self.packet(self.stream.read()):
+                return
+
+    def packet(self, packet: Packet) -> bool:
+        """Handle one packet between calls; False for the DATA EOF that ends the connection."""
+        if packet.kind == DATA:
+            if int.from_bytes(packet.payload[:2], "big") & DATA_EOF:
+                return False
+            if len(packet.payload) > 2:
+                self.turn.take()
+                try:
                     self._request(packet.payload[2:])
-            elif packet.kind == MARKER:
-                if packet.payload[2:3] in (bytes((MARKER_BREAK,)), bytes((MARKER_INTERRUPT,))):
-                    self._break()
-            elif packet.kind != CONTROL:
-                raise ProtocolError(f"unexpected packet type {packet.kind}")
+                finally:
+                    self.turn.give()
+        elif packet.kind == MARKER:
+            if packet.payload[2:3] in (bytes((MARKER_BREAK,)), bytes((MARKER_INTERRUPT,))):
+                self._break()
+        elif packet.kind != CONTROL:
+            raise ProtocolError(f"unexpected packet type {packet.kind}")
+        return True
+
+    def _send_data(self, payload: bytes | bytearray) -> None:
+        """A part of a reply sent within the call (a LOB read's data): the client reads it meanwhile."""
+        with waiting():
+            self.stream.send_data(payload)
 
     def _next_payload(self) -> bytes:
         """Reader callback: the next DATA payload of the current request."""
-        packet = self.stream.read()
+        if self.stream.buffered():
+            packet = self.stream.read()
+        else:
+            with waiting():  # the rest of the request is on its way
+                packet = self.stream.read()
         if packet.kind == MARKER:
             raise BreakReceived()
         if packet.kind != DATA:
@@ -282,13 +289,14 @@ class Session:
         self.reader.start(payload)
         if self.info is not None:
             self.info.stats.round_trips += 1
-        w = Writer(self.reader.dialect, self.stream.send_data if self.drcp is None else None)  # LOB reads stream
+        w = Writer(self.reader.dialect, self._send_data if self.drcp is None else None)  # LOB reads stream
         code = 0
         try:
             if self.killed:
                 raise WireError(_KILLED)
             reply = self._messages(w)
         except BreakReceived:
+            self.turn.give()
             self._break()
             return
         except (ProtocolError, ConnectionClosed):
@@ -301,12 +309,13 @@ class Session:
             w = Writer(self.reader.dialect)
             end_of_call(w, self.call_status(), error=code, text=text)
             reply = True
+        self.turn.give()  # the call is done: the next one runs while this reply goes out
         if reply:
             self.replies.send(w.buf if self.drcp is None else self.drcp.announcement() + w.buf)
         if code == _KILLED:
             # Only once the client was told: a kill that comes after a call's
             # work is done leaves that reply as it is, and the next call gets it.
-            self._cut = True
+            self.cut = True
             raise ConnectionClosed("the session was killed")
 
     def _messages(self, w: Writer) -> bool:
@@ -385,4 +394,5 @@ class Session:
     def _break(self) -> None:
         """Answer a BREAK/INTERRUPT: BREAK, await RESET, RESET, ORA-01013."""
         self.interrupted = False
-        self.replies.after_break(Writer(self.reader.dialect), self.call_status())
+        with waiting():  # all of it waits for the client
+            self.replies.after_break(Writer(self.reader.dialect), self.call_status())

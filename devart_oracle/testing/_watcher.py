@@ -1,4 +1,4 @@
-"""The session watcher: cancels for busy sessions, a deadline for logons.
+"""The session watcher: cancels for busy sessions, a deadline for logons, stuck turns.
 
 A session thread that runs SQL does not read its socket, so it cannot see
 the MARKER that python-oracledb sends in-band to cancel the call. One
@@ -20,8 +20,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ._registry import SessionRegistry
+from ._turns import Turns
+
+if TYPE_CHECKING:
+    from ._pump import Pump
 
 __all__ = ["SessionWatcher"]
 
@@ -35,13 +40,18 @@ class SessionWatcher:
         registry: the server's connections.
         connect_timeout: gives the seconds a connection has to log on
             (None: no limit); read on every pass, so it may change.
+        turns: the sessions' turns, unstuck at every pass (``Turns.unstick``).
+        pump: the pump, moved at every pass that finds it in the same call (``Pump.unstick``).
         interval: seconds between passes.
     """
 
     def __init__(self, registry: SessionRegistry,
                  connect_timeout: Callable[[], float | None] = lambda: None,
+                 turns: Turns | None = None, pump: Pump | None = None,
                  interval: float = 0.02) -> None:
         self._registry = registry
+        self._turns = turns
+        self._pump = pump
         self._connect_timeout = connect_timeout
         self._interval = interval
         self._stop = threading.Event()
@@ -61,6 +71,10 @@ class SessionWatcher:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
+            if self._turns is not None and self._turns.unstick():
+                log.debug("session watcher: a call kept its turn for a whole pass; the others go on")
+            if self._pump is not None:
+                self._pump.unstick()
             self._poll_busy()
             self._close_late_logons()
 

@@ -51,7 +51,7 @@ class SessionWorkers:
                 return
             thread = threading.Thread(target=self._work, args=(job,), name=name, daemon=True)
             self._threads.add(thread)
-        thread.start()
+            thread.start()  # under the lock: drain() never sees a thread it cannot join yet
 
     def drain(self, timeout: float) -> list[str]:
         """End every thread; the names of those still running after ``timeout`` seconds."""

@@ -39,6 +39,7 @@ from typing import TypeVar
 from .columns import CONSTRAINTS, SEQUENCES
 from .errors import ErrorContext, OracleError, translate
 from .lexer import tokenize
+from .waits import waiting
 
 __all__ = ["Change", "SqliteConnection", "retry_while_busy"]
 
@@ -88,8 +89,9 @@ def retry_while_busy(work: Callable[[], _T], timeout: float,
                 raise
             if time.monotonic() >= deadline:
                 raise OracleError(54) from None
-        if stop.wait(_PAUSE):
-            raise OracleError(1013)
+        with waiting():  # the session that holds the lock may need the turn to let it go
+            if stop.wait(_PAUSE):
+                raise OracleError(1013)
 
 
 class SqliteConnection:

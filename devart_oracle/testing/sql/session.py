@@ -37,6 +37,7 @@ from .statements import OwnStatements, Statement, StatementCache
 from .tpc import BranchLink
 from .values import encode
 from .views import refresh_views
+from .waits import waiting
 
 __all__ = ["SessionDatabase", "SqlSession"]
 
@@ -387,8 +388,9 @@ class SqlSession:
 
     def sleep(self, seconds: float) -> None:
         """DBMS_SESSION.SLEEP: an Event wait, so ``cancel()`` ends it."""
-        if self._link.cancelled.wait(max(seconds, 0.0)):
-            raise OracleError(1013)
+        with waiting():
+            if self._link.cancelled.wait(max(seconds, 0.0)):
+                raise OracleError(1013)
 
     def kill(self, sid: int, serial: int) -> bool:
         """ALTER SYSTEM KILL SESSION."""

@@ -15,6 +15,7 @@ session with ``ProtocolError`` instead of growing a buffer without bound.
 
 from __future__ import annotations
 
+import select
 import socket
 import struct
 from typing import NamedTuple
@@ -37,6 +38,7 @@ __all__ = [
     "ConnectionClosed",
     "Packet",
     "PacketStream",
+    "peek",
 ]
 
 CONNECT = 1
@@ -61,6 +63,16 @@ _DATA_OVERHEAD = HEADER_SIZE + 2
 _RECV_SIZE = 65536
 _SMALL_HEADER = struct.Struct(">HHBBH")
 _LARGE_HEADER = struct.Struct(">IBBH")
+
+
+def peek(sock: socket.socket, size: int) -> bytes | None:
+    """Up to ``size`` bytes waiting on ``sock``, left there; None if none, b"" at EOF or on failure."""
+    try:
+        if not select.select([sock], [], [], 0)[0]:
+            return None
+        return sock.recv(size, socket.MSG_PEEK)
+    except (OSError, ValueError):
+        return b""
 
 
 class ConnectionClosed(Exception):
@@ -96,6 +108,30 @@ class PacketStream:
     def pending(self) -> bytes:
         """The bytes received but not yet returned as packets."""
         return bytes(self._buf[self._pos:])
+
+    def buffered(self) -> bool:
+        """Whether a whole packet has been received and not yet read."""
+        available = len(self._buf) - self._pos
+        if available < HEADER_SIZE:
+            return False
+        size: int = (_LARGE_HEADER if self.large else _SMALL_HEADER).unpack_from(self._buf, self._pos)[0]
+        return available >= size
+
+    def fill(self) -> None:
+        """Receive once (the socket is readable): what arrived is buffered for ``next``.
+
+        Raises:
+            ConnectionClosed: the peer closed the connection or the socket failed.
+        """
+        self._receive()
+
+    def next(self) -> Packet | None:
+        """The next whole packet received, or None if none is buffered (nothing is received).
+
+        Raises:
+            ProtocolError: the header is malformed or the packet too large.
+        """
+        return self._extract()
 
     def read(self) -> Packet:
         """Read the next whole packet.
