@@ -100,46 +100,75 @@ class Descriptor:
         return (self.server or "").upper() == "POOLED"
 
 
-_TOKEN = re.compile(r"\(|\)|=|[^()=]+")
+# A word: a run of characters other than ( ) =, without the whitespace at its
+# ends (a run of whitespace alone is no token).
+_WORD = r"[^()=\s](?:[^()=]*[^()=\s])?"
+# The tokens of a descriptor, with the two runs that make up most of one taken
+# whole: "(KEY=" (group 1) and "(KEY=VALUE)" (groups 1 and 2); else one
+# token (group 3): a parenthesis, "=" or a word.
+_TOKENS = re.compile(rf"\(\s*({_WORD})\s*=(?:\s*({_WORD})\s*\))?|([()=]|{_WORD})")
 
 
 def parse_descriptor(text: str) -> Descriptor:
     """Pull the service, SID and client identity out of a connect descriptor.
 
-    Unparseable text yields an empty descriptor, which the caller refuses.
+    Each value is filed under its key path (``CONNECT_DATA.SERVICE_NAME``,
+    keys upper case); a field takes the first value whose path ends in its
+    own two keys (``_tail``), so ``(ADDRESS=(CID=(PROGRAM=x)))`` names the
+    program too. Unparseable text yields an empty descriptor, which the
+    caller refuses.
     """
-    pairs: dict[str, str] = {}
+    get = _values(text).get
+    return Descriptor(
+        service_name=get("CONNECT_DATA.SERVICE_NAME"),
+        sid=get("CONNECT_DATA.SID"),
+        program=get("CID.PROGRAM") or "",
+        machine=get("CID.HOST") or "",
+        server=get("CONNECT_DATA.SERVER"),
+        cclass=get("CONNECT_DATA.POOL_CONNECTION_CLASS"),
+        purity=get("CONNECT_DATA.POOL_PURITY"),
+    )
+
+
+def _values(text: str) -> dict[str, str]:
+    """The first value filed under each ``_tail`` of a key path.
+
+    Token by token: "(" then a word names the key, "=" opens it (a level of
+    the path), ")" closes the innermost level, and a word after "=" is a
+    value. A "(KEY=" or "(KEY=VALUE)" run does the same in one step.
+    """
+    found: dict[str, str] = {}
     path: list[str] = []
     key = previous = ""
-    for token in (t.strip() for t in _TOKEN.findall(text)):
-        if not token:
-            continue
-        if token == "=":
+    for named, value, token in _TOKENS.findall(text):
+        if named:
+            key = named
+            if value:  # "(", key, "=", value, ")": the path is back as it was
+                found.setdefault(_tail(".".join([*path, named.upper()])), value)
+                previous = ")"
+            else:
+                path.append(named.upper())
+                previous = "="
+        elif token == "=":
             path.append(key.upper())
         elif token == ")":
             del path[-1:]
         elif previous == "(":
             key = token
         elif previous == "=" and token != "(":
-            pairs.setdefault(".".join(path), token)
-        previous = token
-    return Descriptor(
-        service_name=_find(pairs, "CONNECT_DATA.SERVICE_NAME"),
-        sid=_find(pairs, "CONNECT_DATA.SID"),
-        program=_find(pairs, "CID.PROGRAM") or "",
-        machine=_find(pairs, "CID.HOST") or "",
-        server=_find(pairs, "CONNECT_DATA.SERVER"),
-        cclass=_find(pairs, "CONNECT_DATA.POOL_CONNECTION_CLASS"),
-        purity=_find(pairs, "CONNECT_DATA.POOL_PURITY"),
-    )
+            found.setdefault(_tail(".".join(path)), token)
+        if token:
+            previous = token
+    return found
 
 
-def _find(pairs: dict[str, str], suffix: str) -> str | None:
-    """The value of the first key path ending in ``suffix``."""
-    for path, value in pairs.items():
-        if path == suffix or path.endswith("." + suffix):
-            return value
-    return None
+def _tail(path: str) -> str:
+    """The last two keys of a key path (``A.B.C`` gives ``B.C``), or the path if it has one.
+
+    A path ends in ``X.Y`` (equals it, or ends in ``.X.Y``) exactly when
+    its tail is ``X.Y``.
+    """
+    return ".".join(path.rsplit(".", 2)[-2:])
 
 
 def accept_payload(sdu: int, client_version: int = PROTOCOL_VERSION) -> bytes:

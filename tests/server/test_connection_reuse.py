@@ -8,12 +8,15 @@ one row, and functions that answer for the session that holds it now.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devart_oracle.testing.sql import Database, OracleError, SessionInfo, SqlSession
+from devart_oracle.testing.sql.catalog import SESSION_SETUP
+from devart_oracle.testing.sql.connections import _reset
 
 
 @pytest.fixture
@@ -121,3 +124,32 @@ def test_each_session_converts_dates_with_its_own_nls_format(db: Database) -> No
     assert _rows(second, query) == [("06-MAY-24",)]
     second.execute("alter session set nls_date_format = 'DD.MM.YYYY'")
     assert _rows(second, query) == [("06.05.2024",)]
+
+
+RESETS = [  # what a session left in its connection's temporary schema, and whether the connection is reused
+    ("", True),
+    ("CREATE TEMP TABLE t (a); CREATE TEMP VIEW v AS SELECT * FROM t", True),
+    ('CREATE TEMP TABLE "we""ird" (a)', True),
+    ("BEGIN; INSERT INTO temp.DUAL VALUES ('Y')", True),  # rolled back
+    ("DELETE FROM temp.DUAL", False),
+    ("INSERT INTO temp.DUAL VALUES ('X')", False),
+    ("UPDATE temp.DUAL SET DUMMY = NULL", False),
+    ("DROP TABLE temp.DUAL", False),
+    ("DROP TABLE temp.DUAL; CREATE TEMP TABLE DUAL (DUMMY, MORE); INSERT INTO DUAL VALUES ('X', 1)", False),
+    # a leftover that DUAL names: dropped with the others, and DUAL is gone
+    ("DROP TABLE temp.DUAL; CREATE TEMP TABLE dual (DUMMY); INSERT INTO dual VALUES ('X')", False),
+]
+
+
+@pytest.mark.parametrize(("script", "reused"), RESETS)
+def test_a_connection_is_reused_only_when_it_is_back_to_a_new_session_s_state(script: str, reused: bool) -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.executescript(SESSION_SETUP + script)
+        assert _reset(conn) is reused
+        if reused:
+            assert conn.execute("SELECT type, name FROM temp.sqlite_master").fetchall() == [("table", "DUAL")]
+            assert conn.execute("SELECT * FROM temp.DUAL").fetchall() == [("X",)]
+            assert not conn.in_transaction
+    finally:
+        conn.close()

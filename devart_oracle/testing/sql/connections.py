@@ -35,6 +35,10 @@ __all__ = ["Binding", "ConnectionPool", "PooledConnection"]
 _NOT_LOGGED_ON = 1012
 _LEFTOVERS = ("SELECT type, name FROM temp.sqlite_master "
               "WHERE type IN ('view', 'table') AND name <> 'DUAL' ORDER BY type = 'table'")
+_DUAL = "SELECT * FROM temp.DUAL"
+# Both in one statement, as a session usually leaves nothing behind: DUAL's rows
+# (behind the marker 'DUAL', which no object's type is), then the leftovers.
+_STATE = f"SELECT 'DUAL', * FROM temp.DUAL UNION ALL {_LEFTOVERS.partition(' ORDER BY')[0]}"
 
 
 class Binding:
@@ -139,13 +143,21 @@ class ConnectionPool:
 
 
 def _reset(conn: sqlite3.Connection) -> bool:
-    """Bring a connection back to a new session's state; False if it cannot be."""
+    """Bring a connection back to a new session's state; False if it cannot be.
+
+    Without leftovers, one statement tells: DUAL holds its row (a DUAL that is not
+    DUAL's one column fails the UNION, as it fails the check). With some, they are
+    dropped and DUAL read again, since a leftover may be the table DUAL names now.
+    """
     try:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        rows = conn.execute(_STATE).fetchall()
+        if all(row[0] == "DUAL" for row in rows):
+            return [row[1:] for row in rows] == [("X",)]
         for kind, name in conn.execute(_LEFTOVERS).fetchall():
             quoted = '"' + str(name).replace('"', '""') + '"'
             conn.execute(f"DROP {kind.upper()} temp.{quoted}")
-        return conn.execute("SELECT * FROM temp.DUAL").fetchall() == [("X",)]
+        return conn.execute(_DUAL).fetchall() == [("X",)]
     except sqlite3.Error:
         return False

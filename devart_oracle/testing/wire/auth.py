@@ -28,11 +28,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 __all__ = ["ORACLE_ROUNDS", "VERIFIER_TYPE_12C", "Logon", "Verifier"]
 
@@ -45,19 +43,24 @@ _SERVER_TO_CLIENT = b"SERVER_TO_CLIENT"
 
 
 def _pbkdf2(secret: bytes, salt: bytes, length: int, rounds: int) -> bytes:
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA512(), length=length, salt=salt, iterations=rounds)
-    return kdf.derive(secret)
+    """PBKDF2-HMAC-SHA512 (hashlib's, in C: the combo key's three rounds are most of its cost)."""
+    return hashlib.pbkdf2_hmac("sha512", secret, salt, rounds, length)
 
 
-def _encrypt(key: bytes, data: bytes) -> bytes:
-    """AES-CBC with a zero IV and no padding (``data`` is block-aligned)."""
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(_ZERO_IV)).encryptor()
+def _aes(key: bytes) -> Cipher[modes.CBC]:
+    """AES-CBC under ``key`` with a zero IV; one per key, since making one costs more than a logon's use of it."""
+    return Cipher(algorithms.AES(key), modes.CBC(_ZERO_IV))
+
+
+def _encrypt(cipher: Cipher[modes.CBC], data: bytes) -> bytes:
+    """Encrypt with no padding (``data`` is block-aligned)."""
+    encryptor = cipher.encryptor()
     return encryptor.update(data) + encryptor.finalize()
 
 
-def _decrypt(key: bytes, data: bytes) -> bytes:
-    """AES-CBC with a zero IV; padding, if any, is left to the caller."""
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(_ZERO_IV)).decryptor()
+def _decrypt(cipher: Cipher[modes.CBC], data: bytes) -> bytes:
+    """Decrypt; padding, if any, is left to the caller."""
+    decryptor = cipher.decryptor()
     return decryptor.update(data) + decryptor.finalize()
 
 
@@ -70,6 +73,10 @@ class Verifier:
     password_hash: bytes
     password: bytes
     rounds: int = ORACLE_ROUNDS  # of PBKDF2 for password_key
+    cipher: Cipher[modes.CBC] = field(init=False, repr=False, compare=False)  # AES under password_hash
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cipher", _aes(self.password_hash))
 
     def __repr__(self) -> str:
         return "Verifier(...)"
@@ -96,17 +103,17 @@ class Verifier:
 class Logon:
     """One O5LOGON exchange against a verifier."""
 
-    __slots__ = ("_verifier", "_server_key", "_csk_salt", "_combo_key")
+    __slots__ = ("_verifier", "_server_key", "_csk_salt", "_combo")
 
     def __init__(self, verifier: Verifier) -> None:
         self._verifier = verifier
         self._server_key = os.urandom(32)
         self._csk_salt = os.urandom(16)
-        self._combo_key = b""
+        self._combo: Cipher[modes.CBC] | None = None  # AES under the combo key, once ``verify`` made it
 
     def challenge(self) -> list[tuple[str, str, int]]:
         """The phase-one parameters: (key, value, flags) triples."""
-        session_key = _encrypt(self._verifier.password_hash, self._server_key)
+        session_key = _encrypt(self._verifier.cipher, self._server_key)
         return [
             ("AUTH_SESSKEY", session_key.hex().upper(), 1),
             ("AUTH_VFR_DATA", self._verifier.salt.hex().upper(), VERIFIER_TYPE_12C),
@@ -118,13 +125,13 @@ class Logon:
     def verify(self, client_session_key: str, encrypted_password: str) -> bool:
         """Check the phase-two answer; True when the password is right."""
         try:
-            client_key = _decrypt(self._verifier.password_hash, bytes.fromhex(client_session_key))
+            client_key = _decrypt(self._verifier.cipher, bytes.fromhex(client_session_key))
         except ValueError:
             return False
         if len(client_key) < 32:
             return False
         mixed = (client_key[:32] + self._server_key).hex().upper().encode()
-        self._combo_key = _pbkdf2(mixed, self._csk_salt, 32, _SDER_COUNT)
+        self._combo = _aes(_pbkdf2(mixed, self._csk_salt, 32, _SDER_COUNT))
         password = self.unseal(encrypted_password)
         return password is not None and self._verifier.matches(password)
 
@@ -139,9 +146,9 @@ class Logon:
             sealed = bytes.fromhex(encrypted)
         except ValueError:
             return None
-        if not self._combo_key or not sealed or len(sealed) % 16:
+        if self._combo is None or not sealed or len(sealed) % 16:
             return None
-        padded = _decrypt(self._combo_key, sealed)[16:]
+        padded = _decrypt(self._combo, sealed)[16:]
         pad = padded[-1] if padded else 0
         if not 1 <= pad <= 16 or pad > len(padded):
             return None
@@ -149,5 +156,7 @@ class Logon:
 
     def server_response(self) -> str:
         """``AUTH_SVR_RESPONSE``: proof that the server holds the verifier."""
+        if self._combo is None:
+            raise ValueError("server_response() before verify() made the combo key")
         plain = os.urandom(16) + _SERVER_TO_CLIENT + bytes([16]) * 16
-        return _encrypt(self._combo_key, plain).hex().upper()
+        return _encrypt(self._combo, plain).hex().upper()
