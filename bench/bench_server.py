@@ -101,8 +101,9 @@ def exported(revision: str) -> Iterator[Path | None]:
         except (OSError, subprocess.SubprocessError):
             yield None
             return
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(directory, filter="data")
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:  # our own repository's files
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.11.4
+            tar.extractall(directory, **safe)
         yield Path(directory)
 
 
@@ -187,7 +188,7 @@ def ratios(results: dict[str, list[float]], counts: list[int], before: str | Non
     ``before``: the name of the figures of the server before issue 13 in
     ``results``; None compares with ``BEFORE_LOGONS``.
     """
-    baseline = (dict(zip(counts, results[before])) if before is not None else BEFORE_LOGONS)
+    baseline = dict(zip(counts, results[before])) if before is not None else BEFORE_LOGONS
     ping, query = results["ping round trips/s"], results["small query round trips/s"]
     lines = [_verdict(f"query / ping round trip ({counts[0]} client)", ping[0] / query[0],
                       QUERY_OVER_PING, at_most=True)]

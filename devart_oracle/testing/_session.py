@@ -4,10 +4,11 @@ The session reads one request at a time and answers it with one write:
 CONNECT gets ACCEPT or REFUSE; then the client negotiates the protocol and
 data types, logs on in two O5LOGON phases, and calls functions. Its thread
 parks between requests while the pump (``_pump``) serves it. The server's
-watcher peeks at the socket of a session that is busy for a while, and when a MARKER (``conn.cancel()``) or EOF shows up it
-cancels the SQL and sets ``interrupted``. The call then ends without a reply
-of its own: the reply is the break/reset exchange that follows (BREAK
-marker out, the client's RESET in, RESET out, then ORA-01013).
+watcher peeks at the socket of a session that is busy for a while, and when
+a MARKER (``conn.cancel()``) or EOF shows up it cancels the SQL and sets
+``interrupted``. The call then ends without a reply of its own: the reply
+is the break/reset exchange that follows (BREAK marker out, the client's
+RESET in, RESET out, then ORA-01013).
 
 Anything that does not follow the protocol, or a socket that fails, ends
 this session only. ``kill`` from another thread (``disconnect_all``, a
@@ -152,7 +153,6 @@ class Session:
         except Exception:
             log.exception("session %r failed", self)
         finally:
-            self.turn.give()
             set_hook(None)
             self._finish()
 
