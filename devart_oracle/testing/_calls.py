@@ -22,7 +22,7 @@ result with columns for a non-query is closed instead of sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from ._cursor import Cursor, CursorTable, refuse_reserved_binds
 from ._lobs import chunk_source
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["CallRunner", "CallSession"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _EXECUTE, _REEXECUTE, _REEXECUTE_FETCH, _FETCH, _LOB_OP = 94, 4, 78, 5, 96
 _CANCELLED = 1013
@@ -86,7 +87,7 @@ class CallSession(Protocol):
     @property
     def info(self) -> SessionInfo | None: ...
 
-    def busy(self, call: Callable[[], T]) -> T: ...
+    def busy(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     def call_status(self) -> int: ...
 
@@ -239,7 +240,7 @@ class CallRunner:
         info = session.info
         schema = None if info is None else info.current_schema
         try:
-            error, rowcount = self._watched(info, cursor, lambda: session.busy(lambda: work(w)))
+            error, rowcount = self._watched(info, cursor, work, w)
         except Exception as exc:
             del w.buf[mark:]
             if session.killed:
@@ -261,13 +262,13 @@ class CallRunner:
         return True
 
     def _watched(self, info: SessionInfo | None, cursor: Cursor,
-                 call: Callable[[], tuple[int, int]]) -> tuple[int, int]:
-        """Run a call with V$SESSION's SQL_ID set to its statement's, and count open cursors."""
+                 work: Callable[[Writer], tuple[int, int]], w: Writer) -> tuple[int, int]:
+        """``work(w)`` as a busy call, with V$SESSION's SQL_ID set to its statement's; counts open cursors."""
         if info is None:
-            return call()
+            return self.session.busy(work, w)
         info.sql_id = sql_id(cursor.sql)
         try:
-            return call()
+            return self.session.busy(work, w)
         finally:
             info.prev_sql_id, info.sql_id = info.sql_id, None
             info.stats.open_cursors = len(self.cursors)

@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from ._calls import CallRunner
 from ._handshake import handshake
@@ -82,6 +82,7 @@ log = logging.getLogger("devart_oracle.testing")
 _AUTH_ONE, _AUTH_TWO, _LOGOFF, _PING, _COMMIT, _ROLLBACK = 118, 115, 9, 147, 14, 15
 _CANCELLED, _KILLED = 1013, 28
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class BreakReceived(Exception):
@@ -208,8 +209,8 @@ class Session:
             self.interrupted = True
             sql.cancel()
 
-    def busy(self, call: Callable[[], T]) -> T:
-        """Run one backend call with the session marked ACTIVE and watched (a pipeline's failure counted)."""
+    def busy(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``call(*args, **kwargs)``, one backend call, marked ACTIVE and watched (failures counted)."""
         self.replies.check()
         info = self.info
         self.interrupted = False
@@ -217,7 +218,7 @@ class Session:
         if info is not None:
             info.status, info.status_since = "ACTIVE", now
         try:
-            return call()
+            return call(*args, **kwargs)
         except Exception:
             self.replies.failed()
             raise

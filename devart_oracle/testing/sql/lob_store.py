@@ -43,6 +43,7 @@ SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (REF BLOB, N INTEGER, DATA, PRIMAR
 _NO_VALUE = 22922  # ORA-22922: nonexistent LOB value
 
 LOB_BINDS = (LargeLob, LobRef)  # the bind values ``LobChunks.bind`` takes
+_WHOLE = frozenset((int, float, str, bytes, type(None)))  # bind values that are their own value
 
 
 class LobChunks:
@@ -81,6 +82,8 @@ class LobChunks:
         ``INLINE`` (python-oracledb sends a ``DB_TYPE_CLOB`` str as a long VARCHAR),
         becomes a reference there. Every other bind is its whole value.
         """
+        if not into:  # most statements: no bind is a LOB column's value
+            return [encode(value) if type(value) in _WHOLE else self._value(value, encode) for value in params]
         return [self._into_lob(value) if i in into and (isinstance(value, LOB_BINDS) or type(value) in (str, bytes))
                 else self._value(value, encode) for i, value in enumerate(params)]
 

@@ -53,6 +53,10 @@ _LONG_FORM = 254
 _CHUNK = 32767
 SPILL = 1024 * 1024  # bytes of a streamed reply sent at a time
 _SMALL_CHUNK = 255
+# universal integers encoded: every one below 256, and others as they are written (the hot
+# replies repeat theirs: 1403, row counts, cursor ids), up to _ENCODED_MAX values
+_ENCODED: dict[int, bytes] = {0: b"\x00", **{value: bytes((1, value)) for value in range(1, 256)}}
+_ENCODED_MAX = 4096
 
 
 class Writer:
@@ -98,23 +102,24 @@ class Writer:
     def ubs(self, *values: int) -> None:
         """Append unsigned universal integers (ub1/ub2/ub4/ub8), one after the other.
 
-        A message's run of fields goes in with one call (``ub`` is the same
-        method, for one value): the hot replies are made of such runs.
+        A message's run of fields goes in with one call: the hot replies are
+        made of such runs, whose values are most often in ``_ENCODED``.
         """
-        buf = self.buf
-        for value in values:
-            if value == 0:
-                buf.append(0)
-                continue
-            if 0 < value < 256:  # most other fields: one byte
-                buf.append(1)
-                buf.append(value)
-                continue
-            size = (value.bit_length() + 7) >> 3
-            buf.append(size)
-            buf += value.to_bytes(size, "big")
+        try:
+            self.buf += b"".join(map(_ENCODED.__getitem__, values))
+        except KeyError:
+            for value in values:
+                self.ub(value)
 
-    ub = ubs
+    def ub(self, value: int) -> None:
+        """Append one unsigned universal integer."""
+        encoded = _ENCODED.get(value)
+        if encoded is None:
+            size = (value.bit_length() + 7) >> 3
+            encoded = bytes((size,)) + value.to_bytes(size, "big")  # OverflowError when negative
+            if len(_ENCODED) < _ENCODED_MAX:
+                _ENCODED[value] = encoded
+        self.buf += encoded
 
     def sb(self, value: int) -> None:
         """Append a signed universal integer (sb2/sb4)."""

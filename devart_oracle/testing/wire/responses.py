@@ -139,16 +139,17 @@ def end_of_call(
     if not w.dialect.end_of_call_status:
         _legacy_end_of_call(w, cursor_id, rowcount, error, text, query)
         return
-    w.buf.append(MSG_ERROR)
+    buf = w.buf
+    buf.append(MSG_ERROR)
     # call status, end-to-end seq#, current row, error (ub2), array element errors (2), cursor id
     w.ubs(call_status, 0, 0, error if error < 0x10000 else 0, 0, 0, cursor_id)
-    w.raw(_BEFORE_ROWID)  # error position, sql type, fatal, flags, options, upi, warnings
-    w.raw(rowid)  # rowid: rba, partition, byte, block, slot
+    buf += _BEFORE_ROWID  # error position, sql type, fatal, flags, options, upi, warnings
+    buf += rowid  # rowid: rba, partition, byte, block, slot
     if batch:
-        w.raw(_AFTER_ROWID)  # os error, statement#, call#, padding, success iters, logical rowid
+        buf += _AFTER_ROWID  # os error, statement#, call#, padding, success iters, logical rowid
         _batch_errors(w, batch)
     else:
-        w.raw(_AFTER_ROWID_NO_BATCH)  # ... then three empty arrays: codes, offsets, messages
+        buf += _AFTER_ROWID_NO_BATCH  # ... then three empty arrays: codes, offsets, messages
     w.ubs(error, rowcount)
     if error:
         w.b((text.rstrip("\n") + "\n").encode())
