@@ -176,7 +176,12 @@ class Writer:
         if not data:
             self.buf.append(0)
             return
-        self.ub(len(data))
+        size = len(data)
+        if size <= _MAX_SHORT:  # most (a logon's parameters): both lengths one byte
+            self.buf += bytes((1, size, size))
+            self.buf += data
+            return
+        self.ub(size)
         self.b(data)
 
     def text(self, value: str | None) -> None:

@@ -112,26 +112,6 @@ class MessageReader:
             raise ProtocolError(f"integer of {size} bytes where at most {max_size} fit")
         return int.from_bytes(self.raw(size), "big")
 
-    def ubs(self, count: int, max_size: int = 8) -> list[int]:
-        """Read ``count`` unsigned universal integers of at most ``max_size`` bytes each.
-
-        Those of at most one byte, at hand, are read here in place (``ub`` reads the others).
-        """
-        data, pos, values = self._data, self._pos, []
-        for _ in range(count):
-            if pos + 1 < len(data) and data[pos] == 1:
-                values.append(data[pos + 1])
-                pos += 2
-            elif pos < len(data) and not data[pos]:
-                values.append(0)
-                pos += 1
-            else:
-                self._pos = pos
-                values.append(self.ub(max_size))
-                data, pos = self._data, self._pos
-        self._pos = pos
-        return values
-
     def sb(self, max_size: int = 4) -> int:
         """Read a signed universal integer of at most ``max_size`` bytes."""
         head = self.u8()

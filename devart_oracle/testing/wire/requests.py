@@ -306,8 +306,7 @@ def _read_value(r: MessageReader, spec: BindSpec) -> bytes | bytearray | None:
 
 def read_reexecute(r: MessageReader) -> ReexecuteCall:
     """Read a RE-EXECUTE header (the bind rows depend on the cursor)."""
-    cursor_id, iterations, options1, options2 = r.ubs(4, 4)
-    return ReexecuteCall(cursor_id, iterations, options1, options2)
+    return ReexecuteCall(r.ub(4), r.ub(4), r.ub(4), r.ub(4))
 
 
 def read_fetch(r: MessageReader) -> FetchCall:

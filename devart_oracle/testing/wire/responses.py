@@ -53,7 +53,6 @@ MSG_PIGGYBACK = 17
 MSG_SERVER_PIGGYBACK = 23
 
 CALL_TXN_IN_PROGRESS = 0x2
-_MAX_SHORT = 252  # bytes of the short form of a B string (codec)
 _SQL_TYPE_QUERY = 3
 CHARSET_AL32UTF8 = 873
 FIELD_VERSION = 12
@@ -221,34 +220,14 @@ def _array_start(w: Writer, count: int) -> None:
 
 
 def parameters(w: Writer, pairs: Iterable[tuple[str, str, int]]) -> None:
-    """PARAMETER as the auth phases send it: (key, value, flags) triples.
-
-    Each key and value is an ``S`` string (``Writer.text``), each flag a
-    ``ub4``. A logon sends some fifteen triples of short texts, so those are
-    written here in one step each: a ``ub4`` length (one byte, then the
-    length) and a short ``B`` (the length, then the bytes); an empty text is
-    the single byte 0, as ``Writer.text`` writes it, and a long one is left
-    to ``Writer.text``.
-    """
+    """PARAMETER as the auth phases send it: (key, value, flags) triples."""
     items = list(pairs)
     w.u8(MSG_PARAMETER)
     w.ub(len(items))
-    buf = w.buf
     for key, value, flags in items:
-        for text in (key, value):
-            data = text.encode() if text else b""
-            size = len(data)
-            if not size:
-                buf.append(0)
-            elif size <= _MAX_SHORT:
-                buf += bytes((1, size, size))
-                buf += data
-            else:
-                w.text(text)
-        if flags:
-            w.ub(flags)
-        else:
-            buf.append(0)
+        w.text(key)
+        w.text(value)
+        w.ub(flags)
 
 
 def dml_row_counts(w: Writer, counts: Sequence[int]) -> None:
