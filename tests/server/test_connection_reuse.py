@@ -54,6 +54,25 @@ def test_functions_of_a_closed_session_fail_cleanly(db: Database) -> None:
     assert caught.value.code == 1012
 
 
+def test_stored_lobs_are_read_by_the_session_that_holds_the_connection_now(db: Database) -> None:
+    # DEVART_LOB is registered once per connection (re-registering a function
+    # would expire every statement SQLite has prepared on it): it reads through
+    # the session the connection serves now, not the one it was opened for.
+    first = _session(db, 1)
+    first.execute("create table docs (id number, c clob)")
+    first.execute("insert into docs values (1, :1)", ["x" * 40_000 + "tail"])
+    first.commit()
+    assert _rows(first, "select length(c), substr(c, -4) from docs") == [(40_004, "tail")]
+    first.close()
+    second = _session(db, 2)
+    assert db.connections.idle == 0  # the connection first used
+    assert _rows(second, "select length(c), substr(c, -4) from docs where c like '%tail'") == [(40_004, "tail")]
+    second.close()
+    with pytest.raises(OracleError) as caught:
+        second.execute("select length(c) from docs")
+    assert caught.value.code == 1012
+
+
 def test_an_uncommitted_change_does_not_outlive_its_session(db: Database) -> None:
     setup = _session(db, 1)
     setup.execute("create table t (x number)")

@@ -29,6 +29,7 @@ from .functions import Context, register
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo
+    from .lob_store import LobChunks
 
 __all__ = ["Binding", "ConnectionPool", "PooledConnection"]
 
@@ -66,6 +67,10 @@ class Binding:
     @pending.setter
     def pending(self, error: OracleError | None) -> None:
         self._bound().pending = error
+
+    @property
+    def chunks(self) -> LobChunks:
+        return self._bound().chunks
 
     def next_value(self, name: str) -> int:
         return self._bound().next_value(name)

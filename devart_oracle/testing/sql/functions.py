@@ -46,6 +46,7 @@ from .values import declared_column, decode, encode, encode_datetime, number_fit
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo
+    from .lob_store import LobChunks
 
 __all__ = ["Context", "register"]
 
@@ -57,6 +58,9 @@ class Context(Protocol):
     def info(self) -> SessionInfo: ...
 
     pending: OracleError | None
+
+    @property
+    def chunks(self) -> LobChunks: ...
 
     def next_value(self, name: str) -> int: ...
 
@@ -160,6 +164,7 @@ def _session(ctx: Context) -> dict[str, tuple[int, Callable[..., object], bool]]
         "ORA_CURRVAL": (1, ctx.current_value, False),
         "SYS_CONTEXT": (-1, _sys_context(ctx), False),
         "ORA_FITS": (4, _fits(ctx), True),
+        "DEVART_LOB": (1, lambda value: ctx.chunks.whole(value), True),  # a stored LOB's whole value
     }
 
 

@@ -57,7 +57,6 @@ class LobChunks:
         self._link, self._gate = link, gate
         self._journaled = journaled  # whether stored chunks go into the transaction's journal
         self.touched = False  # the transaction may have left chunks no row holds
-        link.conn.create_function("DEVART_LOB", 1, self._whole, deterministic=True)
 
     # ------------------------------------------------------------ storing
 
@@ -160,7 +159,8 @@ class LobChunks:
         pieces = list(self.pieces(ref, 0, self.length(ref)))
         return b"".join(pieces) if LobRef(ref).blob else "".join(pieces)  # type: ignore[arg-type]
 
-    def _whole(self, value: Any) -> Any:
+    def whole(self, value: Any) -> Any:
+        """SQL's ``DEVART_LOB(value)``: a stored LOB's whole value, any other value as it is."""
         return self.value(value) if is_ref(value) else value
 
     def any(self) -> bool:

@@ -80,7 +80,7 @@ class SqlSession:
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
         self._not_nulls = NotNulls()
-        self.chunks = LobChunks(self._link, self._gate, lambda: self.branch.attached is not None)  # LOBs out of row
+        self.chunks: LobChunks = LobChunks(self._link, self._gate, lambda: self.branch.attached is not None)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
         self.branch = BranchLink(self._link, info.instance.branches, self)  # two-phase commit
 
