@@ -48,11 +48,12 @@ from .wire.requests import (
     read_bind_rows,
     read_execute,
     read_fetch,
+    read_plain_row,
     read_reexecute,
 )
 from .wire.responses import dml_row_counts, end_of_call, session_sync
 from .wire.tpc import FUNC_TPC_CHANGE_STATE, FUNC_TPC_SWITCH
-from .wire.types import rowid_bytes
+from .wire.types import decode_bind, rowid_bytes
 
 if TYPE_CHECKING:
     from .sql import Result, SessionInfo, SqlSession
@@ -174,6 +175,8 @@ class CallRunner:
         cursor = self.cursors.get(call.cursor_id)
         if self.session.info is not None:
             self.session.info.stats.executes += 1  # ``_count``, spelled out: the hot call
+        if function == _REEXECUTE_FETCH and not call.options2 and cursor.replayable():
+            return self._replay(w, cursor, read_plain_row(self.session.reader, cursor.binds), call.iterations)
         count = 1 if function == _REEXECUTE_FETCH else max(call.iterations, 1)
         rows = (read_bind_rows(self.session.reader, cursor.binds, count, cursor.plsql) if cursor.binds
                 else [] if cursor.query else [[] for _ in range(count)])  # a query's count is rows
@@ -181,6 +184,37 @@ class CallRunner:
         commit = bool(call.options2 & REEXEC_COMMIT)
         return self._respond(w, cursor, lambda body: self._run(
             body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
+
+    def _replay(self, w: Writer, cursor: Cursor, raw: list[bytes | None], count: int) -> bool:
+        """The hot call: a query re-executed and fetched, its binds and last columns plain (``Cursor.replayable``).
+
+        It is ``_respond`` running ``_run`` with the steps left out that such a call cannot
+        need (RETURNING, OUT binds, row counts, batch errors, a commit, a row id): the same
+        reply, status, counts and errors.
+        """
+        mark = len(w.buf)
+        session = self.session
+        info = session.info
+        schema = None if info is None else info.current_schema
+        try:
+            error, rowcount = self._watched(info, cursor, self._requery, w, cursor, raw, count)
+        except Exception as exc:
+            return self._failed(w, mark, exc, cursor, cursor.id, row_counts=False)
+        if info is not None and info.current_schema != schema:
+            session_sync(w, current_schema=info.current_schema)
+        end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=rowcount, error=error, query=True)
+        return True
+
+    def _requery(self, body: Writer, cursor: Cursor, raw: list[bytes | None],
+                 count: int) -> tuple[int, int]:
+        sql = self.session.sql
+        assert sql is not None
+        result = sql.execute(cursor.sql, [decode_bind(spec.ora_type, spec.csfrm, value)
+                                          for spec, value in zip(cursor.binds, raw)])
+        if sql.implicit:  # a function the query calls returned results (DBMS_SQL.RETURN_RESULT)
+            write_implicit_results(body, self.cursors, sql.implicit)
+            sql.implicit.clear()
+        return self._outcome(body, cursor, result, count, row_counts=False, describe=False)
 
     def _count(self, *, parses: bool, executes: bool) -> None:
         info = self.session.info
@@ -242,18 +276,7 @@ class CallRunner:
         try:
             error, rowcount = self._watched(info, cursor, work, w)
         except Exception as exc:
-            del w.buf[mark:]
-            if session.killed:
-                raise  # the session answers ORA-00028 and ends
-            code, text = ora_error(exc)
-            if code == _CANCELLED and session.interrupted:
-                return False
-            if row_counts:
-                dml_row_counts(w, getattr(exc, "row_counts", []))
-            done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
-            end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
-                        text=text, query=cursor.query)
-            return True
+            return self._failed(w, mark, exc, cursor, cursor_id, row_counts=row_counts)
         if info is not None and info.current_schema != schema:
             session_sync(w, current_schema=info.current_schema)
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
@@ -261,14 +284,31 @@ class CallRunner:
                     text=text, batch=self._batch, query=cursor.query, rowid=self._rowid)
         return True
 
+    def _failed(self, w: Writer, mark: int, exc: Exception, cursor: Cursor, cursor_id: int, *,
+                row_counts: bool) -> bool:
+        """Replace what a failed call wrote after ``mark`` with its ORA error; False when it was cancelled."""
+        del w.buf[mark:]
+        session = self.session
+        if session.killed:
+            raise exc  # the session answers ORA-00028 and ends
+        code, text = ora_error(exc)
+        if code == _CANCELLED and session.interrupted:
+            return False
+        if row_counts:
+            dml_row_counts(w, getattr(exc, "row_counts", []))
+        done = getattr(exc, "rowcount", 0)  # executemany: rows done before the error
+        end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=done, error=code,
+                    text=text, query=cursor.query)
+        return True
+
     def _watched(self, info: SessionInfo | None, cursor: Cursor,
-                 work: Callable[[Writer], tuple[int, int]], w: Writer) -> tuple[int, int]:
-        """``work(w)`` as a busy call, with V$SESSION's SQL_ID set to its statement's; counts open cursors."""
+                 work: Callable[P, tuple[int, int]], *args: P.args, **kwargs: P.kwargs) -> tuple[int, int]:
+        """``work(*args)`` as a busy call, with V$SESSION's SQL_ID set to its statement's; counts open cursors."""
         if info is None:
-            return self.session.busy(work, w)
+            return self.session.busy(work, *args, **kwargs)
         info.sql_id = sql_id(cursor.sql)
         try:
-            return self.session.busy(work, w)
+            return self.session.busy(work, *args, **kwargs)
         finally:
             info.prev_sql_id, info.sql_id = info.sql_id, None
             info.stats.open_cursors = len(self.cursors)

@@ -10,17 +10,18 @@ with the column encoders for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ._lobs import bound_lob, column_pieces, long_bind
-from ._refs import REF_CURSOR, RefOpener, ref_writer, write_ref_cursor
+from ._out_values import ValueWriter, value_writer, write_out_bind
+from ._refs import REF_CURSOR, RefOpener, write_ref_cursor
 from ._reserved import refuse_reserved_binds
 from .wire.codec import Writer
 from .wire.lob import LOB_TYPES, LobStore, bind_data, lob_data, write_locator
 from .wire.oraerror import WireError
-from .wire.requests import BindSpec
+from .wire.requests import BindSpec, plain_binds
 from .wire.responses import (
     MSG_ROW_DATA,
     ColumnMeta,
@@ -29,7 +30,7 @@ from .wire.responses import (
     row_header,
 )
 from .sql.lobs import BinaryDouble
-from .wire.types import BINARY_DOUBLE, VARCHAR, Encoder, bind_encoder, column_format, decode_bind
+from .wire.types import BINARY_DOUBLE, Encoder, column_format, decode_bind
 
 if TYPE_CHECKING:
     from .sql import Result
@@ -47,7 +48,8 @@ class Cursor:
     """One open cursor id."""
 
     __slots__ = ("id", "sql", "binds", "plsql", "query", "result", "_metas", "_encoders",
-                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children", "_plain")
+                 "rows_sent", "defines", "lobs", "_columns", "scrolled", "refs", "children", "_plain",
+                 "_checked", "_plain_binds")
 
     def __init__(self, cursor_id: int, sql: str, lobs: LobStore, refs: RefOpener) -> None:
         self.id = cursor_id
@@ -66,6 +68,8 @@ class Cursor:
         self.scrolled: list[Row] | None = None  # a scrollable cursor's rows, all of them
         self.refs = refs  # where a REF CURSOR bind's cursor is opened
         self.children: list[int] = []  # the nested cursors of its rows: closed with it, as in Oracle
+        self._checked: list[BindSpec] | None = None  # the binds _plain_binds tells of
+        self._plain_binds = False
 
     def params(self, rows: list[list[object]]) -> list[list[object]]:
         """Decode raw bind rows with this cursor's bind metadata.
@@ -89,6 +93,19 @@ class Cursor:
         decoded = decode_bind(spec.ora_type, spec.csfrm, value)  # BINARY_DOUBLE: so that ``select :1`` describes as one
         return BinaryDouble(decoded) if spec.ora_type == BINARY_DOUBLE and isinstance(decoded, float) else decoded
 
+    def replayable(self) -> bool:
+        """Whether a re-execute may take the short way (``CallRunner._replay``).
+
+        A query whose last result had plain columns (no LOB, LONG nor CURSOR
+        column) and whose binds are plain (``plain_binds``, and none a
+        BINARY_DOUBLE, which ``_decode`` marks as one).
+        """
+        if self.binds is not self._checked:
+            self._checked, self._plain_binds = self.binds, plain_binds(self.binds) and not any(
+                spec.ora_type in _DECODED_APART for spec in self.binds)
+        return (self.query and self._plain_binds and self._plain and self._columns is not None
+                and not self.plsql and self.scrolled is None)
+
     def needs_define(self) -> bool:
         """True while the open result has LOB columns the client has not defined yet.
 
@@ -104,7 +121,7 @@ class Cursor:
         Raises:
             WireError: ORA-03115 for a target type the server cannot send.
         """
-        return [_value_writer(spec, self.lobs, truncate=True) for spec in self.binds if spec.returned]
+        return [value_writer(spec, self.lobs, truncate=True) for spec in self.binds if spec.returned]
 
     @staticmethod
     def write_returned(w: Writer, writers: list[ValueWriter], returned: Sequence[Sequence[Row]]) -> None:
@@ -142,7 +159,7 @@ class Cursor:
             w.u8(MSG_ROW_DATA)
             for spec, (direction, value) in zip(self.binds, row):
                 if direction != "IN":
-                    _write_out_bind(w, spec, value, self)
+                    write_out_bind(w, spec, value, self.lobs, self.refs)
 
     def open_result(self, result: Result) -> bool:
         """Hold a query's result and prepare its encoders; True if the columns changed.
@@ -152,8 +169,9 @@ class Cursor:
         """
         self.result = result
         self.rows_sent = 0
-        self.refs.close(self.children)  # a re-execute closes the nested cursors of the last one
-        self.children = []
+        if self.children:  # a re-execute closes the nested cursors of the last one
+            self.refs.close(self.children)
+            self.children = []
         if result.columns is not None and result.columns is self._columns:
             return False
         formats = [column_format(column) for column in result.columns or ()]
@@ -267,61 +285,7 @@ class Cursor:
             write_locator(w, self.lobs, meta.ora_type, meta.csfrm, data, origin)
 
 
-_NATIONAL_FORM = 2  # csfrm of NCHAR / NVARCHAR2: UTF-16 text
 _LONG_TYPES = (8, 24)  # LONG, LONG RAW: the value is followed by two more fields
-
-
-ValueWriter = Callable[[Writer, object], int]  # writes a value, returns its "actual length"
-
-
-def _value_writer(spec: BindSpec, lobs: LobStore, *, truncate: bool = False) -> ValueWriter:
-    """How an OUT or RETURNING value of ``spec``'s type goes on the wire.
-
-    A CLOB, NCLOB or BLOB target gets a locator of a value the session holds
-    (as a fetched LOB does); any other type its encoded bytes. Text longer
-    than the target's buffer is PL/SQL's ORA-06502, or with ``truncate`` (a
-    RETURNING INTO target, which SQL fills) cut to the buffer at a character
-    boundary, the writer returning its untruncated length in bytes.
-
-    Raises:
-        WireError: ORA-03115 for a type the server cannot send back.
-    """
-    if spec.ora_type in LOB_TYPES:
-        def write_lob(w: Writer, value: object) -> int:
-            if value is None:
-                w.ub(0)
-            else:
-                write_locator(w, lobs, spec.ora_type, spec.csfrm, lob_data(spec.ora_type, value))
-            return 0
-        return write_lob
-    encoder = bind_encoder(spec.ora_type, spec.csfrm)
-
-    def write(w: Writer, value: object) -> int:
-        data = None if value is None else encoder(value)
-        if spec.ora_type != VARCHAR or data is None or len(data) <= spec.buffer_size:
-            w.b(data)
-            return 0
-        if not truncate:
-            raise WireError(6502, "character string buffer too small")
-        w.b(_cut(data, spec.buffer_size, spec.csfrm))
-        return len(data)
-    return write
-
-
-def _cut(data: bytes, size: int, csfrm: int) -> bytes:
-    """The longest prefix of encoded text within ``size`` bytes that ends on a character."""
-    encoding = "utf-16-be" if csfrm == _NATIONAL_FORM else "utf-8"
-    return data[:size].decode(encoding, errors="ignore").encode(encoding)
-
-
-def _write_out_bind(w: Writer, spec: BindSpec, value: object, cursor: Cursor) -> None:
-    """One OUT value (or an array's count and elements), each with a zero "actual length"."""
-    write = _value_writer(spec, cursor.lobs) if spec.ora_type != REF_CURSOR else ref_writer(cursor.refs)
-    values = value if spec.is_array and isinstance(value, list) else [value]
-    if spec.is_array:
-        w.ub(len(values))
-    for item in values:
-        w.ub(write(w, item))
 
 
 class CursorTable:

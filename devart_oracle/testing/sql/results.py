@@ -91,10 +91,17 @@ class Result:
         """
         if self._pull is not None:
             self._fill(n + 1)
-        taken, self._buffer = self._buffer[:n], self._buffer[n:]
-        width = len(self.columns or ())
-        convert = self._convert  # a row longer than the columns ends with its rowid (FOR UPDATE)
-        rows = [convert(row) if len(row) == width else convert(row) + tuple(row[width:]) for row in taken]
+        buffer = self._buffer
+        if len(buffer) <= n:  # the rest: most fetches of a small result
+            taken, self._buffer = buffer, []
+        else:
+            taken, self._buffer = buffer[:n], buffer[n:]
+        convert = self._convert
+        if self.lob_origin is None:
+            rows = list(map(convert, taken))
+        else:  # FOR UPDATE: a row ends with its rowid, after the columns
+            width = len(self.columns or ())
+            rows = [convert(row) + tuple(row[width:]) for row in taken]
         self.rowcount += len(rows)
         return rows
 

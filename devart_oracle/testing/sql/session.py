@@ -209,7 +209,7 @@ class SqlSession:
         assert plan is not None
         binds = self._binds(plan.binds, params)
         _, not_null, lobs = self._not_nulls.statement(conn, plan.sql, generation)
-        plan = self.chunks.plan(plan, lobs)
+        plan = self.chunks.plan(plan, lobs) if lobs else plan  # only LOB columns need their chunks
         if plan.for_update:
             self._begin()
             self._dirty = True

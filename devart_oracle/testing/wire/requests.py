@@ -12,7 +12,7 @@ client's field version drops the 12.2 fields (see ``dialect``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .lob import LOB_TYPES
@@ -25,11 +25,13 @@ __all__ = [
     "ExecuteCall",
     "FetchCall",
     "ReexecuteCall",
+    "plain_binds",
     "read_auth",
     "read_bind_rows",
     "read_data_types",
     "read_execute",
     "read_fetch",
+    "read_plain_row",
     "read_protocol",
     "read_reexecute",
     "read_session_release",
@@ -289,6 +291,26 @@ def read_bind_rows(
                 row[index] = _read_value(r, spec) if spec.ora_type in _READ_APART else r.b_grown()
         rows.append(row)
     return rows
+
+
+def plain_binds(binds: Sequence[BindSpec]) -> bool:
+    """Whether a row of these binds is just their values' B strings in bind order (``read_plain_row``).
+
+    No array, LOB, REF CURSOR or BOOLEAN bind, no RETURNING target, and none
+    with a buffer over 4000 bytes (whose value would come after the others).
+    """
+    return all(not spec.returned and not spec.flags & _BIND_ARRAY and spec.ora_type not in _READ_APART
+               and spec.buffer_size <= _MAX_STRING_SIZE for spec in binds)
+
+
+def read_plain_row(r: MessageReader, binds: Sequence[BindSpec]) -> list[bytes | None]:
+    """One row of raw values of ``plain_binds``, as ``read_bind_rows`` reads it; none without binds."""
+    if not binds:
+        return []
+    marker = r.u8()
+    if marker != MSG_ROW_DATA:
+        raise ProtocolError(f"expected bind row, found message type {marker}")
+    return [r.b() for _ in binds]  # none is long enough to be gathered in place (``MessageReader.b_grown``)
 
 
 def _read_value(r: MessageReader, spec: BindSpec) -> bytes | bytearray | None:
