@@ -97,6 +97,11 @@ def encode(value: object) -> object:
     Raises:
         OracleError: ORA-03115 for a type Oracle's columns cannot hold.
     """
+    kind = type(value)
+    if kind is int:  # the most common binds first
+        return value if value in _INT64 else f"{value}{NUMBER_TAG}"
+    if kind is str:
+        return value or None
     if isinstance(value, (str, bytes)):
         if not value and type(value) not in (str, bytes):
             return "" if isinstance(value, str) else b""  # an empty LOB, which is not NULL

@@ -123,6 +123,13 @@ class MessageReader:
 
     def b(self) -> bytes | None:
         """Read a ``B`` string; ``None`` for NULL."""
+        at, pos = self._data, self._pos
+        if pos < len(at):  # the common case, a short value at hand: read in place
+            size = at[pos]
+            end = pos + 1 + size
+            if 0 < size < _LONG_FORM and end <= len(at):
+                self._pos = end
+                return at[pos + 1:end]
         size = self.u8()
         if size == 0 or size == _NULL:
             return None
@@ -143,14 +150,8 @@ class MessageReader:
         so that a 10 MB value costs 10 MB, not its chunks and their join.
         """
         at, pos = self._data, self._pos
-        if pos < len(at):  # the common case, a short value at hand: read in place
-            size = at[pos]
-            end = pos + 1 + size
-            if 0 < size < _LONG_FORM and end <= len(at):
-                self._pos = end
-                return at[pos + 1:end]
-        if self.peek() != _LONG_FORM:
-            return self.b()
+        if (at[pos] if pos < len(at) else self.peek()) != _LONG_FORM:
+            return self.b()  # a short value (read in place there) or NULL
         self.u8()
         data = bytearray()
         big = self.dialect.big_chunks

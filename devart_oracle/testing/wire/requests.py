@@ -111,15 +111,14 @@ class ExecuteCall:
         return (self.al8i4[10], self.al8i4[11]) if len(self.al8i4) > 11 else (0, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReexecuteCall:
-    """RE-EXECUTE (4) or RE-EXECUTE AND FETCH (78) of an open cursor."""
+    """RE-EXECUTE (4) or RE-EXECUTE AND FETCH (78) of an open cursor (its bind rows follow)."""
 
     cursor_id: int
     iterations: int
     options1: int
     options2: int
-    rows: list[list[object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -303,8 +303,10 @@ def column(w: Writer, meta: ColumnMeta, position: int) -> None:
 
 def row_header(w: Writer) -> None:
     """ROW_HEADER before a batch of ROW_DATA messages (no bit vector)."""
-    w.u8(MSG_ROW_HEADER)
-    w.raw(b"\x00" * 7)  # flags, requests, iteration, iters, buffer, bit vector, rxhrid
+    w.buf += _ROW_HEADER
+
+
+_ROW_HEADER = bytes((MSG_ROW_HEADER, *[0] * 7))  # flags, requests, iteration, iters, buffer, bit vector, rxhrid
 
 
 _PIGGYBACK_SYNC = 5

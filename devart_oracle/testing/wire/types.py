@@ -151,13 +151,14 @@ def decode_bind(ora_type: int, csfrm: int, data: bytes | None) -> object:
 
 
 def _number(value: object) -> bytes:
-    if isinstance(value, str):
-        try:
-            value = Decimal(value.strip())
-        except InvalidOperation as exc:
-            raise WireError(1722) from exc
-    if not isinstance(value, (int, float, Decimal)):
-        raise WireError(1722)
+    if type(value) is not int:  # most values are: nothing to check
+        if isinstance(value, str):
+            try:
+                value = Decimal(value.strip())
+            except InvalidOperation as exc:
+                raise WireError(1722) from exc
+        if not isinstance(value, (int, float, Decimal)):
+            raise WireError(1722)
     try:
         return encode_number(value)
     except ValueError as exc:
