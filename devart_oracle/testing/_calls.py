@@ -14,6 +14,9 @@ execution holding each target's values for the rows it changed.
 DML cursors are closed after each execute and reported as cursor 0, so the
 client never re-executes DML (see ``_respond``).
 
+A query re-executed and fetched by cursor id with plain binds and columns,
+the hot call of every test suite, takes a shorter way (``_replay``).
+
 Only the statements the client itself classified as queries get rows:
 the client decodes row data differently for other statements, so a backend
 result with columns for a non-query is closed instead of sent.
@@ -186,11 +189,10 @@ class CallRunner:
             body, cursor, rows, fetch=fetch, commit=commit, row_counts=False, describe=False))
 
     def _replay(self, w: Writer, cursor: Cursor, raw: list[bytes | None], count: int) -> bool:
-        """The hot call: a query re-executed and fetched, its binds and last columns plain (``Cursor.replayable``).
+        """A query re-executed and fetched, its binds and last columns plain (``Cursor.replayable``).
 
-        It is ``_respond`` running ``_run`` with the steps left out that such a call cannot
-        need (RETURNING, OUT binds, row counts, batch errors, a commit, a row id): the same
-        reply, status, counts and errors.
+        ``_respond`` running ``_run`` less what such a call cannot need (RETURNING, OUT binds, row
+        counts, batch errors, a commit, a row id): the same reply, status, counts and errors.
         """
         mark = len(w.buf)
         session = self.session
@@ -207,6 +209,7 @@ class CallRunner:
 
     def _requery(self, body: Writer, cursor: Cursor, raw: list[bytes | None],
                  count: int) -> tuple[int, int]:
+        """``_replay``'s work: decode the binds, run the query, write its first ``count`` rows."""
         sql = self.session.sql
         assert sql is not None
         result = sql.execute(cursor.sql, [decode_bind(spec.ora_type, spec.csfrm, value)
