@@ -246,8 +246,7 @@ class Cursor:
     def _write_row(self, w: Writer, row: Sequence[Any]) -> None:
         w.buf.append(MSG_ROW_DATA)
         if self._plain:
-            for value, encoder in zip(row, self._encoders):
-                w.b(None if value is None else encoder(value))
+            w.b_encoded(row, self._encoders)
             return
         defines = self.defines or ()
         for index, (value, encoder, meta) in enumerate(zip(row, self._encoders, self._metas)):

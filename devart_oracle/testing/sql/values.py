@@ -279,6 +279,8 @@ def _number_coercer(column: Column) -> Callable[[object], object]:
     if column.scale == -127:
         return _to_number
     rounded = _rounder(column.scale)
+    if column.scale >= 0:  # an int needs no rounding to a scale of 0 or more
+        return lambda value: value if type(value) is int else rounded(_to_number(value))
     return lambda value: rounded(_to_number(value))
 
 
@@ -326,10 +328,22 @@ def _coercers(column: Column) -> Callable[[object], object]:
     if kind == "CHAR":
         return lambda value: _to_text(value).ljust(column.size)
     if kind == "DATE":
-        return lambda value: _to_datetime(value).replace(microsecond=0, tzinfo=None)
+        return _to_date
     if kind == "TIMESTAMP":
-        return lambda value: _to_datetime(value).replace(tzinfo=None)
+        return _to_timestamp
     return _to_raw
+
+
+def _to_date(value: object) -> datetime.datetime:
+    moment = _to_datetime(value)
+    if moment.microsecond or moment.tzinfo is not None:  # most stored dates have neither
+        return moment.replace(microsecond=0, tzinfo=None)
+    return moment
+
+
+def _to_timestamp(value: object) -> datetime.datetime:
+    moment = _to_datetime(value)
+    return moment if moment.tzinfo is None else moment.replace(tzinfo=None)
 
 
 def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[object, ...]]:
@@ -348,7 +362,7 @@ def coercer(columns: Sequence[Column]) -> Callable[[Sequence[object]], tuple[obj
     def convert(row: Sequence[object]) -> tuple[object, ...]:
         out = []  # a plain loop: it runs per value of every row fetched
         for (keep, f), value in zip(steps, row):
-            if not keep:
+            if not keep and type(value) is not int:  # an int is its own value (``decode``)
                 value = decode(value)
             out.append(None if value is None else f(value))
         return tuple(out)
