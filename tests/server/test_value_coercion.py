@@ -9,9 +9,9 @@ must give what the conversion in full gives.
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from devart_oracle.testing.sql import Column
@@ -21,9 +21,12 @@ _ZONES = st.sampled_from([None, datetime.timezone.utc, datetime.timezone(datetim
 
 
 @given(st.integers(-(2**63), 2**63 - 1), st.integers(1, 38), st.integers(-5, 10))
+@example(10**18, 1, 10).via("discovered failure")  # 29 digits once scaled
+@example(-(2**63), 38, -5)
 def test_an_int_in_a_number_column_is_rounded_to_its_scale_only(value: int, precision: int, scale: int) -> None:
     column = Column("N", "NUMBER", 0, precision, scale)
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    exact = Context(prec=60, rounding=ROUND_HALF_UP)  # 19 digits and 10 places: beyond the default 28
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-scale), context=exact)
     assert coercer([column])((encode(value),)) == (int(rounded),)
 
 
