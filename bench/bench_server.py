@@ -164,12 +164,12 @@ def measure(clients: int, duration: float, setup: Callable[[], object],
 
 def turn_about(ping: Scenario, query: Scenario, rounds: int, duration: float, server: int) -> list[float]:
     """One client's query / ping round trip ratio, one per round: the two measured turn about."""
+    order = [("ping", ping), ("query", query)]
     ratios = []
     for index in range(rounds):
-        pair = (ping, query) if index % 2 == 0 else (query, ping)
-        first, second = (measure(1, duration, *scenario, server)[0] for scenario in pair)
-        ping_rate, query_rate = (first, second) if index % 2 == 0 else (second, first)
-        ratios.append(ping_rate / query_rate)
+        rates = {name: measure(1, duration, *scenario, server)[0]
+                 for name, scenario in (order if index % 2 == 0 else order[::-1])}
+        ratios.append(rates["ping"] / rates["query"])
     return ratios
 
 

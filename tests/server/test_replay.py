@@ -187,14 +187,15 @@ def test_what_the_short_way_does_not_cover_goes_the_general_way(
 
 
 @pytest.fixture
-def server_in_a_transaction() -> Iterator[OracleTestServer]:
+def private_server() -> Iterator[OracleTestServer]:
+    """A server of the test's own: its table is no other test's."""
     with OracleTestServer(users={"scott": "tiger"}) as server:
         yield server
 
 
-def test_a_replayed_query_reads_the_transactions_own_changes(server_in_a_transaction: OracleTestServer,
+def test_a_replayed_query_reads_the_transactions_own_changes(private_server: OracleTestServer,
                                                             replays: list[str]) -> None:
-    with _connect(server_in_a_transaction) as conn, _connect(server_in_a_transaction) as other:
+    with _connect(private_server) as conn, _connect(private_server) as other:
         cursor, seen = conn.cursor(), other.cursor()
         cursor.execute("create table replayed (id number)")
         sql = "select count(*) from replayed where id > :x"
