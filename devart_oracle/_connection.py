@@ -35,6 +35,11 @@ _SESSION_ATTRIBUTES = {
 #: Changed, these cannot be put back without a round trip: the session is logged off instead.
 _UNRESTORABLE = frozenset({"current_schema"})
 
+#: A handle's list of its cursors drops those already collected when it
+#: reaches this length and each power of two past it (amortized: a handle
+#: that opens cursor after cursor keeps only the live ones for long).
+_PRUNE_AT = 64
+
 
 class Lessor(Protocol):
     """What a handle's session is lent by (a pool engine): the lease contract's pool side.
@@ -98,7 +103,7 @@ class Handle:
         self._entry = entry
         self._pool = pool
         self._connectstring = connectstring
-        self._cursors: weakref.WeakSet[Any] | None = None
+        self._cursors: list[weakref.ref[Any]] | None = None  # weak: a cursor dropped is not kept
         self._saved: dict[str, Any] | None = None
         self._fatal = False
         #: Whether what the borrower changed is put back on release: Devart's
@@ -123,9 +128,12 @@ class Handle:
         for as long as the cursor is used.
         """
         cursor = self._live().cursor(*args, **kwargs)
-        if self._cursors is None:
-            self._cursors = weakref.WeakSet()
-        self._cursors.add(cursor)
+        cursors = self._cursors
+        if cursors is None:
+            self._cursors = cursors = []
+        elif len(cursors) >= _PRUNE_AT and len(cursors) & (len(cursors) - 1) == 0:
+            cursors[:] = [ref for ref in cursors if ref() is not None]  # at 64, 128, 256...: amortized
+        cursors.append(weakref.ref(cursor))
         cursor._devart_handle = self
         return cursor
 
@@ -172,12 +180,14 @@ class Handle:
         return conn
 
     def _close_cursors(self) -> None:
-        cursors, self._cursors = self._cursors, None
-        for cursor in list(cursors or ()):
-            try:
-                cursor.close()
-            except Error:
-                pass
+        refs, self._cursors = self._cursors, None
+        for ref in refs or ():
+            cursor = ref()
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except Error:
+                    pass
 
     def _fit(self, conn: Any) -> bool:
         """Whether a released session may be reset at all (a lost session is

@@ -106,6 +106,18 @@ def test_closed_handle_and_its_cursors_are_unusable(registry, private_server):
     assert live(private_server) == 1  # the session lives on in the pool
 
 
+def test_a_handle_keeps_no_cursor_it_dropped_and_closes_those_it_kept(registry, private_server):
+    conn = connect(private_server.connection_string("scott"))
+    kept = [conn.cursor() for _ in range(3)]
+    for _ in range(1000):  # cursor after cursor, each dropped at once (collected by reference counting)
+        conn.cursor().execute("select 1 from dual")
+    assert len(conn._cursors) <= 2 * 64  # pruned at 64, 128, 256...: only the live ones stay for long
+    conn.close()
+    for cursor in kept:
+        with pytest.raises(InterfaceError):
+            cursor.execute("select 1 from dual")
+
+
 def test_max_size_caps_what_is_kept_not_what_is_open(registry, private_server):
     connection_pool.max_size = 2
     cs = private_server.connection_string("scott")
