@@ -66,10 +66,11 @@ class AsyncPool(PoolEngine):
             PoolEngine.release(self, entry, healthy, tag)
 
     async def acquire(
-        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
+        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None,
+        lend: bool = True,
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call."""
-        entry = self.lend(key, tag)
+        entry = self.lend(key, tag) if lend else None  # lend: False when the caller just tried
         if entry is not None:
             return entry, False  # the fast path: no generator, no I/O, no Actions
         started = self.clock()
@@ -101,14 +102,16 @@ class AsyncPool(PoolEngine):
                 return await self.connector.open(key)
             return await self._within(step.limit, self.connector.open(key),
                                       lambda task: self.late_open(key, *_outcome(task)))  # fmt: skip
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if not self.wait_token(step.waiter, future):
-            return True
+        future: asyncio.Future[None] = step.waiter.token  # resolved by the grant, or already
         try:
             await asyncio.wait_for(future, step.timeout)
         except asyncio.TimeoutError:
             return False
         return True
+
+    def new_token(self) -> asyncio.Future[None]:
+        """A future of the running loop's, resolved by the grant."""
+        return asyncio.get_running_loop().create_future()
 
     async def _within(
         self, limit: float, coro: Coroutine[Any, Any, Any], late: Callable[[asyncio.Task[Any]], object]

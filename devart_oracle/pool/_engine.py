@@ -119,9 +119,21 @@ class PoolEngine:
         with self.lock:
             now = self.clock()
             actions = self.core.checkout(now, key, tag, matchany, budget)
-            if actions.lease is not None and not actions.ping and not again:
-                self.metrics.served_at_once(actions.lease, now)
+            waiter = actions.wait
+            if waiter is not None:
+                waiter.token = self.new_token()  # before anyone can grant: the grant wakes it
+            if not again:
+                metrics = self.metrics
+                if actions.lease is not None and not actions.ping:
+                    metrics.served_at_once(actions.lease, now)
+                else:  # obtain() follows: counted as it begins, and as queued once it waits
+                    metrics.requests_num += 1
+                    metrics.requests_queued += waiter is not None
             return actions
+
+    def new_token(self) -> Any:
+        """The layer's wake-up for a new waiter (made under the lock); the grant releases it."""
+        raise NotImplementedError
 
     def release(self, entry: Entry, healthy: bool | None = True, tag: str | None = None) -> None:
         """Give a borrowed session back (``healthy``: see :meth:`PoolCore.checkin`);
@@ -199,11 +211,9 @@ class PoolEngine:
     def obtain(
         self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
     ) -> Steps:
-        """An acquire begun at ``started`` past a first checkout (``actions``)
-        that handed over no idle session at once; checks out again after a
-        failed ping. Returns (entry, opened_for_this_call), counted."""
-        with self.lock:
-            self.metrics.requests_num += 1
+        """An acquire begun at ``started`` past a first checkout (``actions``, which counted the request)
+        that handed over no idle session at once; checks out again after a failed ping.
+        Returns (entry, opened_for_this_call), counted."""
         try:
             got = yield from self._obtain(actions, started, key, tag, matchany, timeout)
         except BaseException:
@@ -218,7 +228,7 @@ class PoolEngine:
     def _obtain(
         self, actions: Actions, started: float, key: Hashable, tag: str | None, matchany: bool, timeout: float | None
     ) -> Steps:
-        queued = False
+        queued = actions.wait is not None  # the first checkout counted it
         while True:
             if actions.wait is not None and not queued:
                 queued = True  # a request counts as queued once, however often it waits
@@ -248,12 +258,8 @@ class PoolEngine:
         assert actions.wait is not None
         return (yield from self._wait(actions.wait, started, timeout))
 
-    def _left(self, started: float, timeout: float | None) -> float | None:
-        """Seconds left of a caller's wait limit (None: no limit)."""
-        return None if timeout is None else started + timeout - self.clock()
-
     def _validated(self, entry: Entry, started: float, timeout: float | None) -> Steps:
-        limit = self._left(started, timeout)
+        limit = None if timeout is None else started + timeout - self.clock()  # None: no limit
         if limit is not None and limit <= 0:
             # No time left to ping: the session goes back unpinged, still doubtful.
             self.call(self.core.checkin, entry=entry, now=self.clock(), tag=entry.tag)
@@ -275,7 +281,7 @@ class PoolEngine:
         return None
 
     def _open_for_caller(self, key: Hashable, started: float, timeout: float | None) -> Steps:
-        limit = self._left(started, timeout)
+        limit = None if timeout is None else started + timeout - self.clock()  # None: no limit
         if limit is not None and limit <= 0:
             self.call(self.core.caller_open_failed, key=key)
             raise self.error(Refusal.EXHAUSTED, self.clock() - started)
@@ -392,9 +398,3 @@ class PoolEngine:
     def _open_error(self) -> None:
         with self.lock:
             self.metrics.connections_errors += 1
-
-    def wait_token(self, waiter: Waiter, token: Any) -> bool:
-        """Attach the layer's wake-up to a waiter; False if it is already settled."""
-        with self.lock:
-            waiter.token = token
-            return not waiter.done

@@ -64,14 +64,16 @@ class SyncPool(PoolEngine):
             PoolEngine.release(self, entry, released, tag)
 
     def acquire(
-        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None
+        self, key: Hashable = None, tag: str | None = None, matchany: bool = False, timeout: float | None = None,
+        lend: bool = True,
     ) -> tuple[Entry, bool]:
         """Borrow a session; returns it and whether it was opened for this call.
 
         Args:
             timeout: seconds to wait when the pool is at ``max`` (None: forever).
+            lend: try the fast path (False: the caller just did).
         """
-        entry = self.lend(key, tag)
+        entry = self.lend(key, tag) if lend else None
         if entry is not None:
             return entry, False  # the fast path: no generator, no I/O, no Actions
         started = self.clock()
@@ -103,13 +105,15 @@ class SyncPool(PoolEngine):
                 return self.connector.open(key)
             return _within(step.limit, functools.partial(self.connector.open, key),
                            lambda job: self.late_open(key, job.value, job.error))  # fmt: skip
-        # A lock taken here and released by the granting thread: the
-        # cheapest handoff between two threads that the stdlib offers.
+        token: threading.Lock = step.waiter.token  # released by the grant, or already
+        return token.acquire(timeout=-1 if step.timeout is None else step.timeout)
+
+    def new_token(self) -> threading.Lock:
+        """A lock taken here and released by the granting thread: the
+        cheapest handoff between two threads that the stdlib offers."""
         token = threading.Lock()
         token.acquire()
-        if not self.wait_token(step.waiter, token):
-            return True
-        return token.acquire(timeout=-1 if step.timeout is None else step.timeout)
+        return token
 
     def validate(self, check_after: float) -> None:
         """One validator pass (called by the validator thread)."""
