@@ -45,8 +45,8 @@ class ConnectionPool(PoolFace[Connection]):
         current().validator.add(self._engine)
         self._engine.call(self._engine.core.replenish)
 
-    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> Connection:
-        entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit())
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool, lend: bool = True) -> Connection:
+        entry, _ = self._engine.acquire(key, tag, matchany, self._options.wait_limit(), lend)
         handle, _ = self._handed(entry, tag)
         return handle  # type: ignore[return-value]
 
@@ -95,17 +95,19 @@ class _Acquiring:
     once (see :meth:`PoolFace.acquire`): awaitable, or an async context
     manager; awaiting it awaits the pool's ``_acquired()``."""
 
-    __slots__ = ("_conn", "_key", "_matchany", "_pool", "_tag")
+    __slots__ = ("_conn", "_key", "_lend", "_matchany", "_pool", "_tag")
 
-    def __init__(self, pool: AsyncConnectionPool, key: Hashable, tag: str | None, matchany: bool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, key: Hashable, tag: str | None, matchany: bool,
+                 lend: bool) -> None:  # fmt: skip
         self._pool = pool
         self._key = key
         self._tag = tag
         self._matchany = matchany
+        self._lend = lend
         self._conn: AsyncConnection | None = None
 
     def __await__(self) -> Generator[Any, None, AsyncConnection]:
-        return self._pool._acquired(self._key, self._tag, self._matchany).__await__()
+        return self._pool._acquired(self._key, self._tag, self._matchany, self._lend).__await__()
 
     async def __aenter__(self) -> AsyncConnection:
         self._conn = await self
@@ -195,14 +197,14 @@ class AsyncConnectionPool(PoolFace[_Acquiring | AsyncConnection]):
         except Exception as exc:
             raise self._error(Outage(exc, Why.REFUSED if is_refused(exc) else Why.BUDGET), 0.0) from exc
 
-    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Acquiring:
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool, lend: bool = True) -> _Acquiring:
         """``await pool.acquire()`` or ``async with pool.acquire()``."""
-        return _Acquiring(self, key, tag, matchany)
+        return _Acquiring(self, key, tag, matchany, lend)
 
-    async def _acquired(self, key: Hashable, tag: str | None, matchany: bool) -> AsyncConnection:
+    async def _acquired(self, key: Hashable, tag: str | None, matchany: bool, lend: bool = True) -> AsyncConnection:
         if self._upkeep is None:
             self._start()
-        entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit())
+        entry, _ = await self._engine.acquire(key, tag, matchany, self._options.wait_limit(), lend)
         handle, called = self._handed(entry, tag)
         for result in called:
             if asyncio.iscoroutine(result):

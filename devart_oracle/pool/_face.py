@@ -189,11 +189,12 @@ class PoolFace(Generic[_Got]):
                     handle = self._connectiontype(entry.conn, self._dsn or "", engine, entry)
                     handle._resets = False  # as _handed() makes it
                     return handle  # type: ignore[return-value]
-            if not (self._needs_user or self._closed):
-                return self._acquire(None, tag, matchanytag)  # the pool's own sessions, as _key() would say
+            if not (self._needs_user or self._closed):  # the pool's own sessions, as _key() would say
+                return self._acquire(None, tag, matchanytag, lend=not self._plain)  # lent: just tried
         return self._acquire(self._key(user, password, cclass, purity, shardingkey, supershardingkey), tag, matchanytag)
 
-    def _acquire(self, key: Hashable, tag: str | None, matchany: bool) -> _Got:
+    def _acquire(self, key: Hashable, tag: str | None, matchany: bool, lend: bool = True) -> _Got:
+        """Every acquire but the fast path's (``lend``: False when it was just tried)."""
         raise NotImplementedError
 
     def _engine_options(self) -> dict[str, Any]:

@@ -192,7 +192,7 @@ class GlobalPool(PoolView):
                 partition = known[1]
                 entry = partition.lend(None, None)
                 if entry is None:
-                    entry, _ = partition.acquire_within()
+                    entry, _ = partition.acquire_within(lend=False)  # just tried
                 return Connection(entry.conn, partition.masked, partition, entry)
             pooled = registry.checkout(params)
             if pooled is not None:
@@ -258,9 +258,10 @@ class _Partition(SyncPool):
             self.params.pool_id,
         )
 
-    def acquire_within(self) -> tuple[Entry, bool]:
-        """Borrow a session within the ConnectionTimeout of the parameters, if they set one."""
-        return self.acquire(timeout=self.connection_timeout)
+    def acquire_within(self, lend: bool = True) -> tuple[Entry, bool]:
+        """Borrow a session within the ConnectionTimeout of the parameters, if they set one
+        (``lend``: False when the fast path was just tried)."""
+        return self.acquire(timeout=self.connection_timeout, lend=lend)
 
 
 class _Registry:
