@@ -157,7 +157,7 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        if not (self.opened or self.pending):
+        if not (self._idle.count or self._busy or self._checking or self._opening or self._caller_opening):
             # Nothing but the pending retry could serve this caller: one
             # whose wait ends before it is due hears so now.
             outage = self.backoff.refusal(key, now, budget, self.settings.getmode == GetMode.NOWAIT)
@@ -166,7 +166,9 @@ class PoolCore:
         self.backoff.asked(key)  # a refused logon is tried again
         waiter = Waiter(key, tag, matchany, now, None if budget is None else now + budget)
         self._waiters.append(waiter)
-        return Actions(wait=waiter).merge(self._grow())
+        actions = self._grow()  # always a new Actions: the waiter is added to it
+        actions.wait = waiter
+        return actions
 
     def _grow(self) -> Actions:
         """Open sessions for waiters: ``increment`` at a time, never past ``max``.
@@ -194,7 +196,7 @@ class PoolCore:
 
     def _make_room(self, key: Key, actions: Actions) -> Actions:
         """At ``max``, close an idle session of another key for a waiter of ``key``."""
-        victim = None if self._idle.has(key) else self._idle.coldest(other_than=key)
+        victim = None if not self._idle.count or self._idle.has(key) else self._idle.coldest(other_than=key)
         if victim is None:
             return actions
         self._opening += 1
@@ -310,8 +312,7 @@ class PoolCore:
             return self._logoff(entry, reason)
         # A waiter whose wait ended (its thread or task may not have run
         # since) is refused, not served: the pool's clock decides (_queue).
-        late = self._waiters.expire(entry.key, now) if self._waiters else []
-        waiter = self._waiters.first(entry.key)
+        late, waiter = self._waiters.claim(entry.key, now) if self._waiters else ([], None)
         if waiter is not None:
             self._grant(waiter, entry)
             return Actions(wake=[*late, waiter])
@@ -335,7 +336,7 @@ class PoolCore:
         return None
 
     def _grant(self, waiter: Waiter, entry: Entry) -> None:
-        self._waiters.remove(waiter)
+        """Lease ``entry`` to a waiter already taken out of the queue."""
         self._busy.add(entry)
         entry.leases += 1
         waiter.entry = entry

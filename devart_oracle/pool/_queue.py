@@ -66,20 +66,35 @@ class WaitQueue(deque[Waiter]):
             waiter.error = outage
         return gone
 
-    def expire(self, key: Key, now: float) -> list[Waiter]:
-        """Take out the waiters of ``key`` whose deadline passed before ``now``
-        and settle them as refused (pool exhausted).
+    def claim(self, key: Key, now: float) -> tuple[list[Waiter], Waiter | None]:
+        """Take out the oldest waiter of ``key`` still waiting at ``now``, to
+        be granted a session; and the waiters of ``key`` queued before it
+        whose deadline passed, settled as refused (pool exhausted).
 
         A session that becomes free after a caller's deadline is not that
         caller's, however late its thread or task runs to notice: on a loaded
         machine the caller may not run at all until a logon it waits for is
-        over. The next waiter, or the idle stack, gets the session.
+        over. The next waiter, or the idle stack, gets the session. (Late
+        waiters queued after the one served are refused by the next claim,
+        or by their own timed wait.)
         """
-        late = [w for w in self if w.key == key and w.deadline is not None and w.deadline < now]
-        for waiter in late:
-            self.remove(waiter)
-            waiter.error = Refusal.EXHAUSTED
-        return late
+        late: list[Waiter] = []
+        chosen = None
+        for waiter in self:
+            if waiter.key == key:
+                if waiter.deadline is None or waiter.deadline >= now:
+                    chosen = waiter
+                    break
+                late.append(waiter)
+        for gone in late:
+            self.remove(gone)
+            gone.error = Refusal.EXHAUSTED
+        if chosen is not None:
+            if self[0] is chosen:
+                self.popleft()  # first come, first served: the usual case
+            else:
+                self.remove(chosen)
+        return late, chosen
 
     def discard(self, waiter: Waiter) -> None:
         """Take a waiter out if it is still queued."""

@@ -125,3 +125,18 @@ def test_the_wait_queue_knows_how_long_its_waiters_will_wait():
     outage = Outage(OSError("down"), Why.BUDGET, 0.3)
     assert queue.fail("a", outage, before=0.4) == [ever, soon, gone]  # no limit: the outage ends its wait
     assert ever.error is soon.error is outage and late.error is None
+
+
+def test_a_claim_serves_the_oldest_waiter_still_waiting_and_refuses_those_late_before_it():
+    queue = WaitQueue()
+    late1, other, late2, live, late3, live2 = (
+        Waiter(key, None, False, 0.0, deadline)
+        for key, deadline in (("a", 0.1), ("b", 0.1), ("a", 0.2), ("a", None), ("a", 0.3), ("a", 0.9))
+    )
+    queue.extend([late1, other, late2, live, late3, live2])
+    late, chosen = queue.claim("a", 0.5)
+    assert late == [late1, late2] and chosen is live  # first come, first served, among those still waiting
+    assert late1.error is late2.error is Refusal.EXHAUSTED and live.error is None
+    assert list(queue) == [other, late3, live2]  # another key's waiter is not this claim's business
+    assert queue.claim("a", 0.5) == ([late3], live2) and list(queue) == [other]  # the late one behind: next claim
+    assert queue.claim("a", 0.5) == ([], None) and queue.claim("b", 0.0) == ([], other) and not queue
