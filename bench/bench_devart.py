@@ -128,7 +128,7 @@ def _refusal(exc: BaseException) -> str | None:
 def _connector(base: str) -> ModuleType | str:
     """Devart's connector once it has logged on to the server, or why it cannot."""
     try:
-        import devart.oracle as devart
+        import devart.oracle as devart  # type: ignore[import-untyped]
     except ImportError as exc:
         return f"Devart's connector is not installed ({exc}): pip install devart-oracle-connector"
     except Exception as exc:  # a licence check that fails at import
@@ -141,7 +141,7 @@ def _connector(base: str) -> ModuleType | str:
         if (why := _refusal(exc)) is None:
             raise
         return why
-    return devart
+    return devart  # type: ignore[no-any-return]
 
 
 def _table(devart: ModuleType, base: str) -> tuple[dict[str, float], dict[str, float]]:

@@ -10,9 +10,11 @@
    Targets: ours >= 6x faster than theirs in sync, >= 4.5x in asyncio.
 2. 8 threads sharing 4 sessions, each holding its session for one small
    query (a round trip to the server): throughput and p50/p99/worst wait
-   (target: our p99 <= half of theirs). The peers alternate over rounds,
-   beside a minimal first-come-first-served pool of raw sessions: the floor
-   that fairness itself sets on this machine.
+   (target: our p99 <= half of theirs), and the calls the pool's side of a
+   contended cycle makes (acquire and release, counted in a round of their
+   own). The peers alternate over rounds, beside a minimal
+   first-come-first-served pool of raw sessions: the floor that fairness
+   itself sets on this machine.
 3. The HikariCP-style spike: logon_delay = 0.15 s, min=5, max=50, 50 requests
    at once each holding 2 ms: sessions opened, median and worst wait
    (target: at most 8 sessions and a median wait under 30 ms).
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +34,7 @@ from typing import Any
 
 import _plot
 import oracledb
-from _calls import Calls, async_calls_per_cycle, calls_per_cycle
+from _calls import Calls, Gate, async_calls_per_cycle, calls_per_cycle
 from _harness import PASSWORD, USER, command_line, median, per_call_us, percentile, server_process, show_chart
 
 import devart_oracle
@@ -89,9 +92,12 @@ def cycle_rounds(dsn: str, rounds: int = 3) -> dict[str, tuple[float, float]]:
 
 
 def contention_round(
-    create: Callable[..., Any], dsn: str, threads: int = 8, sessions: int = 4, seconds: float = 1.5
+    create: Callable[..., Any], dsn: str, threads: int = 8, sessions: int = 4, seconds: float = 1.5,
+    gates: list[Gate] | None = None,
 ) -> list[float]:
-    """The waits (seconds) of threads sharing fewer sessions for one round."""
+    """The waits (seconds) of threads sharing fewer sessions for one round;
+    with ``gates``, each thread also counts the calls its acquire() and
+    release() make (a round of its own: the profiler slows every call)."""
     pool = create(user=USER, password=PASSWORD, dsn=dsn, min=sessions, max=sessions)
     while pool.opened < sessions:
         time.sleep(0.01)
@@ -100,14 +106,23 @@ def contention_round(
 
     def worker() -> None:
         mine = []
+        gate = Gate()
+        if gates is not None:
+            gates.append(gate)
+            sys.setprofile(gate.profile)
         while time.perf_counter() < deadline:
             started = time.perf_counter()
+            gate.open = True
             conn = pool.acquire()
+            gate.open = False
             mine.append(time.perf_counter() - started)
             cursor = conn.cursor()
             cursor.execute("select 1 from dual")
             cursor.fetchall()
+            gate.open = True
             pool.release(conn)
+            gate.open = False
+        sys.setprofile(None)
         waits.extend(mine)
 
     workers = [threading.Thread(target=worker) for _ in range(threads)]
@@ -135,7 +150,7 @@ class FifoFloor:
         with self.lock:
             if self.idle:
                 return self.idle.pop()
-            waiter = [threading.Lock(), None]
+            waiter: list[Any] = [threading.Lock(), None]
             waiter[0].acquire()
             self.waiters.append(waiter)
         waiter[0].acquire()
@@ -153,6 +168,13 @@ class FifoFloor:
     def close(self) -> None:
         for conn in self.idle:
             conn.close()
+
+
+def contended_calls(create: Callable[..., Any], dsn: str) -> Calls:
+    """The calls one contended acquire()+release() makes (the pool's side: not the query)."""
+    gates: list[Gate] = []
+    cycles = len(contention_round(create, dsn, seconds=0.5, gates=gates))
+    return Calls(sum(g.python for g in gates) / cycles, sum(g.c for g in gates) / cycles)
 
 
 def contention(dsn: str, rounds: int = 4, seconds: float = 1.5) -> dict[str, tuple[float, float, float, float]]:
@@ -230,7 +252,9 @@ def main() -> None:
         print("8 threads sharing 4 sessions, each holding its session for one query (4 alternating rounds of 1.5 s)")
         figures = contention(dsn)
         for name, (rate, p50, p99, worst) in figures.items():
-            print(f"  {name:16s} {rate:8.0f} cycles/s   wait p50 {p50:6.2f}  p99 {p99:6.2f}  worst {worst:6.2f} ms")
+            calls = contended_calls(FifoFloor if name == "fifo floor" else PEERS[name][0], dsn)
+            print(f"  {name:16s} {rate:8.0f} cycles/s   wait p50 {p50:6.2f}  p99 {p99:6.2f}  worst {worst:6.2f} ms"
+                  f"   {calls} (pool side)")
         theirs_p99 = figures["python-oracledb"][2]
         print(f"  p99 ours/theirs: {figures['devart_oracle'][2] / theirs_p99:.2f} (target <= 0.5);"
               f" the fifo floor's: {figures['fifo floor'][2] / theirs_p99:.2f}")

@@ -57,6 +57,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import _plot
 import oracledb
@@ -110,7 +111,7 @@ def exported(revision: str) -> Iterator[Path | None]:
             yield None
             return
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:  # our own repository's files
-            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.11.4
+            safe: dict[str, Any] = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.11.4
             tar.extractall(directory, **safe)
         yield Path(directory)
 

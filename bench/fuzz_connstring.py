@@ -11,6 +11,7 @@ Exit status 1 if it found any.
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 import time
