@@ -46,7 +46,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"", r"ORA-00942", ("a LOB table of the suite's schema (TestCLOBs, TestBLOBs, TestNCLOBs) is "
      "not created by the runner yet (LOB tables are the lob work's block of schema.py)")),
     # other server gaps
-    (r"", r"DBMS_DEBUG_JDWP", "DBMS_DEBUG_JDWP (the debugger's session ids) is not emulated"),
     (r"test_connection_1[01]5[45]", "", ("editions are not emulated (the session's edition is "
      "always ORA$BASE; edition= is ignored)")),
     (r"", r"XMLELEMENT", "XMLType is not emulated"),

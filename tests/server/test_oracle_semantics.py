@@ -140,6 +140,16 @@ def test_sys_context_sid_is_the_session_sid(k: oracledb.Cursor, wire_server: Ora
     assert int(str(sid)) in [info.sid for info in wire_server.sessions]
 
 
+
+def test_the_debuggers_session_ids_are_the_clients(k: oracledb.Cursor) -> None:
+    """DBMS_DEBUG_JDWP's functions, called as Oracle lets SQL call them: with no parentheses, or empty ones."""
+    k.execute("select dbms_debug_jdwp.current_session_id, dbms_debug_jdwp.current_session_serial(),"
+              " dbms_debug_jdwp.current_session_id + 1 from dual")
+    assert k.fetchone() == (k.connection.session_id, k.connection.serial_num, k.connection.session_id + 1)
+    assert [d[0] for d in k.description][:2] == ["DBMS_DEBUG_JDWP.CURRENT_SESSION_ID",
+                                                 "DBMS_DEBUG_JDWP.CURRENT_SESSION_SERIAL()"]
+    assert ora_code(k, "select dbms_debug_jdwp.current_session_id(1) from dual") == 909  # it takes none
+
 # -------------------------------------------------------- current schema
 
 

@@ -163,6 +163,8 @@ def _session(ctx: Context) -> dict[str, tuple[int, Callable[..., object], bool]]
         "ORA_NEXTVAL": (1, ctx.next_value, False),
         "ORA_CURRVAL": (1, ctx.current_value, False),
         "SYS_CONTEXT": (-1, _sys_context(ctx), False),
+        "DBMS_DEBUG_JDWP_CURRENT_SESSION_ID": (0, lambda: ctx.info.sid, False),  # the debugger's session ids
+        "DBMS_DEBUG_JDWP_CURRENT_SESSION_SERIAL": (0, lambda: ctx.info.serial, False),
         "ORA_FITS": (4, _fits(ctx), True),
         "DEVART_LOB": (1, lambda value: ctx.chunks.whole(value), True),  # a stored LOB's whole value
     }

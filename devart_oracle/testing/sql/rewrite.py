@@ -327,7 +327,8 @@ class _Rewriter:
             self._sequence(upper, member)
             return k + 1
         if upper in PACKAGES or member.is_word("ROWID"):
-            self._emit(*pseudo_call(self.tokens, upper, member.text.upper()))
+            after = self._at(self._next(k))
+            self._emit(*pseudo_call(self.tokens, upper, member.text.upper(), after is not None and after.text == "("))
             return k + 1
         self._name(upper)
         return i + 1

@@ -21,10 +21,12 @@ from .errors import OracleError
 from .lexer import Token, significant
 from .literals import quote_literal
 
-__all__ = ["PACKAGES", "check_rowid", "pseudo_call", "rowid_text", "tables"]
+__all__ = ["NILADIC", "PACKAGES", "check_rowid", "pseudo_call", "rowid_text", "tables"]
 
 #: The packages whose functions SQL may call (``DBMS_LOB.SUBSTR`` runs as ``DBMS_LOB_SUBSTR``).
-PACKAGES = frozenset({"DBMS_LOB", "UTL_RAW"})
+PACKAGES = frozenset({"DBMS_LOB", "UTL_RAW", "DBMS_DEBUG_JDWP"})
+#: Those of their functions that take no argument, which SQL calls with no parentheses.
+NILADIC = frozenset({"DBMS_DEBUG_JDWP.CURRENT_SESSION_ID", "DBMS_DEBUG_JDWP.CURRENT_SESSION_SERIAL"})
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _ENDS_FROM = frozenset({"WHERE", "GROUP", "ORDER", "HAVING", "CONNECT", "START", "UNION",
@@ -50,14 +52,16 @@ def rowid_text(table: object, rowid: object) -> str | None:
     return _base64(obj, 6) + _base64(1, 3) + _base64(rowid >> 16, 6) + _base64(rowid & 0xFFFF, 3)
 
 
-def pseudo_call(tokens: tuple[Token, ...], qualifier: str, member: str) -> tuple[str, str]:
+def pseudo_call(tokens: tuple[Token, ...], qualifier: str, member: str, called: bool = True) -> tuple[str, str]:
     """``DBMS_LOB.f`` (a PACKAGES function), ``ROWID`` or ``q.ROWID``: SQLite text and Oracle name.
 
-    The ROWID of a qualifier names the table it aliases; a bare ROWID the
-    statement's first table (see ``tables``).
+    A NILADIC function not ``called`` (no parentheses follow) gets SQLite's
+    empty ones. The ROWID of a qualifier names the table it aliases; a bare
+    ROWID the statement's first table (see ``tables``).
     """
     if qualifier in PACKAGES:
-        return f"{qualifier}_{member}", f"{qualifier}.{member}"
+        name = f"{qualifier}.{member}"
+        return f"({qualifier}_{member}())" if not called and name in NILADIC else f"{qualifier}_{member}", name
     table = quote_literal(_tables(tokens).get(qualifier, qualifier))
     column = f"{qualifier}.rowid" if qualifier else "rowid"
     return f"ORA_ROWID({table}, {column})", f"{qualifier}.ROWID" if qualifier else "ROWID"
