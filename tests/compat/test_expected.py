@@ -80,9 +80,9 @@ def test_reasons_come_from_the_rules_and_the_list_is_rewritten_from_a_run(tmp_pa
     path.write_text(f"{FILE}::test_h\thangs: waits forever\n{FILE}::test_old\tno longer fails\n",
                     encoding="utf-8")
     run = {"oracledb": {"outcomes": {f"{FILE}::test_a": "failed", f"{FILE}::test_b": "passed"},
-                        "messages": {f"{FILE}::test_a": "ORA-00904: \"DBMS_DEBUG_JDWP\".\"X\""}}}
+                        "messages": {f"{FILE}::test_a": "ORA-00904: \"XMLELEMENT\": invalid identifier"}}}
     assert reasons.write(run, path) == 2
-    assert expected.load(path) == {f"{FILE}::test_a": reasons.reason(f"{FILE}::test_a", "DBMS_DEBUG_JDWP"),
+    assert expected.load(path) == {f"{FILE}::test_a": reasons.reason(f"{FILE}::test_a", "XMLELEMENT"),
                                    f"{FILE}::test_h": "hangs: waits forever"}
 
 
