@@ -197,13 +197,13 @@ class CallRunner:
         mark = len(w.buf)
         session = self.session
         info = session.info
-        schema = None if info is None else info.current_schema
+        synced = () if info is None else info.synced()
         try:
             error, rowcount = self._watched(info, cursor, self._requery, w, cursor, raw, count)
         except Exception as exc:
             return self._failed(w, mark, exc, cursor, cursor.id, row_counts=False)
-        if info is not None and info.current_schema != schema:
-            session_sync(w, current_schema=info.current_schema)
+        if info is not None and info.synced() != synced:
+            session_sync(w, synced, info.synced())
         end_of_call(w, session.call_status(), cursor_id=cursor.id, rowcount=rowcount, error=error, query=True)
         return True
 
@@ -275,13 +275,13 @@ class CallRunner:
             self.cursors.close([cursor.id])
         self._batch, self._rowid = [], _NO_ROWID
         info = session.info
-        schema = None if info is None else info.current_schema
+        synced = () if info is None else info.synced()
         try:
             error, rowcount = self._watched(info, cursor, work, w)
         except Exception as exc:
             return self._failed(w, mark, exc, cursor, cursor_id, row_counts=row_counts)
-        if info is not None and info.current_schema != schema:
-            session_sync(w, current_schema=info.current_schema)
+        if info is not None and info.synced() != synced:
+            session_sync(w, synced, info.synced())
         text = WireError(error).text if error == _ARRAY_DML_ERRORS else ""
         end_of_call(w, session.call_status(), cursor_id=cursor_id, rowcount=rowcount, error=error,
                     text=text, batch=self._batch, query=cursor.query, rowid=self._rowid)

@@ -64,6 +64,7 @@ class Identity:
     app_context: tuple[tuple[str, str, str], ...] = ()
     cclass: str | None = None  # DRCP: AUTH_KPPL_CONN_CLASS, else the descriptor's
     purity: int = 0  # DRCP: AUTH_KPPL_PURITY (1 NEW, 2 SELF), else the descriptor's; 0 default
+    edition: str | None = None  # AUTH_ORA_EDITION (Database.open_session checks it); None: the default
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class LogonCalls:
             app_context=tuple(app_context),
             cclass=pairs.get("AUTH_KPPL_CONN_CLASS") or self.descriptor.cclass,
             purity=_purity(pairs.get("AUTH_KPPL_PURITY"), self.descriptor.purity),
+            edition=_user_name(pairs["AUTH_ORA_EDITION"]) if pairs.get("AUTH_ORA_EDITION") else None,
         )
 
 

@@ -114,10 +114,8 @@ class OracleTestServer:
         self._accounts = Accounts(check_users(users), expired_users, connect_through,
                                   check_rounds(logon_rounds))
         instance_name = (sid or "FREE").upper()
-        self._instance: Instance = Instance(name=instance_name, db_name=instance_name,
-                                            db_unique_name=instance_name,
-                                            pdb_name=self.service_name.upper(),
-                                            cpool=PoolStatistics())
+        self._instance: Instance = Instance(name=instance_name, db_name=instance_name, db_unique_name=instance_name,
+                                            pdb_name=self.service_name.upper(), cpool=PoolStatistics())
         self._registry = SessionRegistry()
         self._turns = Turns()  # the sessions' calls run one at a time, first come first served
         self._workers = SessionWorkers()  # session threads, reused from one session to the next
@@ -367,6 +365,7 @@ class _Host:
                            client=client, instance=server._instance)
         for namespace, attribute, value in identity.app_context:
             info.contexts.setdefault(namespace.upper(), {})[attribute.upper()] = value
+        info.edition = identity.edition or info.edition  # the logon's, else the default
         member.info = info
         try:
             return info, server._database.open_session(info)

@@ -46,8 +46,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"", r"ORA-00942", ("a LOB table of the suite's schema (TestCLOBs, TestBLOBs, TestNCLOBs) is "
      "not created by the runner yet (LOB tables are the lob work's block of schema.py)")),
     # other server gaps
-    (r"test_connection_1[01]5[45]", "", ("editions are not emulated (the session's edition is "
-     "always ORA$BASE; edition= is ignored)")),
     (r"", r"XMLELEMENT", "XMLType is not emulated"),
     (r"test_cursor_18(21)|test_cursor_19(14)", "", ("cursor.lastrowid is not set by executemany() "
      "(Oracle gives the rowid of the last row inserted)")),

@@ -73,7 +73,7 @@ def suite_env(server: OracleTestServer, users: dict[str, str], mode: str, report
     env.update(PYO_TEST_MAIN_USER="pythontest", PYO_TEST_MAIN_PASSWORD=users["pythontest"],
                PYO_TEST_PROXY_USER="pythontestproxy", PYO_TEST_PROXY_PASSWORD=users["pythontestproxy"],
                PYO_TEST_ADMIN_USER="admin", PYO_TEST_ADMIN_PASSWORD=users["admin"],
-               PYO_TEST_CONNECT_STRING=server.dsn, DEVART_COMPAT_POOL=mode,
+               PYO_TEST_CONNECT_STRING=server.dsn, PYO_TEST_EDITION_NAME=schema.EDITION, DEVART_COMPAT_POOL=mode,
                DEVART_COMPAT_REPORT=str(report))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env

@@ -7,7 +7,8 @@ TestDates, TestArrayDML). The columns follow the suite's expectations; the
 rows are those its scripts insert in PL/SQL loops, computed here and inserted
 with binds, since the embedded server runs no PL/SQL loops. The LOB and type
 tables of ``tests/data_types`` are in :mod:`tests.compat.schema_types`. Object
-types, packages and queues are left out: tests that need them fail, and say so.
+types, packages and queues are left out: tests that need them fail, and say so. The
+edition the editioning tests use is created as the suite's scripts do.
 
 The stored procedures and functions the callproc/callfunc tests call are
 created too, with the server's ``CREATE PROCEDURE`` (the bodies are the
@@ -24,6 +25,9 @@ from typing import Any
 from tests.compat import schema_types
 
 Row = Sequence[Any]
+
+#: The edition the suite's editioning tests use (PYO_TEST_EDITION_NAME; its own default too).
+EDITION = "pythonedition"
 
 _TABLES: dict[str, str] = {
     "TestNumbers": """(IntCol number(9) not null, LongIntCol number(16) not null,
@@ -101,6 +105,7 @@ _ROWS: dict[str, Callable[[int], Row]] = {"TestNumbers": _numbers, "TestStrings"
 
 def statements() -> Iterable[tuple[str, list[Row]]]:
     """``(sql, rows)`` pairs that build the schema: DDL with no rows, then inserts."""
+    yield f"create edition {EDITION}", []
     for table, columns in _TABLES.items():
         yield f"create table {table} {columns}", []
     for name, source in _ROUTINES:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .ddl import CONSTRAINTS, SEQUENCES, SequenceOp
 from .dictionary_notes import NOTES_SCHEMA
+from .editions import BASE, EDITIONS_SCHEMA
 from .errors import OracleError
 from .instance import Client, Instance, Statistics
 from .lob_store import SCHEMA as LOB_SCHEMA
@@ -39,7 +40,7 @@ class SessionInfo:
     ``client_info``, ``dbop`` (the database operation V$SQL_MONITOR shows), ``contexts`` (application contexts by namespace),
     ``status`` and ``status_since`` (``time.monotonic()``), ``sql_id`` and the counters in ``stats``; ``ALTER SESSION``
     updates ``current_schema``, ``time_zone``, the formats in ``nls`` and the isolation level of
-    ``transaction``. ``current_schema``
+    ``transaction``, and ``edition`` (``editions``). ``current_schema``
     defaults to ``username``; ``client`` and ``instance`` are fixed at logon.
     """
 
@@ -67,6 +68,11 @@ class SessionInfo:
     transaction: TransactionState = field(default_factory=TransactionState)
     nls: Nls = field(default_factory=Nls)
     server: str = "DEDICATED"  # V$SESSION.SERVER: POOLED for a DRCP pooled session
+    edition: str = BASE  # the logon's (AUTH_ORA_EDITION) or ALTER SESSION SET EDITION's
+
+    def synced(self) -> tuple[str, str]:
+        """What the client is told of when a call changes it (current schema, edition)."""
+        return self.current_schema, self.edition
 
     def __post_init__(self) -> None:
         self.current_schema = self.current_schema or self.username
@@ -79,6 +85,7 @@ CREATE TABLE IF NOT EXISTS {SEQUENCES} (
     NAME TEXT PRIMARY KEY, NEXT_VALUE INTEGER, INCREMENT INTEGER);
 {NOTES_SCHEMA}
 {LOB_SCHEMA}
+{EDITIONS_SCHEMA}
 -- a view in the file cannot see a session's temp.DUAL: this one is for views
 CREATE TABLE IF NOT EXISTS DUAL (DUMMY VARCHAR2(1));
 INSERT INTO DUAL SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM DUAL);

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .editions import EditionOp
 from .errors import OracleError
 from .intervals import interval_type
 from .lexer import Token, Words, joined, name_of
@@ -61,11 +62,12 @@ class SequenceOp:
 
 @dataclass
 class Builder:
-    """The SQLite statements and sequence changes a DDL statement becomes."""
+    """The SQLite statements, sequence and edition changes a DDL statement becomes."""
 
     schemas: frozenset[str]
     statements: list[str] = field(default_factory=list)
     sequences: list[SequenceOp] = field(default_factory=list)
+    editions: list[EditionOp] = field(default_factory=list)
 
     def add(self, oracle_sql: str) -> None:
         """Rewrite an Oracle statement (names, functions) and add it.

@@ -31,15 +31,17 @@ class Host(Protocol):
 # ----------------------------------------------------------- ALTER SESSION
 
 def alter_session(tokens: tuple[Token, ...], info: SessionInfo,
-                  user_exists: Callable[[str], bool] = lambda name: True) -> None:
-    """Run ``ALTER SESSION``: CURRENT_SCHEMA, TIME_ZONE, ISOLATION_LEVEL, NLS_DATE_FORMAT and
-    NLS_TIMESTAMP_FORMAT are kept.
+                  user_exists: Callable[[str], bool] = lambda name: True,
+                  edition: Callable[[str], str] = lambda name: name) -> None:
+    """Run ``ALTER SESSION``: CURRENT_SCHEMA, EDITION (checked by ``edition``), TIME_ZONE,
+    ISOLATION_LEVEL, NLS_DATE_FORMAT and NLS_TIMESTAMP_FORMAT are kept.
 
     Other settings are ignored.
 
     Raises:
         OracleError: ORA-00922 for a malformed SET, ORA-01435 for a
-            CURRENT_SCHEMA that ``user_exists`` does not know, ORA-02248 for
+            CURRENT_SCHEMA that ``user_exists`` does not know, ORA-38802 for an EDITION that
+            does not exist, ORA-02248 for
             an isolation level other than READ COMMITTED and SERIALIZABLE.
     """
     words = significant(tokens)[2:]
@@ -54,15 +56,17 @@ def alter_session(tokens: tuple[Token, ...], info: SessionInfo,
     if len(settings) < 3 or len(settings) % 3 or any(t.text != "=" for t in settings[1::3]):
         raise OracleError(922)
     for name, value in zip(settings[0::3], settings[2::3]):
-        _setting(name.text.upper(), value, info, user_exists)
+        _setting(name.text.upper(), value, info, user_exists, edition)
 
 
 def _setting(name: str, value: Token, info: SessionInfo,
-             user_exists: Callable[[str], bool]) -> None:
+             user_exists: Callable[[str], bool], edition: Callable[[str], str]) -> None:
     if name == "CURRENT_SCHEMA":
         if not user_exists(name_of(value)):
             raise OracleError(1435)
         info.current_schema = name_of(value)
+    elif name == "EDITION":
+        info.edition = edition(name_of(value))
     elif name == "TIME_ZONE":
         info.time_zone = literal_body(value) if "string" in value.kind else value.text.upper()
     elif name.startswith("NLS_") and "string" in value.kind:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Collection
 from .backend import SqliteConnection, retry_while_busy
 from .catalog import SESSION_SETUP, Sequences, SessionInfo, create_schema
 from .connections import ConnectionPool
+from .ddl import Ddl
+from .editions import Editions
 from .errors import OracleError
 from .session import SqlSession
 from .statements import StatementCache
@@ -38,7 +40,7 @@ _CONNECT_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL")
 
 
 class Database:
-    """The shared SQLite file and what all sessions share (sequences).
+    """The shared SQLite file and what all sessions share (sequences, editions).
 
     Args:
         path: the SQLite file; None makes a temporary file that ``close()``
@@ -73,6 +75,7 @@ class Database:
         conn = self.connect()
         try:
             self.sequences = Sequences(create_schema(conn))
+            self.editions = Editions(conn)
         except BaseException:
             conn.close()
             raise
@@ -95,6 +98,23 @@ class Database:
     def user_exists(self, name: str) -> bool:
         """Whether ``name`` is a user (so a schema) of this database."""
         return self.users is None or name in self.users
+
+    def persist(self, conn: sqlite3.Connection, ddl: Ddl) -> None:
+        """Record the sequences and editions a DDL statement creates or drops, in its transaction.
+
+        Raises:
+            OracleError: as ``Sequences.persist`` and ``Editions.persist`` say.
+        """
+        for op in ddl.sequences:
+            self.sequences.persist(conn, op)
+        in_use = {info.edition for info in self.sessions()} if ddl.editions else set()
+        for edition in ddl.editions:
+            self.editions.persist(conn, edition, in_use.__contains__)
+
+    def applied(self, ddl: Ddl, conn: sqlite3.Connection) -> None:
+        """Bring the sequences and editions in memory up to a committed DDL statement."""
+        self.sequences.apply(ddl.sequences)
+        self.editions.apply(ddl.editions, conn)
 
     def connect(self) -> sqlite3.Connection:
         """A new SQLite connection to the file, in explicit-transaction mode."""
@@ -129,10 +149,12 @@ class Database:
         """A new session on its own SQLite connection.
 
         Raises:
-            OracleError: ORA-01012 once the database is closed.
+            OracleError: ORA-01012 once the database is closed, ORA-38802 for an edition
+                (the logon's) that does not exist.
         """
         if self._closed:
             raise OracleError(1012)
+        self.editions.check(info.edition)
         # Made outside the lock: a session's connection, functions and setup take
         # a while, and with the lock held every logon waited for every other one.
         session = SqlSession(self, info)

@@ -8,7 +8,8 @@ constraint added by ``ALTER TABLE`` becomes a unique index (SQLite cannot
 add constraints). What SQLite cannot do at all (``MODIFY``, adding a CHECK
 or FOREIGN KEY later, packages) is an ORA-00900 that says so. Sequences
 are not tables: the statement reports them as ``SequenceOp`` and the
-session applies them. Procedures and functions are stored by ``routine_ddl``.
+session applies them; editions too (``EditionOp``: ``editions``). Procedures and functions are
+stored by ``routine_ddl``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .columns import (
     primary_key_columns,
     record_constraints,
 )
+from .editions import EditionOp, edition_op
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
 from .literals import quote_literal
@@ -42,6 +44,7 @@ class Ddl:
 
     statements: tuple[str, ...] = ()
     sequences: tuple[SequenceOp, ...] = ()
+    editions: tuple[EditionOp, ...] = ()
 
 
 def unsupported(what: str) -> OracleError:
@@ -64,7 +67,7 @@ def ddl(sql: str, schemas: frozenset[str]) -> Ddl:
                "ALTER": _alter, "RENAME": _rename}.get(verb)
     if handler is not None:
         handler(words, builder)
-    return Ddl(tuple(builder.statements), tuple(builder.sequences))
+    return Ddl(tuple(builder.statements), tuple(builder.sequences), tuple(builder.editions))
 
 
 def _element(tokens: list[Token], table: str, builder: Builder, primary_key: set[str]) -> str:
@@ -92,6 +95,8 @@ def _create(words: Words, builder: Builder) -> None:
         _create_sequence(words, builder)
     elif kind in ("PROCEDURE", "FUNCTION"):
         builder.statements += create_routine(kind, words, replace)
+    elif kind == "EDITION":
+        builder.editions.append(edition_op("CREATE", words))
     else:
         raise unsupported(f"CREATE {kind}")
 
@@ -157,6 +162,9 @@ def _create_sequence(words: Words, builder: Builder) -> None:
 
 def _drop(words: Words, builder: Builder) -> None:
     kind = words.take_upper()
+    if kind == "EDITION":
+        builder.editions.append(edition_op("DROP", words))
+        return
     exists = "IF EXISTS " if words.peek() == "IF" and words.peek(1) == "EXISTS" else ""
     words.i += 2 if exists else 0
     text, name = words.name()

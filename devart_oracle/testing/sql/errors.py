@@ -137,6 +137,10 @@ _TEXTS = {
     24797: "cannot promote the current transaction to a distributed transaction",
     25351: "transaction is currently in use",
     25352: "no current transaction",
+    38802: "edition does not exist",
+    38805: "edition is in use",
+    38807: "Implementation restriction: an edition can have only one child",
+    38810: "Implementation restriction: cannot drop edition that has a parent and a child",
 }
 
 

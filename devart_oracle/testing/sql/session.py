@@ -1,10 +1,9 @@
 """One session of the SQL backend: its SQLite connection, transaction, statements.
 
-See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time
-(``cancel()`` may come from another thread); each statement is classified and goes to the query,
-DML, DDL, PL/SQL or command path. Query results stream from SQLite; before anything else runs, the
-rows open results still hold are read into memory so that every statement sees the latest commits
-(LOBs stored out of row: ``lob_store``).
+See ``devart_oracle.testing.sql`` for the backend as a whole. A session runs one call at a time (``cancel()``
+may come from another thread); each statement is classified and goes to the query, DML, DDL, PL/SQL or
+command path. Query results stream from SQLite; before anything else runs, the rows open results still hold
+are read into memory so that every statement sees the latest commits (LOBs stored out of row: ``lob_store``).
 """
 
 from __future__ import annotations
@@ -20,8 +19,9 @@ from .commands import alter_session, alter_system, savepoint_name
 from .connections import ConnectionPool
 from .cursor_expressions import nest
 from .dbms_output import OutputBuffer
-from .ddl import ddl
+from .ddl import Ddl, ddl
 from .dictionary import Dictionary
+from .editions import Editions
 from .errors import OracleError, call_hook
 from .gate import CallGate
 from .lexer import Token
@@ -52,11 +52,14 @@ class SessionDatabase(Protocol):
     users: frozenset[str] | None
     generation: int  # bumped by every DDL: cached descriptions go stale
     sequences: Sequences
+    editions: Editions
     lock_timeout: float
     statements: StatementCache  # what depends only on a statement's text, shared
     connections: ConnectionPool  # idle SQLite connections, reused by the next session
 
     def user_exists(self, name: str) -> bool: ...
+    def persist(self, conn: sqlite3.Connection, ddl: Ddl) -> None: ...  # sequences, editions: in the DDL's transaction
+    def applied(self, ddl: Ddl, conn: sqlite3.Connection) -> None: ...  # ... and in memory once it committed
     def sessions(self) -> list[SessionInfo]: ...
     def kill(self, sid: int, serial: int) -> bool: ...
 
@@ -138,9 +141,9 @@ class SqlSession:
     def executemany(self, sql: str, rows: Sequence[Sequence[object]], *, batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0)
-        and its error kept in ``Result.batch_errors``, as Oracle's array DML with batch errors
-        does; only a cancel stops it. ``lastrowid`` is the last execution's.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0) and its error
+        kept in ``Result.batch_errors``, as Oracle's array DML with batch errors does; only a cancel stops it.
+        ``lastrowid`` is the last execution's.
 
         Raises:
             OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).
@@ -299,35 +302,30 @@ class SqlSession:
         try:
             for statement in translated.statements:
                 self._link.execute(statement, verb=verb)
-            for op in translated.sequences:
-                self._link.run(lambda: self._db.sequences.persist(self._link.conn, op))
+            self._link.run(lambda: self._db.persist(self._link.conn, translated))
             self._link.run(lambda: self._dictionary.record(sql))
             self._end("COMMIT")
         finally:
             self._link.abandon()
             self._db.generation += 1
-        self._db.sequences.apply(translated.sequences)
+        self._db.applied(translated, self._link.conn)
 
     def _command(self, kind: str, tokens: tuple[Token, ...]) -> None:
         if kind == "commit":
             self._end("COMMIT")
+        elif kind == "rollback" and any(t.is_word("TO") for t in tokens):
+            self._link.change("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
         elif kind == "rollback":
-            self._rollback(tokens)
+            self._end("ROLLBACK")
         elif kind in ("savepoint", "lock"):
             self._begin()
             self._dirty = True
             if kind == "savepoint":
                 self._link.change("SAVEPOINT " + savepoint_name(tokens))
         elif kind == "session":
-            alter_session(tokens, self.info, self._db.user_exists)
+            alter_session(tokens, self.info, self._db.user_exists, self._db.editions.check)
         elif kind == "system":
             alter_system(tokens, self)
-
-    def _rollback(self, tokens: tuple[Token, ...]) -> None:
-        if any(t.is_word("TO") for t in tokens):
-            self._link.change("ROLLBACK TO SAVEPOINT " + savepoint_name(tokens))
-        else:
-            self._end("ROLLBACK")
 
     def _begin(self) -> bool:
         if self._link.in_transaction and not self._dirty:  # a serializable snapshot

@@ -32,7 +32,7 @@ _USERENV: dict[str, Callable[[SessionInfo], object]] = {
     "CLOUD_SERVICE": lambda i: None,
     "CON_ID": lambda i: 3,
     "CON_NAME": lambda i: i.instance.pdb_name,
-    "CURRENT_EDITION_NAME": lambda i: "ORA$BASE",
+    "CURRENT_EDITION_NAME": lambda i: i.edition,
     "CURRENT_SCHEMA": lambda i: i.current_schema or i.username,
     "CURRENT_USER": lambda i: i.username,
     "DATABASE_ROLE": lambda i: "PRIMARY",

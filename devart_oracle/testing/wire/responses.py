@@ -310,20 +310,22 @@ _ROW_HEADER = bytes((MSG_ROW_HEADER, *[0] * 7))  # flags, requests, iteration, i
 
 
 _PIGGYBACK_SYNC = 5
-_KEYWORD_CURRENT_SCHEMA = 168
+_SYNCED_KEYWORDS = (168, 172)  # current schema, edition: as SessionInfo.synced() gives them
 
 
-def session_sync(w: Writer, *, current_schema: str) -> None:
-    """SERVER PIGGYBACK (sync): tell the client its session's current schema changed."""
+def session_sync(w: Writer, before: tuple[str, ...], after: tuple[str, ...]) -> None:
+    """SERVER PIGGYBACK (sync): tell the client what of ``SessionInfo.synced()`` a call changed."""
+    pairs = [(keyword, new) for keyword, old, new in zip(_SYNCED_KEYWORDS, before, after) if new != old]
     w.u8(MSG_SERVER_PIGGYBACK)
     w.u8(_PIGGYBACK_SYNC)
     w.ub(0)  # DTYs
     w.u8(0)
-    w.ub(1)  # key/value pairs
+    w.ub(len(pairs))  # key/value pairs
     w.u8(0)
-    text = current_schema.encode()
-    w.ub(len(text))
-    w.b(text)
-    w.ub(0)  # no binary value
-    w.ub(_KEYWORD_CURRENT_SCHEMA)
+    for keyword, value in pairs:
+        text = value.encode()
+        w.ub(len(text))
+        w.b(text)
+        w.ub(0)  # no binary value
+        w.ub(keyword)
     w.ub(0)  # flags
