@@ -101,3 +101,50 @@ def test_a_parameter_named_twice_is_ora_06550(k: oracledb.Cursor) -> None:
     k.execute("create or replace procedure two_args (a number, b number) as begin null; end;")
     with pytest.raises(oracledb.DatabaseError, match="ORA-06550"):
         k.callproc("two_args", (1, 2), {"a": 3})
+
+
+def test_sql_calls_a_stored_function_as_a_built_in_one(k: oracledb.Cursor) -> None:
+    k.execute("""create or replace function sql_scaled (a_Value number, a_By number default 2)
+                 return number as begin return a_Value * a_By; end;""")
+    k.execute("""create or replace function sql_rows (a_Limit number) return number as
+                     t_Count number;
+                 begin
+                     select count(*) into t_Count from sql_rows_t where x <= a_Limit;
+                     return t_Count;
+                 end;""")
+    k.execute("create or replace function sql_hello (a_Name varchar2) return varchar2 as"
+              " begin return 'hello ' || a_Name; end;")
+    k.execute("create table sql_rows_t (x number)")
+    k.executemany("insert into sql_rows_t values (:1)", [(i,) for i in range(1, 101)])
+    k.execute("select sql_scaled(21), sql_scaled(2, 5), scott.sql_scaled(:1), sql_hello('you') from dual", [4])
+    assert k.fetchone() == (42, 10, 8, "hello you")
+    k.execute("select x, sql_rows(x) from sql_rows_t where sql_scaled(x) > 194 order by x")  # a query in its body
+    assert k.fetchall() == [(98, 98), (99, 99), (100, 100)]
+    k.execute("update sql_rows_t set x = sql_scaled(x, 10) where x = 1")
+    k.execute("select sum(sql_scaled(x)) from sql_rows_t")
+    assert k.fetchone() == (2 * (5050 - 1 + 10),)
+    k.execute("create or replace function sql_scaled (a_Value number, a_By number default 2)"
+              " return number as begin return a_Value * 100; end;")
+    k.execute("select sql_scaled(3) from dual")  # replaced: the body stored now runs
+    assert k.fetchone() == (300,)
+    k.execute("drop function sql_scaled")
+    assert _code(k, "select sql_scaled(3) from dual") == 904
+    k.execute("drop table sql_rows_t")
+
+
+def test_sql_refuses_what_it_cannot_call(k: oracledb.Cursor) -> None:
+    k.execute("create or replace function sql_pair (a number, b number) return number as begin return a + b; end;")
+    k.execute("create or replace function sql_out (a out number) return number as begin a := 1; return 2; end;")
+    k.execute("create or replace procedure sql_proc (a number) as begin null; end;")
+    assert _code(k, "select sql_pair(1) from dual") == 6553  # PLS-00306
+    assert _code(k, "select sql_pair(1, 2, 3) from dual") == 6553
+    assert _code(k, "select sql_out(1) from dual") == 6572  # OUT parameters
+    assert _code(k, "select sql_proc(1) from dual") == 904  # a procedure is no function
+    assert _code(k, "select sql_nothing(1) from dual where 1 = 0") == 904  # at parse, as Oracle: no row needed
+
+
+def _code(cursor: oracledb.Cursor, sql: str) -> int:
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        cursor.execute(sql)
+        cursor.fetchall()
+    return int(caught.value.args[0].code)

@@ -48,6 +48,7 @@ _DESCRIBE = 'temp."DEVART$DESCRIBE"'
 _WRITE = f"UPDATE {SEQUENCES} SET NAME = NAME WHERE 0"  # changes nothing, takes the write lock
 _BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: the file changed since the read snapshot
 _BUSY = "database is locked"  # SQLITE_BUSY; "database table is locked" (SQLITE_LOCKED) is not
+_NO_FUNCTION = "no such function: "
 _FAILURES = (sqlite3.Error, OverflowError, ValueError)  # what run() turns into ORA errors
 _PAUSE = 0.005  # between attempts, for the busy results SQLite gives without waiting
 
@@ -105,8 +106,9 @@ class SqliteConnection:
     """
 
     def __init__(self, conn: sqlite3.Connection, schema: Callable[[], str],
-                 lock_timeout: float = 5.0) -> None:
+                 lock_timeout: float = 5.0, resolve: Callable[[str], bool] = lambda name: False) -> None:
         self.conn = conn
+        self.resolve = resolve  # a function SQLite does not know: True once it registered one
         self.lock_timeout = lock_timeout
         self.cancelled = threading.Event()
         self.pending: OracleError | None = None
@@ -136,7 +138,10 @@ class SqliteConnection:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            if not str(exc).startswith(_BUSY):
+            text = str(exc)
+            if text.startswith(_NO_FUNCTION) and self.resolve(text[len(_NO_FUNCTION):]):
+                return self.execute(sql, params, verb, table)  # a stored function, registered now
+            if not text.startswith(_BUSY):
                 raise self.translate(exc, verb, table) from None
         except _FAILURES as exc:
             raise self.translate(exc, verb, table) from None

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 from .errors import OracleError
 from .functions import Context, register
+from .plsql import run_plsql
+from .stored import sql_function
 
 if TYPE_CHECKING:
     from .catalog import SessionInfo
@@ -78,6 +80,9 @@ class Binding:
     def current_value(self, name: str) -> int:
         return self._bound().current_value(name)
 
+    def stored_function(self, name: str) -> Callable[..., object] | None:
+        return sql_function(self._bound(), name, run_plsql)
+
 
 class PooledConnection:
     """A SQLite connection with the Oracle functions registered on it.
@@ -85,14 +90,15 @@ class PooledConnection:
     Attributes:
         conn: the connection.
         binding: the session its functions serve.
+        resolve: registers a stored function SQLite found missing (``functions``).
     """
 
-    __slots__ = ("binding", "conn")
+    __slots__ = ("binding", "conn", "resolve")
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.binding = Binding()
-        register(conn, self.binding)
+        self.resolve = register(conn, self.binding, self.binding.stored_function)
 
 
 class ConnectionPool:

@@ -109,6 +109,8 @@ _TEXTS = {
     6500: "PL/SQL: storage error",
     6501: "PL/SQL: program error",
     6502: "PL/SQL: numeric or value error",
+    6553: "%s",
+    6572: "Function %s has out arguments",
     6504: "PL/SQL: Return types of Result Set variables or query do not match",
     6510: "PL/SQL: unhandled user-defined exception",
     6511: "PL/SQL: cursor already open",

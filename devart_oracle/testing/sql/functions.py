@@ -67,8 +67,10 @@ class Context(Protocol):
     def current_value(self, name: str) -> int: ...
 
 
-def register(conn: sqlite3.Connection, ctx: Context) -> None:
-    """Register every function on ``conn``, bound to the session ``ctx``."""
+def register(conn: sqlite3.Connection, ctx: Context,
+             stored: Callable[[str], Callable[..., object] | None] = lambda name: None) -> Callable[[str], bool]:
+    """Register every function on ``conn``, bound to the session ``ctx``; returns what
+    registers a ``stored`` function SQLite found missing (``SqliteConnection``'s ``resolve``)."""
     functions = {**_PURE, **FUNCTIONS, **LOB_FUNCTIONS, **INTERVAL_FUNCTIONS, **RAW_FUNCTIONS,
                  "ORA_CAST": (2, cast, True),
                  "ORA_ROWID": (2, rowid_text, True), **_session(ctx)}
@@ -76,6 +78,30 @@ def register(conn: sqlite3.Connection, ctx: Context) -> None:
         conn.create_function(name, narg, _guard(ctx, function), deterministic=deterministic)
     conn.create_aggregate("ORA_LISTAGG", -1, listagg_aggregate(_to_char(lambda: ctx.info.nls),
                                                                lambda exc: _park(ctx, exc)))
+    return _stored_functions(conn, ctx, stored)
+
+
+def _stored_functions(conn: sqlite3.Connection, ctx: Context,
+                      stored: Callable[[str], Callable[..., object] | None]) -> Callable[[str], bool]:
+    """A resolver: given a function SQLite does not know, registers it if the session's
+    database has a stored function of that name (True: try the statement again). The
+    function is looked up at each call, so a routine replaced since, or a connection now
+    serving another session, runs what is stored now."""
+    known: set[str] = set()
+
+    def call(name: str, args: tuple[object, ...]) -> object:
+        function = stored(name)
+        if function is None:  # dropped since it was registered
+            raise OracleError(904, f"\"{name}\"")
+        return function(*args)
+
+    def resolve(name: str) -> bool:
+        if name in known or stored(name) is None:
+            return False
+        known.add(name)
+        conn.create_function(name, -1, _guard(ctx, lambda *args: call(name, args)))
+        return True
+    return resolve
 
 
 def _park(ctx: Context, error: OracleError) -> None:

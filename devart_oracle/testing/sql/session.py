@@ -71,7 +71,8 @@ class SqlSession:
         self.info = info
         self._db = database
         self._pooled = database.connections.acquire(self)  # set up, functions bound to this session
-        self._link = SqliteConnection(self._pooled.conn, lambda: self.info.current_schema, database.lock_timeout)
+        self._link = SqliteConnection(self._pooled.conn, lambda: self.info.current_schema, database.lock_timeout,
+                                      self._pooled.resolve)  # SQL's calls of stored functions
         self._gate = CallGate(self._link, self._after_call)
         self._dirty = False
         self._schema_key: tuple[str, str] | None = None  # (user, current schema) of _schema_set

@@ -12,6 +12,9 @@ declarations (between ``IS``/``AS`` and ``BEGIN``) run as a DECLARE block's
 (``declare``: simple variables and ``sys_refcursor``); loops and the rest
 are PLS-00999 when the routine is called, as in an anonymous block.
 
+SQL calls a stored function as it calls a built-in one (``sql_function``: ``functions``
+registers it on a connection when SQLite first finds it missing), IN parameters only.
+
 ``CREATE [OR REPLACE] PROCEDURE|FUNCTION`` stores the source in the
 database's ``DEVART$ROUTINES`` table (``routine_ddl``: every session sees it,
 and it lasts as long as the database); ``DROP PROCEDURE|FUNCTION`` removes it. Oracle
@@ -47,8 +50,9 @@ from .procedures import (
     procedures,
 )
 from .routine_ddl import ROUTINES
+from .values import decode, encode
 
-__all__ = ["routines"]
+__all__ = ["routines", "sql_function"]
 
 _MODES = ("IN", "OUT")
 _NUMERIC = ("NUMBER", "INTEGER", "INT", "PLS_INTEGER", "BINARY_INTEGER", "FLOAT", "BINARY_DOUBLE")
@@ -78,6 +82,27 @@ class _Lookup(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self.builtin)
+
+
+def sql_function(host: Any, name: str, runner: Runner) -> Callable[..., object] | None:
+    """The stored function ``name`` as SQL calls it, on values as SQLite holds them (both
+    ways); None if there is none.
+
+    The callable raises ORA-06553 PLS-00306 for a wrong number of arguments, ORA-06572 for a
+    function with OUT parameters (SQL cannot take them back), or what the body raises.
+    """
+    function = _stored(host, name, "FUNCTION", runner)
+    if not isinstance(function, Function):
+        return None
+    params = function.params
+
+    def call(*args: object) -> object:
+        if any(p.writes for p in params):
+            raise OracleError(6572, name)
+        if len(args) > len(params) or any(p.default is REQUIRED for p in params[len(args):]):
+            raise OracleError(6553, f"PLS-306: wrong number or types of arguments in call to '{name}'")
+        return encode(function.body(*(decode(a) for a in args), *(p.default for p in params[len(args):])))
+    return call
 
 
 def routines(host: Callee, runner: Runner) -> tuple[Mapping[str, Procedure], Mapping[str, Function]]:
