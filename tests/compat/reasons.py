@@ -30,9 +30,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"test_cursor_27(20|25|32|33)", r"this declaration is not run", ("implicit results "
      "(DBMS_SQL.RETURN_RESULT of SYS_REFCURSOR locals) are not emulated")),
     (r"", r"DECLARE blocks", "PL/SQL DECLARE blocks (local variables) are not run by the server"),
-    (r"test_cursor_1[01]26|test_cursor_2[23]09", r"ORA-00933|PKG_TESTREFCURSORS", ("PL/SQL "
-     "packages (pkg_TestRefCursors) are not emulated")),
-    (r"test_connection_1249", "", "PL/SQL packages (pkg_TestLOBs.GetLOB) are not emulated"),
+    (r"test_cursor_2[23]09", r"FETCH statements", ("FETCH from a cursor passed in to a routine "
+     "(pkg_TestRefCursors.TestInCursor, called from SQL) is not run by the server")),
     (r"", r"PKG_TEST|pkg_Test|PKG_TESTLOBS", "PL/SQL packages (pkg_TestLOBs ...) are not emulated"),
     (r"", r"PLS-00201: identifier 'DBMS_PICKLER.GET_TYPE_SHAPE'", ("object types and PL/SQL "
      "collection types are not emulated (conn.gettype() calls DBMS_PICKLER.GET_TYPE_SHAPE)")),

@@ -44,7 +44,7 @@ _TABLES: dict[str, str] = {
 }
 
 
-#: The suite's procedures and functions: (name, parameters and body).
+#: The suite's procedures, functions and packages: (what and name, the rest of its CREATE).
 _ROUTINES = (
     ("procedure proc_Test", """(a_InValue varchar2, a_InOutValue in out number, a_OutValue out number) as
         begin
@@ -78,6 +78,72 @@ _ROUTINES = (
             return length(a_String) - a_ExtraAmount;
         end;"""),
     ("function func_TestNoArgs", "return number as begin return 712; end;"),
+    # Two of the suite's packages. The server keeps no overloads: pkg_TestLOBs has one
+    # GetSize for BLOB and CLOB alike, which DBMS_LOB.GETLENGTH measures either way.
+    ("package pkg_TestRefCursors", """as
+        procedure TestOutCursor (a_MaxIntValue number, a_Cursor out sys_refcursor);
+        function TestInCursor (a_Cursor sys_refcursor) return varchar2;
+        function TestReturnCursor (a_MaxIntValue number) return sys_refcursor;
+        procedure TestLobCursor (a_Value varchar2, a_Cursor out sys_refcursor);
+        procedure TestCloseCursor (a_Cursor sys_refcursor);
+        end;"""),
+    ("package body pkg_TestRefCursors", """as
+        procedure TestOutCursor (a_MaxIntValue number, a_Cursor out sys_refcursor) is
+        begin
+            open a_Cursor for select IntCol, StringCol from TestStrings
+                where IntCol <= a_MaxIntValue order by IntCol;
+        end;
+        function TestInCursor (a_Cursor sys_refcursor) return varchar2 is
+            t_String varchar2(100);
+        begin
+            fetch a_Cursor into t_String;
+            return t_String || ' (Modified)';
+        end;
+        function TestReturnCursor (a_MaxIntValue number) return sys_refcursor is
+            t_Cursor sys_refcursor;
+        begin
+            open t_Cursor for select IntCol, StringCol from TestStrings
+                where IntCol <= a_MaxIntValue order by IntCol;
+            return t_Cursor;
+        end;
+        procedure TestLobCursor (a_Value varchar2, a_Cursor out sys_refcursor) is
+        begin
+            open a_Cursor for select to_clob(a_Value) from dual;
+        end;
+        procedure TestCloseCursor (a_Cursor sys_refcursor) is
+            t_Id number;
+            t_StrVal varchar2(400);
+        begin
+            delete from TestTempTable;
+            fetch a_Cursor into t_Id, t_StrVal;
+            if not a_Cursor%notfound then
+                insert into TestTempTable (IntCol, StringCol1) values (t_Id, t_StrVal);
+            end if;
+            close a_Cursor;
+            commit;
+        end;
+        end;"""),
+    ("package pkg_TestLOBs", """as
+        procedure GetSize (a_LOB clob, a_Size out number);
+        procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2);
+        function GetLOB (a_Num number, a_Format varchar2) return clob;
+        end;"""),
+    ("package body pkg_TestLOBs", """as
+        procedure GetSize (a_LOB clob, a_Size out number) is
+        begin
+            a_Size := dbms_lob.getlength(a_LOB);
+        end;
+        procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2) is
+        begin
+            if a_SearchValue is not null then
+                a_CLOB := replace(a_CLOB, a_SearchValue, a_ReplaceValue);
+            end if;
+        end;
+        function GetLOB (a_Num number, a_Format varchar2) return clob is
+        begin
+            return to_clob(replace(a_Format, '{}', to_char(a_Num)));
+        end;
+        end;"""),
 )
 
 

@@ -545,8 +545,10 @@ def test_oracle_error_texts() -> None:
     ("DELETE FROM t", (), "ORA-02292: integrity constraint (SCOTT.FK_C) violated - child record "
      "found"),
     ("SELECT nope.NEXTVAL FROM dual", (), "ORA-02289: sequence does not exist"),
-    ("CREATE PACKAGE p AS PROCEDURE q; END;", (), "ORA-00900: invalid SQL statement: CREATE "
-     "PACKAGE is not supported by the test server"),
+    ("CREATE TRIGGER tr BEFORE INSERT ON t BEGIN NULL; END;", (), "ORA-00900: invalid SQL statement: CREATE "
+     "TRIGGER is not supported by the test server"),
+    ("CREATE PACKAGE BODY p AS x NUMBER; END;", (), "ORA-00900: invalid SQL statement: a declaration (x ...) "
+     "in a package body is not supported by the test server (only procedures and functions)"),
 ])
 def test_errors_have_oracle_numbers_and_texts(s: SqlSession, sql: str, params: tuple[object, ...],
                                               text: str) -> None:

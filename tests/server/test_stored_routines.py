@@ -1,7 +1,9 @@
-"""CREATE PROCEDURE / CREATE FUNCTION: stored routines whose bodies are the block shapes
-the server runs, called by the real client (callproc, callfunc, anonymous blocks)."""
+"""CREATE PROCEDURE / CREATE FUNCTION / CREATE PACKAGE: stored routines whose bodies are the
+block shapes the server runs, called by the real client (callproc, callfunc, blocks, SQL)."""
 
 from __future__ import annotations
+
+import re
 
 import oracledb
 import pytest
@@ -148,3 +150,68 @@ def _code(cursor: oracledb.Cursor, sql: str) -> int:
         cursor.execute(sql)
         cursor.fetchall()
     return int(caught.value.args[0].code)
+
+
+_PACKAGE = """create or replace package body pkg_Shop as
+    procedure Scale (a in out number, b number default 10);  -- a forward declaration
+    function Total (a_Max number) return number is
+        t_Total number;
+    begin
+        select sum(x) into t_Total from pkg_shop_t where x <= a_Max;
+        return t_Total;
+    end Total;
+    function Capped (a number) return number is
+    begin
+        if a > 100 then
+            return case when a > 1000 then -1 else a end;
+        end if;
+        return a * 2;
+    end;
+    procedure Rows (a_Max number, a_Cursor out sys_refcursor) is
+    begin
+        open a_Cursor for select x from pkg_shop_t where x <= a_Max order by x;
+    end;
+    procedure Scale (a in out number, b number default 10) as
+    begin
+        a := a * b;
+    end Scale;
+end pkg_Shop;"""
+
+
+def test_a_packages_routines_are_called_by_its_name(k: oracledb.Cursor) -> None:
+    k.execute("create table pkg_shop_t (x number)")
+    k.executemany("insert into pkg_shop_t values (:1)", [(i,) for i in range(1, 6)])
+    k.execute("create or replace package pkg_Shop as function Total (a_Max number) return number; end;")
+    k.execute(_PACKAGE)
+    assert k.callfunc("pkg_Shop.Total", int, [3]) == 6
+    assert k.callfunc("scott.PKG_SHOP.capped", int, [21]) == 42  # owner-qualified, any case
+    value = k.var(int)
+    value.setvalue(0, 4)
+    k.callproc("pkg_shop.scale", [value])
+    assert value.getvalue() == 40
+    rows = k.var(oracledb.DB_TYPE_CURSOR)
+    k.execute("begin pkg_shop.rows(:1, :2); end;", [2, rows])
+    assert rows.getvalue().fetchall() == [(1,), (2,)]
+    k.execute("select pkg_shop.capped(x), scott.pkg_shop.capped(500), pkg_shop.capped(5000) from pkg_shop_t"
+              " where x = 3")  # from SQL too
+    assert k.fetchall() == [(6, 500, -1)]
+    assert _code(k, "select pkg_shop.nothing(1) from dual") == 904
+    k.execute("drop package body pkg_shop")  # the routines go with the body, the specification stays
+    with pytest.raises(oracledb.DatabaseError, match="PLS-00201"):
+        k.callfunc("pkg_shop.total", int, [3])
+    k.execute(_PACKAGE)
+    k.execute("drop package pkg_shop")
+    with pytest.raises(oracledb.DatabaseError, match="PLS-00201"):
+        k.callfunc("pkg_shop.total", int, [3])
+    k.execute("drop table pkg_shop_t")
+
+
+@pytest.mark.parametrize(("body", "what"), [
+    ("t_State number; procedure p is begin null; end;", "a declaration (t_State ...)"),
+    ("procedure p is begin null; end; begin null;", "an initialization section"),
+    ("procedure p is begin null; end; procedure p (a number) is begin null; end;", "overloaded PKG_BAD.P"),
+])
+def test_what_a_package_body_may_not_hold_is_named(k: oracledb.Cursor, body: str, what: str) -> None:
+    with pytest.raises(oracledb.DatabaseError, match=re.escape(what)) as caught:
+        k.execute(f"create or replace package body pkg_bad as {body} end;")
+    assert caught.value.args[0].code == 900

@@ -6,10 +6,10 @@ storage clauses, ``PURGE``, ``CASCADE CONSTRAINTS``, ``WITH READ ONLY`` and
 the like are dropped; ``TRUNCATE`` deletes; a PRIMARY KEY or UNIQUE
 constraint added by ``ALTER TABLE`` becomes a unique index (SQLite cannot
 add constraints). What SQLite cannot do at all (``MODIFY``, adding a CHECK
-or FOREIGN KEY later, packages) is an ORA-00900 that says so. Sequences
+or FOREIGN KEY later) is an ORA-00900 that says so. Sequences
 are not tables: the statement reports them as ``SequenceOp`` and the
-session applies them; editions too (``EditionOp``: ``editions``). Procedures and functions are
-stored by ``routine_ddl``.
+session applies them; editions too (``EditionOp``: ``editions``). Procedures, functions and
+packages are stored by ``routine_ddl``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .editions import EditionOp, edition_op
 from .errors import OracleError
 from .lexer import Token, Words, joined, name_of, significant, split_commas, tokenize
 from .literals import quote_literal
-from .routine_ddl import create_routine, drop_routine
+from .routine_ddl import create_package, create_routine, drop_package, drop_routine
 
 __all__ = ["CONSTRAINTS", "SEQUENCES", "Ddl", "SequenceOp", "added_key_name", "ddl", "unsupported"]
 
@@ -97,6 +97,8 @@ def _create(words: Words, builder: Builder) -> None:
         builder.statements += create_routine(kind, words, replace)
     elif kind == "EDITION":
         builder.editions.append(edition_op("CREATE", words))
+    elif kind == "PACKAGE":
+        builder.statements += create_package(words, replace)
     else:
         raise unsupported(f"CREATE {kind}")
 
@@ -165,6 +167,7 @@ def _drop(words: Words, builder: Builder) -> None:
     if kind == "EDITION":
         builder.editions.append(edition_op("DROP", words))
         return
+    body = kind == "PACKAGE" and words.accept("BODY")
     exists = "IF EXISTS " if words.peek() == "IF" and words.peek(1) == "EXISTS" else ""
     words.i += 2 if exists else 0
     text, name = words.name()
@@ -179,6 +182,8 @@ def _drop(words: Words, builder: Builder) -> None:
         builder.add(f"DROP {kind} {exists}{text}")
     elif kind in ("PROCEDURE", "FUNCTION"):
         builder.statements += drop_routine(name)
+    elif kind == "PACKAGE":
+        builder.statements += drop_package(name, body)
     else:
         raise unsupported(f"DROP {kind}")
 

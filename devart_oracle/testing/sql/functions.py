@@ -92,7 +92,7 @@ def _stored_functions(conn: sqlite3.Connection, ctx: Context,
     def call(name: str, args: tuple[object, ...]) -> object:
         function = stored(name)
         if function is None:  # dropped since it was registered
-            raise OracleError(904, f"\"{name}\"")
+            raise OracleError(904, ".".join(f'"{part}"' for part in name.split(".")))
         return function(*args)
 
     def resolve(name: str) -> bool:

@@ -326,9 +326,14 @@ class _Rewriter:
         if member.is_word("NEXTVAL", "CURRVAL"):
             self._sequence(upper, member)
             return k + 1
+        after = self._at(self._next(k))
+        called = after is not None and after.text == "("
         if upper in PACKAGES or member.is_word("ROWID"):
-            after = self._at(self._next(k))
-            self._emit(*pseudo_call(self.tokens, upper, member.text.upper(), after is not None and after.text == "("))
+            self._emit(*pseudo_call(self.tokens, upper, member.text.upper(), called))
+            return k + 1
+        if called and member.kind == "word":  # package.function(...): a stored package's (``functions``)
+            name = f"{upper}.{member.text.upper()}"
+            self._emit(f'"{name}"', name)
             return k + 1
         self._name(upper)
         return i + 1

@@ -71,8 +71,10 @@ class _Lookup(Mapping[str, Any]):
         if found is None:
             parts = name.split(".")
             owner = str(getattr(getattr(self.host, "info", None), "username", "")).upper()
-            if len(parts) == 1 or len(parts) == 2 and parts[0] == owner:
-                found = _stored(self.host, parts[-1], self.kind, self.runner)
+            if len(parts) > 1 and parts[0] == owner:
+                parts = parts[1:]  # owner.name, owner.package.name
+            if len(parts) <= 2:  # name, package.name (routine_ddl)
+                found = _stored(self.host, ".".join(parts), self.kind, self.runner)
         if found is None:
             raise KeyError(name)
         return found
