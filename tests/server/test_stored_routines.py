@@ -215,3 +215,23 @@ def test_what_a_package_body_may_not_hold_is_named(k: oracledb.Cursor, body: str
     with pytest.raises(oracledb.DatabaseError, match=re.escape(what)) as caught:
         k.execute(f"create or replace package body pkg_bad as {body} end;")
     assert caught.value.args[0].code == 900
+
+
+def test_routines_are_objects_a_name_names_once(k: oracledb.Cursor) -> None:
+    k.execute("create procedure obj_proc as begin null; end;")
+    assert _code(k, "create procedure obj_proc as begin null; end;") == 955  # no OR REPLACE
+    assert _code(k, "create function obj_proc return number as begin return 1; end;") == 955
+    k.execute("create or replace function obj_func return number as begin return 1; end;")
+    k.execute("create or replace package obj_pkg as procedure p; end;")
+    k.execute("create or replace package body obj_pkg as procedure p is begin null; end; end;")
+    k.execute("select object_name, object_type, status from user_objects where object_name like 'OBJ\\_%' escape '\\'"
+              " order by 1, 2")
+    assert k.fetchall() == [("OBJ_FUNC", "FUNCTION", "VALID"), ("OBJ_PKG", "PACKAGE", "VALID"),
+                            ("OBJ_PKG", "PACKAGE BODY", "VALID"), ("OBJ_PROC", "PROCEDURE", "VALID")]
+    assert _code(k, "drop function obj_proc") == 4043  # a procedure is no function
+    for sql in ("drop procedure obj_proc", "drop function obj_func", "drop package body obj_pkg",
+                "drop package obj_pkg"):
+        k.execute(sql)
+        assert _code(k, sql) == 4043  # gone: a second drop says so
+    k.execute("select count(*) from user_objects where object_name like 'OBJ\\_%' escape '\\'")
+    assert k.fetchone() == (0,)

@@ -181,7 +181,7 @@ def _drop(words: Words, builder: Builder) -> None:
     elif kind in ("VIEW", "INDEX"):
         builder.add(f"DROP {kind} {exists}{text}")
     elif kind in ("PROCEDURE", "FUNCTION"):
-        builder.statements += drop_routine(name)
+        builder.statements += drop_routine(name, kind)
     elif kind == "PACKAGE":
         builder.statements += drop_package(name, body)
     else:

@@ -32,6 +32,7 @@ from .dictionary_notes import record
 from .dictionary_rows import BUILDERS, Row, Source
 from .dictionary_schema import read_schema
 from .dictionary_views import FAMILIES, family_table, mentioned, setup_statements
+from .routine_ddl import ROUTINES
 from .values import encode, encode_datetime
 
 __all__ = ["Dictionary", "DictionaryDatabase"]
@@ -85,9 +86,16 @@ class Dictionary:
         schema_name = self._info.current_schema or self._info.username
         schema = read_schema(self._conn, schema_name, self._namer)
         source = Source(schema, self._db.sequences.values(), self._users(schema_name), schema_name,
-                        _STARTED)
+                        _STARTED, self._routines())
         for family in sorted(families):
             self._fill(family, BUILDERS[family](source))
+
+    def _routines(self) -> tuple[tuple[str, str], ...]:
+        """(name, kind) of the stored routines and packages (``routine_ddl``)."""
+        try:
+            return tuple(self._conn.execute(f"SELECT NAME, KIND FROM {ROUTINES}"))
+        except sqlite3.OperationalError:  # none was ever created: no table yet
+            return ()
 
     def record(self, sql: str) -> None:
         """Note what a DDL statement SQLite has just run tells the dictionary.

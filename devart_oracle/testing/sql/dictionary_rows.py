@@ -41,6 +41,7 @@ class Source:
     users: list[str]
     viewer: str  # the current schema: the owner of what no note gives an owner
     started: str  # stored DATE: the creation time of what has none noted
+    routines: tuple[tuple[str, str], ...] = ()  # (name, kind) as routine_ddl stores them
 
     def sequence_owner(self, name: str) -> str:
         return self.schema.owner("SEQUENCE", name, self.viewer)
@@ -195,6 +196,11 @@ def _objects(source: Source) -> Iterator[Row]:
     for name in sorted(source.sequences):
         created = schema.owners.get(("SEQUENCE", name), ("", None))[1]
         yield _object(source.sequence_owner(name), "SEQUENCE", name, created, source)
+    # procedures, functions, package specifications; a package body is its routines P.NAME
+    routines = {(name, kind) for name, kind in source.routines if "." not in name}
+    routines |= {(name.split(".")[0], "PACKAGE BODY") for name, _ in source.routines if "." in name}
+    for name, kind in sorted(routines):
+        yield _object(source.viewer, kind, name, None, source)
 
 
 def _sequences(source: Source) -> Iterator[Row]:

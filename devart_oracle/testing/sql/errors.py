@@ -48,6 +48,7 @@ _TEXTS = {
     946: "missing TO keyword",
     947: "not enough values",
     955: "name is already used by an existing object",
+    4043: "object %s does not exist",
     957: "duplicate column name",
     969: "missing ON keyword",
     975: "date + date not allowed",
@@ -253,6 +254,7 @@ def _values(match: re.Match[str], _: ErrorContext) -> OracleError:
 _RULES: list[tuple[re.Pattern[str], Rule]] = [
     (re.compile(p), rule)
     for p, rule in [
+        (r'^UNIQUE constraint failed: DEVART\$ROUTINES\.NAME$', _code(955)),  # routine_ddl's CREATE
         (r"^UNIQUE constraint failed: (?P<cols>.+)$", _unique),
         (r"^NOT NULL constraint failed: (?P<cols>.+)$", _not_null),
         (r"^CHECK constraint failed: (?P<name>.+)$", _check),

@@ -34,9 +34,16 @@ def create_routine(kind: str, words: Words, replace: bool) -> list[str]:
     return [_SCHEMA, f"{verb} INTO {ROUTINES} VALUES ({values})"]
 
 
-def drop_routine(name: str) -> list[str]:
-    """The SQLite statements that drop the routine ``name``."""
-    return [_SCHEMA, f"DELETE FROM {ROUTINES} WHERE NAME = {quote_literal(name)}"]
+def drop_routine(name: str, kind: str) -> list[str]:
+    """The SQLite statements that drop the routine ``name`` (ORA-04043 if there is no such ``kind``)."""
+    return [_SCHEMA, _exists(f"NAME = {quote_literal(name)} AND KIND = {quote_literal(kind)}", name),
+            f"DELETE FROM {ROUTINES} WHERE NAME = {quote_literal(name)}"]
+
+
+def _exists(condition: str, name: str) -> str:
+    """A statement that fails with ORA-04043 (``name``) unless a routine meets ``condition``."""
+    return (f"SELECT ORA_RAISE(4043, {quote_literal(name)}) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ROUTINES} WHERE {condition})")
 
 
 def create_package(words: Words, replace: bool) -> list[str]:
@@ -53,7 +60,8 @@ def create_package(words: Words, replace: bool) -> list[str]:
     if not body:
         values = ", ".join(quote_literal(text) for text in (name, "PACKAGE", joined(rest)))
         return [_SCHEMA, f"{verb} INTO {ROUTINES} VALUES ({values})"]
-    statements = [_SCHEMA, *drop_package(name, body=True)[1:]]
+    statements = [_SCHEMA, f"DELETE FROM {ROUTINES} WHERE substr(NAME, 1, {len(name) + 1}) = "
+                           f"{quote_literal(f'{name}.')}"]  # the body before
     for kind, routine, source in _routines(name, rest):
         values = ", ".join(quote_literal(text) for text in (f"{name}.{routine}", kind, source))
         statements.append(f"INSERT INTO {ROUTINES} VALUES ({values})")
@@ -61,12 +69,14 @@ def create_package(words: Words, replace: bool) -> list[str]:
 
 
 def drop_package(name: str, body: bool = False) -> list[str]:
-    """The SQLite statements that drop a package (``body``: only its body's routines)."""
-    prefix = quote_literal(f"{name}.")
-    routines = f"DELETE FROM {ROUTINES} WHERE substr(NAME, 1, {len(name) + 1}) = {prefix}"
+    """The SQLite statements that drop a package (``body``: only its body's routines;
+    ORA-04043 if there is no such package, or body)."""
+    in_body = f"substr(NAME, 1, {len(name) + 1}) = {quote_literal(f'{name}.')}"
+    spec = f"NAME = {quote_literal(name)} AND KIND = 'PACKAGE'"
+    routines = f"DELETE FROM {ROUTINES} WHERE {in_body}"
     if body:
-        return [_SCHEMA, routines]
-    return [_SCHEMA, routines, f"DELETE FROM {ROUTINES} WHERE NAME = {quote_literal(name)} AND KIND = 'PACKAGE'"]
+        return [_SCHEMA, _exists(in_body, name), routines]
+    return [_SCHEMA, _exists(spec, name), routines, f"DELETE FROM {ROUTINES} WHERE {spec}"]
 
 
 def _routines(package: str, tokens: list[Token]) -> list[tuple[str, str, str]]:
