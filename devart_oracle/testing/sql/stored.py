@@ -108,9 +108,18 @@ def sql_function(host: Any, name: str, runner: Runner) -> Callable[..., object] 
 
 
 def routines(host: Callee, runner: Runner) -> tuple[Mapping[str, Procedure], Mapping[str, Function]]:
-    """The procedures and functions a block may call: packaged, then stored."""
-    return (_Lookup(procedures(host), "PROCEDURE", host, runner),
-            _Lookup(functions(host), "FUNCTION", host, runner))
+    """The procedures and functions a block may call: packaged, then stored.
+
+    Made once per session (every block parses with them) and kept on it, made again if
+    what the packaged ones are bound to is no longer the session's.
+    """
+    bound = (host.info, host.output, host.implicit, runner)
+    kept = getattr(host, "_devart_routines", None)
+    if kept is None or any(a is not b for a, b in zip(kept[0], bound)):
+        kept = bound, (_Lookup(procedures(host), "PROCEDURE", host, runner),
+                       _Lookup(functions(host), "FUNCTION", host, runner))
+        setattr(host, "_devart_routines", kept)
+    return kept[1]
 
 
 def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Function | None:
@@ -121,7 +130,16 @@ def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Func
         if error.code == 942:
             return None
         raise
-    return _compile(name, kind, str(rows[0][0]), host, runner) if rows else None
+    if not rows:
+        return None
+    source = str(rows[0][0])  # read at each call: another session may have replaced it
+    compiled: dict[tuple[str, str], tuple[str, Runner, Procedure | Function]] = getattr(host, "_devart_compiled", {})
+    kept = compiled.get((name, kind))
+    if kept is None or kept[0] != source or kept[1] is not runner:
+        kept = source, runner, _compile(name, kind, source, host, runner)
+        compiled[(name, kind)] = kept
+        setattr(host, "_devart_compiled", compiled)
+    return kept[2]
 
 
 def _compile(name: str, kind: str, source: str, host: Any, runner: Runner) -> Procedure | Function:
