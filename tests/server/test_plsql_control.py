@@ -1,4 +1,4 @@
-"""PL/SQL control flow run by the server: IF, BOOLEAN binds, exception handlers, RAISE,
+"""PL/SQL control flow run by the server: IF, loops and FETCH, BOOLEAN binds, exception handlers, RAISE,
 RAISE_APPLICATION_ERROR and RETURN, through the real python-oracledb client."""
 
 from __future__ import annotations
@@ -213,3 +213,59 @@ def test_exception_init_ties_a_declared_exception_to_an_ora_number(k: oracledb.C
         k.execute("declare pragma exception_init(nothing, -1); begin null; end;")
     with pytest.raises(oracledb.DatabaseError, match="PLS-00701"):
         k.execute("declare e exception; pragma exception_init(e, 5); begin null; end;")
+
+
+_ODD_SUM = """declare
+    c sys_refcursor; t_X number; t_S varchar2(20); t_Total number := 0; t_Rounds number := 0;
+begin
+    open c for select x, s from loop_t order by x;
+    :opened := case when c%isopen then 1 else 0 end;
+    loop
+        fetch c into t_X, t_S;
+        exit when c%notfound;
+        continue when mod(t_X, 2) = 0;
+        t_Total := t_Total + t_X;
+    end loop;
+    :fetched := c%rowcount;
+    close c;
+    while t_Rounds < 5 loop
+        t_Rounds := t_Rounds + 1;
+    end loop;
+    :total := t_Total + t_Rounds;
+    :last := t_S;
+end;"""
+
+
+def test_loops_fetch_a_cursor_the_block_opened(k: oracledb.Cursor) -> None:
+    k.execute("create table loop_t (x number, s varchar2(20))")
+    try:
+        k.executemany("insert into loop_t values (:1, :2)", [(i, f"row {i}") for i in range(1, 11)])
+        out = {name: k.var(int) for name in ("opened", "fetched", "total")}
+        last = k.var(str)
+        k.execute(_ODD_SUM, last=last, **out)
+        assert {name: var.getvalue() for name, var in out.items()} == {"opened": 1, "fetched": 10, "total": 30}
+        assert last.getvalue() == "row 10"  # a FETCH past the end leaves the targets as they were
+    finally:
+        k.execute("drop table loop_t")
+
+
+def test_a_loop_that_runs_no_sql_still_ends_when_the_call_is_cancelled(k: oracledb.Cursor) -> None:
+    k.connection.call_timeout = 300
+    with pytest.raises(oracledb.Error, match="DPY-4024"):
+        k.execute("begin loop null; end loop; end;")
+    k.connection.call_timeout = 10_000
+    k.execute("select 1 from dual")  # the session is usable again
+    assert k.fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize(("block", "code"), [
+    ("declare c sys_refcursor; x number; begin fetch c into x; end;", 1001),  # never opened
+    ("declare c sys_refcursor; begin open c for select 1 from dual; close c; close c; end;", 1001),
+    ("declare c sys_refcursor; x number; begin open c for select 1, 2 from dual; fetch c into x; end;", 6504),
+    ("declare c sys_refcursor; n number; begin n := c%rowcount; end;", 1001),
+])
+def test_a_cursor_misused_is_oracles_error(k: oracledb.Cursor, block: str, code: int) -> None:
+    with pytest.raises(oracledb.DatabaseError) as caught:
+        k.execute(block)
+    assert caught.value.args[0].code == code
+    assert "ORA-06512: at line 1" in str(caught.value)

@@ -180,7 +180,8 @@ def test_plsql_null_block_and_packaged_calls(s: SqlSession) -> None:
     ("DECLARE CURSOR c IS SELECT 1 FROM dual; BEGIN NULL; END;", "PLS-00999"),
     ("BEGIN x := 1; END;", "PLS-00201: identifier 'X' must be declared"),
     ("BEGIN IF 1 = 1 NULL; END IF; END;", "PLS-00103"),  # THEN missing
-    ("BEGIN LOOP NULL; END LOOP; END;", "PLS-00999"),
+    ("BEGIN FOR i IN 1 .. 2 LOOP NULL; END LOOP; END;", "PLS-00999"),
+    ("BEGIN EXIT; END;", "PLS-00376"),  # EXIT outside a loop
     ("BEGIN DBMS_SESSION.SLEEP(1, 2); END;", "PLS-00306"),
     ("BEGIN NULL END;", "PLS-00103"),
 ])

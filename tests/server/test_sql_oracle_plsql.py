@@ -131,8 +131,10 @@ def test_dbms_output_buffer_overflow(k: oracledb.Cursor) -> None:
     ("begin dbms_output.get_line('x', :s); end;", "PLS-00363"),
     ("begin dbms_output.put_line(a => 'x', 'y'); end;", "PLS-00306"),
     ("begin v := 1; end;", "PLS-00201: identifier 'V' must be declared"),
-    ("begin loop null; end loop; end;", "PLS-00999"),
-    ("begin while 1 = 1 loop null; end loop; end;", "PLS-00999"),
+    ("begin for i in 1 .. 3 loop null; end loop; end;", "PLS-00999"),
+    ("begin goto done; end;", "PLS-00999"),
+    ("begin continue; end;", "PLS-00376"),
+    ("begin loop null; end; end;", "PLS-00103"),  # END LOOP expected
     ("begin if 1 = 1 then null; end; end;", "PLS-00103"),
     ("begin raise; end;", "PLS-00367"),
     ("begin raise no_such_thing; end;", "PLS-00201"),

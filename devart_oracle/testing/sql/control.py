@@ -1,4 +1,4 @@
-"""PL/SQL control flow: IF, blocks with exception handlers, RAISE and RETURN.
+"""PL/SQL control flow: IF, loops, blocks with exception handlers, RAISE and RETURN.
 
 The statements of :mod:`.plsql` nest here as Oracle's grammar has them:
 
@@ -6,6 +6,9 @@ The statements of :mod:`.plsql` nest here as Oracle's grammar has them:
   is a BOOLEAN bind or literal (TRUE, FALSE, NULL), ``NOT`` one, or anything
   SQL can decide (``length(:1) >= 2``, ``:a = :b AND :c IS NULL``); NULL is
   not true, so a NULL condition takes the next branch, as in Oracle;
+- ``LOOP ... END LOOP`` and ``WHILE c LOOP ... END LOOP``, left by ``EXIT [WHEN c];``
+  and cut short by ``CONTINUE [WHEN c];`` (outside a loop both are PLS-00376); a
+  cancelled call ends a loop even if it runs no SQL. ``FOR`` loops are not run;
 - ``BEGIN ... [EXCEPTION WHEN name [OR name] THEN ... WHEN OTHERS THEN ...]
   END``, the block itself or one nested in it: a handler catches the error a
   statement of its block raised (the predefined exceptions are the ORA
@@ -35,9 +38,10 @@ from typing import Protocol, TypeVar
 from .errors import OracleError
 from .lexer import Token, bind_name
 from .pls import at_line, compile_error
+from .ref_cursors import cursor_attribute, is_attribute
 
-__all__ = ["DECLARED", "PREDEFINED", "Return", "UserException", "block_statement", "expression_text", "if_statement",
-           "raise_statement", "return_statement", "sequence"]
+__all__ = ["DECLARED", "PREDEFINED", "Return", "UserException", "block_statement", "exit_statement",
+           "expression_text", "if_statement", "loop_statement", "raise_statement", "return_statement", "sequence"]
 
 #: The predefined exceptions (package STANDARD) and the ORA errors they stand for.
 PREDEFINED = {
@@ -62,6 +66,14 @@ class Return(Exception):
     """``RETURN;`` ran: the block stops (run_plsql catches it)."""
 
 
+class _Exit(Exception):
+    """``EXIT`` ran: the innermost loop ends."""
+
+
+class _Continue(Exception):
+    """``CONTINUE`` ran: the innermost loop goes on with its next round."""
+
+
 class UserException(OracleError):
     """A declared exception without an ORA number, raised: ORA-06510 unless a handler names it."""
 
@@ -77,6 +89,7 @@ class _Run(Protocol):
     handling: list[OracleError]
 
     def scalar(self, sql: str, params: Sequence[object]) -> object: ...
+    def pause(self) -> None: ...  # ORA-01013 once the call is cancelled
 
 
 R = TypeVar("R", bound=_Run)
@@ -92,6 +105,7 @@ class _Parser(Protocol[_R_contra]):
 
     sql: str
     handlers: int
+    loops: int  # how many loops the parser is inside
 
     def peek(self) -> Token: ...
     def at(self, text: str) -> bool: ...
@@ -142,9 +156,54 @@ def if_statement(parser: _Parser[R]) -> Callable[[R], None]:
     return run_if
 
 
-def _until_then(parser: _Parser[R]) -> list[Token]:
+# ---------------------------------------------------------------- loops
+
+def loop_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``[WHILE c] LOOP ... END LOOP`` (its first word not taken yet)."""
+    test: Callable[[R], bool] | None = None
+    if parser.take().is_word("WHILE"):
+        test = _condition(parser, _until_then(parser, "LOOP"))
+        parser.expect("LOOP")
+    parser.loops += 1
+    body = sequence(parser, "END")
+    parser.loops -= 1
+    parser.expect("END")
+    parser.expect("LOOP")
+
+    def run_loop(run: R) -> None:
+        rounds = 0
+        while test is None or test(run):
+            try:
+                _run_all(run, body)
+            except _Exit:
+                return
+            except _Continue:
+                pass
+            rounds += 1
+            if rounds % 1024 == 0:  # now and then: was the call cancelled?
+                run.pause()
+    return run_loop
+
+
+def exit_statement(parser: _Parser[R]) -> Callable[[R], None]:
+    """``EXIT [WHEN c]`` or ``CONTINUE [WHEN c]`` (the word not taken yet)."""
+    word = parser.take()
+    if not parser.loops:
+        raise compile_error(parser.sql, word, "PLS-00376: illegal EXIT/CONTINUE statement; it must "
+                            "appear inside a loop")
+    signal = _Exit if word.is_word("EXIT") else _Continue
+    when = parser.peek().is_word("WHEN") and bool(parser.take())
+    test = _condition(parser, _until_then(parser)) if when else None
+
+    def run_exit(run: R) -> None:
+        if test is None or test(run):
+            raise signal()
+    return run_exit
+
+
+def _until_then(parser: _Parser[R], end: str = "THEN") -> list[Token]:
     tokens = []
-    while not parser.peek().is_word("THEN") and parser.peek().text != ";":
+    while not parser.peek().is_word(end) and parser.peek().text != ";":
         tokens.append(parser.take())
     if not tokens:
         raise compile_error(parser.sql, parser.peek(), 'PLS-00103: Encountered the symbol '
@@ -178,16 +237,24 @@ def expression_text(sql: str, tokens: list[Token], values: dict[str, object],
     """An expression as SQL runs it, and its binds' values in order.
 
     SQLCODE and SQLERRM, which SQL does not know, become binds holding the
-    values of the error being handled.
+    values of the error being handled, and a cursor's attributes (``c%FOUND``
+    ...) binds holding theirs (``ref_cursors``).
     """
-    if not any(t.is_word(*_ERROR_FUNCTIONS) for t in tokens):
+    if not any(t.is_word(*_ERROR_FUNCTIONS) or t.text == "%" for t in tokens):
         first, last = tokens[0], tokens[-1]
         return (sql[first.pos:last.pos + len(last.text)],
                 [values[bind_name(t)] for t in tokens if t.kind == "bind"])
     parts: list[str] = []
     binds: list[object] = []
-    for token in tokens:
-        if token.is_word(*_ERROR_FUNCTIONS):
+    skip = 0
+    for i, token in enumerate(tokens):
+        if skip:
+            skip -= 1
+        elif is_attribute(tokens, i):
+            parts.append(f':"%{tokens[i + 2].text.upper()}${len(binds)}"')
+            binds.append(cursor_attribute(values[bind_name(token)], tokens[i + 2].text.upper()))
+            skip = 2
+        elif token.is_word(*_ERROR_FUNCTIONS):
             parts.append(f':"{token.text.upper()}${len(binds)}"')
             binds.append(_error_function(token.text.upper(), handling))
         else:

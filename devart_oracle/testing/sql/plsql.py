@@ -14,9 +14,9 @@ PL/SQL is not interpreted in general. A block is ``BEGIN stmt; ... END;``
   ORA-01422, as in Oracle;
 - INSERT, UPDATE, DELETE, MERGE (RETURNING INTO binds: one row, or NULL
   for none), COMMIT and ROLLBACK, run as the session runs them on their own;
-- ``OPEN :rc FOR SELECT ...;`` (``ref_cursors``);
-- IF, a nested ``BEGIN ... END`` with exception handlers, RAISE and
-  RETURN (``control``).
+- ``OPEN :rc FOR SELECT ...;``, ``FETCH :rc INTO ...;``, ``CLOSE :rc;`` (``ref_cursors``);
+- IF, LOOP and WHILE with EXIT and CONTINUE, a nested ``BEGIN ... END`` with
+  exception handlers, RAISE and RETURN (``control``).
 
 The block is parsed whole before any of it runs, as Oracle compiles it
 first: an error in the third statement means the first two did not run.
@@ -29,8 +29,8 @@ re-execute.
 
 Anything else is ORA-06550 with the PLS error Oracle would give for it, at
 the line and column of the offending token, or PLS-00999 ("implementation
-restriction") for constructs the server does not run (loops, CASE
-statements, cursors ...); DECLARE blocks with simple local variables run (``declare``).
+restriction") for constructs the server does not run (FOR loops, CASE
+statements, GOTO ...); DECLARE blocks with simple local variables run (``declare``).
 An error while a statement runs gets Oracle's ORA-06512 line.
 """
 
@@ -45,8 +45,10 @@ from .calls import CallParser
 from .control import (
     Return,
     block_statement,
+    exit_statement,
     expression_text,
     if_statement,
+    loop_statement,
     raise_statement,
     return_statement,
 )
@@ -56,7 +58,7 @@ from .lexer import Token, bind_name, bind_names, name_of, significant, split_com
 from .literals import literal_body
 from .pls import RESTRICTION, at_line, compile_error
 from .procedures import Callee
-from .ref_cursors import Opener, open_statement
+from .ref_cursors import Opener, close_statement, fetch_statement, open_statement
 from .stored import routines
 
 __all__ = ["Host", "Outcome", "run_plsql"]
@@ -83,12 +85,12 @@ class Outcome:
     binds: tuple[tuple[str, object], ...] = ()
 
 
-_KEYWORDS = ("LOOP", "FOR", "WHILE", "CASE", "DECLARE", "EXECUTE",
-             "SAVEPOINT", "FETCH", "CLOSE", "EXIT", "GOTO", "LOCK", "SET", "PIPE", "FORALL", "CONTINUE")
+_KEYWORDS = ("FOR", "CASE", "DECLARE", "EXECUTE", "SAVEPOINT", "GOTO", "LOCK", "SET", "PIPE", "FORALL")
 _SQL = ("INSERT", "UPDATE", "DELETE", "MERGE", "COMMIT", "ROLLBACK")
 Statement = Callable[["_Run"], None]
 _LITERALS = ("bind", "number", "string", "qstring")
 _BOOLEANS = {"TRUE": True, "FALSE": False}
+_CANCELLED = 1013
 
 
 @dataclass
@@ -113,6 +115,10 @@ class _Run:
         """The one value of a query of one row and column."""
         return self.host.nested(sql, params, 1)[0][0]
 
+    def pause(self) -> None:
+        """ORA-01013 if the call was cancelled (a loop that runs no SQL looks now and then)."""
+        self.host.sleep(0)
+
     def literal(self, token: Token) -> object:
         if token.kind == "bind":
             return self.values[bind_name(token)]
@@ -129,6 +135,7 @@ class _Parser(CallParser):
         self.reads: set[str] = set()
         self.writes: set[str] = set()
         self.handlers = 0  # how many exception handlers the parser is inside
+        self.loops = 0  # how many loops (EXIT and CONTINUE need one)
         self.typed = []
         self.procedures, self.functions = routines(host, run_plsql)
 
@@ -214,12 +221,16 @@ class _Parser(CallParser):
         return self.call()
 
     def assignment(self) -> Statement:
-        target = self.target(self.peek())
+        start = self.peek()
+        target = self.target(start)
         self.i += 2
         value = self.expression(self.read(self.until_semicolon()))
 
         def assign(run: _Run) -> None:
-            run.values[target] = value(run)
+            try:
+                run.values[target] = value(run)
+            except OracleError as exc:
+                raise exc if exc.code == _CANCELLED else at_line(exc, self.sql, start) from None
         return assign
 
     def expression(self, tokens: list[Token]) -> Callable[[_Run], object]:
@@ -274,7 +285,9 @@ class _Parser(CallParser):
         return execute
 
 _CONTROL: dict[str, Callable[[_Parser], Statement]] = {
-    "IF": if_statement, "BEGIN": block_statement, "RAISE": raise_statement, "RETURN": return_statement}
+    "IF": if_statement, "BEGIN": block_statement, "RAISE": raise_statement, "RETURN": return_statement,
+    "LOOP": loop_statement, "WHILE": loop_statement, "EXIT": exit_statement, "CONTINUE": exit_statement,
+    "FETCH": fetch_statement, "CLOSE": close_statement}
 
 
 def run_plsql(sql: str, tokens: tuple[Token, ...], params: Sequence[object],

@@ -1,7 +1,7 @@
 """Stored procedures and functions: ``CREATE PROCEDURE`` / ``CREATE FUNCTION``.
 
 A stored routine's body is a block of the shapes :mod:`.plsql` runs
-(assignments, ``SELECT ... INTO``, DML, calls, ``NULL``, IF, exception
+(assignments, ``SELECT ... INTO``, DML, calls, ``NULL``, IF, loops, FETCH, exception
 handlers) plus, in a function, ``RETURN expression;``, which runs as the
 result's assignment followed by a RETURN that ends the routine. A
 parameter declared BOOLEAN takes only BOOLEAN binds (``calls``). Its parameters are the block's variables:
@@ -9,7 +9,7 @@ each use of a parameter's name becomes a bind, so ``a_Out := length(a_In);``
 runs as the anonymous block ``:2 := length(:1);`` would, and what the block
 leaves in the binds is what the OUT and IN OUT parameters return. Local
 declarations (between ``IS``/``AS`` and ``BEGIN``) run as a DECLARE block's
-(``declare``: simple variables and ``sys_refcursor``); loops and the rest
+(``declare``: simple variables and ``sys_refcursor``); FOR loops and the rest
 are PLS-00999 when the routine is called, as in an anonymous block.
 
 SQL calls a stored function as it calls a built-in one (``sql_function``: ``functions``
