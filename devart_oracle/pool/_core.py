@@ -157,7 +157,7 @@ class PoolCore:
                 return Actions(open_now=True)
             if mode == GetMode.NOWAIT:
                 return Actions(refuse=Refusal.EXHAUSTED)
-        if not (self._idle.count or self._busy or self._checking or self._opening or self._caller_opening):
+        if not (self.opened or self.pending):
             # Nothing but the pending retry could serve this caller: one
             # whose wait ends before it is due hears so now.
             outage = self.backoff.refusal(key, now, budget, self.settings.getmode == GetMode.NOWAIT)

@@ -312,8 +312,9 @@ def _rounding(function: Callable[[float], int]) -> Callable[[object], object]:
     return lambda value: None if value is None else function(float(_number(value)))
 
 
-def _raise(code: int, detail: str) -> object:
-    raise OracleError(code, detail)
+def _raise(code: object, detail: object) -> object:
+    """SQL's ``ORA_RAISE(code, detail)``: the DDL's checks (``routine_ddl``) fail with it."""
+    raise OracleError(int(str(code)), str(detail))
 
 
 _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
@@ -341,5 +342,5 @@ _PURE: dict[str, tuple[int, Callable[..., object], bool]] = {
     "LAST_DAY": (1, _date_function(last_day), True),
     "ORA_ROWNUM_LIMIT": (2, rownum_limit, True),
     "ORA_CONNECT_LOOP": (2, connect_loop, True),
-    "ORA_RAISE": (2, lambda code, detail: _raise(int(str(code)), str(detail)), False),  # DDL's checks
+    "ORA_RAISE": (2, _raise, False),
 }

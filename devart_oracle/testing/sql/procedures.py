@@ -15,7 +15,7 @@ PLS-00201, as an undeclared one is in Oracle.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .catalog import SessionInfo
     from .dbms_output import OutputBuffer
 
-__all__ = ["REQUIRED", "Callee", "Function", "Param", "Procedure", "functions", "procedures"]
+__all__ = ["REQUIRED", "Callee", "Function", "Param", "Procedure", "RoutineCache", "functions", "procedures"]
 
 REQUIRED = object()  # the default of a parameter that has none
 
@@ -68,12 +68,25 @@ class Function:
     body: Callable[..., object]
 
 
+class RoutineCache:
+    """What a session keeps between its blocks (``stored``): the routines they call, with what
+    the packaged ones are bound to, and each stored routine compiled, with the source and the
+    runner it was compiled from."""
+
+    __slots__ = ("bound", "compiled")
+
+    def __init__(self) -> None:
+        self.bound: tuple[tuple[object, ...], tuple[Mapping[str, Procedure], Mapping[str, Function]]] | None = None
+        self.compiled: dict[tuple[str, str], tuple[str, object, Procedure | Function]] = {}
+
+
 class Callee(Protocol):
     """What the packaged procedures need from the session."""
 
     info: SessionInfo
     output: OutputBuffer
     implicit: list[object]  # the cursors DBMS_SQL.RETURN_RESULT returned, until the wire takes them
+    routine_cache: RoutineCache  # what its blocks are parsed with, kept between them (``stored``)
 
     def sleep(self, seconds: float) -> None: ...
 

@@ -28,16 +28,24 @@ _SCHEMA = f"CREATE TABLE IF NOT EXISTS {ROUTINES} (NAME TEXT PRIMARY KEY, KIND T
 def create_routine(kind: str, words: Words, replace: bool) -> list[str]:
     """The SQLite statements that store a routine (``words`` is at its name)."""
     _, name = words.name()
-    source = joined(words.rest())
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
-    values = ", ".join(quote_literal(text) for text in (name, kind, source))
-    return [_SCHEMA, f"{verb} INTO {ROUTINES} VALUES ({values})"]
+    return [_SCHEMA, _insert(name, kind, joined(words.rest()), replace)]
 
 
 def drop_routine(name: str, kind: str) -> list[str]:
     """The SQLite statements that drop the routine ``name`` (ORA-04043 if there is no such ``kind``)."""
     return [_SCHEMA, _exists(f"NAME = {quote_literal(name)} AND KIND = {quote_literal(kind)}", name),
             f"DELETE FROM {ROUTINES} WHERE NAME = {quote_literal(name)}"]
+
+
+def _insert(name: str, kind: str, source: str, replace: bool = False) -> str:
+    """The statement that stores one routine, or a package's specification."""
+    values = ", ".join(quote_literal(text) for text in (name, kind, source))
+    return f"{'INSERT OR REPLACE' if replace else 'INSERT'} INTO {ROUTINES} VALUES ({values})"
+
+
+def _in_body(package: str) -> str:
+    """The condition that picks the routines of ``package``'s body (``P.NAME``)."""
+    return f"substr(NAME, 1, {len(package) + 1}) = {quote_literal(f'{package}.')}"
 
 
 def _exists(condition: str, name: str) -> str:
@@ -56,22 +64,16 @@ def create_package(words: Words, replace: bool) -> list[str]:
     body = words.accept("BODY")
     _, name = words.name()
     rest = words.rest()
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
     if not body:
-        values = ", ".join(quote_literal(text) for text in (name, "PACKAGE", joined(rest)))
-        return [_SCHEMA, f"{verb} INTO {ROUTINES} VALUES ({values})"]
-    statements = [_SCHEMA, f"DELETE FROM {ROUTINES} WHERE substr(NAME, 1, {len(name) + 1}) = "
-                           f"{quote_literal(f'{name}.')}"]  # the body before
-    for kind, routine, source in _routines(name, rest):
-        values = ", ".join(quote_literal(text) for text in (f"{name}.{routine}", kind, source))
-        statements.append(f"INSERT INTO {ROUTINES} VALUES ({values})")
-    return statements
+        return [_SCHEMA, _insert(name, "PACKAGE", joined(rest), replace)]
+    return [_SCHEMA, f"DELETE FROM {ROUTINES} WHERE {_in_body(name)}",  # the body before
+            *(_insert(f"{name}.{routine}", kind, source) for kind, routine, source in _routines(name, rest))]
 
 
 def drop_package(name: str, body: bool = False) -> list[str]:
     """The SQLite statements that drop a package (``body``: only its body's routines;
     ORA-04043 if there is no such package, or body)."""
-    in_body = f"substr(NAME, 1, {len(name) + 1}) = {quote_literal(f'{name}.')}"
+    in_body = _in_body(name)
     spec = f"NAME = {quote_literal(name)} AND KIND = 'PACKAGE'"
     routines = f"DELETE FROM {ROUTINES} WHERE {in_body}"
     if body:

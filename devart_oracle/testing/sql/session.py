@@ -31,6 +31,7 @@ from .lob_targets import lob_binds, returned_rows
 from .merge import merge_steps, unstable_match
 from .nullability import NotNulls
 from .plsql import run_plsql
+from .procedures import RoutineCache
 from .results import Result, drain_all, run_rows
 from .rowid import rowid_text
 from .statements import OwnStatements, Statement, StatementCache
@@ -83,6 +84,7 @@ class SqlSession:
         self._held = False  # a result went into _results since the last drain (else it is empty)
         self.output = OutputBuffer()  # DBMS_OUTPUT's lines
         self.implicit: list[object] = []  # DBMS_SQL.RETURN_RESULT's cursors, for the wire to take
+        self.routine_cache = RoutineCache()  # the routines its blocks call, and those compiled
         self._not_nulls = NotNulls()
         self.chunks: LobChunks = LobChunks(self._link, self._gate, lambda: self.branch.attached is not None)
         self._dictionary = Dictionary(self._link.conn, database, info, self._link.constraint_name)
@@ -142,9 +144,8 @@ class SqlSession:
     def executemany(self, sql: str, rows: Sequence[Sequence[object]], *, batch_errors: bool = False) -> Result:
         """Run one statement once per row of bind values.
 
-        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0) and its error
-        kept in ``Result.batch_errors``, as Oracle's array DML with batch errors does; only a cancel stops it.
-        ``lastrowid`` is the last execution's.
+        With ``batch_errors`` a failing row is skipped (its statement rolled back, its count 0), its error kept in
+        ``Result.batch_errors``, as Oracle's array DML does; only a cancel stops it. ``lastrowid``: the last run's.
 
         Raises:
             OracleError: at the first failing row; ``rowcount`` counts the rows done (their changes stay).

@@ -114,12 +114,11 @@ def routines(host: Callee, runner: Runner) -> tuple[Mapping[str, Procedure], Map
     what the packaged ones are bound to is no longer the session's.
     """
     bound = (host.info, host.output, host.implicit, runner)
-    kept = getattr(host, "_devart_routines", None)
-    if kept is None or any(a is not b for a, b in zip(kept[0], bound)):
-        kept = bound, (_Lookup(procedures(host), "PROCEDURE", host, runner),
-                       _Lookup(functions(host), "FUNCTION", host, runner))
-        setattr(host, "_devart_routines", kept)
-    return kept[1]
+    cache = host.routine_cache
+    if cache.bound is None or any(a is not b for a, b in zip(cache.bound[0], bound)):
+        cache.bound = bound, (_Lookup(procedures(host), "PROCEDURE", host, runner),
+                              _Lookup(functions(host), "FUNCTION", host, runner))
+    return cache.bound[1]
 
 
 def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Function | None:
@@ -133,12 +132,10 @@ def _stored(host: Any, name: str, kind: str, runner: Runner) -> Procedure | Func
     if not rows:
         return None
     source = str(rows[0][0])  # read at each call: another session may have replaced it
-    compiled: dict[tuple[str, str], tuple[str, Runner, Procedure | Function]] = getattr(host, "_devart_compiled", {})
+    compiled: dict[tuple[str, str], tuple[str, object, Procedure | Function]] = host.routine_cache.compiled
     kept = compiled.get((name, kind))
     if kept is None or kept[0] != source or kept[1] is not runner:
-        kept = source, runner, _compile(name, kind, source, host, runner)
-        compiled[(name, kind)] = kept
-        setattr(host, "_devart_compiled", compiled)
+        kept = compiled[(name, kind)] = source, runner, _compile(name, kind, source, host, runner)
     return kept[2]
 
 
